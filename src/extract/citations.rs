@@ -1,0 +1,898 @@
+//! Citations: every form in which a document points at its source.
+//!
+//! Markers (`[1]`, `[^n]`), bracketed author/page (`[Conquest, p. 88]`), pandoc keys (`[@key]`),
+//! parenthetical author-date (`(Conquest 1990, p. 265)`), links and URLs, reference text glued to
+//! a sentence by flattened footnotes ("…torture,Page 121, The Great Terror, ISBN 0195071328 which…"),
+//! and bibliographic lines ("Surname, Given. Title. City: Publisher, 1990, p. 265").
+//!
+//! Glued references have no delimiters, so their extent is found by reading tokens: a reference is
+//! a run of capitalised words, numbers, page vocabulary and quoted titles; it ends where prose
+//! resumes (a lower-case word that is not reference vocabulary, or a capitalised word followed by
+//! one).
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use regex::Regex;
+use toml::Spanned;
+
+use crate::extract::lexicon_regex::{PatternError, compile_alternation};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CitationLexicon {
+    #[serde(default)]
+    pub markers: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub bracketed: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub parenthetical: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub urls: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub strong_anchors: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub weak_anchors: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub reference_connectors: Vec<String>,
+    #[serde(default)]
+    pub reference_words: Vec<String>,
+    #[serde(default)]
+    pub sentence_starters: Vec<String>,
+    #[serde(default)]
+    pub not_citations: Vec<String>,
+}
+
+pub const EMBEDDED_CITATIONS: &str = include_str!("../../rules/lexicon/citations.toml");
+
+impl CitationLexicon {
+    pub fn embedded() -> CitationLexicon {
+        toml::from_str(EMBEDDED_CITATIONS).expect("embedded citations lexicon parses")
+    }
+
+    pub fn extend(&mut self, other: CitationLexicon) {
+        self.markers.extend(other.markers);
+        self.bracketed.extend(other.bracketed);
+        self.parenthetical.extend(other.parenthetical);
+        self.urls.extend(other.urls);
+        self.strong_anchors.extend(other.strong_anchors);
+        self.weak_anchors.extend(other.weak_anchors);
+        self.reference_connectors.extend(other.reference_connectors);
+        self.reference_words.extend(other.reference_words);
+        self.sentence_starters.extend(other.sentence_starters);
+        self.not_citations.extend(other.not_citations);
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CitationKind {
+    Marker,
+    Bracketed,
+    Parenthetical,
+    Url,
+    Link,
+    FootnoteReference,
+    /// Reference text glued into or after a sentence.
+    InlineReference,
+    /// A whole line (or sentence) that is a bibliographic reference.
+    BibliographicLine,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub range: Range<usize>,
+    pub kind: CitationKind,
+    /// Where prose starts again right after the reference with a new sentence (a capitalised word
+    /// not separated by punctuation from the reference); the segmenter cannot see that boundary.
+    pub resumes_at: Option<usize>,
+}
+
+/// Compiled citation patterns.
+pub struct CitationMatcher {
+    delimited: Vec<(Regex, CitationKind)>,
+    strong: Regex,
+    weak: Regex,
+    year: Regex,
+    connectors: HashSet<String>,
+    reference_words: HashSet<String>,
+    starters: HashSet<String>,
+    not_citations: Vec<String>,
+}
+
+impl CitationMatcher {
+    pub fn new(lex: &CitationLexicon) -> Result<CitationMatcher, PatternError> {
+        let mut delimited = Vec::new();
+        for (list, kind) in [
+            (&lex.markers, CitationKind::Marker),
+            (&lex.bracketed, CitationKind::Bracketed),
+            (&lex.parenthetical, CitationKind::Parenthetical),
+            (&lex.urls, CitationKind::Url),
+        ] {
+            if let Some(re) = compile_alternation(list)? {
+                delimited.push((re, kind));
+            }
+        }
+        let never = || Regex::new(r"[^\s\S]").expect("static regex");
+        Ok(CitationMatcher {
+            delimited,
+            strong: compile_alternation(&lex.strong_anchors)?.unwrap_or_else(never),
+            weak: compile_alternation(&lex.weak_anchors)?.unwrap_or_else(never),
+            year: Regex::new(r"(?:^|[^\d])(?:c|©)?(?:1[5-9]\d\d|20\d\d)(?:[^\d]|$)")
+                .expect("static regex"),
+            connectors: lex.reference_connectors.iter().cloned().collect(),
+            reference_words: lex.reference_words.iter().cloned().collect(),
+            starters: lex.sentence_starters.iter().cloned().collect(),
+            not_citations: lex.not_citations.iter().map(|s| s.to_lowercase()).collect(),
+        })
+    }
+
+    /// All citations in one block of prose, in order and without overlaps.
+    pub fn find(&self, text: &str, block: Range<usize>) -> Vec<Citation> {
+        let slice = &text[block.clone()];
+        let mut found: Vec<Citation> = Vec::new();
+        for (re, kind) in &self.delimited {
+            for m in re.find_iter(slice) {
+                let inner = m.as_str().trim_matches(|c| c == '[' || c == ']');
+                if self
+                    .not_citations
+                    .iter()
+                    .any(|n| inner.eq_ignore_ascii_case(n))
+                {
+                    continue;
+                }
+                found.push(Citation {
+                    range: block.start + m.start()..block.start + m.end(),
+                    kind: *kind,
+                    resumes_at: None,
+                });
+            }
+        }
+        if self.is_bibliographic_line(slice) {
+            found.push(Citation {
+                range: block.clone(),
+                kind: CitationKind::BibliographicLine,
+                resumes_at: None,
+            });
+        } else {
+            self.find_inline_references(text, block.clone(), &mut found);
+        }
+        normalise(found)
+    }
+
+    /// Is this line, on its own, a bibliographic reference
+    /// ("Littlepage, John D. In Search of Soviet Gold. New York: Harcourt, Brace, c1938, p. 141")?
+    pub fn is_bibliographic_line(&self, line: &str) -> bool {
+        let line = line.trim();
+        if line.len() < 12 || line.len() > 400 || !self.year.is_match(line) {
+            return false;
+        }
+        if !starts_with_author(line) {
+            return false;
+        }
+        let strong = self.strong.is_match(line);
+        let weak = self.weak.is_match(line);
+        if !(strong || weak) {
+            return false;
+        }
+        self.prose_ratio(line) < 0.3
+    }
+
+    /// Is this sentence nothing but a reference (an entry of a flattened reference list)?
+    pub fn is_reference_sentence(&self, sentence: &str) -> bool {
+        let has_year = self.year.is_match(sentence);
+        let strong = self.strong.is_match(sentence);
+        let weak = self.weak.is_match(sentence) && has_year;
+        (strong || weak) && self.prose_ratio(sentence) < 0.25
+    }
+
+    /// Share of words that read as running prose: lower-case words outside reference vocabulary.
+    fn prose_ratio(&self, text: &str) -> f64 {
+        let mut words = 0usize;
+        let mut prose = 0usize;
+        for w in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')'))
+        {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if w.is_empty() {
+                continue;
+            }
+            words += 1;
+            let first = w.chars().next().unwrap_or(' ');
+            if first.is_lowercase() {
+                let lower = w.trim_end_matches('.');
+                if !self.connectors.contains(lower) && !self.reference_words.contains(lower) {
+                    prose += 1;
+                }
+            }
+        }
+        if words == 0 {
+            return 1.0;
+        }
+        prose as f64 / words as f64
+    }
+
+    fn find_inline_references(&self, text: &str, block: Range<usize>, found: &mut Vec<Citation>) {
+        let mut taken: Vec<Range<usize>> = Vec::new();
+        // 1. References that begin at a glue point left by flattened footnotes.
+        for glue in glue_points(text, block.clone()) {
+            if taken.iter().any(|r| r.contains(&glue.at)) {
+                continue;
+            }
+            if let Some(c) = self.scan_reference(text, block.clone(), glue.at, Some(glue.kind)) {
+                taken.push(c.range.clone());
+                found.push(c);
+            }
+        }
+        // 2. References found by an anchor (ISBN, "p. 88", "Pages 200–202", "720 pages").
+        let slice = &text[block.clone()];
+        for m in self.strong.find_iter(slice) {
+            let at = block.start + m.start();
+            if taken.iter().any(|r| r.contains(&at)) || found.iter().any(|c| c.range.contains(&at))
+            {
+                continue;
+            }
+            let start = self.walk_back(text, block.start, at);
+            if let Some(c) = self.scan_reference(text, block.clone(), start, None) {
+                if c.range.end > at {
+                    taken.push(c.range.clone());
+                    found.push(c);
+                }
+            }
+        }
+    }
+
+    /// From an anchor, step back over the capitalised words, numbers and connectors that start
+    /// the same reference ("Molotov Remembers, ISBN …", "The Great Terror, p. 265").
+    fn walk_back(&self, text: &str, floor: usize, at: usize) -> usize {
+        let mut start = at;
+        let mut pos = at;
+        loop {
+            let before = &text[floor..pos];
+            let trimmed = before.trim_end_matches(|c: char| c == ' ' || c == ',' || c == '\t');
+            if trimmed.len() == before.len() && pos != at {
+                break;
+            }
+            let Some(word_start) = trimmed
+                .rfind(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ';')
+                .map(|i| i + trimmed[i..].chars().next().map_or(1, |c| c.len_utf8()))
+                .or(Some(0))
+            else {
+                break;
+            };
+            let word = &trimmed[word_start..];
+            if word.is_empty() {
+                break;
+            }
+            // A sentence end before the reference bounds it.
+            if word.ends_with(['.', '!', '?']) && !is_initial(word) && !self.is_ref_word(word) {
+                break;
+            }
+            if word.ends_with(':') {
+                break;
+            }
+            let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+            let first = bare.chars().next().unwrap_or(' ');
+            let ok = first.is_uppercase()
+                || first.is_ascii_digit()
+                || self.connectors.contains(bare)
+                || self.is_ref_word(bare);
+            if !ok {
+                break;
+            }
+            pos = floor + word_start;
+            if first.is_uppercase() || first.is_ascii_digit() {
+                start = pos;
+            }
+            if pos == floor {
+                break;
+            }
+        }
+        start
+    }
+
+    fn is_ref_word(&self, word: &str) -> bool {
+        let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+        self.reference_words.contains(w) || self.reference_words.contains(&w.to_lowercase())
+    }
+
+    /// Read a reference forward from `start`; `None` when what follows is not a reference.
+    fn scan_reference(
+        &self,
+        text: &str,
+        block: Range<usize>,
+        start: usize,
+        glue: Option<GlueKind>,
+    ) -> Option<Citation> {
+        let tokens = tokenize(text, start, block.end);
+        // A reference glued inside a parenthesis ends with it.
+        let paren_limit =
+            glue.and_then(|_| unclosed_paren_close(text, block.start, start, block.end));
+        let mut good: Vec<usize> = Vec::new(); // tokens that belong to the reference
+        let mut resumes_at = None;
+        let mut capitalised = 0usize;
+        for (i, tok) in tokens.iter().enumerate() {
+            if paren_limit.is_some_and(|p| tok.range.start >= p) {
+                break;
+            }
+            match tok.class {
+                TokClass::Quoted | TokClass::Paren | TokClass::Number => good.push(i),
+                TokClass::Punct => {}
+                TokClass::Word => {
+                    let word = &text[tok.range.clone()];
+                    let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+                    let first = bare.chars().next().unwrap_or(' ');
+                    if first.is_uppercase() {
+                        let starter = self.starters.contains(bare);
+                        if self.next_word_is_prose(text, &tokens[i + 1..], starter) {
+                            // Prose starts here or at the head of the capitalised run before it.
+                            let begin = if starter {
+                                i
+                            } else {
+                                head_of_capitalised_run(text, &tokens, i, &self.connectors)
+                            };
+                            resumes_at = Some(tokens[begin].range.start);
+                            good.retain(|&g| g < begin);
+                            break;
+                        }
+                        capitalised += 1;
+                        good.push(i);
+                    } else if first.is_ascii_digit() || is_roman(bare) || self.is_ref_word(bare) {
+                        good.push(i);
+                    } else if self.connectors.contains(bare) {
+                    } else {
+                        // Lower-case prose: the sentence goes on after the reference.
+                        break;
+                    }
+                }
+            }
+        }
+        let last = *good.last()?;
+        let end = tokens[last].range.end;
+        let range = start..end;
+        let body = &text[range.clone()];
+        let strong = self.strong.is_match(body);
+        let weak = self.weak.is_match(body) && self.year.is_match(body);
+        let accepted = match glue {
+            // A sentence glued to another by a bare period is the clearest sign of a flattened
+            // footnote: a title-like run of two capitalised words is enough.
+            Some(GlueKind::Period) | Some(GlueKind::Quote) => {
+                strong || weak || capitalised >= 2 && last > 0
+            }
+            Some(_) => strong || weak || self.year.is_match(body) && capitalised >= 2,
+            None => strong || weak,
+        };
+        if !accepted {
+            return None;
+        }
+        Some(Citation {
+            range,
+            kind: CitationKind::InlineReference,
+            resumes_at,
+        })
+    }
+
+    /// Does prose start after this capitalised word? True when the next word (past commas, and
+    /// past numbers after a sentence starter: "In 2007 one such site") is lower case and not
+    /// reference vocabulary.
+    fn next_word_is_prose(&self, text: &str, rest: &[Token], skip_numbers: bool) -> bool {
+        for tok in rest {
+            match tok.class {
+                TokClass::Number if skip_numbers => continue,
+                TokClass::Number => return false,
+                TokClass::Punct => {
+                    let p = &text[tok.range.clone()];
+                    if p == "," {
+                        continue;
+                    }
+                    return false;
+                }
+                TokClass::Quoted | TokClass::Paren => return false,
+                TokClass::Word => {
+                    let word = &text[tok.range.clone()];
+                    let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+                    let first = bare.chars().next().unwrap_or(' ');
+                    return first.is_lowercase()
+                        && !self.connectors.contains(bare)
+                        && !self.is_ref_word(bare)
+                        && !is_roman(bare);
+                }
+            }
+        }
+        false
+    }
+}
+
+fn starts_with_author(line: &str) -> bool {
+    // "Surname, …", "Surname and Surname.", "Surname & Surname,".
+    let mut chars = line.char_indices();
+    let Some((_, first)) = chars.next() else {
+        return false;
+    };
+    if !first.is_uppercase() {
+        return false;
+    }
+    let end = line
+        .find(|c: char| !(c.is_alphabetic() || c == '\'' || c == '’' || c == '-'))
+        .unwrap_or(line.len());
+    let rest = &line[end..];
+    rest.starts_with(", ") || rest.starts_with(" and ") || rest.starts_with(" & ")
+}
+
+fn is_initial(word: &str) -> bool {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty() && letters.len() <= 2 && letters.iter().all(|c| c.is_uppercase())
+}
+
+fn is_roman(word: &str) -> bool {
+    !word.is_empty()
+        && word.len() <= 8
+        && word
+            .chars()
+            .all(|c| matches!(c, 'i' | 'v' | 'x' | 'l' | 'c' | '-'))
+        && word.chars().any(|c| c != '-')
+}
+
+/// Step back from a prose-start word over the capitalised words (and connectors between them) of
+/// the same noun phrase: "… p. 200 The Great Purge was …" starts at "The".
+fn head_of_capitalised_run(
+    text: &str,
+    tokens: &[Token],
+    i: usize,
+    connectors: &HashSet<String>,
+) -> usize {
+    let mut head = i;
+    let mut j = i;
+    while j > 0 {
+        j -= 1;
+        let tok = &tokens[j];
+        if tok.class != TokClass::Word {
+            break;
+        }
+        let word = &text[tok.range.clone()];
+        if word.ends_with(['.', ',', ':', ';']) {
+            break;
+        }
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let first = bare.chars().next().unwrap_or(' ');
+        if first.is_uppercase() {
+            head = j;
+        } else if !connectors.contains(bare) {
+            break;
+        }
+    }
+    head
+}
+
+/// If `at` lies inside a parenthesis opened earlier in the block, where that parenthesis closes.
+fn unclosed_paren_close(text: &str, floor: usize, at: usize, end: usize) -> Option<usize> {
+    let lookback = floor.max(at.saturating_sub(400));
+    let mut lo = lookback;
+    while !text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    let mut depth = 0i32;
+    for b in text[lo..at].bytes() {
+        match b {
+            b'(' => depth += 1,
+            b')' => depth = (depth - 1).max(0),
+            _ => {}
+        }
+    }
+    if depth == 0 {
+        return None;
+    }
+    let mut d = depth;
+    for (i, b) in text[at..end].bytes().enumerate() {
+        match b {
+            b'(' => d += 1,
+            b')' => {
+                d -= 1;
+                if d < depth {
+                    return Some(at + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GlueKind {
+    /// "…airtight van.Night of Stone …"
+    Period,
+    /// "…obtained by torture,Page 121 …"
+    Comma,
+    /// "…professionalsPages 250 …"
+    Camel,
+    /// "…verdict of treason\"Page 468 …"
+    Quote,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Glue {
+    at: usize,
+    kind: GlueKind,
+}
+
+/// Places where flattening footnotes glued a reference onto prose with no space.
+fn glue_points(text: &str, block: Range<usize>) -> Vec<Glue> {
+    let slice = &text[block.clone()];
+    let mut out = Vec::new();
+    let mut prev: Option<char> = None;
+    let mut word_lower_run = 0usize; // lower-case letters since the word began
+    let mut word_len = 0usize;
+    let mut prev_word_len = 0usize;
+    for (i, c) in slice.char_indices() {
+        if let Some(p) = prev {
+            let at = block.start + i;
+            if c.is_uppercase() || c == '"' || c == '“' {
+                match p {
+                    '.' | '!' | '?' if prev_word_len >= 2 => {
+                        let before = slice[..i - 1].chars().next_back();
+                        if before
+                            .is_some_and(|b| b.is_lowercase() || b == ')' || b == '"' || b == '”')
+                        {
+                            out.push(Glue {
+                                at,
+                                kind: GlueKind::Period,
+                            });
+                        }
+                    }
+                    ',' if c.is_uppercase() && prev_word_len >= 2 => out.push(Glue {
+                        at,
+                        kind: GlueKind::Comma,
+                    }),
+                    '"' | '”' if c.is_uppercase() => {
+                        let before = slice[..i - p.len_utf8()].chars().next_back();
+                        if before.is_some_and(|b| b.is_alphanumeric() || b == '.') {
+                            out.push(Glue {
+                                at,
+                                kind: GlueKind::Quote,
+                            })
+                        }
+                    }
+                    _ if p.is_lowercase()
+                        && c.is_uppercase()
+                        && word_lower_run >= 3
+                        && word_len >= 4 =>
+                    {
+                        out.push(Glue {
+                            at,
+                            kind: GlueKind::Camel,
+                        })
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if c.is_alphanumeric() || c == '\'' || c == '’' || c == '-' {
+            word_len += 1;
+            if c.is_lowercase() {
+                word_lower_run += 1;
+            } else {
+                word_lower_run = 0;
+            }
+        } else {
+            if word_len > 0 {
+                prev_word_len = word_len;
+            }
+            word_len = 0;
+            word_lower_run = 0;
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokClass {
+    Word,
+    Number,
+    Punct,
+    /// A quoted title inside a reference: "Pictorial essay: …".
+    Quoted,
+    /// A parenthesised aside inside a reference: "(Modern Library Chronicles)".
+    Paren,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    range: Range<usize>,
+    class: TokClass,
+}
+
+/// Tokens of a reference candidate. Bounded: a reference never runs past a few hundred tokens.
+fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token> {
+    const MAX_TOKENS: usize = 120;
+    let mut out = Vec::new();
+    let mut i = start;
+    let bytes = text.as_bytes();
+    while i < end && out.len() < MAX_TOKENS {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if c.is_whitespace() {
+            i += c.len_utf8();
+            continue;
+        }
+        let (close, class) = match c {
+            '"' => ('"', TokClass::Quoted),
+            '“' => ('”', TokClass::Quoted),
+            '«' => ('»', TokClass::Quoted),
+            '(' => (')', TokClass::Paren),
+            _ => (' ', TokClass::Word),
+        };
+        if class != TokClass::Word {
+            let body = i + c.len_utf8();
+            let limit = (body + 200).min(end);
+            let mut limit = limit;
+            while !text.is_char_boundary(limit) {
+                limit -= 1;
+            }
+            if let Some(off) = text[body..limit].find(close) {
+                let stop = body + off + close.len_utf8();
+                out.push(Token {
+                    range: i..stop,
+                    class,
+                });
+                i = stop;
+                continue;
+            }
+            out.push(Token {
+                range: i..body,
+                class: TokClass::Punct,
+            });
+            i = body;
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            let len = c.len_utf8();
+            out.push(Token {
+                range: i..i + len,
+                class: TokClass::Punct,
+            });
+            i += len;
+            continue;
+        }
+        // A word: letters, digits and inner punctuation ("Twentieth-Century", "0-19-505580-2",
+        // "Stalin's", "N.G."), with trailing punctuation kept for boundary checks.
+        let mut j = i;
+        while j < end {
+            let d = text[j..].chars().next().unwrap_or(' ');
+            if d.is_alphanumeric() || matches!(d, '\'' | '’' | '-' | '–' | '.' | '/') {
+                j += d.len_utf8();
+            } else {
+                break;
+            }
+        }
+        // Keep a trailing comma/colon/semicolon attached so boundaries can be seen.
+        if j < end && matches!(bytes[j], b',' | b':' | b';') {
+            j += 1;
+        }
+        let word = &text[i..j];
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let class = if bare.starts_with(|c: char| c.is_ascii_digit()) {
+            TokClass::Number
+        } else {
+            TokClass::Word
+        };
+        out.push(Token { range: i..j, class });
+        i = j.max(i + 1);
+        while !text.is_char_boundary(i) {
+            i += 1;
+        }
+    }
+    // Trailing punctuation kept on words must not extend a reference's end past what it covers.
+    for tok in &mut out {
+        if matches!(tok.class, TokClass::Word | TokClass::Number) {
+            let w = &text[tok.range.clone()];
+            let trimmed = if tok.class == TokClass::Number {
+                w.trim_end_matches([',', ':', ';', '.'])
+            } else {
+                w.trim_end_matches([',', ':', ';'])
+            };
+            tok.range.end = tok.range.start + trimmed.len();
+        }
+    }
+    out
+}
+
+/// Sort, and drop citations nested inside others (a marker inside a glued reference).
+fn normalise(mut found: Vec<Citation>) -> Vec<Citation> {
+    found.sort_by(|a, b| {
+        a.range
+            .start
+            .cmp(&b.range.start)
+            .then(b.range.end.cmp(&a.range.end))
+    });
+    let mut out: Vec<Citation> = Vec::with_capacity(found.len());
+    for c in found {
+        if let Some(last) = out.last() {
+            if c.range.start < last.range.end {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher() -> CitationMatcher {
+        CitationMatcher::new(&CitationLexicon::embedded()).unwrap()
+    }
+
+    fn cites(text: &str) -> Vec<(&str, CitationKind)> {
+        matcher()
+            .find(text, 0..text.len())
+            .into_iter()
+            .map(|c| (&text[c.range], c.kind))
+            .collect()
+    }
+
+    #[test]
+    fn delimited_forms_table() {
+        use CitationKind::*;
+        let cases: Vec<(&str, Vec<(&str, CitationKind)>)> = vec![
+            (
+                "About 5,000 were held.[3] Then more.",
+                vec![("[3]", Marker)],
+            ),
+            ("It grew fast.[^growth]", vec![("[^growth]", Marker)]),
+            (
+                "Executions rose [Conquest].",
+                vec![("[Conquest]", Bracketed)],
+            ),
+            (
+                "It was harsh [Solzhenitsyn, p. 88.] indeed.",
+                vec![("[Solzhenitsyn, p. 88.]", Bracketed)],
+            ),
+            (
+                "A claim [@getty1999, p. 9].",
+                vec![("[@getty1999, p. 9]", Bracketed)],
+            ),
+            (
+                "A claim (Conquest 1990, p. 265).",
+                vec![("(Conquest 1990, p. 265)", Parenthetical)],
+            ),
+            (
+                "A claim (Getty & Naumov, 1999).",
+                vec![("(Getty & Naumov, 1999)", Parenthetical)],
+            ),
+            (
+                "See https://example.org/a for data.",
+                vec![("https://example.org/a", Url)],
+            ),
+            ("Many died.[citation needed]", vec![]),
+            ("He [the commissar] left in 1937.", vec![]),
+            ("The year (1937) was hard.", vec![]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(cites(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn glued_references_table() {
+        let cases: Vec<(&str, &str, Option<&str>)> = vec![
+            // (text, reference found, where prose resumes)
+            (
+                "He was taken by the police.Night of Ash: Memory in Russia by Ann Smith. Crane Books, 2004 ISBN 0142000639 p. 210 The purge began later.",
+                "Night of Ash: Memory in Russia by Ann Smith. Crane Books, 2004 ISBN 0142000639 p. 210",
+                Some("The purge began later."),
+            ),
+            (
+                "Confessions were often obtained under duress,Page 121, The Great Terror, ISBN 0195071328 which cites a speech.",
+                "Page 121, The Great Terror, ISBN 0195071328",
+                None,
+            ),
+            (
+                "It struck teachers and engineersPages 250, 257–258, The Great Terror, ISBN 0195071328. Others followed.",
+                "Pages 250, 257–258, The Great Terror, ISBN 0195071328",
+                Some("Others followed."),
+            ),
+            (
+                "Over 20,000 were shot there.Former Range Becomes Shrine by Jane Doe, The Daily Courier, June 8, 2007 The tragedy is portrayed in films.",
+                "Former Range Becomes Shrine by Jane Doe, The Daily Courier, June 8, 2007",
+                Some("The tragedy is portrayed in films."),
+            ),
+            (
+                "In total 30,000 officers were arrested.Great Purges Spartacus Educational It is believed that chaos followed.",
+                "Great Purges Spartacus Educational",
+                Some("It is believed that chaos followed."),
+            ),
+            (
+                "He signed many warrants Molotov Remembers, ISBN 1566630274 .",
+                "Molotov Remembers, ISBN 1566630274",
+                None,
+            ),
+            (
+                "Most were released.Soviet Statistics: Some Comments by Mark Ell, 2002 According to the society some were not.",
+                "Soviet Statistics: Some Comments by Mark Ell, 2002",
+                Some("According to the society some were not."),
+            ),
+        ];
+        let m = matcher();
+        for (text, want, resumes) in cases {
+            let found = m.find(text, 0..text.len());
+            let refs: Vec<&Citation> = found
+                .iter()
+                .filter(|c| c.kind == CitationKind::InlineReference)
+                .collect();
+            assert_eq!(refs.len(), 1, "{text:?}: {found:?}");
+            assert_eq!(&text[refs[0].range.clone()], want, "{text:?}");
+            assert_eq!(refs[0].resumes_at.map(|r| &text[r..]), resumes, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn prose_is_not_a_reference() {
+        let cases = [
+            "In 1933, for example, some 400,000 people were expelled from the Party.",
+            "The McDonald brothers opened a PowerPoint deck.",
+            "On July 30, 1937 the Order no. 00447 was issued.",
+            "It was the end.The next sentence starts with prose.",
+            "Books were burned in the square.",
+        ];
+        for text in cases {
+            assert_eq!(cites(text), vec![], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn bibliographic_lines_table() {
+        let m = matcher();
+        let cases = [
+            (
+                "Littlepage, John D. In Search of Soviet Gold. New York: Harcourt, Brace, c1938, p. 141",
+                true,
+            ),
+            (
+                "Siegelbaum and Sokolov. Stalinism as a Way of Life. New Haven, Conn.: Yale University Press, c2000, p. 97",
+                true,
+            ),
+            (
+                "Getty & Naumov, The Road to Terror. New Haven, Conn.: Yale Univ. Press, c1999, p. 423",
+                true,
+            ),
+            (
+                "Strong, Anna Louise. “Searching Out the Soviets.” New Republic: August 7, 1935, p. 358",
+                true,
+            ),
+            (
+                "However, as the writer visited prisons in 1933 he saw p. 5 of the rules and many other things.",
+                false,
+            ),
+            (
+                "Ordinary criminals, such as thieves, were held in 1936.",
+                false,
+            ),
+            ("Cards (15)", false),
+        ];
+        for (line, want) in cases {
+            assert_eq!(m.is_bibliographic_line(line), want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        let m = matcher();
+        for text in [
+            "",
+            ".",
+            "a.B",
+            "x,Y",
+            "\"",
+            "“unclosed",
+            "(((((",
+            "é.É",
+            "ISBN",
+            "p. ",
+            "aaaaB.C",
+        ] {
+            let _ = m.find(text, 0..text.len());
+        }
+    }
+}

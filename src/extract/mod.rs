@@ -1,0 +1,624 @@
+//! Extraction: from a parsed document to sentences, figures, citations, quotations and
+//! attributions, and which source (if any) applies to each figure and quotation.
+
+pub mod attributions;
+pub mod citations;
+pub mod lexicon_regex;
+#[path = "shim_numbers.rs"]
+pub mod numbers;
+pub mod quotations;
+
+use std::ops::Range;
+
+use crate::parse::{BlockKind, Document, MarkupCitationKind};
+use crate::segment::Segmenter;
+use crate::source::SourceFile;
+
+use attributions::{Attribution, AttributionFinder};
+use citations::{Citation, CitationKind, CitationMatcher};
+use numbers::{NumberMatch, Recognizer};
+use quotations::{Quotation, QuotationFinder, QuoteKind};
+
+/// All compiled extractors, built once from the resolved lexicons and shared across threads.
+pub struct Extractors {
+    pub segmenter: Segmenter,
+    pub numbers: Recognizer,
+    pub citations: CitationMatcher,
+    pub quotations: QuotationFinder,
+    pub attributions: AttributionFinder,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    pub range: Range<usize>,
+    pub block: usize,
+    /// The sentence is itself reference text (a glued footnote, a bibliography entry).
+    pub is_reference: bool,
+    /// A citation in or closing this sentence (index into `citations`).
+    pub citation: Option<usize>,
+    /// An attribution in this sentence (index into `attributions`).
+    pub attribution: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub m: NumberMatch,
+    pub sentence: usize,
+    /// The quotation this figure stands in, if any.
+    pub quotation: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuotationInfo {
+    pub q: Quotation,
+    /// First and last sentence the quotation overlaps.
+    pub sentences: Range<usize>,
+    /// A citation that covers the quotation as a whole (block quotes and excerpts).
+    pub block_citation: Option<usize>,
+}
+
+/// How a document attaches its citations to its text, as detected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Convention {
+    /// A citation covers the sentence it is in or closes.
+    Sentence,
+    /// A citation closing a paragraph covers the paragraph.
+    Paragraph,
+    /// Each excerpt block is closed by a bibliographic line that covers it.
+    Excerpt,
+}
+
+/// Where a source for a span comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceStatus {
+    Cited(usize),
+    Attributed(usize),
+    None,
+}
+
+/// How far a citation reaches: a rule parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Only the sentence the citation is in or closes.
+    Sentence,
+    /// Also the paragraph or excerpt block a closing citation ends, whatever the document does.
+    Paragraph,
+    /// The sentence, plus the paragraph or block where that is how the document cites.
+    Auto,
+}
+
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub sentences: Vec<Sentence>,
+    pub citations: Vec<Citation>,
+    pub figures: Vec<Figure>,
+    pub quotations: Vec<QuotationInfo>,
+    pub attributions: Vec<Attribution>,
+    /// Per block: a citation covering the block as part of a paragraph or excerpt.
+    pub block_citation: Vec<Option<usize>>,
+    /// Per block: the citation that closes its paragraph, whatever the convention.
+    pub paragraph_citation: Vec<Option<usize>>,
+    pub convention: Convention,
+    pub blocks: Vec<crate::parse::Block>,
+}
+
+impl Extractors {
+    pub fn analyze(&self, file: &SourceFile, doc: &Document) -> Analysis {
+        let text = file.text.as_str();
+        let mut citations: Vec<Citation> = Vec::new();
+        let mut sentences: Vec<Sentence> = Vec::new();
+        let mut attributions = Vec::new();
+        let mut figures = Vec::new();
+        let mut quotations: Vec<QuotationInfo> = Vec::new();
+        let mut block_sentences: Vec<Range<usize>> = Vec::with_capacity(doc.blocks.len());
+        let mut block_is_bibline = vec![false; doc.blocks.len()];
+
+        for (b, block) in doc.blocks.iter().enumerate() {
+            let first_sentence = sentences.len();
+            // 1. Citations, from the text and from the markup.
+            let mut found = if block.kind == BlockKind::FootnoteDefinition {
+                vec![Citation {
+                    range: block.range.clone(),
+                    kind: CitationKind::BibliographicLine,
+                    resumes_at: None,
+                }]
+            } else {
+                self.citations.find(text, block.range.clone())
+            };
+            for mc in &doc.markup_citations {
+                if mc.range.start >= block.range.start && mc.range.end <= block.range.end {
+                    found.push(Citation {
+                        range: mc.range.clone(),
+                        kind: match mc.kind {
+                            MarkupCitationKind::Link => CitationKind::Link,
+                            MarkupCitationKind::FootnoteReference => {
+                                CitationKind::FootnoteReference
+                            }
+                        },
+                        resumes_at: None,
+                    });
+                }
+            }
+            found.sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end)));
+            found.dedup_by(|a, b| a.range.start < b.range.end && a.range.start >= b.range.start);
+            block_is_bibline[b] = found
+                .iter()
+                .any(|c| c.kind == CitationKind::BibliographicLine && c.range == block.range);
+            let first_citation = citations.len();
+            citations.extend(found);
+            let block_cites = first_citation..citations.len();
+
+            // 2. Sentences, cut again where prose resumes right after a glued reference.
+            let mut spans = self.segmenter.split(text, block.range.clone());
+            let cuts: Vec<usize> = citations[block_cites.clone()]
+                .iter()
+                .filter_map(|c| c.resumes_at)
+                .collect();
+            if !cuts.is_empty() {
+                spans = cut_at(text, spans, &cuts);
+            }
+            for span in spans {
+                let is_reference = block_is_bibline[b]
+                    || block.kind == BlockKind::FootnoteDefinition
+                    || citations[block_cites.clone()]
+                        .iter()
+                        .any(|c| c.range.start <= span.start && c.range.end >= span.end)
+                    || self.citations.is_reference_sentence(&text[span.clone()]);
+                sentences.push(Sentence {
+                    range: span,
+                    block: b,
+                    is_reference,
+                    citation: None,
+                    attribution: None,
+                });
+            }
+            let block_sents = first_sentence..sentences.len();
+            block_sentences.push(block_sents.clone());
+
+            // 3. Which sentence each citation covers.
+            for ci in block_cites.clone() {
+                let c = &citations[ci];
+                let Some(si) = block_sents
+                    .clone()
+                    .find(|&s| sentences[s].range.end > c.range.start)
+                else {
+                    continue;
+                };
+                let s = &sentences[si];
+                let lead = &text[s.range.start..c.range.start.max(s.range.start)];
+                let at_start = lead
+                    .trim_matches(|ch: char| ch.is_whitespace() || ch == '•')
+                    .is_empty();
+                if at_start && si > block_sents.start {
+                    // A reference opening a sentence closes the one before it.
+                    sentences[si - 1].citation.get_or_insert(ci);
+                }
+                for sj in si..block_sents.end {
+                    if sentences[sj].range.start >= c.range.end {
+                        break;
+                    }
+                    sentences[sj].citation.get_or_insert(ci);
+                }
+            }
+
+            // 4. Attributions per sentence.
+            for si in block_sents.clone() {
+                if sentences[si].is_reference {
+                    continue;
+                }
+                let found = self.attributions.find(text, sentences[si].range.clone());
+                if let Some(first) = found.first() {
+                    sentences[si].attribution = Some(attributions.len());
+                    attributions.push(first.clone());
+                }
+            }
+
+            // 5. Inline quotations, outside citations and excluded markup.
+            if block.kind != BlockKind::FootnoteDefinition && !block_is_bibline[b] {
+                for q in self.quotations.find(text, block.range.clone()) {
+                    let inside_citation = citations[block_cites.clone()]
+                        .iter()
+                        .any(|c| c.range.start <= q.range.start && q.range.end <= c.range.end);
+                    if inside_citation || doc.is_excluded(&q.range) {
+                        continue;
+                    }
+                    let sents = sentences_overlapping(&sentences, block_sents.clone(), &q.range);
+                    quotations.push(QuotationInfo {
+                        q,
+                        sentences: sents,
+                        block_citation: None,
+                    });
+                }
+            }
+        }
+
+        // 6. Reproduced findings: runs of "That …" sentences.
+        self.find_clause_runs(text, &sentences, &mut quotations);
+
+        // 7. Conventions: excerpt blocks closed by bibliographic lines, paragraph-final citations.
+        let (convention, block_citation, paragraph_citation) = detect_convention(
+            doc,
+            &sentences,
+            &block_sentences,
+            &citations,
+            &block_is_bibline,
+        );
+        if convention == Convention::Excerpt {
+            add_excerpts(
+                text,
+                doc,
+                &block_is_bibline,
+                &block_citation,
+                &mut quotations,
+            );
+        }
+        add_block_quotes(
+            text,
+            doc,
+            &block_sentences,
+            &sentences,
+            &citations,
+            &block_is_bibline,
+            &mut quotations,
+        );
+        quotations.sort_by_key(|q| (q.q.range.start, std::cmp::Reverse(q.q.range.end)));
+
+        // 8. Figures, sentence by sentence, outside citations, code and reference text.
+        for (si, s) in sentences.iter().enumerate() {
+            if s.is_reference {
+                continue;
+            }
+            for m in self.numbers.find(text, s.range.clone()) {
+                let in_citation = citations.iter().any(|c| {
+                    c.range.start <= m.value_span.start && m.value_span.end <= c.range.end
+                });
+                if in_citation || doc.is_excluded(&m.span) {
+                    continue;
+                }
+                let quotation = quotations
+                    .iter()
+                    .position(|q| q.q.range.start <= m.span.start && m.span.end <= q.q.range.end);
+                figures.push(Figure {
+                    m,
+                    sentence: si,
+                    quotation,
+                });
+            }
+        }
+
+        Analysis {
+            sentences,
+            citations,
+            figures,
+            quotations,
+            attributions,
+            block_citation,
+            paragraph_citation,
+            convention,
+            blocks: doc.blocks.clone(),
+        }
+    }
+
+    fn find_clause_runs(&self, text: &str, sentences: &[Sentence], out: &mut Vec<QuotationInfo>) {
+        let q = &self.quotations;
+        if q.clause_starts.is_empty() {
+            return;
+        }
+        let is_clause = |s: &Sentence| {
+            if s.is_reference {
+                return false;
+            }
+            let body = &text[s.range.clone()];
+            let mut words = body.split_whitespace();
+            let first = words.next().unwrap_or("");
+            let second = words.next().unwrap_or("");
+            q.clause_starts.iter().any(|c| c == first)
+                && !q
+                    .clause_not_before
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(second.trim_end_matches([',', '.'])))
+                && !second.is_empty()
+        };
+        let mut i = 0;
+        while i < sentences.len() {
+            if !is_clause(&sentences[i]) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j + 1 < sentences.len() && is_clause(&sentences[j + 1]) {
+                j += 1;
+            }
+            if j + 1 - i >= q.clause_run {
+                out.push(QuotationInfo {
+                    q: Quotation {
+                        range: sentences[i].range.start..sentences[j].range.end,
+                        kind: QuoteKind::Clauses,
+                        closed: true,
+                    },
+                    sentences: i..j + 1,
+                    block_citation: None,
+                });
+            }
+            i = j + 1;
+        }
+    }
+}
+
+impl Analysis {
+    /// The source of a span in sentence `si`, under a citation scope.
+    pub fn source_of(&self, si: usize, scope: Scope) -> SourceStatus {
+        let s = &self.sentences[si];
+        if let Some(c) = s.citation {
+            return SourceStatus::Cited(c);
+        }
+        let by_block = match scope {
+            Scope::Sentence => None,
+            Scope::Auto => self.block_citation[s.block],
+            Scope::Paragraph => self.block_citation[s.block].or(self.paragraph_citation[s.block]),
+        };
+        if let Some(c) = by_block {
+            return SourceStatus::Cited(c);
+        }
+        match s.attribution {
+            Some(a) => SourceStatus::Attributed(a),
+            None => SourceStatus::None,
+        }
+    }
+
+    /// The source of a quotation: a citation covering it as a block, in any sentence it spans,
+    /// or closing the sentence right after it ends.
+    pub fn quotation_source(&self, qi: usize, scope: Scope) -> SourceStatus {
+        let q = &self.quotations[qi];
+        if let Some(c) = q.block_citation {
+            return SourceStatus::Cited(c);
+        }
+        let mut attributed = None;
+        for si in q.sentences.clone() {
+            match self.source_of(si, scope) {
+                SourceStatus::Cited(c) => return SourceStatus::Cited(c),
+                SourceStatus::Attributed(a) => attributed = attributed.or(Some(a)),
+                SourceStatus::None => {}
+            }
+        }
+        // Block quotes are often introduced by an attributing sentence ("Conquest wrote:").
+        if q.q.kind != QuoteKind::Inline && q.sentences.start > 0 {
+            let prev = q.sentences.start - 1;
+            let prev_sentence = &self.sentences[prev];
+            if let Some(c) = prev_sentence.citation {
+                return SourceStatus::Cited(c);
+            }
+            if attributed.is_none() {
+                attributed = prev_sentence.attribution;
+            }
+        }
+        match attributed {
+            Some(a) => SourceStatus::Attributed(a),
+            None => SourceStatus::None,
+        }
+    }
+}
+
+fn sentences_overlapping(
+    sentences: &[Sentence],
+    within: Range<usize>,
+    r: &Range<usize>,
+) -> Range<usize> {
+    let mut first = None;
+    let mut last = within.start;
+    for si in within.clone() {
+        let s = &sentences[si].range;
+        if s.start < r.end && r.start < s.end {
+            first.get_or_insert(si);
+            last = si;
+        }
+    }
+    match first {
+        Some(f) => f..last + 1,
+        None => {
+            let at = within
+                .clone()
+                .find(|&si| sentences[si].range.end >= r.start)
+                .unwrap_or(within.start);
+            at..at + 1
+        }
+    }
+}
+
+/// Split sentence spans at extra boundaries (where prose resumes after a glued reference).
+fn cut_at(text: &str, spans: Vec<Range<usize>>, cuts: &[usize]) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(spans.len() + cuts.len());
+    for span in spans {
+        let mut start = span.start;
+        for &cut in cuts {
+            if cut > start && cut < span.end {
+                let piece = trim(text, start..cut);
+                if !piece.is_empty() {
+                    out.push(piece);
+                }
+                start = cut;
+            }
+        }
+        let piece = trim(text, start..span.end);
+        if !piece.is_empty() {
+            out.push(piece);
+        }
+    }
+    out
+}
+
+fn trim(text: &str, r: Range<usize>) -> Range<usize> {
+    let s = &text[r.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if lead == s.len() {
+        return r.start..r.start;
+    }
+    r.start + lead..r.end - trail
+}
+
+type Conventions = (Convention, Vec<Option<usize>>, Vec<Option<usize>>);
+
+/// Decide how the document cites, and which blocks a closing citation covers.
+fn detect_convention(
+    doc: &Document,
+    sentences: &[Sentence],
+    block_sentences: &[Range<usize>],
+    citations: &[Citation],
+    block_is_bibline: &[bool],
+) -> Conventions {
+    let n = doc.blocks.len();
+    let mut block_citation = vec![None; n];
+    let mut paragraph_citation = vec![None; n];
+
+    // Paragraph-final citations: the last sentence of a block carries one and no other does.
+    let mut final_only = 0usize;
+    let mut inline = 0usize;
+    for (b, sents) in block_sentences.iter().enumerate() {
+        if sents.is_empty() || block_is_bibline[b] {
+            continue;
+        }
+        let last = sents.end - 1;
+        let cited_inside = sents
+            .clone()
+            .filter(|&s| s != last)
+            .any(|s| sentences[s].citation.is_some());
+        if let Some(c) = sentences[last].citation {
+            paragraph_citation[b] = Some(c);
+            if cited_inside {
+                inline += 1;
+            } else if sents.len() > 1 {
+                final_only += 1;
+            }
+        } else if cited_inside {
+            inline += 1;
+        }
+    }
+
+    // Excerpt blocks: bibliographic lines that close a group of lines.
+    let mut closing_biblines = Vec::new();
+    for b in 0..n {
+        let closes_group = b + 1 == n || doc.blocks[b + 1].group != doc.blocks[b].group;
+        if block_is_bibline[b] && closes_group && b > 0 && !block_is_bibline[b - 1] {
+            closing_biblines.push(b);
+        }
+    }
+    if closing_biblines.len() >= 2 {
+        // Each bibliographic line covers everything since the previous one.
+        let mut prev_end = 0usize;
+        for &b in &closing_biblines {
+            let ci = citations
+                .iter()
+                .position(|c| c.range == doc.blocks[b].range);
+            for slot in block_citation.iter_mut().take(b).skip(prev_end) {
+                *slot = ci;
+            }
+            prev_end = b + 1;
+        }
+        return (Convention::Excerpt, block_citation, paragraph_citation);
+    }
+    if final_only >= 2 && inline == 0 {
+        block_citation.clone_from(&paragraph_citation);
+        return (Convention::Paragraph, block_citation, paragraph_citation);
+    }
+    (Convention::Sentence, block_citation, paragraph_citation)
+}
+
+fn add_excerpts(
+    text: &str,
+    doc: &Document,
+    block_is_bibline: &[bool],
+    block_citation: &[Option<usize>],
+    quotations: &mut Vec<QuotationInfo>,
+) {
+    let mut b = 0;
+    while b < doc.blocks.len() {
+        if block_is_bibline[b]
+            || block_citation[b].is_none()
+            || doc.blocks[b].kind == BlockKind::Heading
+        {
+            b += 1;
+            continue;
+        }
+        let start = b;
+        while b + 1 < doc.blocks.len()
+            && !block_is_bibline[b + 1]
+            && block_citation[b + 1] == block_citation[start]
+        {
+            b += 1;
+        }
+        let range = doc.blocks[start].range.start..doc.blocks[b].range.end;
+        if !text[range.clone()].trim().is_empty() {
+            quotations.push(QuotationInfo {
+                q: Quotation {
+                    range,
+                    kind: QuoteKind::Excerpt,
+                    closed: true,
+                },
+                sentences: 0..0,
+                block_citation: block_citation[start],
+            });
+        }
+        b += 1;
+    }
+}
+
+/// Markdown block quotes: one quotation per run of quoted blocks. Cited by a citation inside
+/// it or by a bibliographic or attribution line right after it.
+fn add_block_quotes(
+    text: &str,
+    doc: &Document,
+    block_sentences: &[Range<usize>],
+    sentences: &[Sentence],
+    citations: &[Citation],
+    block_is_bibline: &[bool],
+    quotations: &mut Vec<QuotationInfo>,
+) {
+    let mut b = 0;
+    while b < doc.blocks.len() {
+        if doc.blocks[b].quote_depth == 0 {
+            b += 1;
+            continue;
+        }
+        let start = b;
+        while b + 1 < doc.blocks.len()
+            && doc.blocks[b + 1].quote_depth > 0
+            && doc.blocks[b + 1].group == doc.blocks[start].group
+        {
+            b += 1;
+        }
+        let range = doc.blocks[start].range.start..doc.blocks[b].range.end;
+        let inside = citations
+            .iter()
+            .position(|c| c.range.start >= range.start && c.range.end <= range.end);
+        let after = (b + 1 < doc.blocks.len()).then_some(b + 1).and_then(|n| {
+            let body = text[doc.blocks[n].range.clone()].trim_start();
+            let credit =
+                body.starts_with(['—', '―', '–']) || body.starts_with("--") || block_is_bibline[n];
+            if !credit {
+                return None;
+            }
+            citations.iter().position(|c| {
+                c.range.start >= doc.blocks[n].range.start && c.range.end <= doc.blocks[n].range.end
+            })
+        });
+        let sents = block_sentences[start].start..block_sentences[b].end;
+        let first_sentence = if sents.is_empty() {
+            sentences.len().saturating_sub(1)..sentences.len()
+        } else {
+            sents
+        };
+        quotations.push(QuotationInfo {
+            q: Quotation {
+                range,
+                kind: QuoteKind::Block,
+                closed: true,
+            },
+            sentences: first_sentence,
+            block_citation: inside.or(after),
+        });
+        b += 1;
+    }
+}

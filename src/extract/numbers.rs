@@ -1,0 +1,2631 @@
+//! Figure recogniser: finds numeric expressions in English prose and resolves their value.
+//!
+//! The working definition of a figure is `eval/LABELING.md`. The scanner jumps between digit
+//! runs and number words (one Aho-Corasick pass over the lexicon), parses a small grammar
+//! around each anchor by hand and looks a few words back for hedges, identifiers and dates.
+//! Every look-around is bounded, so the whole pass is linear in the input.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+
+/// The lexicon as data (`rules/lexicon/numbers.toml`). Users extend it with their own files.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct NumberLexicon {
+    #[serde(default)]
+    pub percent: Vec<String>,
+    #[serde(default)]
+    pub lower_bound: Vec<String>,
+    #[serde(default)]
+    pub upper_bound: Vec<String>,
+    #[serde(default)]
+    pub approx: Vec<String>,
+    #[serde(default)]
+    pub exact: Vec<String>,
+    #[serde(default)]
+    pub lower_bound_after: Vec<String>,
+    #[serde(default)]
+    pub upper_bound_after: Vec<String>,
+    #[serde(default)]
+    pub range_connectors: Vec<String>,
+    #[serde(default)]
+    pub alternative_connectors: Vec<String>,
+    #[serde(default)]
+    pub change_verbs: Vec<String>,
+    #[serde(default)]
+    pub identifier_words: Vec<String>,
+    #[serde(default)]
+    pub months: Vec<String>,
+    #[serde(default)]
+    pub ordinals: Vec<String>,
+    #[serde(default)]
+    pub negative: Vec<String>,
+    #[serde(default)]
+    pub one_units: Vec<String>,
+    #[serde(default)]
+    pub year_prepositions: Vec<String>,
+    #[serde(default)]
+    pub count_nouns: Vec<String>,
+    #[serde(default)]
+    pub comparatives: Vec<String>,
+    #[serde(default)]
+    pub relative: Vec<String>,
+    #[serde(default)]
+    pub cardinals: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub multipliers: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub vague_multipliers: BTreeMap<String, Vec<f64>>,
+    #[serde(default)]
+    pub quantifiers: BTreeMap<String, Vec<f64>>,
+    #[serde(default)]
+    pub fractions: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub fraction_symbols: BTreeMap<String, f64>,
+}
+
+impl NumberLexicon {
+    /// The lexicon shipped with factlint.
+    pub fn embedded() -> NumberLexicon {
+        toml::from_str(include_str!("../../rules/lexicon/numbers.toml"))
+            .expect("embedded rules/lexicon/numbers.toml is valid")
+    }
+
+    /// Adds the entries of `other` (a user lexicon) to these; table entries override.
+    pub fn extend(&mut self, other: NumberLexicon) {
+        let NumberLexicon {
+            percent,
+            lower_bound,
+            upper_bound,
+            approx,
+            exact,
+            lower_bound_after,
+            upper_bound_after,
+            range_connectors,
+            alternative_connectors,
+            change_verbs,
+            identifier_words,
+            months,
+            ordinals,
+            negative,
+            one_units,
+            year_prepositions,
+            count_nouns,
+            comparatives,
+            relative,
+            cardinals,
+            multipliers,
+            vague_multipliers,
+            quantifiers,
+            fractions,
+            fraction_symbols,
+        } = other;
+        self.percent.extend(percent);
+        self.lower_bound.extend(lower_bound);
+        self.upper_bound.extend(upper_bound);
+        self.approx.extend(approx);
+        self.exact.extend(exact);
+        self.lower_bound_after.extend(lower_bound_after);
+        self.upper_bound_after.extend(upper_bound_after);
+        self.range_connectors.extend(range_connectors);
+        self.alternative_connectors.extend(alternative_connectors);
+        self.change_verbs.extend(change_verbs);
+        self.identifier_words.extend(identifier_words);
+        self.months.extend(months);
+        self.ordinals.extend(ordinals);
+        self.negative.extend(negative);
+        self.one_units.extend(one_units);
+        self.year_prepositions.extend(year_prepositions);
+        self.count_nouns.extend(count_nouns);
+        self.comparatives.extend(comparatives);
+        self.relative.extend(relative);
+        self.cardinals.extend(cardinals);
+        self.multipliers.extend(multipliers);
+        self.vague_multipliers.extend(vague_multipliers);
+        self.quantifiers.extend(quantifiers);
+        self.fractions.extend(fractions);
+        self.fraction_symbols.extend(fraction_symbols);
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NumberKind {
+    Count,
+    Percent,
+    Fraction,
+    Range,
+    /// "hundreds of thousands", "a few hundred"
+    Vague,
+    /// "two and a half times as high"
+    Relative,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberMatch {
+    /// Whole figure, qualifier included ("at least 724,000", "950,000 to 1.2 million").
+    pub span: Range<usize>,
+    /// The numeric core without hedge words.
+    pub value_span: Range<usize>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub approx: bool,
+    /// Place value of the last significant digit as written ("140,000" -> 10000).
+    pub unit: f64,
+    pub kind: NumberKind,
+    /// "13 of 15" -> Some(15).
+    pub denominator: Option<f64>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Hedge {
+    Lower,
+    Upper,
+    Approx,
+    Exact,
+}
+
+/// What a lexicon word can be; one word may be several things ("dozens").
+#[derive(Clone, Copy, Default, Debug)]
+struct W {
+    card: Option<f64>,
+    mult: Option<f64>,
+    vague: Option<(f64, f64)>,
+    frac: Option<f64>,
+}
+
+type Phrase = Vec<String>;
+
+/// Compiled lexicon.
+pub struct Recognizer {
+    ac: AhoCorasick,
+    words: HashMap<String, W>,
+    hedges_before: BackSet<Hedge>,
+    hedges_after: Vec<(Phrase, Hedge)>,
+    percent: Vec<Phrase>,
+    quantifiers: BackSet<(f64, Option<f64>)>,
+    range_conn: Vec<Phrase>,
+    alt_conn: Vec<Phrase>,
+    identifiers: BackSet<()>,
+    change_verbs: HashSet<String>,
+    months: HashSet<String>,
+    ordinals: HashSet<String>,
+    negative: HashSet<String>,
+    one_units: HashSet<String>,
+    year_preps: HashSet<String>,
+    count_nouns: HashSet<String>,
+    comparatives: HashSet<String>,
+    relative: Vec<Phrase>,
+    frac_symbols: Vec<(String, f64)>,
+}
+
+const MAXW: usize = 24;
+
+/// A word read from the text, lower-cased into a stack buffer (no allocation).
+#[derive(Clone, Copy)]
+struct Wd {
+    s: usize,
+    e: usize,
+    buf: [u8; MAXW],
+    n: usize,
+}
+impl Wd {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.n]).unwrap_or("")
+    }
+    fn is(&self, w: &str) -> bool {
+        self.as_str() == w
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Prev {
+    None,
+    A,
+    Digits,
+    Unit,
+    Tens,
+    Hundred,
+    Big,
+    Frac,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Tk {
+    Card(f64),
+    Hundred,
+    Big(f64),
+    Dozen,
+    Frac(f64, bool),
+    And,
+    Hyphen,
+    A,
+    Point,
+    Digits(Dg),
+    Other,
+}
+
+/// A parsed digit run.
+#[derive(Clone, Copy, Debug)]
+struct Dg {
+    e: usize,
+    v: f64,
+    unit: f64,
+    frac_digits: usize,
+    int_digits: usize,
+    grouped: bool,
+    leading_zero: bool,
+    dotted: bool,
+    too_long: bool,
+}
+
+/// The numeric core of a figure (before ranges, hedges, percent).
+#[derive(Clone, Copy, Debug)]
+struct Core {
+    s: usize,
+    e: usize,
+    low: f64,
+    high: Option<f64>,
+    unit: f64,
+    kind: NumberKind,
+    words: bool,
+    plain4: bool,
+    short_int: bool,
+    bare_one: bool,
+    mult: f64,
+    base: f64,
+    small_word: bool,
+    approx: bool,
+    capital: bool,
+    bad: bool,
+}
+
+
+fn phrases(list: &[String]) -> Vec<Phrase> {
+    list.iter()
+        .map(|p| p.split_whitespace().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>())
+        .filter(|p: &Phrase| !p.is_empty())
+        .collect()
+}
+
+fn set(list: &[String]) -> HashSet<String> {
+    list.iter().map(|w| w.to_ascii_lowercase()).collect()
+}
+
+fn phrase_len(p: &Phrase) -> usize {
+    p.iter().map(|w| w.len() + 1).sum()
+}
+
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric()
+}
+
+fn char_before(text: &str, p: usize) -> Option<char> {
+    text.get(..p).and_then(|s| s.chars().next_back())
+}
+
+fn char_at(text: &str, p: usize) -> Option<char> {
+    text.get(p..).and_then(|s| s.chars().next())
+}
+
+fn alpha_before(text: &str, p: usize) -> bool {
+    char_before(text, p).is_some_and(|c| c.is_alphabetic())
+}
+
+fn alnum_before(text: &str, p: usize) -> bool {
+    char_before(text, p).is_some_and(|c| c.is_alphanumeric())
+}
+
+fn alpha_at(text: &str, p: usize) -> bool {
+    char_at(text, p).is_some_and(|c| c.is_alphabetic())
+}
+
+/// Skips spaces (ASCII, no-break, thin, narrow no-break) and at most one line break.
+fn skip_sp(b: &[u8], mut p: usize, lim: usize) -> usize {
+    let mut nl = false;
+    while p < lim {
+        match b[p] {
+            b' ' | b'\t' | b'\r' => p += 1,
+            b'\n' if !nl => {
+                nl = true;
+                p += 1
+            }
+            0xC2 if p + 1 < lim && b[p + 1] == 0xA0 => p += 2,
+            0xE2 if p + 2 < lim && b[p + 1] == 0x80 && (b[p + 2] == 0xAF || b[p + 2] == 0x89) => {
+                p += 3
+            }
+            _ => break,
+        }
+    }
+    p
+}
+
+fn skip_sp_back(b: &[u8], mut p: usize, lo: usize) -> usize {
+    let mut nl = false;
+    while p > lo {
+        match b[p - 1] {
+            b' ' | b'\t' | b'\r' => p -= 1,
+            b'\n' if !nl => {
+                nl = true;
+                p -= 1
+            }
+            0xA0 if p >= lo + 2 && b[p - 2] == 0xC2 => p -= 2,
+            0xAF | 0x89 if p >= lo + 3 && b[p - 3] == 0xE2 && b[p - 2] == 0x80 => p -= 3,
+            _ => break,
+        }
+    }
+    p
+}
+
+/// Reads an ASCII word starting at `p`; None if it runs into digits or non-ASCII letters.
+fn read_word(text: &str, p: usize, lim: usize) -> Option<Wd> {
+    let b = text.as_bytes();
+    if p >= lim || !b[p].is_ascii_alphabetic() {
+        return None;
+    }
+    let mut e = p;
+    while e < b.len() && b[e].is_ascii_alphabetic() {
+        e += 1;
+    }
+    if e > lim || (e < b.len() && (b[e].is_ascii_digit() || (b[e] >= 0x80 && alpha_at(text, e)))) {
+        return None;
+    }
+    let mut w = Wd { s: p, e, buf: [0; MAXW], n: 0 };
+    if e - p <= MAXW {
+        for (i, &c) in b[p..e].iter().enumerate() {
+            w.buf[i] = c.to_ascii_lowercase();
+        }
+        w.n = e - p;
+    }
+    Some(w)
+}
+
+/// The word ending just before `p` (spaces skipped), if it is a plain ASCII word.
+fn prev_word(text: &str, p: usize, lo: usize) -> Option<Wd> {
+    let b = text.as_bytes();
+    let e = skip_sp_back(b, p, lo);
+    let mut s = e;
+    while s > lo && b[s - 1].is_ascii_alphabetic() && e - s <= MAXW {
+        s -= 1;
+    }
+    if s == e || (s > 0 && (b[s - 1].is_ascii_alphanumeric() || alpha_before(text, s))) {
+        return None;
+    }
+    read_word(text, s, e)
+}
+
+/// Matches `phrase` ending just before `p` (spaces allowed); returns its start.
+fn match_back(text: &str, p: usize, lo: usize, phrase: &Phrase) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut q = p;
+    for (i, tok) in phrase.iter().rev().enumerate() {
+        let before = q;
+        q = skip_sp_back(b, q, lo);
+        let t = tok.as_bytes();
+        if i > 0 && q == before && t.last().is_some_and(|c| is_word_byte(*c)) {
+            return None;
+        }
+        if q < lo + t.len() {
+            return None;
+        }
+        let s = q - t.len();
+        if !b[s..q].eq_ignore_ascii_case(t) {
+            return None;
+        }
+        if is_word_byte(t[0]) && alnum_before(text, s) && !(b[s].is_ascii_uppercase() && b[s - 1].is_ascii_lowercase()) {
+            return None;
+        }
+        q = s;
+    }
+    Some(q)
+}
+
+/// Matches `phrase` starting at `p` (after spaces); returns its end.
+fn match_fwd(text: &str, p: usize, lim: usize, phrase: &Phrase) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut q = p;
+    for tok in phrase {
+        q = skip_sp(b, q, lim);
+        let t = tok.as_bytes();
+        if q + t.len() > lim || !b[q..q + t.len()].eq_ignore_ascii_case(t) {
+            return None;
+        }
+        q += t.len();
+        if t.last().is_some_and(|c| c.is_ascii_alphabetic())
+            && (q < b.len() && (b[q].is_ascii_alphanumeric() || alpha_at(text, q)))
+        {
+            return None;
+        }
+    }
+    Some(q)
+}
+
+/// Phrases indexed by their last word, so a backward match reads one word and tries only
+/// the phrases that end in it (symbols are few and tried in turn).
+struct BackSet<T> {
+    by_last: HashMap<String, Vec<(Phrase, T)>>,
+    symbols: Vec<(Phrase, T)>,
+}
+
+impl<T: Copy> BackSet<T> {
+    fn new(mut v: Vec<(Phrase, T)>) -> BackSet<T> {
+        v.sort_by_key(|x| std::cmp::Reverse(phrase_len(&x.0)));
+        let mut by_last: HashMap<String, Vec<(Phrase, T)>> = HashMap::new();
+        let mut symbols = Vec::new();
+        for (p, t) in v {
+            let last = p[p.len() - 1].clone();
+            if last.as_bytes()[0].is_ascii_alphabetic() && last.trim_end_matches(['.', ':']).bytes().all(|c| c.is_ascii_alphabetic()) {
+                by_last.entry(last).or_default().push((p, t));
+            } else {
+                symbols.push((p, t));
+            }
+        }
+        BackSet { by_last, symbols }
+    }
+
+    /// Longest phrase ending just before `p`: (start, tag).
+    fn find(&self, text: &str, p: usize, lo: usize) -> Option<(usize, T)> {
+        let b = text.as_bytes();
+        let q = skip_sp_back(b, p, lo);
+        let mut e = q;
+        let suffix = e > lo && matches!(b[e - 1], b'.' | b':');
+        if suffix {
+            e -= 1;
+        }
+        let mut s = e;
+        // stop at a camel-case seam: "professionalsPages 250" has the word "Pages"
+        while s > lo && b[s - 1].is_ascii_alphabetic() && e - s < MAXW && !(s < e && b[s].is_ascii_uppercase() && b[s - 1].is_ascii_lowercase()) {
+            s -= 1;
+        }
+        if s < e {
+            let mut buf = [0u8; MAXW + 1];
+            let n = e - s + usize::from(suffix);
+            for (i, c) in b[s..s + n].iter().enumerate() {
+                buf[i] = c.to_ascii_lowercase();
+            }
+            let keys: [&[u8]; 2] = [&buf[..n], &buf[..e - s]];
+            for key in keys.iter().take(if suffix { 2 } else { 1 }) {
+                if let Some(list) = std::str::from_utf8(key).ok().and_then(|k| self.by_last.get(k)) {
+                    for (ph, t) in list {
+                        if let Some(st) = match_back(text, p, lo, ph) {
+                            return Some((st, *t));
+                        }
+                    }
+                }
+            }
+        }
+        for (ph, t) in &self.symbols {
+            if let Some(st) = match_back(text, p, lo, ph) {
+                return Some((st, *t));
+            }
+        }
+        None
+    }
+}
+
+fn pow10(n: i32) -> f64 {
+    10f64.powi(n)
+}
+
+/// Place value of the last non-zero digit of an integer value.
+fn int_unit(v: f64) -> f64 {
+    if !v.is_finite() || v == 0.0 || v.fract() != 0.0 || v.abs() > 1e18 {
+        return 1.0;
+    }
+    let mut n = v.abs() as u64;
+    let mut u = 1.0;
+    while n >= 10 && n % 10 == 0 {
+        n /= 10;
+        u *= 10.0;
+    }
+    u
+}
+
+fn value_unit(v: f64) -> f64 {
+    if v.fract() == 0.0 { int_unit(v) } else { 0.01 }
+}
+
+/// Parses a digit run at `p`: thousands groups ("1,548,367", "40 000"), decimals, ".08".
+fn digits(b: &[u8], p: usize, lim: usize) -> Option<Dg> {
+    let mut buf = [0u8; 48];
+    let mut n = 0usize;
+    let mut too_long = false;
+    let mut push = |c: u8, n: &mut usize| {
+        if *n < buf.len() {
+            buf[*n] = c;
+            *n += 1;
+        } else {
+            too_long = true;
+        }
+    };
+    let mut i = p;
+    let mut int_digits = 0;
+    while i < lim && b[i].is_ascii_digit() {
+        push(b[i], &mut n);
+        i += 1;
+        int_digits += 1;
+    }
+    let first_run = int_digits;
+    let mut grouped = false;
+    let is3 = |i: usize| {
+        i + 3 <= lim
+            && b[i..i + 3].iter().all(|c| c.is_ascii_digit())
+            && (i + 3 == lim || !b[i + 3].is_ascii_digit())
+    };
+    if int_digits > 0 && first_run <= 3 {
+        // comma groups of exactly three digits
+        while i < lim && b[i] == b',' && is3(i + 1) {
+            for k in 1..4 {
+                push(b[i + k], &mut n);
+            }
+            i += 4;
+            int_digits += 3;
+            grouped = true;
+        }
+        // space groups ("40 000", narrow no-break space) when no comma groups were used
+        if !grouped {
+            loop {
+                let w = if i < lim && b[i] == b' ' {
+                    1
+                } else if i + 1 < lim && b[i] == 0xC2 && b[i + 1] == 0xA0 {
+                    2
+                } else if i + 2 < lim && b[i] == 0xE2 && b[i + 1] == 0x80 && (b[i + 2] == 0xAF || b[i + 2] == 0x89) {
+                    3
+                } else {
+                    0
+                };
+                if w == 0
+                    || !is3(i + w)
+                    || (i + w + 3 < lim && matches!(b[i + w + 3], b'/' | b',' | b':') && i + w + 4 < lim && b[i + w + 4].is_ascii_digit())
+                {
+                    break;
+                }
+                for k in 0..3 {
+                    push(b[i + w + k], &mut n);
+                }
+                i += w + 3;
+                int_digits += 3;
+                grouped = true;
+            }
+        }
+    }
+    let mut frac_digits = 0;
+    if i + 1 < lim && b[i] == b'.' && b[i + 1].is_ascii_digit() {
+        push(b'.', &mut n);
+        i += 1;
+        while i < lim && b[i].is_ascii_digit() {
+            push(b[i], &mut n);
+            i += 1;
+            frac_digits += 1;
+        }
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return None;
+    }
+    // "192.168.1.2", "10.1093": dotted identifiers are consumed whole
+    let mut dotted = false;
+    while i + 1 < lim && b[i] == b'.' && b[i + 1].is_ascii_digit() && frac_digits > 0 {
+        dotted = true;
+        i += 1;
+        while i < lim && b[i].is_ascii_digit() {
+            i += 1;
+        }
+    }
+    let s = std::str::from_utf8(&buf[..n]).unwrap_or("0");
+    let v: f64 = if too_long { 0.0 } else { s.parse().unwrap_or(0.0) };
+    let unit = if frac_digits > 0 {
+        pow10(-(frac_digits as i32))
+    } else {
+        let tz = buf[..n].iter().rev().take_while(|c| **c == b'0').count();
+        if tz == n { 1.0 } else { pow10(tz as i32) }
+    };
+    Some(Dg {
+        e: i,
+        v,
+        unit,
+        frac_digits,
+        int_digits,
+        grouped,
+        leading_zero: int_digits > 1 && b[p] == b'0',
+        dotted,
+        too_long: too_long || int_digits > 30,
+    })
+}
+
+/// State of the cardinal-phrase parser.
+#[derive(Clone, Copy, Debug)]
+struct St {
+    total: f64,
+    cur: f64,
+    hund: bool,
+    hund_part: f64,
+    last_big: f64,
+    prev: Prev,
+    e: usize,
+    words: bool,
+    frac: bool,
+    frac_num: bool,
+    dec_unit: f64,
+    mult: f64,
+    approx: bool,
+    ntok: usize,
+    point: bool,
+}
+
+impl Recognizer {
+    pub fn new(lex: &NumberLexicon) -> Result<Recognizer, String> {
+        let mut words: HashMap<String, W> = HashMap::new();
+        let mut anchors: Vec<String> = Vec::new();
+        let mut add = |k: &str, f: &dyn Fn(&mut W)| {
+            let k = k.to_ascii_lowercase();
+            if k.is_empty() || !k.bytes().all(|c| c.is_ascii_alphabetic()) || k.len() > MAXW {
+                return Err(format!("number lexicon: `{k}` must be one ASCII word"));
+            }
+            f(words.entry(k.clone()).or_default());
+            anchors.push(k);
+            Ok(())
+        };
+        for (k, v) in &lex.cardinals {
+            add(k, &|w| w.card = Some(*v))?;
+        }
+        for (k, v) in &lex.multipliers {
+            if *v <= 1.0 {
+                return Err(format!("number lexicon: multiplier `{k}` must exceed 1"));
+            }
+            add(k, &|w| w.mult = Some(*v))?;
+        }
+        for (k, v) in &lex.vague_multipliers {
+            if v.len() != 2 || v[0] > v[1] {
+                return Err(format!("number lexicon: vague multiplier `{k}` needs [low, high]"));
+            }
+            add(k, &|w| w.vague = Some((v[0], v[1])))?;
+        }
+        for (k, v) in &lex.fractions {
+            if *v < 2.0 {
+                return Err(format!("number lexicon: fraction `{k}` needs a denominator >= 2"));
+            }
+            add(k, &|w| w.frac = Some(*v))?;
+        }
+        let mut quantifiers = Vec::new();
+        for (k, v) in &lex.quantifiers {
+            let p: Phrase = k.split_whitespace().map(|w| w.to_ascii_lowercase()).collect();
+            let (lo, hi) = match v.as_slice() {
+                [lo] => (*lo, None),
+                [lo, hi] if lo <= hi => (*lo, Some(*hi)),
+                _ => return Err(format!("number lexicon: quantifier `{k}` needs [low] or [low, high]")),
+            };
+            if p.is_empty() {
+                continue;
+            }
+            // a point quantifier ("a couple") stands alone, so its last word is an anchor
+            if hi == Some(lo) {
+                let last = p[p.len() - 1].clone();
+                if last != "of" {
+                    anchors.push(last);
+                }
+            }
+            quantifiers.push((p, (lo, hi)));
+        }
+        for n in &lex.negative {
+            anchors.push(n.to_ascii_lowercase());
+        }
+        let mut frac_symbols = Vec::new();
+        for (k, v) in &lex.fraction_symbols {
+            anchors.push(k.clone());
+            frac_symbols.push((k.clone(), *v));
+        }
+        anchors.sort();
+        anchors.dedup();
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&anchors)
+            .map_err(|e| format!("number lexicon: {e}"))?;
+        let mut hedges_before: Vec<(Phrase, Hedge)> = Vec::new();
+        for (list, h) in [
+            (&lex.lower_bound, Hedge::Lower),
+            (&lex.upper_bound, Hedge::Upper),
+            (&lex.approx, Hedge::Approx),
+            (&lex.exact, Hedge::Exact),
+        ] {
+            hedges_before.extend(phrases(list).into_iter().map(|p| (p, h)));
+        }
+        let mut hedges_after: Vec<(Phrase, Hedge)> = Vec::new();
+        for (list, h) in [(&lex.lower_bound_after, Hedge::Lower), (&lex.upper_bound_after, Hedge::Upper)] {
+            hedges_after.extend(phrases(list).into_iter().map(|p| (p, h)));
+        }
+        hedges_after.sort_by_key(|h| std::cmp::Reverse(phrase_len(&h.0)));
+        let mut percent = phrases(&lex.percent);
+        percent.sort_by_key(|p| std::cmp::Reverse(phrase_len(p)));
+        let identifiers = phrases(&lex.identifier_words).into_iter().map(|p| (p, ())).collect();
+        let mut relative = phrases(&lex.relative);
+        relative.sort_by_key(|p| std::cmp::Reverse(phrase_len(p)));
+        Ok(Recognizer {
+            ac,
+            words,
+            hedges_before: BackSet::new(hedges_before),
+            hedges_after,
+            percent,
+            quantifiers: BackSet::new(quantifiers),
+            range_conn: phrases(&lex.range_connectors),
+            alt_conn: phrases(&lex.alternative_connectors),
+            identifiers: BackSet::new(identifiers),
+            change_verbs: set(&lex.change_verbs),
+            months: set(&lex.months),
+            ordinals: set(&lex.ordinals),
+            negative: set(&lex.negative),
+            one_units: set(&lex.one_units),
+            year_preps: set(&lex.year_prepositions),
+            count_nouns: set(&lex.count_nouns),
+            comparatives: set(&lex.comparatives),
+            relative,
+            frac_symbols,
+        })
+    }
+
+    /// Figures in `text[range]`, in order, non-overlapping, absolute byte offsets on char
+    /// boundaries. Text outside `range` is read for context only.
+    pub fn find(&self, text: &str, range: Range<usize>) -> Vec<NumberMatch> {
+        let mut out: Vec<NumberMatch> = Vec::new();
+        let lim = range.end.min(text.len());
+        let lo = range.start.min(lim);
+        if !text.is_char_boundary(lo) || !text.is_char_boundary(lim) {
+            return out;
+        }
+        let b = text.as_bytes();
+        let mut pos = lo;
+        let mut next_digit = lo;
+        let mut next_word: Option<(usize, usize)> = None;
+        let mut word_from = lo;
+        // a bare "one" waiting for a neighbouring figure to show it is part of a list of counts
+        let mut pending_one: Option<NumberMatch> = None;
+        loop {
+            if next_digit < pos {
+                next_digit = pos;
+            }
+            while next_digit < lim && !b[next_digit].is_ascii_digit() {
+                next_digit += 1;
+            }
+            if next_word.is_none_or(|(s, _)| s < pos) && word_from <= pos {
+                next_word = self
+                    .ac
+                    .find(Input::new(text).range(pos..lim))
+                    .map(|m| (m.start(), m.end()));
+                word_from = next_word.map_or(lim + 1, |(s, _)| s + 1).max(pos);
+            }
+            let anchor = match next_word {
+                Some((s, _)) if s < next_digit => s,
+                _ => next_digit,
+            };
+            if anchor >= lim {
+                break;
+            }
+            let is_word = next_word.is_some_and(|(s, _)| s == anchor) && !b[anchor].is_ascii_digit();
+            let (m, next, weak) = if is_word {
+                let (_, we) = next_word.unwrap_or((anchor, anchor + 1));
+                if alnum_before(text, anchor) || (we < b.len() && (is_word_byte(b[we]) || alpha_at(text, we))) {
+                    (None, we, false)
+                } else {
+                    self.figure(text, anchor, lo, lim, &out)
+                }
+            } else if anchor > 0 && b[anchor - 1].is_ascii_digit() {
+                let mut e = anchor;
+                while e < lim && b[e].is_ascii_digit() {
+                    e += 1;
+                }
+                (None, e, false)
+            } else {
+                self.figure(text, anchor, lo, lim, &out)
+            };
+            let next = next.max(anchor + 1).min(lim);
+            pos = next;
+            while pos < lim && !text.is_char_boundary(pos) {
+                pos += 1;
+            }
+            if let Some(m) = m {
+                if weak {
+                    // keep a bare "one" only when it sits in a list of counts
+                    let near_prev = out.last().is_some_and(|p| m.span.start.saturating_sub(p.span.end) <= 80)
+                        && self.list_sep_before(text, m.span.start, lo);
+                    if near_prev {
+                        push(text, &mut out, m);
+                    } else {
+                        pending_one = Some(m);
+                    }
+                    continue;
+                }
+                if let Some(p) = pending_one.take()
+                    && m.span.start.saturating_sub(p.span.end) <= 80
+                    && self.list_sep_before(text, p.span.start, lo)
+                {
+                    push(text, &mut out, p);
+                }
+                push(text, &mut out, m);
+            }
+        }
+        out
+    }
+
+    /// Is the word at `p` preceded by a list separator ("," ";" "and")?
+    fn list_sep_before(&self, text: &str, p: usize, lo: usize) -> bool {
+        let b = text.as_bytes();
+        let q = skip_sp_back(b, p, lo);
+        if q > lo && matches!(b[q - 1], b',' | b';') {
+            return true;
+        }
+        prev_word(text, p, lo).is_some_and(|w| w.is("and"))
+    }
+
+    fn tok(&self, text: &str, q: usize, lim: usize) -> Option<(Tk, usize, usize)> {
+        let b = text.as_bytes();
+        let s = skip_sp(b, q, lim);
+        if s >= lim {
+            return None;
+        }
+        let c = b[s];
+        if c.is_ascii_digit() {
+            let d = digits(b, s, lim)?;
+            return Some((Tk::Digits(d), s, d.e));
+        }
+        if c == b'-' {
+            return Some((Tk::Hyphen, s, s + 1));
+        }
+        let w = read_word(text, s, lim)?;
+        let t = match w.as_str() {
+            "and" => Tk::And,
+            "a" | "an" => Tk::A,
+            "point" => Tk::Point,
+            ws => match self.words.get(ws) {
+                Some(x) => {
+                    if let Some(v) = x.card {
+                        Tk::Card(v)
+                    } else if let Some(m) = x.mult {
+                        if m == 100.0 {
+                            Tk::Hundred
+                        } else if m == 12.0 {
+                            Tk::Dozen
+                        } else {
+                            Tk::Big(m)
+                        }
+                    } else if let Some(d) = x.frac {
+                        Tk::Frac(d, ws.ends_with('s'))
+                    } else {
+                        Tk::Other
+                    }
+                }
+                None => Tk::Other,
+            },
+        };
+        Some((t, s, w.e))
+    }
+
+    /// Parses a cardinal phrase ("two hundred and two thousand", "1.2 million",
+    /// "two and a half", "two-thirds", "half a dozen") starting at `p`.
+    fn card(&self, text: &str, p: usize, lim: usize, init: Option<Dg>) -> Option<St> {
+        let mut st = St {
+            total: 0.0,
+            cur: 0.0,
+            hund: false,
+            hund_part: 0.0,
+            last_big: f64::INFINITY,
+            prev: Prev::None,
+            e: p,
+            words: false,
+            frac: false,
+            frac_num: false,
+            dec_unit: 0.0,
+            mult: 1.0,
+            approx: false,
+            ntok: 0,
+            point: false,
+        };
+        if let Some(d) = init {
+            st.cur = d.v;
+            st.prev = Prev::Digits;
+            st.e = d.e;
+            st.dec_unit = if d.frac_digits > 0 { d.unit } else { 0.0 };
+            st.ntok = 1;
+        }
+        let mut best: Option<St> = init.map(|_| st);
+        let mut q = st.e;
+        let mut and = false;
+        let mut hyph = false;
+        let mut guard = 0;
+        // state before the last "and": "3 hundred and 2 hundred" is two numbers
+        let mut and_snap: Option<St> = None;
+        while let Some((t, s, e)) = self.tok(text, q, lim) {
+            guard += 1;
+            if guard > 64 {
+                break;
+            }
+            let cur_ok = st.cur > 0.0;
+            match t {
+                Tk::And => {
+                    if and || hyph || matches!(st.prev, Prev::None | Prev::A) {
+                        break;
+                    }
+                    // "and a half", "and three quarters": a fraction added to what precedes
+                    if let Some((f, fe)) = self.frac_after_and(text, e, lim) {
+                        let mut n = st;
+                        let mut end = fe;
+                        if let Some((Tk::Big(m), _, be)) = self.tok(text, fe, lim)
+                            && m < n.last_big
+                        {
+                            n.total += (n.cur + f) * m;
+                            n.cur = 0.0;
+                            n.last_big = m;
+                            n.prev = Prev::Big;
+                            n.mult = m;
+                            end = be;
+                        } else if n.prev == Prev::Big && n.cur == 0.0 {
+                            n.total += f * n.last_big;
+                        } else {
+                            n.cur += f;
+                            n.prev = Prev::Unit;
+                        }
+                        n.frac = true;
+                        n.words = true;
+                        n.e = end;
+                        n.ntok += 2;
+                        st = n;
+                        best = Some(st);
+                        q = end;
+                        continue;
+                    }
+                    and = true;
+                    and_snap = best;
+                    q = e;
+                    continue;
+                }
+                Tk::Hyphen => {
+                    if and || hyph || !matches!(st.prev, Prev::Tens | Prev::Unit | Prev::Frac) || s != st.e && !b_space_hyphen(text, s) {
+                        break;
+                    }
+                    hyph = true;
+                    q = e;
+                    continue;
+                }
+                Tk::Card(v) => {
+                    let tens = v >= 20.0 && v < 100.0 && v % 10.0 == 0.0;
+                    match st.prev {
+                        Prev::None if !and && !hyph => {
+                            st.cur = v;
+                            st.prev = if tens { Prev::Tens } else { Prev::Unit };
+                        }
+                        Prev::Tens if v > 0.0 && v < 10.0 => {
+                            st.cur += v;
+                            st.prev = Prev::Unit;
+                        }
+                        Prev::Hundred | Prev::Big if !hyph && v > 0.0 => {
+                            st.cur += v;
+                            st.prev = if tens { Prev::Tens } else { Prev::Unit };
+                        }
+                        _ => break,
+                    }
+                }
+                Tk::Digits(d) => {
+                    if !(matches!(st.prev, Prev::Hundred | Prev::Big)
+                        && !hyph
+                        && d.frac_digits == 0
+                        && !d.grouped
+                        && d.v > 0.0
+                        && d.v < 1000.0
+                        && !(st.prev == Prev::Hundred && d.v >= 100.0))
+                    {
+                        break;
+                    }
+                    // "4 thousand 3 hundred and 21": digits only continue a digit phrase
+                    if st.words && init.is_none() {
+                        break;
+                    }
+                    st.cur += d.v;
+                    st.prev = Prev::Digits;
+                }
+                Tk::Hundred => {
+                    if and || hyph {
+                        break;
+                    }
+                    match st.prev {
+                        Prev::Unit | Prev::Tens | Prev::Digits | Prev::A if !st.hund && cur_ok => {
+                            st.cur *= 100.0;
+                        }
+                        Prev::None => st.cur = 100.0,
+                        _ => {
+                            if and_snap.is_some() && matches!(st.prev, Prev::Unit | Prev::Tens | Prev::Digits) {
+                                best = and_snap;
+                            }
+                            break;
+                        }
+                    }
+                    st.hund = true;
+                    st.hund_part = st.cur;
+                    st.prev = Prev::Hundred;
+                    st.mult = 100.0;
+                }
+                Tk::Big(m) => {
+                    if and || hyph {
+                        break;
+                    }
+                    match st.prev {
+                        Prev::Unit | Prev::Tens | Prev::Digits | Prev::Hundred | Prev::A | Prev::Frac
+                            if cur_ok && m < st.last_big =>
+                        {
+                            st.total += st.cur * m;
+                            st.cur = 0.0;
+                        }
+                        Prev::Big if st.cur == 0.0 && st.total * m < 1e300 => st.total *= m,
+                        Prev::None => st.total = m,
+                        _ => {
+                            if and_snap.is_some() && matches!(st.prev, Prev::Unit | Prev::Tens | Prev::Digits) {
+                                best = and_snap;
+                            }
+                            break;
+                        }
+                    }
+                    st.hund = false;
+                    st.last_big = m;
+                    st.prev = Prev::Big;
+                    st.mult = m;
+                }
+                Tk::Dozen => {
+                    if and {
+                        break;
+                    }
+                    match st.prev {
+                        Prev::Unit | Prev::Tens | Prev::Digits | Prev::A | Prev::Frac if cur_ok => {
+                            let hp = if st.hund { st.hund_part } else { 0.0 };
+                            st.cur = hp + (st.cur - hp) * 12.0;
+                        }
+                        Prev::None if !hyph => st.cur = 12.0,
+                        _ => break,
+                    }
+                    st.approx = true;
+                    st.hund = true;
+                    st.hund_part = st.cur;
+                    st.prev = Prev::Hundred;
+                    st.mult = 12.0;
+                }
+                Tk::Frac(den, plural) => {
+                    if and {
+                        break;
+                    }
+                    match st.prev {
+                        Prev::None if !plural && (den == 2.0 || den == 4.0) => {
+                            st.cur = 1.0 / den;
+                        }
+                        Prev::Unit | Prev::Tens | Prev::A if st.total == 0.0 && !st.hund && !st.frac => {
+                            if !plural && st.cur > 1.0 && den != 2.0 {
+                                break;
+                            }
+                            st.cur /= den;
+                            st.frac_num = true;
+                        }
+                        // "one hundred thirty-two fifths": the whole number is the numerator
+                        Prev::Unit | Prev::Tens if plural && !st.frac => {
+                            st.cur = (st.total + st.cur) / den;
+                            st.total = 0.0;
+                            st.frac_num = true;
+                        }
+                        _ => break,
+                    }
+                    st.frac = true;
+                    st.prev = Prev::Frac;
+                    // "half a dozen", "half a million", "two thirds of a million"
+                    let mut k = e;
+                    if let Some(of) = read_word(text, skip_sp(text.as_bytes(), k, lim), lim)
+                        && of.is("of")
+                    {
+                        k = of.e;
+                    }
+                    if let Some((Tk::A, _, ae)) = self.tok(text, k, lim)
+                        && let Some((t2, _, me)) = self.tok(text, ae, lim)
+                    {
+                        let m = match t2 {
+                            Tk::Dozen => Some(12.0),
+                            Tk::Big(m) => Some(m),
+                            Tk::Hundred => Some(100.0),
+                            _ => None,
+                        };
+                        if let Some(m) = m {
+                            st.cur *= m;
+                            st.mult = m;
+                            st.approx |= m == 12.0;
+                            st.prev = Prev::Big;
+                            st.last_big = m;
+                            st.words = true;
+                            st.ntok += 3;
+                            st.e = me;
+                            best = Some(st);
+                            q = me;
+                            and = false;
+                            hyph = false;
+                            continue;
+                        }
+                    }
+                }
+                Tk::A => {
+                    if st.prev != Prev::None || and || hyph {
+                        break;
+                    }
+                    st.cur = 1.0;
+                    st.prev = Prev::A;
+                    st.ntok += 1;
+                    q = e;
+                    st.e = e;
+                    continue;
+                }
+                Tk::Point => {
+                    if and || hyph || !matches!(st.prev, Prev::Unit | Prev::Tens | Prev::Hundred | Prev::Big) || st.frac {
+                        break;
+                    }
+                    match self.point_digits(text, e, lim) {
+                        Some((f, n, pe)) => {
+                            st.cur += f;
+                            st.dec_unit = pow10(-(n as i32));
+                            st.point = true;
+                            st.words = true;
+                            st.ntok += 2;
+                            st.e = pe;
+                            best = Some(st);
+                        }
+                        None => break,
+                    }
+                    break;
+                }
+                Tk::Other => break,
+            }
+            and = false;
+            hyph = false;
+            st.words = true;
+            st.ntok += 1;
+            st.e = e;
+            q = e;
+            if st.prev != Prev::A {
+                best = Some(st);
+            }
+        }
+        best
+    }
+
+    /// After "and": "a half", "one half", "three quarters", "two thirds" -> (value, end).
+    fn frac_after_and(&self, text: &str, p: usize, lim: usize) -> Option<(f64, usize)> {
+        let (t1, _, e1) = self.tok(text, p, lim)?;
+        let num = match t1 {
+            Tk::A => 1.0,
+            Tk::Card(v) if v > 0.0 && v < 20.0 => v,
+            _ => return None,
+        };
+        let mut q = e1;
+        if let Some((Tk::Hyphen, _, he)) = self.tok(text, q, lim) {
+            q = he;
+        }
+        match self.tok(text, q, lim)? {
+            (Tk::Frac(d, plural), _, e2) if plural || num == 1.0 => Some((num / d, e2)),
+            _ => None,
+        }
+    }
+
+    /// After "point": "zero three" -> .03, "seventy-one" -> .71.
+    fn point_digits(&self, text: &str, p: usize, lim: usize) -> Option<(f64, usize, usize)> {
+        let mut q = p;
+        let mut frac = 0.0;
+        let mut n = 0;
+        let mut end = None;
+        // single digits read one by one
+        while let Some((Tk::Card(v), _, e)) = self.tok(text, q, lim) {
+            if v >= 10.0 || n > 12 {
+                break;
+            }
+            n += 1;
+            frac += v * pow10(-n);
+            q = e;
+            end = Some(e);
+        }
+        if let Some(e) = end {
+            return Some((frac, n as usize, e));
+        }
+        let st = self.card(text, p, lim, None)?;
+        let v = st.cur + st.total;
+        if v <= 0.0 || v >= 100.0 || v.fract() != 0.0 || st.frac {
+            return None;
+        }
+        let n = if v < 10.0 { 1 } else { 2 };
+        Some((v * pow10(-n), n as usize, st.e))
+    }
+
+    /// Parses the numeric core at `p`.
+    fn core(&self, text: &str, p: usize, lim: usize) -> Option<Core> {
+        let b = text.as_bytes();
+        let mut c = Core {
+            s: p,
+            e: p,
+            low: 0.0,
+            high: None,
+            unit: 1.0,
+            kind: NumberKind::Count,
+            words: false,
+            plain4: false,
+            short_int: false,
+            bare_one: false,
+            mult: 1.0,
+            base: 0.0,
+            small_word: false,
+            approx: false,
+            capital: false,
+            bad: false,
+        };
+        // negative: "minus five", "-9.5"
+        if b[p] == b'-' || b[p].is_ascii_alphabetic() && self.negative_word(text, p, lim).is_some() {
+            let after = if b[p] == b'-' { p + 1 } else { self.negative_word(text, p, lim)? };
+            let q = skip_sp(b, after, lim);
+            if q >= lim || (b[p] == b'-' && q != after && p != 0) {
+                return None;
+            }
+            let mut inner = self.core(text, q, lim)?;
+            if inner.bad || inner.kind == NumberKind::Vague {
+                return None;
+            }
+            inner.s = p;
+            inner.low = -inner.low;
+            inner.base = -inner.base;
+            inner.plain4 = false;
+            inner.bare_one = false;
+            inner.small_word = false;
+            return Some(inner);
+        }
+        // vulgar fraction characters
+        if b[p] >= 0x80 {
+            for (sym, v) in &self.frac_symbols {
+                if text[p..].starts_with(sym.as_str()) {
+                    c.e = p + sym.len();
+                    c.low = *v;
+                    c.base = *v;
+                    c.unit = 0.01;
+                    c.kind = NumberKind::Fraction;
+                    return Some(c);
+                }
+            }
+            return None;
+        }
+        if b[p].is_ascii_digit() || b[p] == b'.' {
+            let d = digits(b, p, lim)?;
+            c.e = d.e;
+            if d.dotted || d.too_long || d.leading_zero {
+                c.bad = true;
+                return Some(c);
+            }
+            c.low = d.v;
+            c.base = d.v;
+            c.unit = d.unit;
+            c.plain4 = d.int_digits == 4 && !d.grouped && d.frac_digits == 0;
+            c.short_int = d.int_digits <= 2 && d.frac_digits == 0;
+            // slash fractions: "1/2", "5 1/2"; a second slash makes a date or code
+            if d.frac_digits == 0 && !d.grouped {
+                if d.e + 1 < lim && b[d.e] == b'/' && b[d.e + 1].is_ascii_digit() {
+                    let den = digits(b, d.e + 1, lim)?;
+                    c.e = den.e;
+                    if den.e < lim && matches!(b[den.e], b'/' | b'.' | b'-' | b':') && den.e + 1 < lim && b[den.e + 1].is_ascii_digit()
+                        || den.v == 0.0
+                        || den.frac_digits > 0
+                        || den.grouped
+                    {
+                        c.bad = true;
+                        return Some(c);
+                    }
+                    c.low = d.v / den.v;
+                    c.base = c.low;
+                    c.unit = 0.01;
+                    c.kind = NumberKind::Fraction;
+                    c.plain4 = false;
+                    c.short_int = false;
+                    return Some(c);
+                }
+                let q = skip_sp(b, d.e, lim);
+                if q > d.e && q - d.e <= 2 && q < lim && b[q].is_ascii_digit() {
+                    let n1 = digits(b, q, lim)?;
+                    if n1.e + 1 < lim && b[n1.e] == b'/' && n1.frac_digits == 0 && !n1.grouped && b[n1.e + 1].is_ascii_digit() {
+                        let den = digits(b, n1.e + 1, lim)?;
+                        let slash_after = den.e < lim && matches!(b[den.e], b'/' | b'.' | b':') && den.e + 1 < lim && b[den.e + 1].is_ascii_digit();
+                        if !slash_after && den.frac_digits == 0 && den.v > n1.v && n1.v > 0.0 {
+                            c.e = den.e;
+                            c.low = d.v + n1.v / den.v;
+                            c.base = c.low;
+                            c.unit = 0.01;
+                            c.plain4 = false;
+                            c.short_int = false;
+                            return Some(c);
+                        }
+                    }
+                }
+            }
+            // multiplier words after digits: "1.2 million", "3 hundred and 21", "3 dozens"
+            if let Some(st) = self.card(text, p, lim, Some(d))
+                && st.e > d.e
+            {
+                c.e = st.e;
+                c.low = st.total + st.cur;
+                c.base = d.v;
+                c.mult = st.mult;
+                c.words = true;
+                c.approx = st.approx;
+                c.unit = if d.frac_digits > 0 { d.unit * st.mult } else { int_unit(c.low) };
+                c.plain4 = false;
+                c.short_int = false;
+            }
+            return Some(c);
+        }
+        // words
+        let w = read_word(text, p, lim)?;
+        c.capital = b[p].is_ascii_uppercase();
+        if let Some(x) = self.words.get(w.as_str())
+            && let Some((vl, vh)) = x.vague
+            && x.card.is_none()
+        {
+            // bare plural multiplier: "thousands", "hundreds of thousands"
+            let mut lo = vl;
+            let mut hi = vh;
+            let mut e = w.e;
+            let mut guard = 0;
+            loop {
+                guard += 1;
+                let Some(of) = read_word(text, skip_sp(b, e, lim), lim) else { break };
+                if !of.is("of") || guard > 8 {
+                    break;
+                }
+                let Some(n) = read_word(text, skip_sp(b, of.e, lim), lim) else { break };
+                match self.words.get(n.as_str()) {
+                    Some(W { vague: Some((l2, _)), .. }) if lo * l2 < 1e300 => {
+                        lo *= l2;
+                        hi *= l2;
+                        e = n.e;
+                    }
+                    _ => break,
+                }
+            }
+            c.e = e;
+            c.low = lo;
+            c.high = Some(hi);
+            c.base = lo;
+            c.unit = lo;
+            c.kind = NumberKind::Vague;
+            c.approx = true;
+            c.words = true;
+            return Some(c);
+        }
+        if w.is("couple") {
+            return None;
+        }
+        let st = self.card(text, p, lim, None)?;
+        if st.prev == Prev::A {
+            return None;
+        }
+        c.e = st.e;
+        c.low = st.total + st.cur;
+        c.base = c.low;
+        c.words = true;
+        c.mult = st.mult;
+        c.approx = st.approx;
+        c.unit = if st.point {
+            st.dec_unit * if st.mult > 1.0 { st.mult } else { 1.0 }
+        } else {
+            value_unit(c.low)
+        };
+        if st.frac && st.total == 0.0 && st.cur < 1.0 && st.mult == 1.0 {
+            c.kind = NumberKind::Fraction;
+        }
+        let text_core = &text[c.s..c.e];
+        c.bare_one = text_core.eq_ignore_ascii_case("one");
+        c.small_word = st.ntok == 1 && !st.frac && c.low < 100.0 || (st.ntok <= 3 && c.low < 100.0 && !st.frac && st.mult == 1.0);
+        // a lone singular fraction needs a numerator or must be "half"
+        if st.frac && !st.frac_num && st.ntok == 1 {
+            let lw = text_core.to_ascii_lowercase();
+            if lw != "half" {
+                return None;
+            }
+        }
+        Some(c)
+    }
+
+    fn negative_word(&self, text: &str, p: usize, lim: usize) -> Option<usize> {
+        let w = read_word(text, p, lim)?;
+        if !self.negative.contains(w.as_str()) {
+            return None;
+        }
+        let q = skip_sp(text.as_bytes(), w.e, lim);
+        if q < lim && (text.as_bytes()[q].is_ascii_digit() || read_word(text, q, lim).is_some_and(|n| self.words.get(n.as_str()).is_some_and(|x| x.card.is_some()))) {
+            Some(w.e)
+        } else {
+            None
+        }
+    }
+
+    /// Hard rejections of a digit core from its immediate surroundings; returns how far a
+    /// rejected chain ("1937-38", "pp. 15–17", "+1-222-2222") extends.
+    fn digit_context_bad(&self, text: &str, c: &Core, lo: usize, lim: usize) -> Option<usize> {
+        let b = text.as_bytes();
+        let s = c.s;
+        let e = c.e;
+        let chain = |e: usize| chain_end(b, e, lim);
+        if c.bad {
+            return Some(chain(e));
+        }
+        // glued to letters on the left ("B52", "c1938", "SCP-173", "mid-1930s", "%28")
+        if let Some(pc) = char_before(text, s) {
+            if pc.is_alphabetic() || matches!(pc, '_' | '%' | '@' | '&' | '=' | '#' | '№' | '§' | '/' | '\\' | '+') {
+                return Some(chain(e));
+            }
+            if matches!(pc, '-' | '–' | '‑') && alpha_before(text, s - pc.len_utf8()) {
+                return Some(chain(e));
+            }
+            if matches!(pc, '.' | ':') && s >= 2 && (b[s - 2].is_ascii_digit() || alpha_before(text, s - 1)) {
+                return Some(chain(e));
+            }
+            // a small number right after a capitalised name and before punctuation: "Nuksha 2,"
+            if c.short_int
+                && let Some(w) = prev_word(text, s, lo.saturating_sub(32))
+                && b[w.s].is_ascii_uppercase()
+                && !sentence_start(b, w.s, lo)
+                && !self.is_month(text, &w)
+                && (e >= lim || matches!(b[e], b',' | b'.' | b')' | b';'))
+            {
+                return Some(chain(e));
+            }
+        }
+        // glued on the right: "17th", "1930s", "29km", "10k", "50-х", "10.1093/abc", "10:00"
+        if let Some(nc) = char_at(text, e) {
+            if nc.is_alphabetic() {
+                let mut k = e;
+                while k < b.len() && alpha_at(text, k) {
+                    k += char_at(text, k).map_or(1, |c| c.len_utf8());
+                }
+                return Some(chain(k));
+            }
+            if matches!(nc, '-' | '‑') {
+                let mut k = e + 1;
+                let mut n = 0;
+                while k < b.len() && alpha_at(text, k) && n < 4 {
+                    k += char_at(text, k).map_or(1, |c| c.len_utf8());
+                    n += 1;
+                }
+                if (1..=2).contains(&n) && !alpha_at(text, k) {
+                    return Some(chain(k));
+                }
+            }
+            if matches!(nc, ':' | '/' | '@' | '_') && e + 1 < b.len() && (b[e + 1].is_ascii_alphanumeric()) {
+                let mut k = e + 1;
+                while k < lim && b[k].is_ascii_alphanumeric() {
+                    k += 1;
+                }
+                return Some(chain(k));
+            }
+        }
+        // phone-like: three or more digit groups joined by hyphens or dots
+        if hyphen_groups(b, e, lim) >= 2 {
+            return Some(chain(e));
+        }
+        // list numbering at a line start: "1. ", "2) "
+        if c.short_int && e + 1 < lim && matches!(b[e], b'.' | b')') && matches!(b[e + 1], b' ' | b'\t') {
+            let mut k = s;
+            while k > 0 && matches!(b[k - 1], b' ' | b'\t') {
+                k -= 1;
+            }
+            if k == 0 || b[k - 1] == b'\n' {
+                return Some(e + 1);
+            }
+        }
+        // identifiers: "Order no. 00447", "p. 200", "Pages 250, 257–258", "Article 58-14"
+        let q = skip_sp_back(b, s, 0);
+        let q2 = if q > 0 && matches!(b[q - 1], b'#' | b':') { skip_sp_back(b, q - 1, 0) } else { q };
+        if self.identifiers.find(text, q2, lo.saturating_sub(64)).is_some() || self.identifiers.find(text, q, lo.saturating_sub(64)).is_some() {
+            return Some(chain_list(b, e, lim));
+        }
+        // dates: "July 30, 1937", "30 July 1937", "March 15th"
+        if c.short_int && c.low >= 1.0 && c.low <= 31.0 {
+            // "Jan. 27, 1925": step over the abbreviation's dot
+            let q = skip_sp_back(b, s, lo.saturating_sub(32));
+            let q = if q > 0 && b[q - 1] == b'.' { q - 1 } else { q };
+            if let Some(w) = prev_word(text, q, lo.saturating_sub(32))
+                && self.is_month(text, &w)
+            {
+                return Some(chain(e));
+            }
+            if let Some(w) = read_word(text, skip_sp(b, e, lim), b.len())
+                && self.is_month(text, &w)
+            {
+                return Some(w.e.min(lim).max(e));
+            }
+        }
+        // inside a URL or path-like token
+        let mut k = s;
+        let floor = s.saturating_sub(48);
+        while k > floor && !matches!(b[k - 1], b' ' | b'\n' | b'\t') {
+            k -= 1;
+            if b[k] == b'/' && k + 1 < b.len() && b[k + 1] == b'/' {
+                return Some(chain_token(b, e, lim));
+            }
+        }
+        None
+    }
+
+    fn is_month(&self, text: &str, w: &Wd) -> bool {
+        let t = &text[w.s..w.e];
+        // month names count only capitalised ("May 4", not "may 4")
+        text.as_bytes()[w.s].is_ascii_uppercase() && self.months.contains(&t.to_ascii_lowercase())
+    }
+
+    /// Is the bare four-digit number at `c` a year?
+    fn is_year(&self, text: &str, c: &Core, lo: usize, lim: usize) -> bool {
+        if !c.plain4 || !(1000.0..=2099.0).contains(&c.low) {
+            return false;
+        }
+        let b = text.as_bytes();
+        if let Some(pc) = char_before(text, skip_sp_back(b, c.s, lo.saturating_sub(8)))
+            && matches!(pc, '$' | '£' | '€' | '¥')
+        {
+            return false;
+        }
+        let after = skip_sp(b, c.e, lim);
+        if self.percent.iter().any(|p| match_fwd(text, c.e, lim, p).is_some()) {
+            return false;
+        }
+        // "above 1000", "more than 2000": a bound is a quantity, not a year
+        if let Some((hs, Hedge::Lower | Hedge::Upper)) = self.hedges_before.find(text, c.s, lo.saturating_sub(32))
+            && !text[hs..c.s].to_ascii_lowercase().starts_with("up to")
+        {
+            return false;
+        }
+        let prev = prev_word(text, c.s, lo.saturating_sub(24));
+        if prev.is_some_and(|w| self.year_preps.contains(w.as_str())) {
+            return true;
+        }
+        if let Some(w) = read_word(text, after, lim) {
+            let ws = w.as_str();
+            if b[w.s].is_ascii_lowercase()
+                && ((ws.len() > 3 && ws.ends_with('s') && !ws.ends_with("ss")) || self.count_nouns.contains(ws))
+            {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Full figure at `anchor`. Returns the match (if any) and where scanning resumes.
+    fn figure(&self, text: &str, anchor: usize, lo: usize, lim: usize, out: &[NumberMatch]) -> (Option<NumberMatch>, usize, bool) {
+        let b = text.as_bytes();
+        let mut start = anchor;
+        // leading "-" or "." belongs to the number ("-4/5", ".08")
+        if anchor > lo && b[anchor].is_ascii_digit() {
+            let pc = b[anchor - 1];
+            if (pc == b'-' || pc == b'.')
+                && (anchor - 1 == 0 || matches!(b[anchor - 2], b' ' | b'\n' | b'\t' | b'(') || anchor - 1 == lo)
+                && !(pc == b'-' && prev_is_number(b, anchor - 1, lo))
+            {
+                start = anchor - 1;
+            }
+        }
+        // "a hundred", "a dozen", "a half", "a couple"
+        let mut a_start = None;
+        if b[anchor].is_ascii_alphabetic()
+            && let Some(w) = read_word(text, anchor, lim)
+            && let Some(pw) = prev_word(text, anchor, lo)
+            && (pw.is("a") || pw.is("an"))
+            && pw.s >= lo
+        {
+            let x = self.words.get(w.as_str()).copied().unwrap_or_default();
+            if x.mult.is_some() || x.frac.is_some() || w.is("couple") {
+                a_start = Some(pw.s);
+            }
+        }
+        if let Some(w) = read_word(text, anchor, lim)
+            && w.is("couple")
+        {
+            return (self.couple(text, a_start, &w, lo, lim), w.e, false);
+        }
+        let core_at = a_start.unwrap_or(start);
+        let Some(mut a) = self.core(text, core_at, lim).or_else(|| if core_at != anchor { self.core(text, anchor, lim) } else { None }) else {
+            let e = read_word(text, anchor, lim).map_or(anchor + 1, |w| w.e);
+            return (None, e, false);
+        };
+        let resume = a.e;
+        // singular ordinal-looking fraction after "a" before a noun is an ordinal: "a third trial"
+        if a.kind == NumberKind::Fraction && a.words && a_start.is_some() {
+            let tw = &text[a.s..a.e];
+            if !tw.to_ascii_lowercase().ends_with("half")
+                && let Some(nw) = read_word(text, skip_sp(b, a.e, lim), lim)
+                && !matches!(nw.as_str(), "of" | "and" | "or" | "to" | "were" | "was" | "is" | "are" | "in" | "than" | "less" | "more")
+            {
+                return (None, resume, false);
+            }
+        }
+        if !a.words || b[a.s].is_ascii_digit() || b[a.s] == b'.' || b[a.s] == b'-' {
+            if b[a.s].is_ascii_digit() || b[a.s] == b'.' || (b[a.s] == b'-' && a.s + 1 < b.len() && b[a.s + 1].is_ascii_digit()) {
+                let mut dc = a;
+                if b[a.s] == b'-' || b[a.s] == b'.' {
+                    dc.s = anchor;
+                }
+                if let Some(skip) = self.digit_context_bad(text, &dc, lo, lim) {
+                    return (None, skip.max(resume), false);
+                }
+            }
+        } else if self.word_context_bad(text, &a, lo) {
+            return (None, resume, false);
+        }
+        // quantifier before a multiplier or vague plural: "a few hundred", "many thousands"
+        let mut qstart = None;
+        if a.words && (a.kind == NumberKind::Vague || (a.base == a.mult && a.mult >= 100.0 && !b[a.s].is_ascii_digit() && a_start.is_none())) {
+            if let Some((qs, (ql, qh))) = self.quantifiers.find(text, a.s, lo) {
+                let base = if a.kind == NumberKind::Vague { a.low } else { a.mult };
+                a.low = ql * base;
+                a.high = qh.map(|h| h * base);
+                a.kind = NumberKind::Vague;
+                a.approx = true;
+                a.unit = base;
+                qstart = Some(qs);
+            }
+        }
+        let mut f = Fig { a, b: None, s: qstart.unwrap_or(a.s), e: a.e, percent: false, relative: false, den: None, between: None };
+        // ranges and alternatives
+        self.range(text, &mut f, lo, lim);
+        if f.a.bad {
+            return (None, chain_end(b, resume, lim), false);
+        }
+        // years: a bare four-digit number, or a period "1936–1938"
+        if let Some(bc) = f.b {
+            let a_year = f.a.plain4 && (1000.0..=2099.0).contains(&f.a.low);
+            let b_year = (bc.plain4 && (1000.0..=2099.0).contains(&bc.low)) || (bc.short_int && a_year && bc.s > 0 && matches!(b[bc.s - 1], b'-' | b'/') || bc.short_int && a_year && text[..bc.s].ends_with('–'));
+            if a_year && b_year {
+                return (None, f.e.max(resume), false);
+            }
+        } else if self.is_year(text, &f.a, lo, lim) {
+            return (None, chain_end(b, resume, lim), false);
+        }
+        let a = f.a;
+        // percent after the figure ("80 percent", "25%", "20 to 30 per cent")
+        if a.kind != NumberKind::Vague {
+            for p in &self.percent {
+                if let Some(pe) = match_fwd(text, f.e, lim, p) {
+                    // "percent of" inverted forms are not this figure's unit
+                    f.e = pe;
+                    f.percent = true;
+                    break;
+                }
+            }
+        }
+        // relative: "two and a half times as high", "10 times more"
+        if !f.percent && f.b.is_none() {
+            for r in &self.relative {
+                if let Some(te) = match_fwd(text, f.e, lim, r)
+                    && let Some(cw) = read_word(text, skip_sp(b, te, lim), lim)
+                    && self.comparatives.contains(cw.as_str())
+                {
+                    let mut e = cw.e;
+                    if cw.is("as")
+                        && let Some(w2) = read_word(text, skip_sp(b, e, lim), lim)
+                    {
+                        e = w2.e;
+                    }
+                    f.e = e;
+                    f.relative = true;
+                    break;
+                }
+            }
+        }
+        // "13 of 15", "Four of the other five", "154 out of 186", "two people from the eight"
+        if !f.percent && !f.relative && f.b.is_none() && a.kind == NumberKind::Count && a.low.fract() == 0.0 && a.low >= 0.0 {
+            if let Some((de, dv)) = self.of_denominator(text, f.e, lim, a.low) {
+                f.e = de;
+                f.den = Some(dv);
+            }
+        }
+        // a bare "one" or a small spelled number after "the" needs more support
+        if f.b.is_none() && f.den.is_none() && !f.percent && !f.relative {
+            if a.small_word && a.words && !b[a.s].is_ascii_digit() {
+                let pw = prev_word(text, f.s, lo);
+                // "the three Moscow trials", "the other five": a back-reference, not a new figure
+                if pw.is_some_and(|w| w.is("the"))
+                    || pw.is_some_and(|w| w.is("other") && prev_word(text, w.s, lo).is_some_and(|t| t.is("the")))
+                {
+                    return (None, resume, false);
+                }
+            }
+        }
+        let vs = f.s;
+        let ve = f.e;
+        // hedges before
+        let mut hedge = None;
+        let mut s = f.between.unwrap_or(f.s);
+        let floor = out.last().map_or(lo, |m| m.span.end).max(lo);
+        if f.between.is_none() {
+            if let Some((hs, h)) = self.hedges_before.find(text, f.s, floor)
+                && !(hs > 0 && matches!(b[hs - 1], b'<' | b'>' | b'='))
+            {
+                hedge = Some(h);
+                s = hs;
+            }
+        }
+        // hedges after: "12 and over", "500 or more" (but not "or more than 10")
+        let mut e = f.e;
+        if hedge.is_none() && f.b.is_none() {
+            for (hp, h) in &self.hedges_after {
+                if let Some(he) = match_fwd(text, f.e, lim, hp) {
+                    let nx = skip_sp(b, he, lim);
+                    let follows_num = nx < lim && (b[nx].is_ascii_digit() || read_word(text, nx, lim).is_some_and(|w| w.is("than") || w.is("to") || self.words.contains_key(w.as_str())));
+                    if !follows_num {
+                        hedge = Some(*h);
+                        e = he;
+                        break;
+                    }
+                }
+            }
+        }
+        if a.bare_one && f.b.is_none() && f.den.is_none() && hedge.is_none() && !f.percent {
+            // "one" as pronoun or article: only "one month", "one copy" count outright
+            let unit_follows = read_word(text, skip_sp(b, a.e, lim), lim).is_some_and(|w| {
+                let ws = w.as_str();
+                self.one_units.contains(ws) || ws.strip_suffix('s').is_some_and(|x| self.one_units.contains(x))
+            });
+            if !unit_follows {
+                let nw = read_word(text, skip_sp(b, a.e, lim), lim);
+                // "one of the most senior", "no one", "one another": never
+                if nw.is_some_and(|w| w.is("of") || w.is("another") || w.is("day") || w.is("by"))
+                    || prev_word(text, a.s, lo).is_some_and(|w| matches!(w.as_str(), "no" | "any" | "every" | "some" | "the" | "this" | "that" | "which" | "each" | "someone" | "only"))
+                {
+                    return (None, resume, false);
+                }
+                // weak: the caller keeps it only in a list of counts
+                return (Some(self.build(&f, s, e, vs, ve, hedge)), resume.max(e), true);
+            }
+        }
+        let m = self.build(&f, s, e, vs, ve, hedge);
+        (Some(m), e.max(resume), false)
+    }
+
+    fn word_context_bad(&self, text: &str, a: &Core, lo: usize) -> bool {
+        let b = text.as_bytes();
+        // capitalised number word mid-sentence: part of a name or title ("the Big Three"),
+        // unless it opens an "N of M" figure after an unpunctuated citation
+        if a.capital && !sentence_start(b, a.s, lo) && self.of_denominator(text, a.e, b.len(), a.low).is_none() {
+            return true;
+        }
+        // title case inside a compound: "Twenty-One", "One-Sixth"
+        if a.capital && text[a.s..a.e].bytes().zip(text[a.s..a.e].bytes().skip(1)).any(|(x, y)| x == b'-' && y.is_ascii_uppercase()) {
+            return true;
+        }
+        // the name of a cell, corridor, camp: "corridor nine"
+        if a.small_word && self.identifiers.find(text, a.s, lo.saturating_sub(32)).is_some() {
+            return true;
+        }
+        // "an hour and a half": a fraction added to a noun, not a figure of its own
+        if a.kind == NumberKind::Fraction && b[a.s].eq_ignore_ascii_case(&b'a') && prev_word(text, a.s, lo).is_some_and(|w| w.is("and")) {
+            return true;
+        }
+        // "minus six" in quotes is a name (a penalty), not a negative number
+        if b[a.s].is_ascii_alphabetic() && a.low < 0.0 && char_before(text, a.s).is_some_and(|c| matches!(c, '"' | '“' | '«' | '\'')) {
+            return true;
+        }
+        // glued to a word by a hyphen on the left ("Part-Two", "mid-thirties")
+        if a.s > 0 && b[a.s - 1] == b'-' && alpha_before(text, a.s - 1) {
+            return true;
+        }
+        // ordinal follows as part of a compound ("twenty-first")
+        if a.e < b.len() && b[a.e] == b'-'
+            && let Some(w) = read_word(text, a.e + 1, b.len())
+            && self.ordinals.contains(w.as_str())
+        {
+            return true;
+        }
+        false
+    }
+
+    fn couple(&self, text: &str, a_start: Option<usize>, w: &Wd, lo: usize, lim: usize) -> Option<NumberMatch> {
+        let s = a_start?;
+        let b = text.as_bytes();
+        let mut e = w.e;
+        let mut low = 2.0;
+        let mut high = 2.0;
+        let mut kind = NumberKind::Count;
+        if let Some(of) = read_word(text, skip_sp(b, e, lim), lim)
+            && of.is("of")
+            && let Some(n) = read_word(text, skip_sp(b, of.e, lim), lim)
+            && let Some(m) = self.words.get(n.as_str()).and_then(|x| x.mult)
+        {
+            low = 2.0 * m;
+            high = low;
+            e = n.e;
+            kind = NumberKind::Vague;
+        }
+        let f = Fig {
+            a: Core {
+                s,
+                e,
+                low,
+                high: Some(high),
+                unit: low / 2.0,
+                kind,
+                words: true,
+                plain4: false,
+                short_int: false,
+                bare_one: false,
+                mult: 1.0,
+                base: low,
+                small_word: false,
+                approx: true,
+                capital: false,
+                bad: false,
+            },
+            b: None,
+            s,
+            e,
+            percent: false,
+            relative: false,
+            den: None,
+            between: None,
+        };
+        let mut hedge = None;
+        let mut hs = s;
+        if let Some((q, h)) = self.hedges_before.find(text, s, lo) {
+            hedge = Some(h);
+            hs = q;
+        }
+        Some(self.build(&f, hs, e, s, e, hedge))
+    }
+
+    /// "of 15", "out of 186", "of the other five", "people from the eight" -> (end, M).
+    fn of_denominator(&self, text: &str, p: usize, lim: usize, n: f64) -> Option<(usize, f64)> {
+        let b = text.as_bytes();
+        let mut w = read_word(text, skip_sp(b, p, lim), lim)?;
+        let mut from = false;
+        if w.is("out") {
+            w = read_word(text, skip_sp(b, w.e, lim), lim)?;
+            if !w.is("of") {
+                return None;
+            }
+        } else if !w.is("of") && !w.is("from") {
+            // one noun between: "two people from the eight"
+            if b[w.s].is_ascii_uppercase() {
+                return None;
+            }
+            let w2 = read_word(text, skip_sp(b, w.e, lim), lim)?;
+            if !w2.is("from") {
+                return None;
+            }
+            w = w2;
+            from = true;
+        } else if w.is("from") {
+            from = true;
+        }
+        let mut q = w.e;
+        let mut the = false;
+        if let Some(t) = read_word(text, skip_sp(b, q, lim), lim)
+            && t.is("the")
+        {
+            q = t.e;
+            the = true;
+            if let Some(o) = read_word(text, skip_sp(b, q, lim), lim)
+                && o.is("other")
+            {
+                q = o.e;
+            }
+        }
+        if from && !the {
+            return None;
+        }
+        let s2 = skip_sp(b, q, lim);
+        if s2 >= lim || !(b[s2].is_ascii_digit() || b[s2].is_ascii_alphabetic()) {
+            return None;
+        }
+        let m = self.core(text, s2, lim)?;
+        if m.bad || m.kind != NumberKind::Count || m.plain4 && (1000.0..=2099.0).contains(&m.low) || m.low < n || m.low.fract() != 0.0 {
+            return None;
+        }
+        if m.s < b.len() && b[m.s].is_ascii_uppercase() {
+            return None;
+        }
+        if m.e < b.len() && (alpha_at(text, m.e) || b[m.e].is_ascii_digit()) {
+            return None;
+        }
+        Some((m.e, m.low))
+    }
+
+    /// Extends `f` into a range or alternative when a second number follows a connector.
+    fn range(&self, text: &str, f: &mut Fig, lo: usize, lim: usize) {
+        let b = text.as_bytes();
+        let a = f.a;
+        if a.kind == NumberKind::Vague || a.bad {
+            return;
+        }
+        let a_digit = b[a.s].is_ascii_digit();
+        // own percent sign before the connector: "25%–30%"
+        let mut ae = a.e;
+        if ae < lim && b[ae] == b'%' {
+            ae += 1;
+        }
+        let prevw = prev_word(text, a.s, lo);
+        let between = prevw.filter(|w| w.is("between") && w.s >= lo);
+        let from = prevw.filter(|w| w.is("from") && w.s >= lo);
+        // try connectors
+        let mut conn_end = None;
+        let mut dash = false;
+        if between.is_some() {
+            if let Some(w) = read_word(text, skip_sp(b, ae, lim), lim)
+                && w.is("and")
+            {
+                conn_end = Some(w.e);
+            }
+        }
+        let mut alt = false;
+        if conn_end.is_none() {
+            for c in &self.range_conn {
+                if let Some(ce) = match_fwd(text, ae, lim, c) {
+                    let is_dash = !c[0].as_bytes()[0].is_ascii_alphabetic();
+                    if is_dash {
+                        // dashes join digits only, and "- " with spaces on one side only is not a range
+                        let sp_before = skip_sp(b, ae, lim) > ae;
+                        let sp_after = skip_sp(b, ce, lim) > ce;
+                        if !a_digit || sp_before != sp_after || skip_sp(b, ce, lim) >= lim || !b[skip_sp(b, ce, lim)].is_ascii_digit() {
+                            continue;
+                        }
+                        dash = true;
+                    }
+                    conn_end = Some(ce);
+                    break;
+                }
+            }
+        }
+        if conn_end.is_none() {
+            // alternatives, possibly a comma list: "twenty, forty, or sixty percent"
+            let q = ae;
+            let mut guard = 0;
+            loop {
+                guard += 1;
+                if guard > 6 {
+                    break;
+                }
+                let k = skip_sp(b, q, lim);
+                if k < lim && b[k] == b',' {
+                    let n = skip_sp(b, k + 1, lim);
+                    if let Some(c) = self.alt_conn.iter().find_map(|c| match_fwd(text, n, lim, c)) {
+                        conn_end = Some(c);
+                        alt = true;
+                        break;
+                    }
+                    break;
+                }
+                if let Some(c) = self.alt_conn.iter().find_map(|c| match_fwd(text, k, lim, c)) {
+                    conn_end = Some(c);
+                    alt = true;
+                }
+                break;
+            }
+            // comma list: try "A, B, or C"
+            if conn_end.is_none() {
+                if let Some((last, ce)) = self.comma_alternatives(text, ae, lim, a) {
+                    return self.finish_range(text, f, last, ce, between, from, lo, lim, true);
+                }
+                return;
+            }
+        }
+        let Some(ce) = conn_end else { return };
+        let bs = skip_sp(b, ce, lim);
+        if bs >= lim || !(b[bs].is_ascii_digit() || b[bs].is_ascii_alphabetic()) {
+            return;
+        }
+        let Some(bc) = self.core(text, bs, lim) else { return };
+        if bc.bad || bc.kind == NumberKind::Vague || (dash && !b[bc.s].is_ascii_digit()) {
+            if dash && bc.bad {
+                f.a.bad = true;
+            }
+            return;
+        }
+        if bc.words && b[bc.s].is_ascii_uppercase() {
+            return;
+        }
+        if b[bc.s].is_ascii_digit() && self.digit_context_bad(text, &bc, lo, lim).is_some() {
+            // "30-50-х": a glued second half spoils the whole chain
+            if dash {
+                f.a.bad = true;
+            }
+            return;
+        }
+        let (between, from) = if dash { (None, None) } else { (between, from) };
+        self.finish_range(text, f, bc, bc.e, between, from, lo, lim, alt);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finish_range(&self, text: &str, f: &mut Fig, mut bc: Core, be: usize, between: Option<Wd>, from: Option<Wd>, lo: usize, _lim: usize, alt: bool) {
+        let a = f.a;
+        let b = text.as_bytes();
+        // a multiplier on the second number also scales the first: "two or 3 million"
+        let mut alow = a.low;
+        if a.mult == 1.0 && bc.mult > 1.0 && a.low < bc.base && a.kind != NumberKind::Fraction {
+            alow = a.low * bc.mult;
+        }
+        if bc.s < b.len() && b[bc.s].is_ascii_digit() && bc.plain4 && (1000.0..=2099.0).contains(&bc.low) && !(a.plain4 && (1000.0..=2099.0).contains(&a.low)) {
+            // "from 200 to 1937"? a year on one side only: not a range
+            if self.is_year(text, &bc, lo, b.len()) {
+                return;
+            }
+        }
+        if alow >= bc.low {
+            return;
+        }
+        // "10 bln or 10 tln": two amounts with their own multipliers are alternatives
+        if alt && a.mult > 1.0 && bc.mult > 1.0 && a.mult != bc.mult {
+            return;
+        }
+        // "increased from 600 to 1,200" is a change: two figures
+        if let Some(fw) = from
+            && self.change_before(text, fw.s, lo)
+        {
+            return;
+        }
+        let _ = alt;
+        f.a.low = alow;
+        bc.e = be;
+        f.b = Some(bc);
+        f.e = be;
+        if let Some(w) = between.or(from) {
+            f.between = Some(w.s);
+        }
+    }
+
+    /// "A, B, or C": returns the last core and its end when the list ascends.
+    fn comma_alternatives(&self, text: &str, p: usize, lim: usize, a: Core) -> Option<(Core, usize)> {
+        let b = text.as_bytes();
+        let mut q = p;
+        let mut prev = a.low;
+        let mut guard = 0;
+        loop {
+            guard += 1;
+            if guard > 8 {
+                return None;
+            }
+            let k = skip_sp(b, q, lim);
+            if k >= lim || b[k] != b',' {
+                return None;
+            }
+            let n = skip_sp(b, k + 1, lim);
+            if let Some(ce) = self.alt_conn.iter().find_map(|c| match_fwd(text, n, lim, c)) {
+                let bs = skip_sp(b, ce, lim);
+                let c = self.core(text, bs, lim)?;
+                if c.bad || c.low <= prev || c.words != a.words || c.kind != a.kind {
+                    return None;
+                }
+                return Some((c, c.e));
+            }
+            if n >= lim || !(b[n].is_ascii_digit() || b[n].is_ascii_alphabetic()) {
+                return None;
+            }
+            let c = self.core(text, n, lim)?;
+            if c.bad || c.low <= prev || c.words != a.words || c.kind != a.kind {
+                return None;
+            }
+            prev = c.low;
+            q = c.e;
+        }
+    }
+
+    fn change_before(&self, text: &str, p: usize, lo: usize) -> bool {
+        let mut q = p;
+        for _ in 0..8 {
+            let Some(w) = prev_word(text, q, lo) else {
+                // skip punctuation-free gaps only
+                return false;
+            };
+            if self.change_verbs.contains(w.as_str()) {
+                return true;
+            }
+            q = w.s;
+        }
+        false
+    }
+
+    fn build(&self, f: &Fig, s: usize, e: usize, vs: usize, ve: usize, hedge: Option<Hedge>) -> NumberMatch {
+        let a = f.a;
+        let (mut low, mut high, mut approx) = match f.b {
+            Some(bc) => (a.low, bc.high.unwrap_or(bc.low), a.approx || bc.approx),
+            None => (a.low, a.high.unwrap_or(a.low), a.approx),
+        };
+        let unit = match f.b {
+            Some(bc) => a.unit.min(bc.unit),
+            None => a.unit,
+        };
+        let open_high = a.kind == NumberKind::Vague && a.high.is_none() && f.b.is_none();
+        let mut lo_o = Some(low);
+        let mut hi_o = if open_high { None } else { Some(high) };
+        match hedge {
+            Some(Hedge::Lower) => {
+                hi_o = None;
+            }
+            Some(Hedge::Upper) => {
+                high = hi_o.unwrap_or(low);
+                lo_o = None;
+                hi_o = Some(high);
+            }
+            Some(Hedge::Approx) => approx = true,
+            Some(Hedge::Exact) | None => {}
+        }
+        if let (Some(l), Some(h)) = (lo_o, hi_o)
+            && l > h
+        {
+            low = h;
+            lo_o = Some(low);
+        }
+        let kind = if f.percent {
+            NumberKind::Percent
+        } else if f.relative {
+            NumberKind::Relative
+        } else if f.b.is_some() {
+            NumberKind::Range
+        } else {
+            a.kind
+        };
+        NumberMatch {
+            span: s..e,
+            value_span: vs..ve,
+            low: lo_o,
+            high: hi_o,
+            approx,
+            unit,
+            kind,
+            denominator: f.den,
+        }
+    }
+}
+
+/// A figure under construction.
+struct Fig {
+    a: Core,
+    b: Option<Core>,
+    s: usize,
+    e: usize,
+    percent: bool,
+    relative: bool,
+    den: Option<f64>,
+    between: Option<usize>,
+}
+
+fn b_space_hyphen(text: &str, s: usize) -> bool {
+    // "fifty - two": a hyphen with spaces on both sides still joins number words
+    let b = text.as_bytes();
+    s > 0 && b[s - 1] == b' ' && s + 1 < b.len() && b[s + 1] == b' '
+}
+
+/// Is there a number (digit) just before `p` (spaces skipped)? Used to tell "8 -10" ranges
+/// from "-10" negatives.
+fn prev_is_number(b: &[u8], p: usize, lo: usize) -> bool {
+    let q = skip_sp_back(b, p, lo);
+    q > lo && b[q - 1].is_ascii_digit()
+}
+
+/// Number of further digit groups joined by single hyphens or dots: "222-2222-2222" -> 2.
+fn hyphen_groups(b: &[u8], mut e: usize, lim: usize) -> usize {
+    let mut n = 0;
+    while e + 1 < lim && matches!(b[e], b'-' | b'.') && b[e + 1].is_ascii_digit() && n < 16 {
+        e += 1;
+        while e < lim && b[e].is_ascii_digit() {
+            e += 1;
+        }
+        n += 1;
+    }
+    n
+}
+
+/// End of a chain of digits joined by hyphens, dashes, slashes or dots ("1937-38").
+fn chain_end(b: &[u8], mut e: usize, lim: usize) -> usize {
+    let mut guard = 0;
+    loop {
+        guard += 1;
+        if guard > 32 || e >= lim {
+            return e;
+        }
+        let sep = if matches!(b[e], b'-' | b'/' | b'.' | b':') {
+            1
+        } else if e + 2 < lim && b[e] == 0xE2 && b[e + 1] == 0x80 && (b[e + 2] == 0x93 || b[e + 2] == 0x94) {
+            3
+        } else {
+            0
+        };
+        if sep == 0 || e + sep >= lim || !b[e + sep].is_ascii_digit() {
+            return e;
+        }
+        e += sep;
+        while e < lim && (b[e].is_ascii_alphanumeric()) {
+            e += 1;
+        }
+    }
+}
+
+/// End of a reference list after an identifier: "250, 257–258", "15-17", "58-14".
+fn chain_list(b: &[u8], e: usize, lim: usize) -> usize {
+    let mut e = chain_end(b, e, lim);
+    let mut guard = 0;
+    loop {
+        guard += 1;
+        if guard > 32 {
+            return e;
+        }
+        let mut k = e;
+        let mut sp = false;
+        if k < lim && b[k] == b',' {
+            k += 1;
+            sp = true;
+        }
+        let k2 = skip_sp(b, k, lim);
+        let k3 = if !sp && b.get(k2..k2 + 3) == Some(b"and") && k2 + 3 < lim && b[k2 + 3] == b' ' { skip_sp(b, k2 + 3, lim) } else { k2 };
+        if (sp || k3 != k2) && k3 < lim && b[k3].is_ascii_digit() {
+            let mut n = k3;
+            while n < lim && b[n].is_ascii_digit() {
+                n += 1;
+            }
+            e = chain_end(b, n, lim);
+        } else {
+            return e;
+        }
+    }
+}
+
+/// End of the non-space token containing `e`.
+fn chain_token(b: &[u8], mut e: usize, lim: usize) -> usize {
+    while e < lim && !matches!(b[e], b' ' | b'\n' | b'\t') {
+        e += 1;
+    }
+    e
+}
+
+/// Is `p` at the start of a sentence (or heading, list item, range)?
+fn sentence_start(b: &[u8], p: usize, lo: usize) -> bool {
+    let mut q = p;
+    loop {
+        q = skip_sp_back(b, q, lo);
+        if q <= lo || q == 0 {
+            return true;
+        }
+        match b[q - 1] {
+            b'"' | b'\'' | b'(' | b'[' | b'*' | b'-' => q -= 1,
+            b'.' | b'!' | b'?' | b':' | b';' | b'\n' => return true,
+            // curly quotes, guillemets, bullets, dashes (3-byte or 2-byte UTF-8)
+            _ => {
+                if q >= 3 && b[q - 3] == 0xE2 {
+                    let t = &b[q - 3..q];
+                    if t == "•".as_bytes() || t == "·".as_bytes() {
+                        return true;
+                    }
+                    if t == "“".as_bytes() || t == "‘".as_bytes() || t == "—".as_bytes() || t == "–".as_bytes() {
+                        q -= 3;
+                        continue;
+                    }
+                }
+                if q >= 2 && &b[q - 2..q] == "«".as_bytes() {
+                    q -= 2;
+                    continue;
+                }
+                return false;
+            }
+        }
+    }
+}
+
+/// Appends `m`, merging "more than 10 and less than 40" into one bounded figure.
+fn push(text: &str, out: &mut Vec<NumberMatch>, m: NumberMatch) {
+    if let Some(p) = out.last_mut()
+        && m.span.start >= p.span.end
+        && m.span.start - p.span.end <= 6
+        && matches!(text.get(p.span.end..m.span.start).map(str::trim), Some("and" | "," | ", and" | "but"))
+        && p.kind != NumberKind::Range
+        && m.kind != NumberKind::Range
+    {
+        let lower_only = |x: &NumberMatch| x.low.is_some() && x.high.is_none();
+        let upper_only = |x: &NumberMatch| x.high.is_some() && x.low.is_none();
+        let (l, h) = if lower_only(p) && upper_only(&m) {
+            (p.low, m.high)
+        } else if upper_only(p) && lower_only(&m) {
+            (m.low, p.high)
+        } else {
+            (None, None)
+        };
+        if let (Some(l), Some(h)) = (l, h)
+            && l < h
+        {
+            p.span.end = m.span.end;
+            p.value_span = p.span.clone();
+            p.low = Some(l);
+            p.high = Some(h);
+            p.kind = NumberKind::Range;
+            p.unit = p.unit.min(m.unit);
+            return;
+        }
+    }
+    if out.last().is_some_and(|p| m.span.start < p.span.end) {
+        return;
+    }
+    out.push(m);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec() -> Recognizer {
+        Recognizer::new(&NumberLexicon::embedded()).expect("lexicon compiles")
+    }
+
+    fn run(text: &str) -> Vec<(String, Option<f64>, Option<f64>)> {
+        rec()
+            .find(text, 0..text.len())
+            .into_iter()
+            .map(|m| (text[m.span.clone()].to_string(), m.low, m.high))
+            .collect()
+    }
+
+    fn close(a: Option<f64>, b: Option<f64>) -> bool {
+        match (a, b) {
+            (Some(x), Some(y)) => (x - y).abs() <= 1e-3 * y.abs().max(1.0),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+
+    /// One row per case: text, expected figures as (span text, low, high).
+    type Row = (&'static str, &'static [(&'static str, Option<f64>, Option<f64>)]);
+    const N: Option<f64> = None;
+    const fn s(v: f64) -> Option<f64> {
+        Some(v)
+    }
+
+    const FIGURES: &[Row] = &[
+        ("The NKVD detained 1,548,367 people.", &[("1,548,367", s(1548367.0), s(1548367.0))]),
+        ("There were 3000 prisoners.", &[("3000", s(3000.0), s(3000.0))]),
+        ("A rate of 12.5 was reported.", &[("12.5", s(12.5), s(12.5))]),
+        ("Thirteen of the defendants were shot.", &[("Thirteen", s(13.0), s(13.0))]),
+        ("It employed eighty-five thousand workers.", &[("eighty-five thousand", s(85000.0), s(85000.0))]),
+        ("It took two and a half years.", &[("two and a half", s(2.5), s(2.5))]),
+        ("Twenty-one defendants stood trial.", &[("Twenty-one", s(21.0), s(21.0))]),
+        ("The toll was 1.2 million.", &[("1.2 million", s(1.2e6), s(1.2e6))]),
+        ("Some 2 million were deported.", &[("Some 2 million", s(2e6), s(2e6))]),
+        ("Hundreds of thousands were arrested.", &[("Hundreds of thousands", s(1e5), s(1e6))]),
+        ("Tens of thousands fled.", &[("Tens of thousands", s(1e4), s(1e5))]),
+        ("Thousands of letters arrived.", &[("Thousands", s(1e3), s(1e4))]),
+        ("They tried 80 percent of all cases.", &[("80 percent", s(80.0), s(80.0))]),
+        ("Output fell by 25%.", &[("25%", s(25.0), s(25.0))]),
+        ("Eighty per cent was too much.", &[("Eighty per cent", s(80.0), s(80.0))]),
+        ("Of these, one-third were officers.", &[("one-third", s(1.0 / 3.0), s(1.0 / 3.0))]),
+        ("Half of them were empty.", &[("Half", s(0.5), s(0.5))]),
+        ("By then about half of all convicts worked.", &[("about half", s(0.5), s(0.5))]),
+        ("Nearly two-thirds were released.", &[("Nearly two-thirds", s(2.0 / 3.0), s(2.0 / 3.0))]),
+        ("Leave came after the first 5 1/2 months.", &[("5 1/2", s(5.5), s(5.5))]),
+        ("Murders decreased by 1/2 that year.", &[("1/2", s(0.5), s(0.5))]),
+        ("Estimates give 950,000 to 1.2 million deaths.", &[("950,000 to 1.2 million", s(950000.0), s(1.2e6))]),
+        ("Between 200,000–250,000 were shot.", &[("200,000–250,000", s(200000.0), s(250000.0))]),
+        ("He was confined for 8-10 years.", &[("8-10", s(8.0), s(10.0))]),
+        ("He was confined for between 8 and 10 years.", &[("between 8 and 10", s(8.0), s(10.0))]),
+        ("We are 50 or 100 years behind.", &[("50 or 100", s(50.0), s(100.0))]),
+        ("The two or three islands of liberty.", &[("two or three", s(2.0), s(3.0))]),
+        ("They employed two or 3 million prisoners.", &[("two or 3 million", s(2e6), s(3e6))]),
+        ("Wages ran from 50 to 60 rubles a month.", &[("from 50 to 60", s(50.0), s(60.0))]),
+        ("He served from 8 to 10 years.", &[("from 8 to 10", s(8.0), s(10.0))]),
+        ("At least 724,000 were executed.", &[("At least 724,000", s(724000.0), N)]),
+        ("In 1933 some 400,000 people were expelled.", &[("some 400,000", s(400000.0), s(400000.0))]),
+        ("Up to 25 percent of pay was deducted.", &[("Up to 25 percent", N, s(25.0))]),
+        ("An arrest list of over 250,000 was drawn up.", &[("over 250,000", s(250000.0), N)]),
+        ("The pits hold up to 200,000 corpses.", &[("up to 200,000", N, s(200000.0))]),
+        ("Not more than one-third were officers.", &[("Not more than one-third", N, s(1.0 / 3.0))]),
+        ("There were fewer than 90 guards.", &[("fewer than 90", N, s(90.0))]),
+        ("Children aged 12 and over were liable.", &[("12 and over", s(12.0), N)]),
+        ("It resulted in around 140,000 arrests.", &[("around 140,000", s(140000.0), s(140000.0))]),
+        ("He was nearly 20 years in exile.", &[("nearly 20", s(20.0), s(20.0))]),
+        ("Nearly one third of the staff left.", &[("Nearly one third", s(1.0 / 3.0), s(1.0 / 3.0))]),
+        ("It removed 13 of 15 army commanders.", &[("13 of 15", s(13.0), s(13.0))]),
+        ("Four of the other five were executed.", &[("Four of the other five", s(4.0), s(4.0))]),
+        ("Then 154 out of 186 division commanders went.", &[("154 out of 186", s(154.0), s(154.0))]),
+        ("Only a few hundred get permission.", &[("a few hundred", s(200.0), s(500.0))]),
+        ("He was held for a couple of months.", &[("a couple", s(2.0), s(2.0))]),
+        ("It was a 422-page book.", &[("422", s(422.0), s(422.0))]),
+        ("The toll was some two and a half times as high.", &[("some two and a half times as high", s(2.5), s(2.5))]),
+        ("Pay was 10 times more than average.", &[("10 times more", s(10.0), s(10.0))]),
+        ("It rose from 600 to 1,200 that year.", &[("600", s(600.0), s(600.0)), ("1,200", s(1200.0), s(1200.0))]),
+        ("They asked for an increase from 600 to 1,200.", &[("600", s(600.0), s(600.0)), ("1,200", s(1200.0), s(1200.0))]),
+        ("It planned 2,000 (1st cat.) + 10,000 (2nd cat.) = 12,000 arrests.", &[("2,000", s(2000.0), s(2000.0)), ("10,000", s(1e4), s(1e4)), ("12,000", s(12000.0), s(12000.0))]),
+        ("Then 1,108 were arrested and 848 were executed.", &[("1,108", s(1108.0), s(1108.0)), ("848", s(848.0), s(848.0))]),
+        ("Four were shot, one killed himself and two survived.", &[("Four", s(4.0), s(4.0)), ("one", s(1.0), s(1.0)), ("two", s(2.0), s(2.0))]),
+        ("He got one month of leave.", &[("one", s(1.0), s(1.0))]),
+        ("One million people were deported.", &[("One million", s(1e6), s(1e6))]),
+        ("With 2000 inmates and few guards.", &[("2000", s(2000.0), s(2000.0))]),
+        ("Of the 767 members, 512 were executed.", &[("767", s(767.0), s(767.0)), ("512", s(512.0), s(512.0))]),
+        ("Those condemned receive about 25% less.", &[("about 25%", s(25.0), s(25.0))]),
+        ("He had a dozen convictions.", &[("a dozen", s(12.0), s(12.0))]),
+        ("There were more than half a dozen death sentences.", &[("more than half a dozen", s(6.0), N)]),
+        ("It resulted in the deaths of many thousands of people.", &[("many thousands", s(1000.0), N)]),
+        ("Prisoners numbered 25,000 to 30,000 then.", &[("25,000 to 30,000", s(25000.0), s(30000.0))]),
+        ("Until then, twenty, forty, or sixty percent of terms were remitted.", &[("twenty, forty, or sixty percent", s(20.0), s(60.0))]),
+        ("Four to five wards went at a time.", &[("Four to five", s(4.0), s(5.0))]),
+        ("A sum of minus five percent.", &[("minus five percent", s(-5.0), s(-5.0))]),
+        ("The score was more than 10 and less than 40.", &[("more than 10 and less than 40", s(10.0), s(40.0))]),
+        ("Pay is $20 a day.", &[("20", s(20.0), s(20.0))]),
+        ("The fine was 40 000 rubles.", &[("40 000", s(40000.0), s(40000.0))]),
+    ];
+
+    const NOT_FIGURES: &[&str] = &[
+        "It happened in 1937.",
+        "The terror of 1930 ended.",
+        "In 1933 the party was purged.",
+        "Littlepage, In Search of Soviet Gold, c1938.",
+        "The purge of 1937-38 was vast.",
+        "The years 1936–1938 were grim.",
+        "He lived 1918-1956.",
+        "It began on 30 July 1937.",
+        "It began on July 30, 1937.",
+        "By August 15 1937 the count was in.",
+        "It was signed on December 24, 2007.",
+        "It was due on March 15th.",
+        "Arrests peaked in the 1930s.",
+        "Arrests peaked in the mid-1930s.",
+        "В 30-50-х годах.",
+        "The 17th Congress met.",
+        "He came 1st in class.",
+        "First, the trial began.",
+        "The second trial began.",
+        "The third trial began.",
+        "It followed Order no. 00447 of the NKVD.",
+        "It followed Order 00447 of the NKVD.",
+        "He was charged under Article 58-14 of the code.",
+        "He was charged under Article 58 of the code.",
+        "See Paragraph 49 of the decree.",
+        "They signed protocol #3 that night.",
+        "Category 1 meant death.",
+        "Category 2 meant camp.",
+        "See Vol. 2 of the works.",
+        "ISBN 0195071328",
+        "Penguin Books, 2002 ISBN 0142000639 p. 200",
+        "See pp. 15–17 for details.",
+        "Pages 250, 257–258, The Great Terror.",
+        "Page 121, The Great Terror.",
+        "Source: pg 67 of the report.",
+        "Harcourt, p. 135-139.",
+        "1. The first trial",
+        "2) The second trial",
+        "The meeting began at 10:00 sharp.",
+        "The 0GPU men came.",
+        "A B52 flew over.",
+        "Call +1-222-2222-2222 now.",
+        "He spoke at the Trial of the Twenty-One in Moscow.",
+        "It is described in Part Sixteen of the book.",
+        "The Big Three met at Yalta.",
+        "He was one of the most senior officers.",
+        "He met one secret policeman there.",
+        "No one was spared.",
+        "One day he was arrested.",
+        "He mentioned the three Moscow trials again.",
+        "They divided prisoners into the two categories.",
+        "The address is 192.168.1.2 today.",
+        "See doi:10.1093/acprof:oso/9780195307733.001.0001 for details.",
+        "A third trial followed.",
+        "Which one do you prefer?",
+    ];
+
+    #[test]
+    fn figures_table() {
+        let mut bad = Vec::new();
+        for (text, want) in FIGURES {
+            let got = run(text);
+            let ok = got.len() == want.len()
+                && got.iter().zip(want.iter()).all(|(g, w)| g.0 == w.0 && close(g.1, w.1) && close(g.2, w.2));
+            if !ok {
+                bad.push(format!("{text:?}\n   got  {got:?}\n   want {want:?}"));
+            }
+        }
+        assert!(bad.is_empty(), "{} of {} rows wrong:\n{}", bad.len(), FIGURES.len(), bad.join("\n"));
+    }
+
+    #[test]
+    fn non_figures_table() {
+        let mut bad = Vec::new();
+        for text in NOT_FIGURES {
+            let got = run(text);
+            if !got.is_empty() {
+                bad.push(format!("{text:?} -> {got:?}"));
+            }
+        }
+        assert!(bad.is_empty(), "{} of {} rows wrong:\n{}", bad.len(), NOT_FIGURES.len(), bad.join("\n"));
+    }
+
+    #[test]
+    fn fields() {
+        let r = rec();
+        let t = "It removed 13 of 15 army commanders and at least 111,000 more, some 12.5% of them.";
+        let m = r.find(t, 0..t.len());
+        assert_eq!(m.len(), 3, "{m:?}");
+        assert_eq!(m[0].denominator, Some(15.0));
+        assert_eq!(&t[m[1].value_span.clone()], "111,000");
+        assert_eq!(m[1].unit, 1000.0);
+        assert_eq!(m[2].kind, NumberKind::Percent);
+        assert!(m[2].approx);
+        assert!((m[2].unit - 0.1).abs() < 1e-12);
+        let t = "one million and 140,000 and 1,966 and 1.2 million";
+        let u: Vec<f64> = r.find(t, 0..t.len()).iter().map(|m| m.unit).collect();
+        assert_eq!(u, vec![1e6, 1e4, 1.0, 1e5]);
+    }
+
+    #[test]
+    fn range_is_respected() {
+        let r = rec();
+        let t = "He had p. 200 and then 300 men.";
+        let start = t.find("200").unwrap();
+        // context before the range still marks "200" as a page number
+        let m = r.find(t, start..t.len());
+        let spans: Vec<&str> = m.iter().map(|m| &t[m.span.clone()]).collect();
+        assert_eq!(spans, vec!["300"]);
+    }
+
+    #[test]
+    fn lexicon_extends() {
+        let mut lex = NumberLexicon::embedded();
+        let extra: NumberLexicon = toml::from_str("identifier-words = [\"cell\"]").unwrap();
+        lex.extend(extra);
+        let r = Recognizer::new(&lex).unwrap();
+        let t = "He sat in cell 12 with 30 men.";
+        let m = r.find(t, 0..t.len());
+        assert_eq!(m.len(), 1);
+        assert_eq!(&t[m[0].span.clone()], "30");
+    }
+
+    #[test]
+    fn no_panics_on_nasty_input() {
+        let r = rec();
+        let long = "9".repeat(10_000);
+        let ones = "1,".repeat(200_000);
+        let mm = "million ".repeat(5_000);
+        for t in [
+            long.as_str(),
+            ones.as_str(),
+            mm.as_str(),
+            "\u{200f}12\u{200f} and \u{0301}3\u{0301} people",
+            "½⅓ - -- 1- -1 1.2.3. ,5 5, 1/ /2 0/0 1/0",
+            "one hundred and",
+            "a",
+            "",
+            "point five point",
+        ] {
+            let m = r.find(t, 0..t.len());
+            for x in &m {
+                assert!(t.is_char_boundary(x.span.start) && t.is_char_boundary(x.span.end));
+            }
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        // no regression files inside the repository
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+        #[test]
+        fn prop_spans_well_formed(t in "\\PC{0,200}", a in 0usize..220, b in 0usize..220) {
+            let r = rec();
+            let (mut lo, mut hi) = (a.min(b).min(t.len()), a.max(b).min(t.len()));
+            while !t.is_char_boundary(lo) { lo -= 1; }
+            while !t.is_char_boundary(hi) { hi -= 1; }
+            let m = r.find(&t, lo..hi);
+            let mut last = lo;
+            for x in &m {
+                prop_assert!(x.span.start >= last && x.span.start < x.span.end && x.span.end <= hi);
+                prop_assert!(t.is_char_boundary(x.span.start) && t.is_char_boundary(x.span.end));
+                prop_assert!(x.value_span.start >= x.span.start && x.value_span.end <= x.span.end);
+                if let (Some(l), Some(h)) = (x.low, x.high) { prop_assert!(l <= h); }
+                last = x.span.end;
+            }
+        }
+
+        #[test]
+        fn prop_numberish(t in "([0-9]{1,5}|[,.\\- /%]|one|two|hundred|million|half|and|of|to|or|at least|about|the|p\\.|  ){0,30}") {
+            let r = rec();
+            let m = r.find(&t, 0..t.len());
+            let mut last = 0;
+            for x in &m {
+                prop_assert!(x.span.start >= last && x.span.end <= t.len());
+                if let (Some(l), Some(h)) = (x.low, x.high) { prop_assert!(l <= h, "{t:?} {x:?}"); }
+                last = x.span.end;
+            }
+        }
+    }
+}

@@ -1,0 +1,431 @@
+//! Quotations: someone's words in quotation marks, as against terms, scare quotes and titles.
+//!
+//! Marks are paired by context, so that an opening mark never closed (common in flattened text)
+//! ends at its sentence instead of swallowing the rest of the document. Block quotes, excerpt
+//! blocks and reproduced findings are found from the document structure in `analysis`.
+
+use std::ops::Range;
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct QuotationLexicon {
+    #[serde(default = "default_min_words")]
+    pub min_words: usize,
+    #[serde(default)]
+    pub term_cues: Vec<String>,
+    #[serde(default)]
+    pub title_cues: Vec<String>,
+    #[serde(default)]
+    pub clause_starts: Vec<String>,
+    #[serde(default = "default_clause_run")]
+    pub clause_run: usize,
+    #[serde(default)]
+    pub clause_not_before: Vec<String>,
+    #[serde(default)]
+    pub pairs: Vec<[String; 2]>,
+}
+
+fn default_min_words() -> usize {
+    4
+}
+fn default_clause_run() -> usize {
+    2
+}
+
+impl Default for QuotationLexicon {
+    fn default() -> Self {
+        QuotationLexicon {
+            min_words: default_min_words(),
+            term_cues: Vec::new(),
+            title_cues: Vec::new(),
+            clause_starts: Vec::new(),
+            clause_run: default_clause_run(),
+            clause_not_before: Vec::new(),
+            pairs: Vec::new(),
+        }
+    }
+}
+
+pub const EMBEDDED_QUOTATIONS: &str = include_str!("../../rules/lexicon/quotations.toml");
+
+impl QuotationLexicon {
+    pub fn embedded() -> QuotationLexicon {
+        toml::from_str(EMBEDDED_QUOTATIONS).expect("embedded quotations lexicon parses")
+    }
+
+    /// Lists extend; scalars in a user file replace the default.
+    pub fn extend(&mut self, other: QuotationLexicon) {
+        self.min_words = other.min_words;
+        self.clause_run = other.clause_run;
+        self.term_cues.extend(other.term_cues);
+        self.title_cues.extend(other.title_cues);
+        self.clause_starts.extend(other.clause_starts);
+        self.clause_not_before.extend(other.clause_not_before);
+        self.pairs.extend(other.pairs);
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuoteKind {
+    /// Words between quotation marks.
+    Inline,
+    /// A Markdown block quote.
+    Block,
+    /// A block of text closed by a bibliographic line, in a quotation collection.
+    Excerpt,
+    /// Reproduced findings or resolutions without marks ("That … That …").
+    Clauses,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quotation {
+    pub range: Range<usize>,
+    pub kind: QuoteKind,
+    /// Whether the closing mark was found.
+    pub closed: bool,
+}
+
+/// Why quoted text is not treated as a quotation; kept for `inspect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotQuotation {
+    TooShort,
+    Term,
+    Title,
+}
+
+pub struct QuotationFinder {
+    min_words: usize,
+    term_cues: Vec<String>,
+    title_cues: Vec<String>,
+    pairs: Vec<(char, char)>,
+    pub(crate) clause_starts: Vec<String>,
+    pub(crate) clause_run: usize,
+    pub(crate) clause_not_before: Vec<String>,
+}
+
+/// Longest stretch an unclosed quotation may claim before it is cut at a sentence end.
+const MAX_UNCLOSED: usize = 600;
+
+impl QuotationFinder {
+    pub fn new(lex: &QuotationLexicon) -> Result<QuotationFinder, String> {
+        let mut pairs = Vec::new();
+        for [open, close] in &lex.pairs {
+            let mut o = open.chars();
+            let mut c = close.chars();
+            match (o.next(), o.next(), c.next(), c.next()) {
+                (Some(a), None, Some(b), None) => pairs.push((a, b)),
+                _ => {
+                    return Err(format!(
+                        "quotation pair [{open:?}, {close:?}] must be two single characters"
+                    ));
+                }
+            }
+        }
+        Ok(QuotationFinder {
+            min_words: lex.min_words,
+            term_cues: lex.term_cues.iter().map(|s| s.to_lowercase()).collect(),
+            title_cues: lex.title_cues.iter().map(|s| s.to_lowercase()).collect(),
+            pairs,
+            clause_starts: lex.clause_starts.clone(),
+            clause_run: lex.clause_run.max(1),
+            clause_not_before: lex.clause_not_before.clone(),
+        })
+    }
+
+    /// Every span between quotation marks in a block, paired by context, quotations or not.
+    pub fn quoted_spans(&self, text: &str, block: Range<usize>) -> Vec<(Range<usize>, bool)> {
+        let slice = &text[block.clone()];
+        let mut out = Vec::new();
+        let mut open: Option<(usize, char)> = None; // (byte offset in slice, expected closer)
+        let chars: Vec<(usize, char)> = slice.char_indices().collect();
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            let prev = k.checked_sub(1).map(|p| chars[p].1);
+            let next = chars.get(k + 1).map(|n| n.1);
+            if c == '"' {
+                let can_open = next.is_some_and(|n| !n.is_whitespace())
+                    && prev.is_none_or(|p| !p.is_alphabetic());
+                let can_close = prev.is_some_and(|p| !p.is_whitespace())
+                    && next.is_none_or(|n| !n.is_alphanumeric());
+                match open {
+                    Some((o, '"')) if can_close || !can_open => {
+                        out.push((o..i + 1, true));
+                        open = None;
+                    }
+                    Some((o, _)) if can_open => {
+                        out.push((o..self.unclosed_end(slice, o, i), false));
+                        open = Some((i, '"'));
+                    }
+                    None if can_open => open = Some((i, '"')),
+                    _ => {}
+                }
+                continue;
+            }
+            if let Some(&(_, close)) = self.pairs.iter().find(|(o, _)| *o == c) {
+                // „ … “ reuses “ as a closer: a closer match takes precedence.
+                if let Some((o, expected)) = open {
+                    if expected == c {
+                        out.push((o..i + c.len_utf8(), true));
+                        open = None;
+                        continue;
+                    }
+                    out.push((o..self.unclosed_end(slice, o, i), false));
+                }
+                open = Some((i, close));
+                continue;
+            }
+            if let Some((o, expected)) = open {
+                if c == expected {
+                    out.push((o..i + c.len_utf8(), true));
+                    open = None;
+                }
+            }
+        }
+        if let Some((o, _)) = open {
+            out.push((o..self.unclosed_end(slice, o, slice.len()), false));
+        }
+        out.into_iter()
+            .map(|(r, closed)| (block.start + r.start..block.start + r.end, closed))
+            .filter(|(r, _)| r.end > r.start)
+            .collect()
+    }
+
+    /// An unclosed quotation ends at the first sentence end after it, within reach.
+    fn unclosed_end(&self, slice: &str, open: usize, limit: usize) -> usize {
+        let mut hard = limit.min(open + MAX_UNCLOSED);
+        while !slice.is_char_boundary(hard) {
+            hard -= 1;
+        }
+        let body = &slice[open..hard];
+        let bytes = body.as_bytes();
+        for (i, &b) in bytes.iter().enumerate().skip(1) {
+            if matches!(b, b'.' | b'!' | b'?' | b':')
+                && bytes.get(i + 1).is_none_or(|n| *n == b' ')
+                && i > 20
+            {
+                return open + i + 1;
+            }
+        }
+        hard
+    }
+
+    /// Inline quotations of a block, with the spans rejected as terms or titles.
+    pub fn find(&self, text: &str, block: Range<usize>) -> Vec<Quotation> {
+        self.quoted_spans(text, block.clone())
+            .into_iter()
+            .filter(|(range, _)| self.classify(text, block.start, range.clone()).is_none())
+            .map(|(range, closed)| Quotation {
+                range,
+                kind: QuoteKind::Inline,
+                closed,
+            })
+            .collect()
+    }
+
+    /// `None` when quoted text reads as someone's words; otherwise why it does not.
+    pub fn classify(&self, text: &str, floor: usize, range: Range<usize>) -> Option<NotQuotation> {
+        let inner = text[range.clone()]
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '…' && c != '.')
+            .trim();
+        let words: Vec<&str> = inner
+            .split_whitespace()
+            .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
+            .collect();
+        if words.len() < self.min_words {
+            return Some(NotQuotation::TooShort);
+        }
+        let mut from = range.start.saturating_sub(40).max(floor);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = text[from..range.start].trim_end().to_lowercase();
+        let before = before.trim_end_matches(|c: char| c == ',' || c == '(');
+        let ends_with_cue = |cue: &String| {
+            before.ends_with(cue.as_str())
+                && before[..before.len() - cue.len()]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        };
+        if self.title_cues.iter().any(ends_with_cue) {
+            return Some(NotQuotation::Title);
+        }
+        if self.term_cues.iter().any(ends_with_cue) {
+            return Some(NotQuotation::Term);
+        }
+        // A quoted string followed by a credit ("… " by Jane Doe, "…" CNN, July 17) is a title.
+        let after = &text[range.end..(range.end + 60).min(text.len())];
+        let after = after.get(..).unwrap_or("");
+        if follows_credit(after) {
+            return Some(NotQuotation::Title);
+        }
+        // Headline-style capitalisation with no sentence punctuation reads as a title.
+        let long_words: Vec<&&str> = words.iter().filter(|w| w.chars().count() >= 4).collect();
+        let capitalised = long_words
+            .iter()
+            .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+            .count();
+        let sentence_like = inner.ends_with(['.', '!', '?', ',', '…']);
+        if !long_words.is_empty() && capitalised * 4 >= long_words.len() * 3 && !sentence_like {
+            return Some(NotQuotation::Title);
+        }
+        None
+    }
+}
+
+/// Text right after a closing mark that credits a publication: "by Name", "Outlet, Month D".
+fn follows_credit(after: &str) -> bool {
+    let t = after.trim_start_matches([' ', ',', '\u{a0}']);
+    if let Some(rest) = t.strip_prefix("by ").or_else(|| t.strip_prefix("By ")) {
+        return rest.chars().next().is_some_and(|c| c.is_uppercase());
+    }
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    // "CNN, July 17, 1997" / "BBC, July 12, 2002": a short capitalised outlet, then a date.
+    if let Some(comma) = t.find(", ") {
+        let outlet = &t[..comma];
+        let date = &t[comma + 2..];
+        let outlet_ok = !outlet.is_empty()
+            && outlet.split(' ').count() <= 4
+            && outlet
+                .split(' ')
+                .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()));
+        return outlet_ok && MONTHS.iter().any(|m| date.starts_with(m));
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finder() -> QuotationFinder {
+        QuotationFinder::new(&QuotationLexicon::embedded()).unwrap()
+    }
+
+    fn quotes(text: &str) -> Vec<&str> {
+        finder()
+            .find(text, 0..text.len())
+            .into_iter()
+            .map(|q| &text[q.range])
+            .collect()
+    }
+
+    #[test]
+    fn quotation_or_not_table() {
+        let cases: Vec<(&str, Vec<&str>)> = vec![
+            (
+                "He wrote: \"We are far behind and must catch up fast.\" Then left.",
+                vec!["\"We are far behind and must catch up fast.\""],
+            ),
+            (
+                "She said “the plan was never meant to work” in court.",
+                vec!["“the plan was never meant to work”"],
+            ),
+            (
+                "Il a dit «nous ne savons rien de plus» hier.",
+                vec!["«nous ne savons rien de plus»"],
+            ),
+            ("They hunted \"saboteurs\" everywhere.", vec![]),
+            ("The so-called \"enemies of the people\" were shot.", vec![]),
+            (
+                "Peasants branded as \"too rich for a peasant\" suffered.",
+                vec![],
+            ),
+            (
+                "He wrote the book \"How the Steel Was Tempered Again\" in prison.",
+                vec![],
+            ),
+            (
+                "An article, \"Former Killing Ground Becomes Shrine\", appeared.",
+                vec![],
+            ),
+            (
+                "Members of the “Trotsky-Zinoviev terrorist organisation” were tried.",
+                vec![],
+            ),
+            (
+                "Sources: \"Victims honored in an emotional memorial\"  By Jo Sweeney, The Post.",
+                vec![],
+            ),
+            (
+                "\"Death trenches bear witness to the purges\" CNN, July 17, 1997",
+                vec![],
+            ),
+            (
+                "the reason was that \"for many years they led the struggle against socialism\". The end.",
+                vec!["\"for many years they led the struggle against socialism\""],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(quotes(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn unclosed_marks_end_at_their_sentence() {
+        let text = "The panel wrote: \"Independent of other evidence, the panel finds that much. The panel concluded: \"We find the trials to be frame-ups.\" Next.";
+        let spans: Vec<(&str, bool)> = finder()
+            .quoted_spans(text, 0..text.len())
+            .into_iter()
+            .map(|(r, closed)| (&text[r], closed))
+            .collect();
+        assert_eq!(
+            spans,
+            vec![
+                (
+                    "\"Independent of other evidence, the panel finds that much.",
+                    false
+                ),
+                ("\"We find the trials to be frame-ups.\"", true),
+            ]
+        );
+    }
+
+    #[test]
+    fn glued_straight_quotes_pair_by_context() {
+        let text = "graves were found.\"Death trenches bear witness\" CNN, July 17, 1997\"Mass grave found at monastery\", BBC";
+        let spans: Vec<&str> = finder()
+            .quoted_spans(text, 0..text.len())
+            .into_iter()
+            .map(|(r, _)| &text[r])
+            .collect();
+        assert_eq!(
+            spans,
+            vec![
+                "\"Death trenches bear witness\"",
+                "\"Mass grave found at monastery\""
+            ]
+        );
+    }
+
+    #[test]
+    fn never_panics() {
+        let f = finder();
+        for text in [
+            "\"",
+            "“",
+            "”",
+            "«»",
+            "\"\"\"",
+            "a\"b\"c",
+            "“é",
+            &"\"x ".repeat(1000),
+        ] {
+            let _ = f.find(text, 0..text.len());
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! factlint: a source-reliability linter for prose.
+//!
+//! The pipeline reads top-down, one module per stage:
+//! [`discover`] → [`parse`] → [`segment`] → [`extract`] → [`rules`] → [`diagnostic`] → [`report`],
+//! driven by [`lint`] and the [`cli`].
+
+pub mod cli;
+pub mod diagnostic;
+pub mod discover;
+pub mod extract;
+pub mod inspect;
+pub mod lint;
+pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod segment;
+pub mod source;

@@ -1,0 +1,584 @@
+//! Loading rule files and lexicons: the embedded defaults, then the user's folders.
+//!
+//! Every error names its file and, where it can, the span in it, so that it renders as a
+//! codespan diagnostic pointing into the TOML.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use super::{KINDS, Rule, RuleMeta, RuleSpec};
+use crate::extract::Extractors;
+use crate::extract::attributions::{AttributionFinder, AttributionLexicon};
+use crate::extract::citations::{CitationLexicon, CitationMatcher};
+use crate::extract::numbers::{NumberLexicon, Recognizer};
+use crate::extract::quotations::{QuotationFinder, QuotationLexicon};
+use crate::segment::{Segmenter, SentenceLexicon};
+
+/// The default rule files, embedded so that the binary needs nothing beside it.
+pub const EMBEDDED_RULES: &[(&str, &str)] = &[
+    (
+        "rules/unsourced-figure.toml",
+        include_str!("../../rules/unsourced-figure.toml"),
+    ),
+    (
+        "rules/uncited-quote.toml",
+        include_str!("../../rules/uncited-quote.toml"),
+    ),
+];
+
+/// The default lexicons, by name.
+pub const EMBEDDED_LEXICONS: &[(&str, &str)] = &[
+    (
+        "citations",
+        include_str!("../../rules/lexicon/citations.toml"),
+    ),
+    (
+        "quotations",
+        include_str!("../../rules/lexicon/quotations.toml"),
+    ),
+    (
+        "attributions",
+        include_str!("../../rules/lexicon/attributions.toml"),
+    ),
+];
+
+/// An error in a rule or lexicon file.
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    pub path: String,
+    /// The file's text, for rendering (empty when the file could not be read).
+    pub source: String,
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    pub label: String,
+    pub notes: Vec<String>,
+}
+
+/// An error a kind reports about a spec: message and the span it concerns.
+#[derive(Debug, Clone)]
+pub struct SpecError {
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    pub label: String,
+}
+
+impl SpecError {
+    pub fn at(
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> SpecError {
+        SpecError {
+            span: Some(span),
+            message: message.into(),
+            label: label.into(),
+        }
+    }
+}
+
+/// The resolved rule set and the extractors its lexicons compile to.
+pub struct RuleSet {
+    pub rules: Vec<Box<dyn Rule>>,
+    pub extractors: Extractors,
+}
+
+impl RuleSet {
+    pub fn get(&self, id: &str) -> Option<&dyn Rule> {
+        self.rules
+            .iter()
+            .find(|r| r.meta().id == id)
+            .map(|r| r.as_ref())
+    }
+}
+
+#[derive(Default)]
+struct Lexicons {
+    sentences: SentenceLexicon,
+    numbers: NumberLexicon,
+    citations: CitationLexicon,
+    quotations: QuotationLexicon,
+    attributions: AttributionLexicon,
+    /// Where each lexicon's last contribution came from, for pointing compile errors at it.
+    origin: HashMap<&'static str, (String, String)>,
+}
+
+/// Load the embedded defaults, then each user folder in order.
+pub fn load(user_dirs: &[&Path]) -> Result<RuleSet, Vec<LoadError>> {
+    let mut errors = Vec::new();
+    let mut specs: Vec<(RuleSpec, String, String)> = Vec::new();
+    let mut lex = Lexicons {
+        sentences: SentenceLexicon::embedded(),
+        numbers: NumberLexicon::embedded(),
+        ..Lexicons::default()
+    };
+    for (name, src) in EMBEDDED_LEXICONS {
+        add_lexicon(
+            &mut lex,
+            name,
+            &format!("rules/lexicon/{name}.toml"),
+            src,
+            &mut errors,
+        );
+    }
+    for (path, src) in EMBEDDED_RULES {
+        if let Some(spec) = parse_rule(path, src, &mut errors) {
+            specs.push((spec, path.to_string(), src.to_string()));
+        }
+    }
+
+    for dir in user_dirs {
+        load_user_dir(dir, &mut specs, &mut lex, &mut errors);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let extractors = match compile_extractors(&lex) {
+        Ok(x) => x,
+        Err(e) => return Err(vec![e]),
+    };
+
+    let mut rules: Vec<Box<dyn Rule>> = Vec::new();
+    for (spec, path, src) in specs {
+        match build_rule(&spec, &path) {
+            Ok(rule) => rules.push(rule),
+            Err(e) => errors.push(LoadError {
+                path,
+                source: src,
+                span: e.span,
+                message: e.message,
+                label: e.label,
+                notes: Vec::new(),
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    rules.sort_by(|a, b| a.meta().id.cmp(&b.meta().id));
+    Ok(RuleSet { rules, extractors })
+}
+
+fn load_user_dir(
+    dir: &Path,
+    specs: &mut Vec<(RuleSpec, String, String)>,
+    lex: &mut Lexicons,
+    errors: &mut Vec<LoadError>,
+) {
+    let shown = dir.display().to_string();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(plain_error(&shown, format!("cannot read rule folder: {e}")));
+            return;
+        }
+    };
+    let mut files: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    let mut seen_here: HashMap<String, (String, String, Range<usize>)> = HashMap::new();
+    for path in files {
+        let shown_file = path.display().to_string();
+        if path.is_dir() && path.file_name().is_some_and(|n| n == "lexicon") {
+            let mut lex_files: Vec<_> = match std::fs::read_dir(&path) {
+                Ok(e) => e.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(e) => {
+                    errors.push(plain_error(
+                        &shown_file,
+                        format!("cannot read lexicon folder: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            lex_files.sort();
+            for lf in lex_files {
+                if lf.extension().is_some_and(|e| e == "toml") {
+                    let name = lf
+                        .file_stem()
+                        .and_then(|s| s.to_str())
+                        .unwrap_or("")
+                        .to_string();
+                    let shown_lf = lf.display().to_string();
+                    match read_text(&lf) {
+                        Ok(src) => add_lexicon(lex, &name, &shown_lf, &src, errors),
+                        Err(e) => errors.push(plain_error(&shown_lf, e)),
+                    }
+                }
+            }
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "toml") || !path.is_file() {
+            continue;
+        }
+        let src = match read_text(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                errors.push(plain_error(&shown_file, e));
+                continue;
+            }
+        };
+        let Some(spec) = parse_rule(&shown_file, &src, errors) else {
+            continue;
+        };
+        let id = spec.id.get_ref().clone();
+        if let Some((first_path, _, first_span)) = seen_here.get(&id) {
+            errors.push(LoadError {
+                path: shown_file.clone(),
+                source: src.clone(),
+                span: Some(spec.id.span()),
+                message: format!("duplicate rule id `{id}`"),
+                label: "this id is already used in the same folder".into(),
+                notes: vec![format!(
+                    "first defined in {first_path} at bytes {}..{}",
+                    first_span.start, first_span.end
+                )],
+            });
+            continue;
+        }
+        seen_here.insert(
+            id.clone(),
+            (shown_file.clone(), src.clone(), spec.id.span()),
+        );
+        // A user rule with a default's id replaces it.
+        specs.retain(|(s, _, _)| s.id.get_ref() != &id);
+        specs.push((spec, shown_file, src));
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "file is not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn plain_error(path: &str, message: String) -> LoadError {
+    LoadError {
+        path: path.to_string(),
+        source: String::new(),
+        span: None,
+        message,
+        label: String::new(),
+        notes: Vec::new(),
+    }
+}
+
+fn toml_error(path: &str, src: &str, e: toml::de::Error) -> LoadError {
+    LoadError {
+        path: path.to_string(),
+        source: src.to_string(),
+        span: e.span(),
+        message: e.message().trim().to_string(),
+        label: "here".into(),
+        notes: Vec::new(),
+    }
+}
+
+fn parse_rule(path: &str, src: &str, errors: &mut Vec<LoadError>) -> Option<RuleSpec> {
+    if src.trim().is_empty() {
+        errors.push(LoadError {
+            path: path.to_string(),
+            source: src.to_string(),
+            span: Some(0..0),
+            message: "empty rule file".into(),
+            label: "expected a rule here".into(),
+            notes: vec!["a rule file declares `id`, `kind`, `summary` and `message`; see `factlint explain unsourced-figure` for an example".into()],
+        });
+        return None;
+    }
+    match toml::from_str::<RuleSpec>(src) {
+        Ok(spec) => {
+            let id = spec.id.get_ref();
+            let kebab = !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !id.starts_with('-')
+                && !id.ends_with('-')
+                && !id.contains("--");
+            if !kebab {
+                errors.push(LoadError {
+                    path: path.to_string(),
+                    source: src.to_string(),
+                    span: Some(spec.id.span()),
+                    message: format!("rule id `{id}` is not kebab-case"),
+                    label: "use lower-case words joined by hyphens, like `unsourced-figure`".into(),
+                    notes: Vec::new(),
+                });
+                return None;
+            }
+            Some(spec)
+        }
+        Err(e) => {
+            errors.push(toml_error(path, src, e));
+            None
+        }
+    }
+}
+
+fn add_lexicon(lex: &mut Lexicons, name: &str, path: &str, src: &str, errors: &mut Vec<LoadError>) {
+    fn parse<T: serde::de::DeserializeOwned>(
+        path: &str,
+        src: &str,
+        errors: &mut Vec<LoadError>,
+    ) -> Option<T> {
+        match toml::from_str::<T>(src) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                errors.push(toml_error(path, src, e));
+                None
+            }
+        }
+    }
+    let key: &'static str = match name {
+        "sentences" => {
+            if let Some(l) = parse::<SentenceLexicon>(path, src, errors) {
+                lex.sentences.extend(l);
+            }
+            "sentences"
+        }
+        "numbers" => {
+            if let Some(l) = parse::<NumberLexicon>(path, src, errors) {
+                lex.numbers.extend(l);
+            }
+            "numbers"
+        }
+        "citations" => {
+            if let Some(l) = parse::<crate::extract::citations::CitationLexicon>(path, src, errors)
+            {
+                lex.citations.extend(l);
+            }
+            "citations"
+        }
+        "quotations" => {
+            if let Some(l) = parse::<QuotationLexicon>(path, src, errors) {
+                lex.quotations.extend(l);
+            }
+            "quotations"
+        }
+        "attributions" => {
+            if let Some(l) = parse::<AttributionLexicon>(path, src, errors) {
+                lex.attributions.extend(l);
+            }
+            "attributions"
+        }
+        other => {
+            errors.push(plain_error(
+                path,
+                format!(
+                    "unknown lexicon `{other}`: lexicon files are named sentences, numbers, citations, quotations or attributions (.toml)"
+                ),
+            ));
+            return;
+        }
+    };
+    lex.origin.insert(key, (path.to_string(), src.to_string()));
+}
+
+fn compile_extractors(lex: &Lexicons) -> Result<Extractors, LoadError> {
+    let error_in = |name: &str, span: Option<Range<usize>>, message: String| {
+        let (path, src) = lex
+            .origin
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| (format!("rules/lexicon/{name}.toml"), String::new()));
+        LoadError {
+            path,
+            source: src,
+            span,
+            message,
+            label: "this pattern".into(),
+            notes: Vec::new(),
+        }
+    };
+    let segmenter = Segmenter::new(&lex.sentences).map_err(|m| error_in("sentences", None, m))?;
+    let numbers = Recognizer::new(&lex.numbers).map_err(|m| error_in("numbers", None, m))?;
+    let citations = CitationMatcher::new(&lex.citations).map_err(|e| {
+        error_in(
+            "citations",
+            Some(e.span),
+            format!("invalid regex: {}", e.message),
+        )
+    })?;
+    let quotations =
+        QuotationFinder::new(&lex.quotations).map_err(|m| error_in("quotations", None, m))?;
+    let attributions = AttributionFinder::new(&lex.attributions).map_err(|e| {
+        error_in(
+            "attributions",
+            Some(e.span),
+            format!("invalid regex: {}", e.message),
+        )
+    })?;
+    Ok(Extractors {
+        segmenter,
+        numbers,
+        citations,
+        quotations,
+        attributions,
+    })
+}
+
+fn build_rule(spec: &RuleSpec, path: &str) -> Result<Box<dyn Rule>, super::loader::SpecError> {
+    let kind = spec.kind.get_ref();
+    let Some((_, builder)) = KINDS.iter().find(|(name, _)| name == kind) else {
+        let known: Vec<&str> = KINDS.iter().map(|(n, _)| *n).collect();
+        return Err(SpecError::at(
+            spec.kind.span(),
+            format!("unknown rule kind `{kind}`"),
+            format!("expected one of: {}", known.join(", ")),
+        ));
+    };
+    let meta = RuleMeta {
+        id: spec.id.get_ref().clone(),
+        kind: kind.clone(),
+        severity: spec.severity,
+        summary: spec.summary.clone(),
+        message: spec.message.clone(),
+        label: spec.label.clone(),
+        help: spec.help.clone(),
+        notes: spec.notes.clone(),
+        explain: spec.explain.clone(),
+        params: Vec::new(),
+        origin: path.to_string(),
+    };
+    builder(spec, meta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_defaults_load() {
+        let set = load(&[])
+            .unwrap_or_else(|e| panic!("{:?}", e.iter().map(|e| &e.message).collect::<Vec<_>>()));
+        let ids: Vec<&str> = set.rules.iter().map(|r| r.meta().id.as_str()).collect();
+        assert!(ids.contains(&"unsourced-figure"), "{ids:?}");
+        assert!(ids.contains(&"uncited-quote"), "{ids:?}");
+    }
+
+    fn errors_for(files: &[(&str, &str)]) -> Vec<LoadError> {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, body) in files {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, body).unwrap();
+        }
+        match load(&[dir.path()]) {
+            Ok(_) => Vec::new(),
+            Err(e) => e,
+        }
+    }
+
+    const GOOD: &str = "id = \"my-rule\"\nkind = \"pattern\"\nsummary = \"s\"\nmessage = \"m\"\n[params]\nphrases = [\"very unique\"]\n";
+
+    #[test]
+    fn loading_errors_table() {
+        let cases: Vec<(Vec<(&str, &str)>, &str, Option<&str>)> = vec![
+            // (files, message contains, text under the span)
+            (vec![("a.toml", "id = \"x\"\nkind = ")], "string", None),
+            (
+                vec![(
+                    "a.toml",
+                    "id = \"a-b\"\nkind = \"pattern\"\nsummary = \"s\"\nmessage = \"m\"\ncolour = 1\n",
+                )],
+                "unknown field",
+                Some("colour"),
+            ),
+            (
+                vec![(
+                    "a.toml",
+                    "id = \"a-b\"\nkind = \"pattern\"\nsummary = \"s\"\nmessage = 5\n",
+                )],
+                "invalid type",
+                Some("5"),
+            ),
+            (
+                vec![(
+                    "a.toml",
+                    "id = \"a-b\"\nkind = \"nope\"\nsummary = \"s\"\nmessage = \"m\"\n",
+                )],
+                "unknown rule kind",
+                Some("\"nope\""),
+            ),
+            (
+                vec![(
+                    "a.toml",
+                    "id = \"a-b\"\nkind = \"pattern\"\nsummary = \"s\"\nmessage = \"m\"\n[params]\npattern = '(unclosed'\n",
+                )],
+                "invalid regex",
+                Some("'(unclosed'"),
+            ),
+            (
+                vec![(
+                    "a.toml",
+                    "id = \"a-b\"\nkind = \"pattern\"\nsummary = \"s\"\nmessage = \"m\"\n[params]\npattern = '\\w{900}\\w{900}\\w{900}'\n",
+                )],
+                "too large",
+                None,
+            ),
+            (
+                vec![("a.toml", GOOD), ("b.toml", GOOD)],
+                "duplicate rule id",
+                Some("\"my-rule\""),
+            ),
+            (
+                vec![(
+                    "a.toml",
+                    "id = \"Bad_Id\"\nkind = \"pattern\"\nsummary = \"s\"\nmessage = \"m\"\n",
+                )],
+                "kebab-case",
+                Some("\"Bad_Id\""),
+            ),
+            (vec![("a.toml", "  \n")], "empty rule file", None),
+            (
+                vec![("lexicon/citations.toml", "markers = ['[unclosed']\n")],
+                "invalid regex",
+                Some("'[unclosed'"),
+            ),
+            (
+                vec![("lexicon/colours.toml", "x = 1\n")],
+                "unknown lexicon",
+                None,
+            ),
+        ];
+        for (files, want, span_text) in cases {
+            let errors = errors_for(&files);
+            assert_eq!(
+                errors.len(),
+                1,
+                "{files:?}: {:?}",
+                errors.iter().map(|e| &e.message).collect::<Vec<_>>()
+            );
+            let e = &errors[0];
+            assert!(e.message.contains(want), "{files:?}: {}", e.message);
+            if let Some(t) = span_text {
+                let span = e.span.clone().expect("span");
+                assert_eq!(&e.source[span], t, "{files:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn user_rule_replaces_default_with_same_id() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("u.toml"),
+            "id = \"uncited-quote\"\nkind = \"pattern\"\nsummary = \"replaced\"\nmessage = \"m\"\n[params]\nphrases = [\"x\"]\n",
+        )
+        .unwrap();
+        let set = load(&[dir.path()]).ok().unwrap();
+        let rule = set.get("uncited-quote").unwrap();
+        assert_eq!(rule.meta().summary, "replaced");
+        assert_eq!(
+            set.rules
+                .iter()
+                .filter(|r| r.meta().id == "uncited-quote")
+                .count(),
+            1
+        );
+    }
+}

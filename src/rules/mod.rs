@@ -1,0 +1,163 @@
+//! The rule engine: rule files (TOML) declare instances of rule kinds; kinds are code.
+//!
+//! A rule never prints: it returns diagnostics. Kinds are registered in [`KINDS`], one file each.
+
+pub mod loader;
+pub mod pattern;
+pub mod requires_citation;
+
+use std::ops::Range;
+
+use toml::Spanned;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::extract::{Analysis, Scope};
+use crate::parse::Document;
+use crate::source::{LineIndex, SourceFile};
+
+/// Everything a rule may look at for one file.
+pub struct FileContext<'a> {
+    pub file: &'a SourceFile,
+    pub doc: &'a Document,
+    pub analysis: &'a Analysis,
+    pub index: &'a LineIndex,
+}
+
+/// One rule, as declared in a rule file.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleSpec {
+    pub id: Spanned<String>,
+    pub kind: Spanned<String>,
+    #[serde(default = "default_severity")]
+    pub severity: Severity,
+    pub summary: String,
+    /// Message template; `{text}` is replaced with the flagged text.
+    pub message: String,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub help: Option<String>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    #[serde(default)]
+    pub explain: Explain,
+    #[serde(default)]
+    pub params: Params,
+}
+
+fn default_severity() -> Severity {
+    Severity::Warning
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Explain {
+    #[serde(default)]
+    pub why: String,
+    #[serde(default)]
+    pub flagged: String,
+    #[serde(default)]
+    pub not_flagged: String,
+}
+
+/// Parameters of every kind, in one table so that an unknown key is an error with a span.
+/// Each kind checks that the ones it needs are present and the others absent.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Params {
+    /// requires-citation: `figures`, `quotations` or `pattern`.
+    pub target: Option<Spanned<String>>,
+    pub scope: Option<Scope>,
+    /// Whether a named source without a reference ("according to Werth") counts as a source.
+    pub accept_attribution: Option<bool>,
+    /// A regex (pattern kind, or requires-citation with target = "pattern").
+    pub pattern: Option<Spanned<String>>,
+    /// Phrases matched as whole words (pattern kind).
+    pub phrases: Option<Spanned<Vec<String>>>,
+    pub ignore_case: Option<bool>,
+    /// Skip matches in headings.
+    pub skip_headings: Option<bool>,
+    /// Skip figures inside quotations (the quotation is what needs the source).
+    pub skip_quoted: Option<bool>,
+    /// conflicting-figure: how many other statements to list at most.
+    pub max_related: Option<usize>,
+    /// conflicting-figure: relative tolerance for approximate statements.
+    pub approx_tolerance: Option<f64>,
+    /// conflicting-figure: also report agreeing restatements as notes.
+    pub show_agreeing: Option<bool>,
+}
+
+/// Metadata shared by all kinds; what `factlint rules` and `explain` print.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuleMeta {
+    pub id: String,
+    pub kind: String,
+    pub severity: Severity,
+    pub summary: String,
+    pub message: String,
+    pub label: Option<String>,
+    pub help: Option<String>,
+    pub notes: Vec<String>,
+    pub explain: Explain,
+    /// Parameters as resolved, for `explain`.
+    pub params: Vec<(String, String)>,
+    /// Where the rule was defined.
+    pub origin: String,
+}
+
+impl RuleMeta {
+    pub fn render_message(&self, text: &str) -> String {
+        let short = crate::diagnostic::normalise_ws(text);
+        let short = if short.chars().count() > 60 {
+            format!("{}…", short.chars().take(57).collect::<String>())
+        } else {
+            short
+        };
+        self.message.replace("{text}", &short)
+    }
+
+    /// A finding of this rule at one place, with label, help and notes filled in.
+    pub fn diagnostic(
+        &self,
+        ctx: &FileContext,
+        range: Range<usize>,
+        context: Range<usize>,
+    ) -> Diagnostic {
+        let text = &ctx.file.text;
+        let location =
+            crate::diagnostic::Location::new(&ctx.file.path, text, ctx.index, range.clone());
+        Diagnostic {
+            rule: self.id.clone(),
+            severity: self.severity,
+            message: self.render_message(&text[range.clone()]),
+            label: self.label.clone().unwrap_or_default(),
+            related: Vec::new(),
+            help: self.help.clone(),
+            notes: self.notes.clone(),
+            fingerprint: crate::diagnostic::fingerprint(
+                &self.id,
+                &ctx.file.path,
+                &text[range],
+                &text[context],
+            ),
+            location,
+        }
+    }
+}
+
+/// A compiled rule.
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &RuleMeta;
+    /// Findings in one file.
+    fn check_file(&self, ctx: &FileContext) -> Vec<Diagnostic>;
+}
+
+/// A kind's constructor: from a rule spec to a compiled rule, or an error at a span of the file.
+pub type KindBuilder = fn(&RuleSpec, RuleMeta) -> Result<Box<dyn Rule>, loader::SpecError>;
+
+/// The registry of rule kinds: the engine's extension points.
+pub const KINDS: &[(&str, KindBuilder)] = &[
+    ("requires-citation", requires_citation::build),
+    ("pattern", pattern::build),
+];

@@ -1,0 +1,181 @@
+//! `requires-citation`: a class of matches (figures, quotations, or a pattern) must have a
+//! citation in scope.
+
+use regex::Regex;
+
+use super::loader::SpecError;
+use super::{FileContext, Rule, RuleMeta, RuleSpec};
+use crate::diagnostic::Diagnostic;
+use crate::extract::lexicon_regex::compile_one;
+use crate::extract::{Scope, SourceStatus};
+use crate::parse::BlockKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Figures,
+    Quotations,
+    Pattern,
+}
+
+pub struct RequiresCitation {
+    meta: RuleMeta,
+    target: Target,
+    scope: Scope,
+    accept_attribution: bool,
+    skip_headings: bool,
+    skip_quoted: bool,
+    pattern: Option<Regex>,
+}
+
+pub fn build(spec: &RuleSpec, mut meta: RuleMeta) -> Result<Box<dyn Rule>, SpecError> {
+    let p = &spec.params;
+    let Some(target) = &p.target else {
+        return Err(SpecError::at(
+            spec.kind.span(),
+            "a `requires-citation` rule needs `params.target`",
+            "add [params] target = \"figures\", \"quotations\" or \"pattern\"",
+        ));
+    };
+    let target_kind = match target.get_ref().as_str() {
+        "figures" => Target::Figures,
+        "quotations" => Target::Quotations,
+        "pattern" => Target::Pattern,
+        other => {
+            return Err(SpecError::at(
+                target.span(),
+                format!("unknown target `{other}`"),
+                "expected \"figures\", \"quotations\" or \"pattern\"",
+            ));
+        }
+    };
+    let pattern = match (&p.pattern, target_kind) {
+        (Some(pat), Target::Pattern) => Some(compile_one(pat.get_ref()).map_err(|m| {
+            SpecError::at(pat.span(), format!("invalid regex: {m}"), "this pattern")
+        })?),
+        (None, Target::Pattern) => {
+            return Err(SpecError::at(
+                target.span(),
+                "target \"pattern\" needs `params.pattern`",
+                "add a regex as params.pattern",
+            ));
+        }
+        (Some(pat), _) => {
+            return Err(SpecError::at(
+                pat.span(),
+                "`pattern` is only used with target = \"pattern\"",
+                "remove this, or set target = \"pattern\"",
+            ));
+        }
+        (None, _) => None,
+    };
+    let scope = p.scope.unwrap_or(Scope::Auto);
+    let accept_attribution = p.accept_attribution.unwrap_or(true);
+    let skip_headings = p.skip_headings.unwrap_or(true);
+    let skip_quoted = p.skip_quoted.unwrap_or(true);
+    meta.params = vec![
+        ("target".into(), target.get_ref().clone()),
+        ("scope".into(), format!("{scope:?}").to_lowercase()),
+        ("accept-attribution".into(), accept_attribution.to_string()),
+        ("skip-headings".into(), skip_headings.to_string()),
+        ("skip-quoted".into(), skip_quoted.to_string()),
+    ];
+    if let Some(pat) = &p.pattern {
+        meta.params.push(("pattern".into(), pat.get_ref().clone()));
+    }
+    Ok(Box::new(RequiresCitation {
+        meta,
+        target: target_kind,
+        scope,
+        accept_attribution,
+        skip_headings,
+        skip_quoted,
+        pattern,
+    }))
+}
+
+impl RequiresCitation {
+    fn unsourced(&self, status: SourceStatus) -> bool {
+        match status {
+            SourceStatus::Cited(_) => false,
+            SourceStatus::Attributed(_) => !self.accept_attribution,
+            SourceStatus::None => true,
+        }
+    }
+
+    fn in_heading(&self, ctx: &FileContext, block: usize) -> bool {
+        self.skip_headings && ctx.analysis.blocks[block].kind == BlockKind::Heading
+    }
+}
+
+impl Rule for RequiresCitation {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn check_file(&self, ctx: &FileContext) -> Vec<Diagnostic> {
+        let a = ctx.analysis;
+        let mut out = Vec::new();
+        match self.target {
+            Target::Figures => {
+                for f in &a.figures {
+                    let s = &a.sentences[f.sentence];
+                    if (self.skip_quoted && f.quotation.is_some()) || self.in_heading(ctx, s.block)
+                    {
+                        continue;
+                    }
+                    if self.unsourced(a.source_of(f.sentence, self.scope)) {
+                        out.push(self.meta.diagnostic(ctx, f.m.span.clone(), s.range.clone()));
+                    }
+                }
+            }
+            Target::Quotations => {
+                for (qi, q) in a.quotations.iter().enumerate() {
+                    // A quotation inside another (a quoted line in an excerpt) is judged with it.
+                    let nested = a.quotations.iter().enumerate().any(|(j, o)| {
+                        j != qi
+                            && o.q.range.start <= q.q.range.start
+                            && q.q.range.end <= o.q.range.end
+                            && (o.q.range != q.q.range || j < qi)
+                    });
+                    if nested {
+                        continue;
+                    }
+                    if self.unsourced(a.quotation_source(qi, self.scope)) {
+                        let context = q.q.range.clone();
+                        // Long block quotations are underlined on their first line only.
+                        let range = first_line(&ctx.file.text, q.q.range.clone());
+                        out.push(self.meta.diagnostic(ctx, range, context));
+                    }
+                }
+            }
+            Target::Pattern => {
+                let re = self.pattern.as_ref().expect("pattern compiled at build");
+                for (si, s) in a.sentences.iter().enumerate() {
+                    if s.is_reference || self.in_heading(ctx, s.block) {
+                        continue;
+                    }
+                    for m in re.find_iter(&ctx.file.text[s.range.clone()]) {
+                        if m.is_empty() {
+                            continue;
+                        }
+                        let range = s.range.start + m.start()..s.range.start + m.end();
+                        if ctx.doc.is_excluded(&range) {
+                            continue;
+                        }
+                        if self.unsourced(a.source_of(si, self.scope)) {
+                            out.push(self.meta.diagnostic(ctx, range, s.range.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn first_line(text: &str, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    match text[range.clone()].find(['\n', '\r']) {
+        Some(i) => range.start..range.start + i,
+        None => range,
+    }
+}

@@ -1,0 +1,1440 @@
+//! English sentence segmentation for prose blocks.
+//!
+//! One block (paragraph, list item, line) is split in three steps:
+//! 1. one byte-table pass records terminators (`.` `!` `?` `…` …), bullets,
+//!    newlines, and quotation marks / brackets with their shape
+//!    (opening, closing or ambiguous);
+//! 2. quotation marks and brackets are paired into spans; a span protects the
+//!    sentence breaks inside it ("How many? I don't know.");
+//! 3. each terminator is judged from the token before it (abbreviation,
+//!    initial, clock marker, number …) and the first word after it.
+//!
+//! The rules are data-driven: lists live in `rules/lexicon/sentences.toml`.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
+
+const EMBEDDED_LEXICON: &str = include_str!("../../rules/lexicon/sentences.toml");
+const DEFAULT_MAX_SPAN: usize = 600;
+/// Longest token (in bytes) examined before a period; longer ones are plain words.
+const MAX_TOKEN: usize = 48;
+/// Longest prefix (in bytes) examined by the fronted-adverbial check.
+const MAX_FRONTING: usize = 200;
+/// Longest bracket (in bytes, brackets included) taken as a footnote marker.
+const MAX_FOOTNOTE: usize = 34;
+
+/// Word lists that drive the segmenter. All lists extend each other; see the
+/// embedded TOML for what each one means.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SentenceLexicon {
+    /// Abbreviations that may end a sentence ("etc.", "Inc.", "lb.").
+    #[serde(default)]
+    pub abbreviations: Vec<String>,
+    /// Abbreviations that never end a sentence ("Dr.", "e.g.", "vs.").
+    #[serde(default)]
+    pub prefix_abbreviations: Vec<String>,
+    /// Dotted initialisms ("U.S."), documented; any dotted letter run is one.
+    #[serde(default)]
+    pub initialisms: Vec<String>,
+    /// Clock and era markers ("a.m.", "B.C.").
+    #[serde(default)]
+    pub time_markers: Vec<String>,
+    /// Words that open sentences, forcing a break after initials.
+    #[serde(default)]
+    pub sentence_starters: Vec<String>,
+    /// Words allowed in a fronted adverbial before a clock/era marker.
+    #[serde(default)]
+    pub fronting_words: Vec<String>,
+    /// Capitalised words that continue a sentence after an ellipsis.
+    #[serde(default)]
+    pub ellipsis_continuations: Vec<String>,
+    /// Letter runs after an apostrophe that make it an elision ("'s", "'tis").
+    #[serde(default)]
+    pub elisions: Vec<String>,
+    /// Single non-ASCII characters that start a new item ("•").
+    #[serde(default)]
+    pub bullets: Vec<String>,
+    /// Longest quotation/bracket pair (bytes) that is kept as one unit.
+    #[serde(default)]
+    pub max_span_bytes: Option<usize>,
+}
+
+impl SentenceLexicon {
+    /// The lexicon shipped in `rules/lexicon/sentences.toml`.
+    pub fn embedded() -> SentenceLexicon {
+        toml::from_str(EMBEDDED_LEXICON).expect("embedded rules/lexicon/sentences.toml must parse")
+    }
+
+    /// Append `other`'s lists to ours; its scalars, when set, replace ours.
+    pub fn extend(&mut self, other: SentenceLexicon) {
+        self.abbreviations.extend(other.abbreviations);
+        self.prefix_abbreviations.extend(other.prefix_abbreviations);
+        self.initialisms.extend(other.initialisms);
+        self.time_markers.extend(other.time_markers);
+        self.sentence_starters.extend(other.sentence_starters);
+        self.fronting_words.extend(other.fronting_words);
+        self.ellipsis_continuations
+            .extend(other.ellipsis_continuations);
+        self.elisions.extend(other.elisions);
+        self.bullets.extend(other.bullets);
+        if other.max_span_bytes.is_some() {
+            self.max_span_bytes = other.max_span_bytes;
+        }
+    }
+}
+
+/// Multiply-rotate hasher for the short keys looked up at every candidate
+/// boundary; SipHash showed up in profiles. Keys come from our own lexicon, so
+/// hash flooding is not a concern.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+        }
+        let mut tail = 0u64;
+        for (k, &c) in chunks.remainder().iter().enumerate() {
+            tail |= u64::from(c) << (8 * k);
+        }
+        self.add(tail ^ (bytes.len() as u64) << 59);
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FastHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Abbr {
+    Regular,
+    Initialism,
+    Prefix,
+    Time,
+}
+
+/// What the token before a single period is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum TokClass {
+    Ordinary,
+    Regular,
+    Prefix,
+    Time,
+    Initials,
+    ListMarker,
+}
+
+// Byte classes of the scanning table.
+const C_TERM: u8 = 1;
+const C_QUOTE: u8 = 2;
+const C_BRACKET: u8 = 3;
+const C_MULTI: u8 = 4;
+const C_NL: u8 = 5;
+
+/// Compiled lexicon tables. Cheap to share across threads.
+pub struct Segmenter {
+    table: [u8; 256],
+    abbr: FastMap<Box<[u8]>, Abbr>,
+    starters: FastSet<Box<str>>,
+    fronting: FastSet<Box<[u8]>>,
+    ellipsis_cont: FastSet<Box<str>>,
+    elisions: FastSet<Box<[u8]>>,
+    bullets: Vec<char>,
+    max_span: usize,
+}
+
+fn abbr_key(entry: &str, list: &str) -> Result<Box<[u8]>, String> {
+    let last = entry.split_whitespace().last().unwrap_or("");
+    let key = last.strip_suffix('.').unwrap_or(last);
+    if key.is_empty() || key.len() > MAX_TOKEN {
+        return Err(format!("{list}: invalid entry {entry:?}"));
+    }
+    Ok(key.to_ascii_lowercase().into_bytes().into_boxed_slice())
+}
+
+fn word_key(entry: &str, list: &str) -> Result<String, String> {
+    let w = entry.trim();
+    if w.is_empty() || w.contains(char::is_whitespace) || w.len() > MAX_TOKEN {
+        return Err(format!("{list}: invalid entry {entry:?}"));
+    }
+    Ok(w.to_string())
+}
+
+impl Segmenter {
+    /// Compile `lex`; fails on empty or malformed entries.
+    pub fn new(lex: &SentenceLexicon) -> Result<Segmenter, String> {
+        let mut abbr = FastMap::default();
+        // Later lists win: a word listed as both regular and prefix is a prefix.
+        let lists: [(&[String], Abbr, &str); 4] = [
+            (&lex.abbreviations, Abbr::Regular, "abbreviations"),
+            (&lex.initialisms, Abbr::Initialism, "initialisms"),
+            (&lex.prefix_abbreviations, Abbr::Prefix, "prefix-abbreviations"),
+            (&lex.time_markers, Abbr::Time, "time-markers"),
+        ];
+        for (list, kind, name) in lists {
+            for e in list {
+                abbr.insert(abbr_key(e, name)?, kind);
+            }
+        }
+        let mut starters = FastSet::default();
+        for e in &lex.sentence_starters {
+            starters.insert(word_key(e, "sentence-starters")?.into_boxed_str());
+        }
+        let mut ellipsis_cont = FastSet::default();
+        for e in &lex.ellipsis_continuations {
+            ellipsis_cont.insert(word_key(e, "ellipsis-continuations")?.into_boxed_str());
+        }
+        let mut fronting = FastSet::default();
+        for e in &lex.fronting_words {
+            let w = word_key(e, "fronting-words")?.to_ascii_lowercase();
+            fronting.insert(w.into_bytes().into_boxed_slice());
+        }
+        let mut elisions = FastSet::default();
+        for e in &lex.elisions {
+            let w = word_key(e, "elisions")?.to_ascii_lowercase();
+            if !w.bytes().all(|b| b.is_ascii_alphabetic()) {
+                return Err(format!("elisions: entry {e:?} must be ASCII letters"));
+            }
+            elisions.insert(w.into_bytes().into_boxed_slice());
+        }
+        let mut table = [0u8; 256];
+        table[b'.' as usize] = C_TERM;
+        table[b'!' as usize] = C_TERM;
+        table[b'?' as usize] = C_TERM;
+        for b in [b'"', b'\'', b'`'] {
+            table[b as usize] = C_QUOTE;
+        }
+        for b in [b'(', b')', b'[', b']', b'{', b'}'] {
+            table[b as usize] = C_BRACKET;
+        }
+        table[b'\n' as usize] = C_NL;
+        // Lead bytes of the non-ASCII punctuation handled in `scan_multi`.
+        for b in [0xC2u8, 0xE2, 0xE3, 0xEF] {
+            table[b as usize] = C_MULTI;
+        }
+        let mut bullets = Vec::new();
+        for e in &lex.bullets {
+            let mut it = e.chars();
+            match (it.next(), it.next()) {
+                (Some(c), None) if !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace() => {
+                    let mut buf = [0u8; 4];
+                    table[c.encode_utf8(&mut buf).as_bytes()[0] as usize] = C_MULTI;
+                    bullets.push(c);
+                }
+                _ => {
+                    return Err(format!(
+                        "bullets: entry {e:?} must be one non-ASCII punctuation character"
+                    ));
+                }
+            }
+        }
+        let max_span = lex.max_span_bytes.unwrap_or(DEFAULT_MAX_SPAN);
+        Ok(Segmenter {
+            table,
+            abbr,
+            starters,
+            fronting,
+            ellipsis_cont,
+            elisions,
+            bullets,
+            max_span,
+        })
+    }
+
+    /// Split `text[range]` into sentences. Returns absolute byte ranges into `text`, in order, non-overlapping,
+    /// each trimmed of leading/trailing whitespace, together covering every non-whitespace byte of the range.
+    /// Ranges must lie on char boundaries. Never panics, for any input (including invalid-looking Unicode, huge inputs).
+    pub fn split(&self, text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+        // Repair an out-of-bounds or mid-character range instead of panicking.
+        let mut end = range.end.min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let mut start = range.start.min(end);
+        while !text.is_char_boundary(start) {
+            start += 1;
+        }
+        let s = &text[start..end];
+        let mut out = Vec::new();
+        // Reuse per-thread scratch buffers: blocks are often small and many.
+        SCRATCH.with(|cell| {
+            let mut guard = cell.try_borrow_mut().ok();
+            let scratch = guard.as_deref_mut().map(std::mem::take).unwrap_or_default();
+            let mut blk = Block::new(self, s, scratch);
+            blk.scan();
+            blk.pair();
+            out.reserve(blk.events.len() / 4 + 1);
+            blk.segment(&mut out, start);
+            if let Some(g) = guard.as_deref_mut() {
+                *g = blk.into_scratch();
+            }
+        });
+        out
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Shape {
+    Open,
+    Close,
+    Ambig,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Role {
+    Orphan,
+    SpanOpen,
+    SpanClose,
+}
+
+// Families: symmetric quotes pair among themselves; each bracket kind alone.
+const F_DOUBLE: u8 = 0;
+const F_SINGLE: u8 = 1;
+const F_PAREN: u8 = 2;
+const F_SQUARE: u8 = 3;
+const F_CURLY: u8 = 4;
+const F_CORNER: u8 = 5;
+const F_WCORNER: u8 = 6;
+const F_DANGLE: u8 = 7;
+const F_ANGLE: u8 = 8;
+const N_FAM: usize = 9;
+
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    pos: usize,
+    end: usize,
+    fam: u8,
+    shape: Shape,
+    role: Role,
+    /// For a span opener: end of its span.
+    span_end: usize,
+}
+
+const EV_TERM: u8 = 1;
+const EV_BULLET: u8 = 2;
+const EV_NL: u8 = 3;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Term {
+    Dot,
+    Ellipsis,
+    Bang,
+    Stop,
+}
+
+/// Terminator character at `i`, with its byte length.
+fn term_at(b: &[u8], i: usize) -> Option<(Term, usize)> {
+    match *b.get(i)? {
+        b'.' => Some((Term::Dot, 1)),
+        b'!' | b'?' => Some((Term::Bang, 1)),
+        0xE2 => match (b.get(i + 1)?, b.get(i + 2)?) {
+            (0x80, 0xA6) => Some((Term::Ellipsis, 3)),
+            (0x80, 0xBC) | (0x81, 0x87..=0x89) => Some((Term::Bang, 3)),
+            _ => None,
+        },
+        0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x82) => Some((Term::Stop, 3)),
+        0xEF if b.get(i + 1) == Some(&0xBC) && matches!(b.get(i + 2), Some(0x81 | 0x9F)) => {
+            Some((Term::Bang, 3))
+        }
+        _ => None,
+    }
+}
+
+fn is_open_punct(c: char) -> bool {
+    matches!(
+        c,
+        '(' | '[' | '{' | '<' | '"' | '\'' | '`' | '“' | '‘' | '«' | '„' | '—' | '–' | '-' | '/'
+    )
+}
+
+fn char_at(s: &str, i: usize) -> Option<char> {
+    s.get(i..).and_then(|t| t.chars().next())
+}
+
+fn char_before(s: &str, i: usize) -> Option<char> {
+    s.get(..i).and_then(|t| t.chars().next_back())
+}
+
+#[derive(Default)]
+struct Scratch {
+    toks: Vec<Tok>,
+    events: Vec<(usize, u8, u8)>,
+    spans: Vec<(usize, usize)>,
+}
+
+/// Buffers above this many elements are freed rather than kept per thread.
+const SCRATCH_KEEP: usize = 1 << 16;
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+struct Block<'a> {
+    seg: &'a Segmenter,
+    s: &'a str,
+    b: &'a [u8],
+    toks: Vec<Tok>,
+    events: Vec<(usize, u8, u8)>,
+    counts: [u32; N_FAM],
+    first_pair_close: [usize; N_FAM],
+    spans: Vec<(usize, usize)>,
+    span_ptr: usize,
+    span_max_end: usize,
+}
+
+impl<'a> Block<'a> {
+    fn new(seg: &'a Segmenter, s: &'a str, mut scratch: Scratch) -> Block<'a> {
+        scratch.toks.clear();
+        scratch.events.clear();
+        scratch.spans.clear();
+        Block {
+            seg,
+            s,
+            b: s.as_bytes(),
+            toks: scratch.toks,
+            events: scratch.events,
+            counts: [0; N_FAM],
+            first_pair_close: [usize::MAX; N_FAM],
+            spans: scratch.spans,
+            span_ptr: 0,
+            span_max_end: 0,
+        }
+    }
+
+    fn into_scratch(self) -> Scratch {
+        let keep = |v: usize| v <= SCRATCH_KEEP;
+        Scratch {
+            toks: if keep(self.toks.capacity()) { self.toks } else { Vec::new() },
+            events: if keep(self.events.capacity()) { self.events } else { Vec::new() },
+            spans: if keep(self.spans.capacity()) { self.spans } else { Vec::new() },
+        }
+    }
+
+    // ---- pass 1: scan ----
+
+    fn scan(&mut self) {
+        let b = self.b;
+        let table = &self.seg.table;
+        let mut i = 0;
+        while i < b.len() {
+            // Skip ordinary bytes eight at a time (branch-free OR of table
+            // entries), then byte by byte; a `match` on every byte compiled to
+            // an indirect jump per byte.
+            while let Some(c) = b.get(i..i + 8) {
+                let any = table[c[0] as usize]
+                    | table[c[1] as usize]
+                    | table[c[2] as usize]
+                    | table[c[3] as usize]
+                    | table[c[4] as usize]
+                    | table[c[5] as usize]
+                    | table[c[6] as usize]
+                    | table[c[7] as usize];
+                if any != 0 {
+                    break;
+                }
+                i += 8;
+            }
+            match b[i..].iter().position(|&c| table[c as usize] != 0) {
+                Some(k) => i += k,
+                None => break,
+            }
+            match table[b[i] as usize] {
+                C_TERM => self.events.push((i, EV_TERM, 1)),
+                C_NL => self.events.push((i, EV_NL, 1)),
+                C_BRACKET => {
+                    let (fam, open) = match b[i] {
+                        b'(' => (F_PAREN, true),
+                        b')' => (F_PAREN, false),
+                        b'[' => (F_SQUARE, true),
+                        b']' => (F_SQUARE, false),
+                        b'{' => (F_CURLY, true),
+                        _ => (F_CURLY, false),
+                    };
+                    self.push_bracket(i, 1, fam, open);
+                }
+                C_QUOTE => {
+                    // `''` and ``` `` ``` are double quotation marks.
+                    let doubled = b.get(i + 1) == Some(&b[i]) && b[i] != b'"';
+                    let len = if doubled { 2 } else { 1 };
+                    let shape = match (b[i], doubled) {
+                        (b'"', _) | (_, true) => self.double_shape(i, len),
+                        (b'\'', false) => self.single_shape(i, len),
+                        _ => self.backtick_shape(i, len),
+                    };
+                    if let Some(shape) = shape {
+                        let fam = if b[i] == b'"' || doubled {
+                            F_DOUBLE
+                        } else {
+                            F_SINGLE
+                        };
+                        self.push_tok(i, len, fam, shape);
+                    }
+                    i += len;
+                    continue;
+                }
+                _ => self.scan_multi(i),
+            }
+            i += 1;
+        }
+    }
+
+    /// Non-ASCII punctuation: ellipsis and friends, curly quotes, CJK
+    /// brackets, bullets.
+    fn scan_multi(&mut self, i: usize) {
+        let Some(c) = char_at(self.s, i) else { return };
+        let len = c.len_utf8();
+        match c {
+            '…' | '‼' | '⁇' | '⁈' | '⁉' | '。' | '！' | '？' => {
+                self.events.push((i, EV_TERM, len as u8))
+            }
+            '“' | '„' | '«' => self.push_tok(i, len, F_DOUBLE, Shape::Open),
+            '”' | '»' => self.push_tok(i, len, F_DOUBLE, Shape::Close),
+            '‘' => {
+                let (p, n) = (char_before(self.s, i), char_at(self.s, i + len));
+                if !(p.is_some_and(char::is_alphanumeric) && n.is_some_and(char::is_alphanumeric)) {
+                    self.push_tok(i, len, F_SINGLE, Shape::Open);
+                }
+            }
+            '’' => {
+                if let Some(shape) = self.single_shape(i, len) {
+                    self.push_tok(i, len, F_SINGLE, shape);
+                }
+            }
+            '（' => self.push_bracket(i, len, F_PAREN, true),
+            '）' => self.push_bracket(i, len, F_PAREN, false),
+            '［' => self.push_bracket(i, len, F_SQUARE, true),
+            '］' => self.push_bracket(i, len, F_SQUARE, false),
+            '「' => self.push_bracket(i, len, F_CORNER, true),
+            '」' => self.push_bracket(i, len, F_CORNER, false),
+            '『' => self.push_bracket(i, len, F_WCORNER, true),
+            '』' => self.push_bracket(i, len, F_WCORNER, false),
+            '《' => self.push_bracket(i, len, F_DANGLE, true),
+            '》' => self.push_bracket(i, len, F_DANGLE, false),
+            '〈' => self.push_bracket(i, len, F_ANGLE, true),
+            '〉' => self.push_bracket(i, len, F_ANGLE, false),
+            _ => {
+                if self.seg.bullets.contains(&c) {
+                    self.events.push((i, EV_BULLET, len as u8));
+                }
+            }
+        }
+    }
+
+    fn push_bracket(&mut self, i: usize, len: usize, fam: u8, open: bool) {
+        let shape = if open { Shape::Open } else { Shape::Close };
+        self.push_tok(i, len, fam, shape);
+    }
+
+    fn push_tok(&mut self, pos: usize, len: usize, fam: u8, shape: Shape) {
+        self.counts[fam as usize] += 1;
+        self.toks.push(Tok {
+            pos,
+            end: pos + len,
+            fam,
+            shape,
+            role: Role::Orphan,
+            span_end: 0,
+        });
+    }
+
+    fn neighbours(&self, i: usize, len: usize) -> (Option<char>, Option<char>) {
+        (char_before(self.s, i), char_at(self.s, i + len))
+    }
+
+    /// `"`, `''`, ``` `` ```: a quotation mark unless wedged inside a word.
+    fn double_shape(&self, i: usize, len: usize) -> Option<Shape> {
+        let (p, n) = self.neighbours(i, len);
+        let pa = p.is_some_and(char::is_alphanumeric);
+        let na = n.is_some_and(char::is_alphanumeric);
+        let ps = p.is_none_or(|c| c.is_whitespace() || is_open_punct(c));
+        let ns = n.is_none_or(char::is_whitespace);
+        Some(match () {
+            _ if pa && na => return None,
+            _ if ps && ns => Shape::Ambig,
+            _ if ps || na => Shape::Open,
+            _ => Shape::Close,
+        })
+    }
+
+    /// `` ` ``: like `"`, only ever an apostrophe inside a word.
+    fn backtick_shape(&self, i: usize, len: usize) -> Option<Shape> {
+        self.double_shape(i, len)
+    }
+
+    /// `'` and `’`: apostrophes inside and after words, elisions before them
+    /// ("'80s", "'tis"); otherwise a single quotation mark.
+    fn single_shape(&self, i: usize, len: usize) -> Option<Shape> {
+        let (p, n) = self.neighbours(i, len);
+        let pa = p.is_some_and(char::is_alphanumeric);
+        if pa {
+            // "don't", "players'": never a quotation mark.
+            return None;
+        }
+        let na = n.is_some_and(char::is_alphanumeric);
+        let ps = p.is_none_or(|c| c.is_whitespace() || is_open_punct(c));
+        let ns = n.is_none_or(char::is_whitespace);
+        if ps && ns {
+            return Some(Shape::Ambig);
+        }
+        if na {
+            return if self.is_elision(i + len) {
+                None
+            } else {
+                Some(Shape::Open)
+            };
+        }
+        Some(if ps { Shape::Open } else { Shape::Close })
+    }
+
+    fn is_elision(&self, at: usize) -> bool {
+        let b = self.b;
+        if b.get(at).is_some_and(u8::is_ascii_digit) {
+            return true;
+        }
+        let mut buf = [0u8; 8];
+        let mut k = 0;
+        while k < buf.len() && b.get(at + k).is_some_and(u8::is_ascii_alphabetic) {
+            buf[k] = b[at + k].to_ascii_lowercase();
+            k += 1;
+        }
+        if k == 0 || k == buf.len() || char_at(self.s, at + k).is_some_and(char::is_alphanumeric) {
+            return false;
+        }
+        self.seg.elisions.contains(&buf[..k])
+    }
+
+    // ---- pass 2: pair quotation marks and brackets into spans ----
+
+    fn pair(&mut self) {
+        if self.toks.is_empty() {
+            return;
+        }
+        let mut open_sym: [Option<usize>; 2] = [None, None];
+        let mut stack: Vec<usize> = Vec::new();
+        for i in 0..self.toks.len() {
+            let t = self.toks[i];
+            if t.fam <= F_SINGLE {
+                let f = t.fam as usize;
+                match (t.shape, open_sym[f]) {
+                    (Shape::Open, _) => open_sym[f] = Some(i),
+                    (Shape::Close, Some(o)) => {
+                        self.try_pair(o, i);
+                        open_sym[f] = None;
+                    }
+                    (Shape::Close, None) => {}
+                    (Shape::Ambig, Some(o)) => {
+                        open_sym[f] = if self.try_pair(o, i) { None } else { Some(i) };
+                    }
+                    (Shape::Ambig, None) => open_sym[f] = Some(i),
+                }
+            } else if t.shape == Shape::Open {
+                stack.push(i);
+            } else {
+                // Unwind past unclosed inner brackets of other kinds, not far.
+                let lo = stack.len().saturating_sub(8);
+                if let Some(k) = (lo..stack.len()).rev().find(|&k| self.toks[stack[k]].fam == t.fam) {
+                    self.try_pair(stack[k], i);
+                    stack.truncate(k);
+                }
+            }
+        }
+        self.spans.sort_unstable();
+    }
+
+    /// Pair tokens `o` and `c` unless the span is too long, or it joins two
+    /// space-padded quotation marks across a sentence break while the block has
+    /// an odd number of them (then one of them is a stray and the pairing is a
+    /// guess we should not trust).
+    fn try_pair(&mut self, o: usize, c: usize) -> bool {
+        let (to, tc) = (self.toks[o], self.toks[c]);
+        if tc.end - to.pos > self.seg.max_span {
+            return false;
+        }
+        if (to.shape == Shape::Ambig || tc.shape == Shape::Ambig)
+            && self.counts[to.fam as usize] % 2 == 1
+            && has_strong_break(&self.b[to.end..tc.pos])
+        {
+            return false;
+        }
+        self.toks[o].role = Role::SpanOpen;
+        self.toks[o].span_end = tc.end;
+        self.toks[c].role = Role::SpanClose;
+        let f = to.fam as usize;
+        self.first_pair_close[f] = self.first_pair_close[f].min(tc.pos);
+        self.spans.push((to.pos, tc.end));
+        true
+    }
+
+    fn tok_at(&self, pos: usize) -> Option<Tok> {
+        self.toks
+            .binary_search_by_key(&pos, |t| t.pos)
+            .ok()
+            .map(|k| self.toks[k])
+    }
+
+    /// Is the terminator at `p`, whose sentence would end at `r`, inside a
+    /// span that does not close by `r`? Calls come with increasing `p`.
+    fn suppressed(&mut self, p: usize, r: usize) -> bool {
+        while self.span_ptr < self.spans.len() && self.spans[self.span_ptr].0 < p {
+            self.span_max_end = self.span_max_end.max(self.spans[self.span_ptr].1);
+            self.span_ptr += 1;
+        }
+        self.span_max_end > r
+    }
+
+    // ---- pass 3: decide ----
+
+    fn segment(&mut self, out: &mut Vec<Range<usize>>, base: usize) {
+        let mut sent_start = 0;
+        let mut resume = 0;
+        for k in 0..self.events.len() {
+            let (pos, kind, len) = self.events[k];
+            if pos < resume {
+                continue;
+            }
+            match kind {
+                EV_BULLET => {
+                    self.cut(out, base, &mut sent_start, pos);
+                    resume = pos + len as usize;
+                }
+                EV_NL => {
+                    // A blank line inside a block is a hard break.
+                    let rest = &self.b[pos + 1..];
+                    let gap = rest
+                        .iter()
+                        .position(|&c| !matches!(c, b' ' | b'\t' | b'\r'))
+                        .unwrap_or(rest.len());
+                    if rest.get(gap) == Some(&b'\n') {
+                        self.cut(out, base, &mut sent_start, pos);
+                    }
+                }
+                _ => {
+                    let (cut, res) = self.decide(pos, sent_start);
+                    resume = res;
+                    if let Some(c) = cut {
+                        self.cut(out, base, &mut sent_start, c);
+                    }
+                }
+            }
+        }
+        let end = self.b.len();
+        self.cut(out, base, &mut sent_start, end);
+    }
+
+    fn cut(&self, out: &mut Vec<Range<usize>>, base: usize, sent_start: &mut usize, at: usize) {
+        if at <= *sent_start || !self.s.is_char_boundary(at) {
+            return;
+        }
+        let seg = &self.s[*sent_start..at];
+        let t = seg.trim_start();
+        let a = *sent_start + (seg.len() - t.len());
+        let t = t.trim_end();
+        if !t.is_empty() {
+            out.push(base + a..base + a + t.len());
+        }
+        *sent_start = at;
+    }
+
+    fn skip_ws(&self, mut i: usize) -> usize {
+        while i < self.b.len() {
+            let c = self.b[i];
+            if c.is_ascii_whitespace() {
+                i += 1;
+            } else if c >= 0x80 {
+                match char_at(self.s, i) {
+                    Some(ch) if ch.is_whitespace() => i += ch.len_utf8(),
+                    _ => break,
+                }
+            } else {
+                break;
+            }
+        }
+        i
+    }
+
+    /// Decide whether the terminator at `p` ends a sentence. Returns the cut
+    /// position, if any, and where scanning resumes.
+    fn decide(&mut self, p: usize, sent_start: usize) -> (Option<usize>, usize) {
+        let b = self.b;
+        let n = b.len();
+        // Cluster: "?!", "...", ". . .", "! ? !".
+        let (mut q, mut dots, mut ell, mut bang, mut stop) = (p, 0, false, false, false);
+        while let Some((kind, len)) = term_at(b, q) {
+            match kind {
+                Term::Dot => dots += 1,
+                Term::Ellipsis => ell = true,
+                Term::Bang => bang = true,
+                Term::Stop => stop = true,
+            }
+            q += len;
+            if term_at(b, q).is_none() && b.get(q) == Some(&b' ') && term_at(b, q + 1).is_some() {
+                q += 1;
+            }
+        }
+        if q == p {
+            return (None, p + 1);
+        }
+        let ellipsis = ell || dots >= 2;
+        let single = dots == 1 && !ell && !bang && !stop;
+        // "[...]" marks an omission, not an ending.
+        if ellipsis && p > 0 && matches!(b[p - 1], b'[' | b'(') {
+            return (None, q);
+        }
+
+        // Glued to a following letter or digit: "1.2", "e.g", "van.Night".
+        if let Some(c) = char_at(self.s, q).filter(|c| c.is_alphanumeric()) {
+            let brk = if stop {
+                true
+            } else if !c.is_uppercase() {
+                false
+            } else if ellipsis {
+                !self.continues_after_ellipsis(q)
+            } else if single {
+                self.glued_capital(p, q, sent_start)
+            } else {
+                true
+            };
+            return if brk && !self.suppressed(p, q) {
+                (Some(q), q)
+            } else {
+                (None, q)
+            };
+        }
+
+        // Closing quotation marks, brackets and footnote markers belong to the
+        // sentence that just ended.
+        let (mut r, mut x) = (q, q);
+        for _ in 0..32 {
+            let y = self.skip_ws(x);
+            if y >= n {
+                break;
+            }
+            let spaced = y > x;
+            if let Some(t) = self.tok_at(y) {
+                let take = match t.role {
+                    Role::SpanClose => true,
+                    Role::SpanOpen => {
+                        if t.fam == F_SQUARE && self.is_footnote(t) {
+                            x = t.span_end;
+                            r = x;
+                            continue;
+                        }
+                        false
+                    }
+                    Role::Orphan => match t.shape {
+                        Shape::Close => !spaced,
+                        // A stray space-padded mark trails the sentence,
+                        // unless the same kind already paired earlier: then
+                        // it likely opens the next one.
+                        Shape::Ambig => t.fam <= F_SINGLE && self.first_pair_close[t.fam as usize] > y,
+                        Shape::Open => false,
+                    },
+                };
+                if take {
+                    x = t.end;
+                    r = x;
+                    continue;
+                }
+                break;
+            }
+            if !spaced {
+                if let Some((_, len)) = term_at(b, y) {
+                    x = y + len;
+                    r = x;
+                    continue;
+                }
+            }
+            break;
+        }
+
+        if self.suppressed(p, r) {
+            return (None, r);
+        }
+        let m = self.skip_ws(r);
+        if m >= n || stop {
+            return (Some(r), r);
+        }
+        // Look through opening marks to the first word of the next sentence.
+        let mut w = m;
+        for _ in 0..4 {
+            match self.tok_at(w) {
+                Some(t) if t.role == Role::SpanOpen || t.shape != Shape::Close => {
+                    w = self.skip_ws(t.end)
+                }
+                _ => break,
+            }
+        }
+        let Some(c) = char_at(self.s, w) else {
+            return (Some(r), r);
+        };
+        let brk = if c.is_lowercase() {
+            false
+        } else if c.is_numeric() || matches!(c, '$' | '£' | '€' | '¥') {
+            if ellipsis || !single {
+                true
+            } else {
+                let (ts, te) = self.token_before(p, sent_start);
+                match self.classify(ts, te, sent_start) {
+                    TokClass::Ordinary => true,
+                    TokClass::Time => !self.fronting(sent_start, ts),
+                    _ => false,
+                }
+            }
+        } else if c.is_alphabetic() {
+            if ellipsis {
+                !self.continues_after_ellipsis(w)
+            } else if !single {
+                true
+            } else {
+                let (ts, te) = self.token_before(p, sent_start);
+                match self.classify(ts, te, sent_start) {
+                    TokClass::Ordinary | TokClass::Regular => true,
+                    TokClass::Prefix | TokClass::ListMarker => false,
+                    TokClass::Initials => self.is_starter(w),
+                    TokClass::Time => self.is_starter(w) || !self.fronting(sent_start, ts),
+                }
+            }
+        } else {
+            false
+        };
+        (brk.then_some(r), r)
+    }
+
+    /// A short bracket of digits/letters right after a terminator: "[1]", "[a]",
+    /// "[2–11]", "[citation needed]".
+    fn is_footnote(&self, t: Tok) -> bool {
+        if t.span_end - t.pos > MAX_FOOTNOTE || t.span_end < t.end + 2 {
+            return false;
+        }
+        let inner = &self.b[t.end..t.span_end - 1];
+        !inner.is_empty()
+            && inner
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b',' | b'-' | b':') || c >= 0x80)
+    }
+
+    /// The token before a period at `p` (or before the whitespace before it)
+    /// within the current sentence, without leading opening punctuation;
+    /// `(ts, te)` with `ts == te` if none.
+    fn token_before(&self, p: usize, sent_start: usize) -> (usize, usize) {
+        let b = self.b;
+        let mut te = p;
+        while te > sent_start && b[te - 1].is_ascii_whitespace() {
+            te -= 1;
+        }
+        let mut ts = te;
+        // Never reach back into the previous sentence ("Tuesday.Mr.").
+        while ts > sent_start && te - ts <= MAX_TOKEN {
+            let c = b[ts - 1];
+            if c.is_ascii_whitespace() || matches!(c, b'/' | b'(' | b'[' | b'{' | b'"' | b'\'' | b'`') {
+                break;
+            }
+            ts -= 1;
+        }
+        while ts < te && !self.s.is_char_boundary(ts) {
+            ts += 1;
+        }
+        // Drop leading non-alphanumerics such as curly quotes or dashes.
+        while let Some(c) = char_at(self.s, ts).filter(|_| ts < te) {
+            if c.is_alphanumeric() {
+                break;
+            }
+            ts += c.len_utf8();
+        }
+        (ts.min(te), te)
+    }
+
+    fn classify(&self, ts: usize, te: usize, sent_start: usize) -> TokClass {
+        let t = &self.b[ts..te];
+        if t.is_empty() || t.len() > MAX_TOKEN {
+            return TokClass::Ordinary;
+        }
+        if ts == self.sentence_begin(sent_start) && is_list_marker(t) {
+            return TokClass::ListMarker;
+        }
+        let mut buf = [0u8; MAX_TOKEN];
+        let key = &mut buf[..t.len()];
+        key.copy_from_slice(t);
+        key.make_ascii_lowercase();
+        if let Some(&kind) = self.seg.abbr.get(&key[..]) {
+            return match kind {
+                Abbr::Regular => TokClass::Regular,
+                Abbr::Initialism => TokClass::Initials,
+                Abbr::Prefix => TokClass::Prefix,
+                Abbr::Time => TokClass::Time,
+            };
+        }
+        // "7a.m": a number glued to a clock marker.
+        let digits = key.iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits > 0 && digits < key.len() && self.seg.abbr.get(&key[digits..]) == Some(&Abbr::Time) {
+            return TokClass::Time;
+        }
+        if is_initials(&self.s[ts..te]) {
+            return TokClass::Initials;
+        }
+        TokClass::Ordinary
+    }
+
+    /// First byte of the current sentence, past whitespace and bullets.
+    fn sentence_begin(&self, sent_start: usize) -> usize {
+        let mut i = self.skip_ws(sent_start);
+        while let Some(c) = char_at(self.s, i).filter(|c| self.seg.bullets.contains(c)) {
+            i = self.skip_ws(i + c.len_utf8());
+        }
+        i
+    }
+
+    /// "van.Night", "1,000.That": a period glued to a capitalised word after a
+    /// plain word is a boundary (flattened footnotes, missing spaces); dotted
+    /// abbreviations, e-mail addresses and chess moves are not.
+    fn glued_capital(&self, p: usize, q: usize, sent_start: usize) -> bool {
+        let (ts, te) = self.token_before(p, sent_start);
+        if te != p || te - ts < 2 {
+            return false;
+        }
+        let t = &self.b[ts..te];
+        if t.iter().any(|&c| matches!(c, b'.' | b'@' | b':')) {
+            return false;
+        }
+        if self.classify(ts, te, sent_start) != TokClass::Ordinary {
+            return false;
+        }
+        let mut k = q;
+        while let Some(c) = char_at(self.s, k).filter(|c| c.is_alphabetic()) {
+            k += c.len_utf8();
+        }
+        match char_at(self.s, k) {
+            None => true,
+            Some(c) if c.is_alphanumeric() || matches!(c, '@' | '/' | '_') => false,
+            // "Ph.D.", "LL.M.": short pieces on both sides of the period.
+            Some('.') => te - ts > 3,
+            Some(_) => true,
+        }
+    }
+
+    fn word_at(&self, w: usize) -> &str {
+        let mut k = w;
+        while let Some(c) = char_at(self.s, k) {
+            let inner_apos = matches!(c, '\'' | '’')
+                && k > w
+                && char_at(self.s, k + c.len_utf8()).is_some_and(char::is_alphabetic);
+            if c.is_alphanumeric() || inner_apos {
+                k += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        &self.s[w..k]
+    }
+
+    fn is_starter(&self, w: usize) -> bool {
+        let word = self.word_at(w);
+        if self.seg.starters.contains(word) {
+            return true;
+        }
+        // "It's" counts as "It".
+        let stem = word.split(['\'', '’']).next().unwrap_or(word);
+        stem.len() < word.len() && self.seg.starters.contains(stem)
+    }
+
+    fn continues_after_ellipsis(&self, w: usize) -> bool {
+        self.seg.ellipsis_cont.contains(self.word_at(w))
+    }
+
+    /// Is everything from the sentence start to `ts` a fronted adverbial
+    /// ("In 44", "On Monday at 6", "By 9:00")? A clock/era marker after one
+    /// does not end the sentence. Quoted words are skipped; a colon restarts.
+    fn fronting(&self, sent_start: usize, ts: usize) -> bool {
+        let ss = self.sentence_begin(sent_start);
+        if ts <= ss {
+            return true;
+        }
+        let mut pre = &self.s[ss..ts];
+        if pre.len() > MAX_FRONTING {
+            return false;
+        }
+        if let Some(k) = pre.rfind(": ") {
+            pre = &pre[k + 2..];
+        }
+        let mut in_quote = false;
+        for word in pre.split_whitespace() {
+            let opens = word.starts_with(['"', '“']);
+            let closes = word.len() > 1 && word.ends_with(['"', '”']);
+            if in_quote {
+                in_quote = !closes;
+                continue;
+            }
+            if opens {
+                in_quote = !closes;
+                continue;
+            }
+            let w = word
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.');
+            let Some(first) = w.chars().next() else {
+                continue;
+            };
+            if first.is_ascii_digit() || w.ends_with('.') {
+                continue;
+            }
+            if w.len() <= 24 {
+                let mut buf = [0u8; 24];
+                let key = &mut buf[..w.len()];
+                key.copy_from_slice(w.as_bytes());
+                key.make_ascii_lowercase();
+                if self.seg.fronting.contains(&key[..]) {
+                    continue;
+                }
+            }
+            if first.is_uppercase() && !self.seg.starters.contains(w) {
+                continue;
+            }
+            return false;
+        }
+        true
+    }
+}
+
+/// "1", "12", "a", "iv", "IX": a list item number at the start of a sentence.
+fn is_list_marker(t: &[u8]) -> bool {
+    let roman = |c: &u8| b"ivxlcdm".contains(c);
+    let roman_up = |c: &u8| b"IVXLCDM".contains(c);
+    (t.len() <= 3 && t.iter().all(u8::is_ascii_digit))
+        || (t.len() == 1 && t[0].is_ascii_alphabetic())
+        || (t.len() <= 5 && (t.iter().all(roman) || t.iter().all(roman_up)))
+}
+
+/// "E", "U.S", "N.G", "m": single letters joined by periods.
+fn is_initials(t: &str) -> bool {
+    !t.is_empty()
+        && t.split('.').all(|piece| {
+            let mut it = piece.chars();
+            matches!((it.next(), it.next()), (Some(c), None) if c.is_alphabetic())
+        })
+}
+
+/// A terminator followed by blanks and a capital letter: a likely sentence
+/// break inside a would-be quotation.
+fn has_strong_break(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        if matches!(b[i], b'.' | b'!' | b'?') {
+            let mut k = i + 1;
+            while k < b.len() && matches!(b[k], b' ' | b'\t') {
+                k += 1;
+            }
+            if k > i + 1 && k < b.len() && b[k].is_ascii_uppercase() {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    static SEG: std::sync::LazyLock<Segmenter> = std::sync::LazyLock::new(|| {
+        Segmenter::new(&SentenceLexicon::embedded()).expect("embedded lexicon compiles")
+    });
+
+    fn seg() -> &'static Segmenter {
+        &SEG
+    }
+
+    fn sentences<'t>(s: &Segmenter, text: &'t str) -> Vec<&'t str> {
+        s.split(text, 0..text.len()).into_iter().map(|r| &text[r]).collect()
+    }
+
+    /// One row per tricky case: input, expected sentences.
+    const CASES: &[(&str, &[&str])] = &[
+        // abbreviations
+        ("Dr. Watson signed the order. It was filed.", &["Dr. Watson signed the order.", "It was filed."]),
+        ("The figure appears on p. 88 of the report.", &["The figure appears on p. 88 of the report."]),
+        ("See pp. 15–17 for the table. The totals differ.", &["See pp. 15–17 for the table.", "The totals differ."]),
+        ("He joined Pitt, Briggs & Co. in 1921.", &["He joined Pitt, Briggs & Co. in 1921."]),
+        ("She moved to the U.S.A. in 1931. Her brother stayed.", &["She moved to the U.S.A. in 1931.", "Her brother stayed."]),
+        ("The journal, vol. 2, no. 00447, lists the case.", &["The journal, vol. 2, no. 00447, lists the case."]),
+        ("The decree is dated Jan. 27, 1925. It took effect at once.", &["The decree is dated Jan. 27, 1925.", "It took effect at once."]),
+        ("He cites Conquest et al. 1990 throughout.", &["He cites Conquest et al. 1990 throughout."]),
+        ("Gen. Blokhin led the unit, cf. Sen. Rep. Smith.", &["Gen. Blokhin led the unit, cf. Sen. Rep. Smith."]),
+        ("The canal opened ca. 1933. Thousands died building it.", &["The canal opened ca. 1933.", "Thousands died building it."]),
+        ("He worked for Acme Inc. The firm closed in 1930.", &["He worked for Acme Inc.", "The firm closed in 1930."]),
+        ("It lasted approx. three years.", &["It lasted approx. three years."]),
+        // initials
+        ("A. N. Yakovlev chaired the commission.", &["A. N. Yakovlev chaired the commission."]),
+        ("N.G. Okhotin compiled the list of camps.", &["N.G. Okhotin compiled the list of camps."]),
+        ("John D. Littlepage worked in the gold mines.", &["John D. Littlepage worked in the gold mines."]),
+        ("The report was signed by A. N. Yakovlev. It appeared in 1993.", &["The report was signed by A. N. Yakovlev.", "It appeared in 1993."]),
+        ("He returned to the U.S. The trip had taken weeks.", &["He returned to the U.S.", "The trip had taken weeks."]),
+        ("The U.S. Embassy protested.", &["The U.S. Embassy protested."]),
+        ("Ivan Petrovich Ph.D. The title was revoked.", &["Ivan Petrovich Ph.D.", "The title was revoked."]),
+        // numbers
+        ("About 1.2 million people were deported. Most never returned.", &["About 1.2 million people were deported.", "Most never returned."]),
+        ("The camp held 10,000 prisoners in 1938. 1939 was worse.", &["The camp held 10,000 prisoners in 1938.", "1939 was worse."]),
+        ("It cost $1.20 per day.", &["It cost $1.20 per day."]),
+        // ellipses
+        ("He paused… Then he spoke.", &["He paused…", "Then he spoke."]),
+        ("It was over... The war had ended.", &["It was over...", "The war had ended."]),
+        ("The proof...beyond doubt was lost.", &["The proof...beyond doubt was lost."]),
+        ("It ended…. Nobody spoke.", &["It ended….", "Nobody spoke."]),
+        ("I thought… I should leave.", &["I thought… I should leave."]),
+        ("The file [...] was destroyed.", &["The file [...] was destroyed."]),
+        ("He wrote . . . nothing more.", &["He wrote . . . nothing more."]),
+        // numbered list starts
+        ("1. The first camp opened in 1923.", &["1. The first camp opened in 1923."]),
+        ("iv. Prisoners built the canal.", &["iv. Prisoners built the canal."]),
+        ("The list has item 4. The rest are lost.", &["The list has item 4.", "The rest are lost."]),
+        // closing quotes and brackets
+        ("He said \"it is over.\" Then he left.", &["He said \"it is over.\"", "Then he left."]),
+        ("He wrote “the end is near.” Nobody replied.", &["He wrote “the end is near.”", "Nobody replied."]),
+        ("(Was it true?) Nobody knew.", &["(Was it true?)", "Nobody knew."]),
+        ("He called it 'a plan.' Others disagreed.", &["He called it 'a plan.'", "Others disagreed."]),
+        ("She asked, “Why? Who ordered it?” and wept.", &["She asked, “Why? Who ordered it?” and wept."]),
+        ("The order (see sec. 4. Appendix) was secret.", &["The order (see sec. 4. Appendix) was secret."]),
+        ("“The death of one man is a tragedy.” — attributed to Stalin.", &["“The death of one man is a tragedy.” — attributed to Stalin."]),
+        // ! and ?
+        ("Was it true? Nobody knew! Later it was confirmed.", &["Was it true?", "Nobody knew!", "Later it was confirmed."]),
+        ("It sold at Yahoo! in 2001.", &["It sold at Yahoo! in 2001."]),
+        ("Really?! He agreed.", &["Really?!", "He agreed."]),
+        // bullets
+        (
+            "•They were accused of sabotage.•All of them were found guilty.",
+            &["•They were accused of sabotage.", "•All of them were found guilty."],
+        ),
+        ("Charges: •espionage •sabotage", &["Charges:", "•espionage", "•sabotage"]),
+        // glued footnotes from flattened wiki text
+        (
+            "They were taken away in an airtight van.Night of Stone: Death and Memory, p. 12.",
+            &["They were taken away in an airtight van.", "Night of Stone: Death and Memory, p. 12."],
+        ),
+        ("She worked in the U.S.A.During the war.", &["She worked in the U.S.A.During the war."]),
+        ("He earned a Ph.D. in 1950.", &["He earned a Ph.D. in 1950."]),
+        ("He was beaten and subjected to torture,Page 121 of the memoir.", &["He was beaten and subjected to torture,Page 121 of the memoir."]),
+        ("They hired only professionalsPages 250 to 260.", &["They hired only professionalsPages 250 to 260."]),
+        ("Write to ivan.Petrov@example.org for copies.", &["Write to ivan.Petrov@example.org for copies."]),
+        ("The van was airtight.12 Night fell.", &["The van was airtight.12 Night fell."]),
+        // footnote markers after the terminator
+        ("The camp held 10,000 prisoners.[3] It closed in 1953.", &["The camp held 10,000 prisoners.[3]", "It closed in 1953."]),
+        ("The figure was disputed. [12] Later counts were higher.", &["The figure was disputed. [12]", "Later counts were higher."]),
+        // lowercase after a period
+        ("Several states, i.e. Germany and Italy, signed.", &["Several states, i.e. Germany and Italy, signed."]),
+        ("They took tools, boxes, etc. and left.", &["They took tools, boxes, etc. and left."]),
+        ("Many were shot, e.g. Bukharin in 1938.", &["Many were shot, e.g. Bukharin in 1938."]),
+        // clock and era markers
+        ("At 5 a.m. the trains left.", &["At 5 a.m. the trains left."]),
+        ("They arrived at 6 p.m. The camp was silent.", &["They arrived at 6 p.m.", "The camp was silent."]),
+        ("In 44 B.C. Caesar was killed.", &["In 44 B.C. Caesar was killed."]),
+        // all caps, no final punctuation, odd inputs
+        ("THE CAMP WAS CLOSED IN 1960. NOBODY WAS TRIED.", &["THE CAMP WAS CLOSED IN 1960.", "NOBODY WAS TRIED."]),
+        ("A line without a final period", &["A line without a final period"]),
+        (
+            "He said \"this will never end. Then he left. Nobody followed.",
+            &["He said \"this will never end.", "Then he left.", "Nobody followed."],
+        ),
+        ("   ", &[]),
+        ("", &[]),
+        ("...", &["..."]),
+        ("First part.\n\nSecond part", &["First part.", "Second part"]),
+        ("Soft\nwrapped line. Next one.", &["Soft\nwrapped line.", "Next one."]),
+        ("The '80s were hard. They ended.", &["The '80s were hard.", "They ended."]),
+        ("Walter 's brother . He said so .", &["Walter 's brother .", "He said so ."]),
+    ];
+
+    #[test]
+    fn table() {
+        let s = seg();
+        let mut bad = Vec::new();
+        for (input, expected) in CASES {
+            let got = sentences(s, input);
+            if got != *expected {
+                bad.push(format!("{input:?}\n  expected {expected:?}\n  got      {got:?}"));
+            }
+        }
+        assert!(bad.is_empty(), "{} case(s) failed:\n{}", bad.len(), bad.join("\n"));
+    }
+
+    #[test]
+    fn sub_range_gives_absolute_offsets() {
+        let s = seg();
+        let text = "Ignored. First one. Second one. Ignored too.";
+        let a = text.find("First").unwrap();
+        let b = text.find(" Ignored too").unwrap();
+        let got: Vec<&str> = s.split(text, a..b).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(got, ["First one.", "Second one."]);
+    }
+
+    #[test]
+    fn bad_ranges_do_not_panic() {
+        let s = seg();
+        let text = "Ünïcödé. Ωmega sentence. “Quote.”";
+        for a in 0..=text.len() + 2 {
+            for b in 0..=text.len() + 2 {
+                for r in s.split(text, a..b) {
+                    assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                    assert!(r.start < r.end && r.end <= text.len());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_single_line() {
+        let s = seg();
+        let one = "In 1937 the NKVD arrested 1.5 million people (cf. Table 3). ";
+        let text = one.repeat(600);
+        let got = s.split(&text, 0..text.len());
+        assert_eq!(got.len(), 600);
+        let long = format!("{} end.", "word ".repeat(20_000));
+        assert_eq!(s.split(&long, 0..long.len()).len(), 1);
+    }
+
+    #[test]
+    fn embedded_lexicon_and_extend() {
+        let mut lex = SentenceLexicon::embedded();
+        assert!(lex.abbreviations.iter().any(|a| a == "etc."));
+        let user: SentenceLexicon = toml::from_str(
+            "prefix-abbreviations = [\"Tov.\"]\nbullets = [\"►\"]\nmax-span-bytes = 300\n",
+        )
+        .unwrap();
+        lex.extend(user);
+        assert_eq!(lex.max_span_bytes, Some(300));
+        let s = Segmenter::new(&lex).unwrap();
+        assert_eq!(sentences(&s, "Tov. Ivanov spoke."), ["Tov. Ivanov spoke."]);
+        assert_eq!(sentences(&s, "One.►Two"), ["One.", "►Two"]);
+        assert_eq!(sentences(seg(), "Tov. Ivanov spoke."), ["Tov.", "Ivanov spoke."]);
+    }
+
+    #[test]
+    fn lexicon_errors() {
+        assert!(toml::from_str::<SentenceLexicon>("unknown-key = []").is_err());
+        let bad_bullet = SentenceLexicon {
+            bullets: vec!["-".into()],
+            ..Default::default()
+        };
+        assert!(Segmenter::new(&bad_bullet).is_err());
+        let empty = SentenceLexicon {
+            abbreviations: vec![".".into()],
+            ..Default::default()
+        };
+        assert!(Segmenter::new(&empty).is_err());
+    }
+
+    /// Output invariants for `text[a..b]` (a, b char boundaries).
+    fn check_invariants(s: &Segmenter, text: &str, a: usize, b: usize) -> Result<(), TestCaseError> {
+        let out = s.split(text, a..b);
+        let mut prev = a;
+        for r in &out {
+            prop_assert!(r.start >= prev && r.start < r.end && r.end <= b, "bad range {:?} in {}..{}", r, a, b);
+            prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+            let piece = &text[r.clone()];
+            prop_assert_eq!(piece, piece.trim());
+            prop_assert!(text[prev..r.start].trim().is_empty(), "uncovered text before {:?}", r);
+            prev = r.end;
+        }
+        prop_assert!(text[prev..b].trim().is_empty(), "uncovered tail");
+        Ok(())
+    }
+
+    fn prose_like() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("Dr."), Just("U.S."), Just("A."), Just("p."), Just("a.m."), Just("etc."),
+                Just("word"), Just("Word"), Just("1.5"), Just("1"), Just("."), Just("..."),
+                Just("…"), Just("!"), Just("?"), Just("\""), Just("'"), Just("''"), Just("`"),
+                Just("“"), Just("”"), Just("‘"), Just("’"), Just("("), Just(")"), Just("["),
+                Just("]"), Just("[1]"), Just("•"), Just(" "), Just("  "), Just("\n"), Just("\n\n"),
+                Just("\u{a0}"), Just("。"), Just("Ω"), Just(","), Just(":"), Just("—"), Just("@"),
+            ],
+            0..60,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn invariants_on_prose_like_text(text in prose_like(), x in 0usize..400, y in 0usize..400) {
+            let s = seg();
+            check_invariants(s, &text, 0, text.len())?;
+            let mut a = x.min(text.len());
+            let mut b = y.min(text.len());
+            if a > b { std::mem::swap(&mut a, &mut b); }
+            while !text.is_char_boundary(a) { a -= 1; }
+            while !text.is_char_boundary(b) { b += 1; }
+            check_invariants(s, &text, a, b)?;
+        }
+
+        #[test]
+        fn invariants_on_arbitrary_text(text in any::<String>()) {
+            check_invariants(seg(), &text, 0, text.len())?;
+        }
+    }
+
+    /// Throughput on generated prose; prints MB/s, asserts nothing.
+    /// `cargo test --release -- --ignored --nocapture sentence_throughput`
+    #[test]
+    #[ignore]
+    fn sentence_throughput() {
+        let pieces = [
+            "The camp at Vorkuta held about 1.2 million prisoners between 1932 and 1953.",
+            "According to Dr. A. N. Yakovlev, the commission reviewed vol. 2, no. 447 of the archive.[12]",
+            "He wrote: “The work norms were impossible to meet.” Many died in the first winter.",
+            "Figures vary (see p. 88, pp. 15–17); e.g. the U.S. estimate was higher…",
+            "Was the order ever signed? Nobody knows!",
+            "•They were accused of sabotage.•All of them were found guilty.",
+            "On Jan. 27, 1925, at 6 a.m. the trains left for the north and didn't return.",
+        ];
+        let mut para = String::new();
+        let mut k = 0usize;
+        let mut text = String::new();
+        let mut blocks = Vec::new();
+        while text.len() < 8 << 20 {
+            para.push_str(pieces[k % pieces.len()]);
+            para.push(' ');
+            k = k.wrapping_mul(31).wrapping_add(7) % 1009;
+            if para.len() > 600 {
+                let start = text.len();
+                text.push_str(&para);
+                blocks.push(start..text.len());
+                text.push('\n');
+                para.clear();
+            }
+        }
+        let s = seg();
+        let t = std::time::Instant::now();
+        let mut n = 0;
+        for _ in 0..3 {
+            for r in &blocks {
+                n += s.split(&text, r.clone()).len();
+            }
+        }
+        let secs = t.elapsed().as_secs_f64();
+        let mb = 3.0 * text.len() as f64 / 1e6;
+        println!("segmented {mb:.1} MB into {n} sentences: {:.0} MB/s", mb / secs);
+    }
+}

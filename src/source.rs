@@ -1,0 +1,140 @@
+//! A file's text and the mapping from byte offsets to lines and columns.
+
+use std::ops::Range;
+
+/// 1-based line and column; columns count Unicode scalar values, as the JSON contract says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Start offsets of every line. Built once per file, only when a location is needed.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        // A lone CR ends a line too, so old Mac files get right line numbers.
+        while let Some(off) = memchr::memchr2(b'\n', b'\r', &bytes[i..]) {
+            let at = i + off;
+            if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                i = at + 2;
+            } else {
+                i = at + 1;
+            }
+            starts.push(i);
+        }
+        LineIndex { starts }
+    }
+
+    /// Line and column of a byte offset (clamped into the text, snapped back to a char boundary).
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let column = text[self.starts[line]..offset].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// Byte range of a 1-based line, without its line terminator.
+    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
+        let start = self.starts[line - 1];
+        let mut end = self.starts.get(line).copied().unwrap_or(text.len());
+        let b = text.as_bytes();
+        while end > start && (b[end - 1] == b'\n' || b[end - 1] == b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+/// The kind of document, chosen from the file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocKind {
+    Markdown,
+    Plain,
+}
+
+impl DocKind {
+    pub fn from_path(path: &str) -> DocKind {
+        let lower = path.to_ascii_lowercase();
+        if [".md", ".markdown", ".mdown", ".mkd"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+        {
+            DocKind::Markdown
+        } else {
+            DocKind::Plain
+        }
+    }
+}
+
+/// One decoded input file.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as given on the command line or as walked.
+    pub path: String,
+    pub text: String,
+    pub kind: DocKind,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars_and_all_line_endings() {
+        let cases: &[(&str, usize, (usize, usize))] = &[
+            ("abc", 0, (1, 1)),
+            ("abc", 2, (1, 3)),
+            ("a\nbc", 2, (2, 1)),
+            ("a\r\nbc", 3, (2, 1)),
+            ("a\rbc", 2, (2, 1)),
+            ("é1", 2, (1, 2)),
+            ("x\n\ny", 3, (3, 1)),
+            ("abc", 99, (1, 4)),
+        ];
+        for &(text, off, (line, column)) in cases {
+            let idx = LineIndex::new(text);
+            assert_eq!(
+                idx.line_col(text, off),
+                LineCol { line, column },
+                "{text:?}@{off}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_range_strips_terminators() {
+        let text = "one\r\ntwo\nthree";
+        let idx = LineIndex::new(text);
+        assert_eq!(&text[idx.line_range(text, 1)], "one");
+        assert_eq!(&text[idx.line_range(text, 2)], "two");
+        assert_eq!(&text[idx.line_range(text, 3)], "three");
+        assert_eq!(idx.line_count(), 3);
+    }
+
+    #[test]
+    fn kind_from_extension() {
+        assert_eq!(DocKind::from_path("a/README.MD"), DocKind::Markdown);
+        assert_eq!(DocKind::from_path("notes.markdown"), DocKind::Markdown);
+        assert_eq!(DocKind::from_path("notes.txt"), DocKind::Plain);
+        assert_eq!(DocKind::from_path("Makefile"), DocKind::Plain);
+    }
+}
