@@ -290,6 +290,13 @@ impl CitationMatcher {
         start
     }
 
+    fn is_connector_token(&self, text: &str, tok: &Token) -> bool {
+        tok.class == TokClass::Word
+            && self
+                .connectors
+                .contains(text[tok.range.clone()].trim_matches(|c: char| !c.is_alphanumeric()))
+    }
+
     fn is_ref_word(&self, word: &str) -> bool {
         let w = word.trim_matches(|c: char| !c.is_alphanumeric());
         self.reference_words.contains(w) || self.reference_words.contains(&w.to_lowercase())
@@ -340,7 +347,22 @@ impl CitationMatcher {
                         good.push(i);
                     } else if self.connectors.contains(bare) {
                     } else {
-                        // Lower-case prose: the sentence goes on after the reference.
+                        // Lower-case prose: the sentence goes on after the reference, unless a
+                        // sentence starter opened it just before ("… 2002 According to the …").
+                        let mut j = i;
+                        while j > 0 && self.is_connector_token(text, &tokens[j - 1]) {
+                            j -= 1;
+                        }
+                        if j > 0 && j < i && tokens[j - 1].class == TokClass::Word {
+                            let w = &text[tokens[j - 1].range.clone()];
+                            if self
+                                .starters
+                                .contains(w.trim_matches(|c: char| !c.is_alphanumeric()))
+                            {
+                                resumes_at = Some(tokens[j - 1].range.start);
+                                good.retain(|&g| g < j - 1);
+                            }
+                        }
                         break;
                     }
                 }

@@ -281,10 +281,13 @@ struct Core {
     bad: bool,
 }
 
-
 fn phrases(list: &[String]) -> Vec<Phrase> {
     list.iter()
-        .map(|p| p.split_whitespace().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>())
+        .map(|p| {
+            p.split_whitespace()
+                .map(|w| w.to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
         .filter(|p: &Phrase| !p.is_empty())
         .collect()
 }
@@ -371,7 +374,12 @@ fn read_word(text: &str, p: usize, lim: usize) -> Option<Wd> {
     if e > lim || (e < b.len() && (b[e].is_ascii_digit() || (b[e] >= 0x80 && alpha_at(text, e)))) {
         return None;
     }
-    let mut w = Wd { s: p, e, buf: [0; MAXW], n: 0 };
+    let mut w = Wd {
+        s: p,
+        e,
+        buf: [0; MAXW],
+        n: 0,
+    };
     if e - p <= MAXW {
         for (i, &c) in b[p..e].iter().enumerate() {
             w.buf[i] = c.to_ascii_lowercase();
@@ -413,7 +421,10 @@ fn match_back(text: &str, p: usize, lo: usize, phrase: &Phrase) -> Option<usize>
         if !b[s..q].eq_ignore_ascii_case(t) {
             return None;
         }
-        if is_word_byte(t[0]) && alnum_before(text, s) && !(b[s].is_ascii_uppercase() && b[s - 1].is_ascii_lowercase()) {
+        if is_word_byte(t[0])
+            && alnum_before(text, s)
+            && !(b[s].is_ascii_uppercase() && b[s - 1].is_ascii_lowercase())
+        {
             return None;
         }
         q = s;
@@ -455,7 +466,12 @@ impl<T: Copy> BackSet<T> {
         let mut symbols = Vec::new();
         for (p, t) in v {
             let last = p[p.len() - 1].clone();
-            if last.as_bytes()[0].is_ascii_alphabetic() && last.trim_end_matches(['.', ':']).bytes().all(|c| c.is_ascii_alphabetic()) {
+            if last.as_bytes()[0].is_ascii_alphabetic()
+                && last
+                    .trim_end_matches(['.', ':'])
+                    .bytes()
+                    .all(|c| c.is_ascii_alphabetic())
+            {
                 by_last.entry(last).or_default().push((p, t));
             } else {
                 symbols.push((p, t));
@@ -475,7 +491,11 @@ impl<T: Copy> BackSet<T> {
         }
         let mut s = e;
         // stop at a camel-case seam: "professionalsPages 250" has the word "Pages"
-        while s > lo && b[s - 1].is_ascii_alphabetic() && e - s < MAXW && !(s < e && b[s].is_ascii_uppercase() && b[s - 1].is_ascii_lowercase()) {
+        while s > lo
+            && b[s - 1].is_ascii_alphabetic()
+            && e - s < MAXW
+            && !(s < e && b[s].is_ascii_uppercase() && b[s - 1].is_ascii_lowercase())
+        {
             s -= 1;
         }
         if s < e {
@@ -486,7 +506,10 @@ impl<T: Copy> BackSet<T> {
             }
             let keys: [&[u8]; 2] = [&buf[..n], &buf[..e - s]];
             for key in keys.iter().take(if suffix { 2 } else { 1 }) {
-                if let Some(list) = std::str::from_utf8(key).ok().and_then(|k| self.by_last.get(k)) {
+                if let Some(list) = std::str::from_utf8(key)
+                    .ok()
+                    .and_then(|k| self.by_last.get(k))
+                {
                     for (ph, t) in list {
                         if let Some(st) = match_back(text, p, lo, ph) {
                             return Some((st, *t));
@@ -570,14 +593,21 @@ fn digits(b: &[u8], p: usize, lim: usize) -> Option<Dg> {
                     1
                 } else if i + 1 < lim && b[i] == 0xC2 && b[i + 1] == 0xA0 {
                     2
-                } else if i + 2 < lim && b[i] == 0xE2 && b[i + 1] == 0x80 && (b[i + 2] == 0xAF || b[i + 2] == 0x89) {
+                } else if i + 2 < lim
+                    && b[i] == 0xE2
+                    && b[i + 1] == 0x80
+                    && (b[i + 2] == 0xAF || b[i + 2] == 0x89)
+                {
                     3
                 } else {
                     0
                 };
                 if w == 0
                     || !is3(i + w)
-                    || (i + w + 3 < lim && matches!(b[i + w + 3], b'/' | b',' | b':') && i + w + 4 < lim && b[i + w + 4].is_ascii_digit())
+                    || (i + w + 3 < lim
+                        && matches!(b[i + w + 3], b'/' | b',' | b':')
+                        && i + w + 4 < lim
+                        && b[i + w + 4].is_ascii_digit())
                 {
                     break;
                 }
@@ -613,7 +643,11 @@ fn digits(b: &[u8], p: usize, lim: usize) -> Option<Dg> {
         }
     }
     let s = std::str::from_utf8(&buf[..n]).unwrap_or("0");
-    let v: f64 = if too_long { 0.0 } else { s.parse().unwrap_or(0.0) };
+    let v: f64 = if too_long {
+        0.0
+    } else {
+        s.parse().unwrap_or(0.0)
+    };
     let unit = if frac_digits > 0 {
         pow10(-(frac_digits as i32))
     } else {
@@ -677,23 +711,34 @@ impl Recognizer {
         }
         for (k, v) in &lex.vague_multipliers {
             if v.len() != 2 || v[0] > v[1] {
-                return Err(format!("number lexicon: vague multiplier `{k}` needs [low, high]"));
+                return Err(format!(
+                    "number lexicon: vague multiplier `{k}` needs [low, high]"
+                ));
             }
             add(k, &|w| w.vague = Some((v[0], v[1])))?;
         }
         for (k, v) in &lex.fractions {
             if *v < 2.0 {
-                return Err(format!("number lexicon: fraction `{k}` needs a denominator >= 2"));
+                return Err(format!(
+                    "number lexicon: fraction `{k}` needs a denominator >= 2"
+                ));
             }
             add(k, &|w| w.frac = Some(*v))?;
         }
         let mut quantifiers = Vec::new();
         for (k, v) in &lex.quantifiers {
-            let p: Phrase = k.split_whitespace().map(|w| w.to_ascii_lowercase()).collect();
+            let p: Phrase = k
+                .split_whitespace()
+                .map(|w| w.to_ascii_lowercase())
+                .collect();
             let (lo, hi) = match v.as_slice() {
                 [lo] => (*lo, None),
                 [lo, hi] if lo <= hi => (*lo, Some(*hi)),
-                _ => return Err(format!("number lexicon: quantifier `{k}` needs [low] or [low, high]")),
+                _ => {
+                    return Err(format!(
+                        "number lexicon: quantifier `{k}` needs [low] or [low, high]"
+                    ));
+                }
             };
             if p.is_empty() {
                 continue;
@@ -732,13 +777,19 @@ impl Recognizer {
             hedges_before.extend(phrases(list).into_iter().map(|p| (p, h)));
         }
         let mut hedges_after: Vec<(Phrase, Hedge)> = Vec::new();
-        for (list, h) in [(&lex.lower_bound_after, Hedge::Lower), (&lex.upper_bound_after, Hedge::Upper)] {
+        for (list, h) in [
+            (&lex.lower_bound_after, Hedge::Lower),
+            (&lex.upper_bound_after, Hedge::Upper),
+        ] {
             hedges_after.extend(phrases(list).into_iter().map(|p| (p, h)));
         }
         hedges_after.sort_by_key(|h| std::cmp::Reverse(phrase_len(&h.0)));
         let mut percent = phrases(&lex.percent);
         percent.sort_by_key(|p| std::cmp::Reverse(phrase_len(p)));
-        let identifiers = phrases(&lex.identifier_words).into_iter().map(|p| (p, ())).collect();
+        let identifiers = phrases(&lex.identifier_words)
+            .into_iter()
+            .map(|p| (p, ()))
+            .collect();
         let mut relative = phrases(&lex.relative);
         relative.sort_by_key(|p| std::cmp::Reverse(phrase_len(p)));
         Ok(Recognizer {
@@ -801,10 +852,13 @@ impl Recognizer {
             if anchor >= lim {
                 break;
             }
-            let is_word = next_word.is_some_and(|(s, _)| s == anchor) && !b[anchor].is_ascii_digit();
+            let is_word =
+                next_word.is_some_and(|(s, _)| s == anchor) && !b[anchor].is_ascii_digit();
             let (m, next, weak) = if is_word {
                 let (_, we) = next_word.unwrap_or((anchor, anchor + 1));
-                if alnum_before(text, anchor) || (we < b.len() && (is_word_byte(b[we]) || alpha_at(text, we))) {
+                if alnum_before(text, anchor)
+                    || (we < b.len() && (is_word_byte(b[we]) || alpha_at(text, we)))
+                {
                     (None, we, false)
                 } else {
                     self.figure(text, anchor, lo, lim, &out)
@@ -826,7 +880,9 @@ impl Recognizer {
             if let Some(m) = m {
                 if weak {
                     // keep a bare "one" only when it sits in a list of counts
-                    let near_prev = out.last().is_some_and(|p| m.span.start.saturating_sub(p.span.end) <= 80)
+                    let near_prev = out
+                        .last()
+                        .is_some_and(|p| m.span.start.saturating_sub(p.span.end) <= 80)
                         && self.list_sep_before(text, m.span.start, lo);
                     if near_prev {
                         push(text, &mut out, m);
@@ -979,7 +1035,11 @@ impl Recognizer {
                     continue;
                 }
                 Tk::Hyphen => {
-                    if and || hyph || !matches!(st.prev, Prev::Tens | Prev::Unit | Prev::Frac) || s != st.e && !b_space_hyphen(text, s) {
+                    if and
+                        || hyph
+                        || !matches!(st.prev, Prev::Tens | Prev::Unit | Prev::Frac)
+                        || s != st.e && !b_space_hyphen(text, s)
+                    {
                         break;
                     }
                     hyph = true;
@@ -1032,7 +1092,9 @@ impl Recognizer {
                         }
                         Prev::None => st.cur = 100.0,
                         _ => {
-                            if and_snap.is_some() && matches!(st.prev, Prev::Unit | Prev::Tens | Prev::Digits) {
+                            if and_snap.is_some()
+                                && matches!(st.prev, Prev::Unit | Prev::Tens | Prev::Digits)
+                            {
                                 best = and_snap;
                             }
                             break;
@@ -1048,7 +1110,12 @@ impl Recognizer {
                         break;
                     }
                     match st.prev {
-                        Prev::Unit | Prev::Tens | Prev::Digits | Prev::Hundred | Prev::A | Prev::Frac
+                        Prev::Unit
+                        | Prev::Tens
+                        | Prev::Digits
+                        | Prev::Hundred
+                        | Prev::A
+                        | Prev::Frac
                             if cur_ok && m < st.last_big =>
                         {
                             st.total += st.cur * m;
@@ -1057,7 +1124,9 @@ impl Recognizer {
                         Prev::Big if st.cur == 0.0 && st.total * m < 1e300 => st.total *= m,
                         Prev::None => st.total = m,
                         _ => {
-                            if and_snap.is_some() && matches!(st.prev, Prev::Unit | Prev::Tens | Prev::Digits) {
+                            if and_snap.is_some()
+                                && matches!(st.prev, Prev::Unit | Prev::Tens | Prev::Digits)
+                            {
                                 best = and_snap;
                             }
                             break;
@@ -1094,7 +1163,9 @@ impl Recognizer {
                         Prev::None if !plural && (den == 2.0 || den == 4.0) => {
                             st.cur = 1.0 / den;
                         }
-                        Prev::Unit | Prev::Tens | Prev::A if st.total == 0.0 && !st.hund && !st.frac => {
+                        Prev::Unit | Prev::Tens | Prev::A
+                            if st.total == 0.0 && !st.hund && !st.frac =>
+                        {
                             if !plural && st.cur > 1.0 && den != 2.0 {
                                 break;
                             }
@@ -1156,7 +1227,11 @@ impl Recognizer {
                     continue;
                 }
                 Tk::Point => {
-                    if and || hyph || !matches!(st.prev, Prev::Unit | Prev::Tens | Prev::Hundred | Prev::Big) || st.frac {
+                    if and
+                        || hyph
+                        || !matches!(st.prev, Prev::Unit | Prev::Tens | Prev::Hundred | Prev::Big)
+                        || st.frac
+                    {
                         break;
                     }
                     match self.point_digits(text, e, lim) {
@@ -1256,8 +1331,13 @@ impl Recognizer {
             bad: false,
         };
         // negative: "minus five", "-9.5"
-        if b[p] == b'-' || b[p].is_ascii_alphabetic() && self.negative_word(text, p, lim).is_some() {
-            let after = if b[p] == b'-' { p + 1 } else { self.negative_word(text, p, lim)? };
+        if b[p] == b'-' || b[p].is_ascii_alphabetic() && self.negative_word(text, p, lim).is_some()
+        {
+            let after = if b[p] == b'-' {
+                p + 1
+            } else {
+                self.negative_word(text, p, lim)?
+            };
             let q = skip_sp(b, after, lim);
             if q >= lim || (b[p] == b'-' && q != after && p != 0) {
                 return None;
@@ -1305,7 +1385,10 @@ impl Recognizer {
                 if d.e + 1 < lim && b[d.e] == b'/' && b[d.e + 1].is_ascii_digit() {
                     let den = digits(b, d.e + 1, lim)?;
                     c.e = den.e;
-                    if den.e < lim && matches!(b[den.e], b'/' | b'.' | b'-' | b':') && den.e + 1 < lim && b[den.e + 1].is_ascii_digit()
+                    if den.e < lim
+                        && matches!(b[den.e], b'/' | b'.' | b'-' | b':')
+                        && den.e + 1 < lim
+                        && b[den.e + 1].is_ascii_digit()
                         || den.v == 0.0
                         || den.frac_digits > 0
                         || den.grouped
@@ -1324,9 +1407,17 @@ impl Recognizer {
                 let q = skip_sp(b, d.e, lim);
                 if q > d.e && q - d.e <= 2 && q < lim && b[q].is_ascii_digit() {
                     let n1 = digits(b, q, lim)?;
-                    if n1.e + 1 < lim && b[n1.e] == b'/' && n1.frac_digits == 0 && !n1.grouped && b[n1.e + 1].is_ascii_digit() {
+                    if n1.e + 1 < lim
+                        && b[n1.e] == b'/'
+                        && n1.frac_digits == 0
+                        && !n1.grouped
+                        && b[n1.e + 1].is_ascii_digit()
+                    {
                         let den = digits(b, n1.e + 1, lim)?;
-                        let slash_after = den.e < lim && matches!(b[den.e], b'/' | b'.' | b':') && den.e + 1 < lim && b[den.e + 1].is_ascii_digit();
+                        let slash_after = den.e < lim
+                            && matches!(b[den.e], b'/' | b'.' | b':')
+                            && den.e + 1 < lim
+                            && b[den.e + 1].is_ascii_digit();
                         if !slash_after && den.frac_digits == 0 && den.v > n1.v && n1.v > 0.0 {
                             c.e = den.e;
                             c.low = d.v + n1.v / den.v;
@@ -1349,7 +1440,11 @@ impl Recognizer {
                 c.mult = st.mult;
                 c.words = true;
                 c.approx = st.approx;
-                c.unit = if d.frac_digits > 0 { d.unit * st.mult } else { int_unit(c.low) };
+                c.unit = if d.frac_digits > 0 {
+                    d.unit * st.mult
+                } else {
+                    int_unit(c.low)
+                };
                 c.plain4 = false;
                 c.short_int = false;
             }
@@ -1369,13 +1464,20 @@ impl Recognizer {
             let mut guard = 0;
             loop {
                 guard += 1;
-                let Some(of) = read_word(text, skip_sp(b, e, lim), lim) else { break };
+                let Some(of) = read_word(text, skip_sp(b, e, lim), lim) else {
+                    break;
+                };
                 if !of.is("of") || guard > 8 {
                     break;
                 }
-                let Some(n) = read_word(text, skip_sp(b, of.e, lim), lim) else { break };
+                let Some(n) = read_word(text, skip_sp(b, of.e, lim), lim) else {
+                    break;
+                };
                 match self.words.get(n.as_str()) {
-                    Some(W { vague: Some((l2, _)), .. }) if lo * l2 < 1e300 => {
+                    Some(W {
+                        vague: Some((l2, _)),
+                        ..
+                    }) if lo * l2 < 1e300 => {
                         lo *= l2;
                         hi *= l2;
                         e = n.e;
@@ -1416,7 +1518,8 @@ impl Recognizer {
         }
         let text_core = &text[c.s..c.e];
         c.bare_one = text_core.eq_ignore_ascii_case("one");
-        c.small_word = st.ntok == 1 && !st.frac && c.low < 100.0 || (st.ntok <= 3 && c.low < 100.0 && !st.frac && st.mult == 1.0);
+        c.small_word = st.ntok == 1 && !st.frac && c.low < 100.0
+            || (st.ntok <= 3 && c.low < 100.0 && !st.frac && st.mult == 1.0);
         // a lone singular fraction needs a numerator or must be "half"
         if st.frac && !st.frac_num && st.ntok == 1 {
             let lw = text_core.to_ascii_lowercase();
@@ -1433,7 +1536,11 @@ impl Recognizer {
             return None;
         }
         let q = skip_sp(text.as_bytes(), w.e, lim);
-        if q < lim && (text.as_bytes()[q].is_ascii_digit() || read_word(text, q, lim).is_some_and(|n| self.words.get(n.as_str()).is_some_and(|x| x.card.is_some()))) {
+        if q < lim
+            && (text.as_bytes()[q].is_ascii_digit()
+                || read_word(text, q, lim)
+                    .is_some_and(|n| self.words.get(n.as_str()).is_some_and(|x| x.card.is_some())))
+        {
             Some(w.e)
         } else {
             None
@@ -1452,13 +1559,21 @@ impl Recognizer {
         }
         // glued to letters on the left ("B52", "c1938", "SCP-173", "mid-1930s", "%28")
         if let Some(pc) = char_before(text, s) {
-            if pc.is_alphabetic() || matches!(pc, '_' | '%' | '@' | '&' | '=' | '#' | '№' | '§' | '/' | '\\' | '+') {
+            if pc.is_alphabetic()
+                || matches!(
+                    pc,
+                    '_' | '%' | '@' | '&' | '=' | '#' | '№' | '§' | '/' | '\\' | '+'
+                )
+            {
                 return Some(chain(e));
             }
             if matches!(pc, '-' | '–' | '‑') && alpha_before(text, s - pc.len_utf8()) {
                 return Some(chain(e));
             }
-            if matches!(pc, '.' | ':') && s >= 2 && (b[s - 2].is_ascii_digit() || alpha_before(text, s - 1)) {
+            if matches!(pc, '.' | ':')
+                && s >= 2
+                && (b[s - 2].is_ascii_digit() || alpha_before(text, s - 1))
+            {
                 return Some(chain(e));
             }
             // a small number right after a capitalised name and before punctuation: "Nuksha 2,"
@@ -1492,7 +1607,10 @@ impl Recognizer {
                     return Some(chain(k));
                 }
             }
-            if matches!(nc, ':' | '/' | '@' | '_') && e + 1 < b.len() && (b[e + 1].is_ascii_alphanumeric()) {
+            if matches!(nc, ':' | '/' | '@' | '_')
+                && e + 1 < b.len()
+                && (b[e + 1].is_ascii_alphanumeric())
+            {
                 let mut k = e + 1;
                 while k < lim && b[k].is_ascii_alphanumeric() {
                     k += 1;
@@ -1505,7 +1623,11 @@ impl Recognizer {
             return Some(chain(e));
         }
         // list numbering at a line start: "1. ", "2) "
-        if c.short_int && e + 1 < lim && matches!(b[e], b'.' | b')') && matches!(b[e + 1], b' ' | b'\t') {
+        if c.short_int
+            && e + 1 < lim
+            && matches!(b[e], b'.' | b')')
+            && matches!(b[e + 1], b' ' | b'\t')
+        {
             let mut k = s;
             while k > 0 && matches!(b[k - 1], b' ' | b'\t') {
                 k -= 1;
@@ -1516,8 +1638,20 @@ impl Recognizer {
         }
         // identifiers: "Order no. 00447", "p. 200", "Pages 250, 257–258", "Article 58-14"
         let q = skip_sp_back(b, s, 0);
-        let q2 = if q > 0 && matches!(b[q - 1], b'#' | b':') { skip_sp_back(b, q - 1, 0) } else { q };
-        if self.identifiers.find(text, q2, lo.saturating_sub(64)).is_some() || self.identifiers.find(text, q, lo.saturating_sub(64)).is_some() {
+        let q2 = if q > 0 && matches!(b[q - 1], b'#' | b':') {
+            skip_sp_back(b, q - 1, 0)
+        } else {
+            q
+        };
+        if self
+            .identifiers
+            .find(text, q2, lo.saturating_sub(64))
+            .is_some()
+            || self
+                .identifiers
+                .find(text, q, lo.saturating_sub(64))
+                .is_some()
+        {
             return Some(chain_list(b, e, lim));
         }
         // dates: "July 30, 1937", "30 July 1937", "March 15th"
@@ -1566,11 +1700,16 @@ impl Recognizer {
             return false;
         }
         let after = skip_sp(b, c.e, lim);
-        if self.percent.iter().any(|p| match_fwd(text, c.e, lim, p).is_some()) {
+        if self
+            .percent
+            .iter()
+            .any(|p| match_fwd(text, c.e, lim, p).is_some())
+        {
             return false;
         }
         // "above 1000", "more than 2000": a bound is a quantity, not a year
-        if let Some((hs, Hedge::Lower | Hedge::Upper)) = self.hedges_before.find(text, c.s, lo.saturating_sub(32))
+        if let Some((hs, Hedge::Lower | Hedge::Upper)) =
+            self.hedges_before.find(text, c.s, lo.saturating_sub(32))
             && !text[hs..c.s].to_ascii_lowercase().starts_with("up to")
         {
             return false;
@@ -1582,7 +1721,8 @@ impl Recognizer {
         if let Some(w) = read_word(text, after, lim) {
             let ws = w.as_str();
             if b[w.s].is_ascii_lowercase()
-                && ((ws.len() > 3 && ws.ends_with('s') && !ws.ends_with("ss")) || self.count_nouns.contains(ws))
+                && ((ws.len() > 3 && ws.ends_with('s') && !ws.ends_with("ss"))
+                    || self.count_nouns.contains(ws))
             {
                 return false;
             }
@@ -1591,14 +1731,23 @@ impl Recognizer {
     }
 
     /// Full figure at `anchor`. Returns the match (if any) and where scanning resumes.
-    fn figure(&self, text: &str, anchor: usize, lo: usize, lim: usize, out: &[NumberMatch]) -> (Option<NumberMatch>, usize, bool) {
+    fn figure(
+        &self,
+        text: &str,
+        anchor: usize,
+        lo: usize,
+        lim: usize,
+        out: &[NumberMatch],
+    ) -> (Option<NumberMatch>, usize, bool) {
         let b = text.as_bytes();
         let mut start = anchor;
         // leading "-" or "." belongs to the number ("-4/5", ".08")
         if anchor > lo && b[anchor].is_ascii_digit() {
             let pc = b[anchor - 1];
             if (pc == b'-' || pc == b'.')
-                && (anchor - 1 == 0 || matches!(b[anchor - 2], b' ' | b'\n' | b'\t' | b'(') || anchor - 1 == lo)
+                && (anchor - 1 == 0
+                    || matches!(b[anchor - 2], b' ' | b'\n' | b'\t' | b'(')
+                    || anchor - 1 == lo)
                 && !(pc == b'-' && prev_is_number(b, anchor - 1, lo))
             {
                 start = anchor - 1;
@@ -1623,7 +1772,13 @@ impl Recognizer {
             return (self.couple(text, a_start, &w, lo, lim), w.e, false);
         }
         let core_at = a_start.unwrap_or(start);
-        let Some(mut a) = self.core(text, core_at, lim).or_else(|| if core_at != anchor { self.core(text, anchor, lim) } else { None }) else {
+        let Some(mut a) = self.core(text, core_at, lim).or_else(|| {
+            if core_at != anchor {
+                self.core(text, anchor, lim)
+            } else {
+                None
+            }
+        }) else {
             let e = read_word(text, anchor, lim).map_or(anchor + 1, |w| w.e);
             return (None, e, false);
         };
@@ -1633,13 +1788,29 @@ impl Recognizer {
             let tw = &text[a.s..a.e];
             if !tw.to_ascii_lowercase().ends_with("half")
                 && let Some(nw) = read_word(text, skip_sp(b, a.e, lim), lim)
-                && !matches!(nw.as_str(), "of" | "and" | "or" | "to" | "were" | "was" | "is" | "are" | "in" | "than" | "less" | "more")
+                && !matches!(
+                    nw.as_str(),
+                    "of" | "and"
+                        | "or"
+                        | "to"
+                        | "were"
+                        | "was"
+                        | "is"
+                        | "are"
+                        | "in"
+                        | "than"
+                        | "less"
+                        | "more"
+                )
             {
                 return (None, resume, false);
             }
         }
         if !a.words || b[a.s].is_ascii_digit() || b[a.s] == b'.' || b[a.s] == b'-' {
-            if b[a.s].is_ascii_digit() || b[a.s] == b'.' || (b[a.s] == b'-' && a.s + 1 < b.len() && b[a.s + 1].is_ascii_digit()) {
+            if b[a.s].is_ascii_digit()
+                || b[a.s] == b'.'
+                || (b[a.s] == b'-' && a.s + 1 < b.len() && b[a.s + 1].is_ascii_digit())
+            {
                 let mut dc = a;
                 if b[a.s] == b'-' || b[a.s] == b'.' {
                     dc.s = anchor;
@@ -1653,9 +1824,19 @@ impl Recognizer {
         }
         // quantifier before a multiplier or vague plural: "a few hundred", "many thousands"
         let mut qstart = None;
-        if a.words && (a.kind == NumberKind::Vague || (a.base == a.mult && a.mult >= 100.0 && !b[a.s].is_ascii_digit() && a_start.is_none())) {
+        if a.words
+            && (a.kind == NumberKind::Vague
+                || (a.base == a.mult
+                    && a.mult >= 100.0
+                    && !b[a.s].is_ascii_digit()
+                    && a_start.is_none()))
+        {
             if let Some((qs, (ql, qh))) = self.quantifiers.find(text, a.s, lo) {
-                let base = if a.kind == NumberKind::Vague { a.low } else { a.mult };
+                let base = if a.kind == NumberKind::Vague {
+                    a.low
+                } else {
+                    a.mult
+                };
                 a.low = ql * base;
                 a.high = qh.map(|h| h * base);
                 a.kind = NumberKind::Vague;
@@ -1664,7 +1845,16 @@ impl Recognizer {
                 qstart = Some(qs);
             }
         }
-        let mut f = Fig { a, b: None, s: qstart.unwrap_or(a.s), e: a.e, percent: false, relative: false, den: None, between: None };
+        let mut f = Fig {
+            a,
+            b: None,
+            s: qstart.unwrap_or(a.s),
+            e: a.e,
+            percent: false,
+            relative: false,
+            den: None,
+            between: None,
+        };
         // ranges and alternatives
         self.range(text, &mut f, lo, lim);
         if f.a.bad {
@@ -1673,7 +1863,9 @@ impl Recognizer {
         // years: a bare four-digit number, or a period "1936–1938"
         if let Some(bc) = f.b {
             let a_year = f.a.plain4 && (1000.0..=2099.0).contains(&f.a.low);
-            let b_year = (bc.plain4 && (1000.0..=2099.0).contains(&bc.low)) || (bc.short_int && a_year && bc.s > 0 && matches!(b[bc.s - 1], b'-' | b'/') || bc.short_int && a_year && text[..bc.s].ends_with('–'));
+            let b_year = (bc.plain4 && (1000.0..=2099.0).contains(&bc.low))
+                || (bc.short_int && a_year && bc.s > 0 && matches!(b[bc.s - 1], b'-' | b'/')
+                    || bc.short_int && a_year && text[..bc.s].ends_with('–'));
             if a_year && b_year {
                 return (None, f.e.max(resume), false);
             }
@@ -1712,7 +1904,13 @@ impl Recognizer {
             }
         }
         // "13 of 15", "Four of the other five", "154 out of 186", "two people from the eight"
-        if !f.percent && !f.relative && f.b.is_none() && a.kind == NumberKind::Count && a.low.fract() == 0.0 && a.low >= 0.0 {
+        if !f.percent
+            && !f.relative
+            && f.b.is_none()
+            && a.kind == NumberKind::Count
+            && a.low.fract() == 0.0
+            && a.low >= 0.0
+        {
             if let Some((de, dv)) = self.of_denominator(text, f.e, lim, a.low) {
                 f.e = de;
                 f.den = Some(dv);
@@ -1724,7 +1922,9 @@ impl Recognizer {
                 let pw = prev_word(text, f.s, lo);
                 // "the three Moscow trials", "the other five": a back-reference, not a new figure
                 if pw.is_some_and(|w| w.is("the"))
-                    || pw.is_some_and(|w| w.is("other") && prev_word(text, w.s, lo).is_some_and(|t| t.is("the")))
+                    || pw.is_some_and(|w| {
+                        w.is("other") && prev_word(text, w.s, lo).is_some_and(|t| t.is("the"))
+                    })
                 {
                     return (None, resume, false);
                 }
@@ -1750,7 +1950,11 @@ impl Recognizer {
             for (hp, h) in &self.hedges_after {
                 if let Some(he) = match_fwd(text, f.e, lim, hp) {
                     let nx = skip_sp(b, he, lim);
-                    let follows_num = nx < lim && (b[nx].is_ascii_digit() || read_word(text, nx, lim).is_some_and(|w| w.is("than") || w.is("to") || self.words.contains_key(w.as_str())));
+                    let follows_num = nx < lim
+                        && (b[nx].is_ascii_digit()
+                            || read_word(text, nx, lim).is_some_and(|w| {
+                                w.is("than") || w.is("to") || self.words.contains_key(w.as_str())
+                            }));
                     if !follows_num {
                         hedge = Some(*h);
                         e = he;
@@ -1763,18 +1967,39 @@ impl Recognizer {
             // "one" as pronoun or article: only "one month", "one copy" count outright
             let unit_follows = read_word(text, skip_sp(b, a.e, lim), lim).is_some_and(|w| {
                 let ws = w.as_str();
-                self.one_units.contains(ws) || ws.strip_suffix('s').is_some_and(|x| self.one_units.contains(x))
+                self.one_units.contains(ws)
+                    || ws
+                        .strip_suffix('s')
+                        .is_some_and(|x| self.one_units.contains(x))
             });
             if !unit_follows {
                 let nw = read_word(text, skip_sp(b, a.e, lim), lim);
                 // "one of the most senior", "no one", "one another": never
                 if nw.is_some_and(|w| w.is("of") || w.is("another") || w.is("day") || w.is("by"))
-                    || prev_word(text, a.s, lo).is_some_and(|w| matches!(w.as_str(), "no" | "any" | "every" | "some" | "the" | "this" | "that" | "which" | "each" | "someone" | "only"))
+                    || prev_word(text, a.s, lo).is_some_and(|w| {
+                        matches!(
+                            w.as_str(),
+                            "no" | "any"
+                                | "every"
+                                | "some"
+                                | "the"
+                                | "this"
+                                | "that"
+                                | "which"
+                                | "each"
+                                | "someone"
+                                | "only"
+                        )
+                    })
                 {
                     return (None, resume, false);
                 }
                 // weak: the caller keeps it only in a list of counts
-                return (Some(self.build(&f, s, e, vs, ve, hedge)), resume.max(e), true);
+                return (
+                    Some(self.build(&f, s, e, vs, ve, hedge)),
+                    resume.max(e),
+                    true,
+                );
             }
         }
         let m = self.build(&f, s, e, vs, ve, hedge);
@@ -1785,23 +2010,42 @@ impl Recognizer {
         let b = text.as_bytes();
         // capitalised number word mid-sentence: part of a name or title ("the Big Three"),
         // unless it opens an "N of M" figure after an unpunctuated citation
-        if a.capital && !sentence_start(b, a.s, lo) && self.of_denominator(text, a.e, b.len(), a.low).is_none() {
+        if a.capital
+            && !sentence_start(b, a.s, lo)
+            && self.of_denominator(text, a.e, b.len(), a.low).is_none()
+        {
             return true;
         }
         // title case inside a compound: "Twenty-One", "One-Sixth"
-        if a.capital && text[a.s..a.e].bytes().zip(text[a.s..a.e].bytes().skip(1)).any(|(x, y)| x == b'-' && y.is_ascii_uppercase()) {
+        if a.capital
+            && text[a.s..a.e]
+                .bytes()
+                .zip(text[a.s..a.e].bytes().skip(1))
+                .any(|(x, y)| x == b'-' && y.is_ascii_uppercase())
+        {
             return true;
         }
         // the name of a cell, corridor, camp: "corridor nine"
-        if a.small_word && self.identifiers.find(text, a.s, lo.saturating_sub(32)).is_some() {
+        if a.small_word
+            && self
+                .identifiers
+                .find(text, a.s, lo.saturating_sub(32))
+                .is_some()
+        {
             return true;
         }
         // "an hour and a half": a fraction added to a noun, not a figure of its own
-        if a.kind == NumberKind::Fraction && b[a.s].eq_ignore_ascii_case(&b'a') && prev_word(text, a.s, lo).is_some_and(|w| w.is("and")) {
+        if a.kind == NumberKind::Fraction
+            && b[a.s].eq_ignore_ascii_case(&b'a')
+            && prev_word(text, a.s, lo).is_some_and(|w| w.is("and"))
+        {
             return true;
         }
         // "minus six" in quotes is a name (a penalty), not a negative number
-        if b[a.s].is_ascii_alphabetic() && a.low < 0.0 && char_before(text, a.s).is_some_and(|c| matches!(c, '"' | '“' | '«' | '\'')) {
+        if b[a.s].is_ascii_alphabetic()
+            && a.low < 0.0
+            && char_before(text, a.s).is_some_and(|c| matches!(c, '"' | '“' | '«' | '\''))
+        {
             return true;
         }
         // glued to a word by a hyphen on the left ("Part-Two", "mid-thirties")
@@ -1809,7 +2053,8 @@ impl Recognizer {
             return true;
         }
         // ordinal follows as part of a compound ("twenty-first")
-        if a.e < b.len() && b[a.e] == b'-'
+        if a.e < b.len()
+            && b[a.e] == b'-'
             && let Some(w) = read_word(text, a.e + 1, b.len())
             && self.ordinals.contains(w.as_str())
         {
@@ -1818,7 +2063,14 @@ impl Recognizer {
         false
     }
 
-    fn couple(&self, text: &str, a_start: Option<usize>, w: &Wd, lo: usize, lim: usize) -> Option<NumberMatch> {
+    fn couple(
+        &self,
+        text: &str,
+        a_start: Option<usize>,
+        w: &Wd,
+        lo: usize,
+        lim: usize,
+    ) -> Option<NumberMatch> {
         let s = a_start?;
         let b = text.as_bytes();
         let mut e = w.e;
@@ -1916,7 +2168,12 @@ impl Recognizer {
             return None;
         }
         let m = self.core(text, s2, lim)?;
-        if m.bad || m.kind != NumberKind::Count || m.plain4 && (1000.0..=2099.0).contains(&m.low) || m.low < n || m.low.fract() != 0.0 {
+        if m.bad
+            || m.kind != NumberKind::Count
+            || m.plain4 && (1000.0..=2099.0).contains(&m.low)
+            || m.low < n
+            || m.low.fract() != 0.0
+        {
             return None;
         }
         if m.s < b.len() && b[m.s].is_ascii_uppercase() {
@@ -1963,7 +2220,11 @@ impl Recognizer {
                         // dashes join digits only, and "- " with spaces on one side only is not a range
                         let sp_before = skip_sp(b, ae, lim) > ae;
                         let sp_after = skip_sp(b, ce, lim) > ce;
-                        if !a_digit || sp_before != sp_after || skip_sp(b, ce, lim) >= lim || !b[skip_sp(b, ce, lim)].is_ascii_digit() {
+                        if !a_digit
+                            || sp_before != sp_after
+                            || skip_sp(b, ce, lim) >= lim
+                            || !b[skip_sp(b, ce, lim)].is_ascii_digit()
+                        {
                             continue;
                         }
                         dash = true;
@@ -1985,14 +2246,22 @@ impl Recognizer {
                 let k = skip_sp(b, q, lim);
                 if k < lim && b[k] == b',' {
                     let n = skip_sp(b, k + 1, lim);
-                    if let Some(c) = self.alt_conn.iter().find_map(|c| match_fwd(text, n, lim, c)) {
+                    if let Some(c) = self
+                        .alt_conn
+                        .iter()
+                        .find_map(|c| match_fwd(text, n, lim, c))
+                    {
                         conn_end = Some(c);
                         alt = true;
                         break;
                     }
                     break;
                 }
-                if let Some(c) = self.alt_conn.iter().find_map(|c| match_fwd(text, k, lim, c)) {
+                if let Some(c) = self
+                    .alt_conn
+                    .iter()
+                    .find_map(|c| match_fwd(text, k, lim, c))
+                {
                     conn_end = Some(c);
                     alt = true;
                 }
@@ -2011,7 +2280,9 @@ impl Recognizer {
         if bs >= lim || !(b[bs].is_ascii_digit() || b[bs].is_ascii_alphabetic()) {
             return;
         }
-        let Some(bc) = self.core(text, bs, lim) else { return };
+        let Some(bc) = self.core(text, bs, lim) else {
+            return;
+        };
         if bc.bad || bc.kind == NumberKind::Vague || (dash && !b[bc.s].is_ascii_digit()) {
             if dash && bc.bad {
                 f.a.bad = true;
@@ -2033,7 +2304,18 @@ impl Recognizer {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn finish_range(&self, text: &str, f: &mut Fig, mut bc: Core, be: usize, between: Option<Wd>, from: Option<Wd>, lo: usize, _lim: usize, alt: bool) {
+    fn finish_range(
+        &self,
+        text: &str,
+        f: &mut Fig,
+        mut bc: Core,
+        be: usize,
+        between: Option<Wd>,
+        from: Option<Wd>,
+        lo: usize,
+        _lim: usize,
+        alt: bool,
+    ) {
         let a = f.a;
         let b = text.as_bytes();
         // a multiplier on the second number also scales the first: "two or 3 million"
@@ -2041,7 +2323,12 @@ impl Recognizer {
         if a.mult == 1.0 && bc.mult > 1.0 && a.low < bc.base && a.kind != NumberKind::Fraction {
             alow = a.low * bc.mult;
         }
-        if bc.s < b.len() && b[bc.s].is_ascii_digit() && bc.plain4 && (1000.0..=2099.0).contains(&bc.low) && !(a.plain4 && (1000.0..=2099.0).contains(&a.low)) {
+        if bc.s < b.len()
+            && b[bc.s].is_ascii_digit()
+            && bc.plain4
+            && (1000.0..=2099.0).contains(&bc.low)
+            && !(a.plain4 && (1000.0..=2099.0).contains(&a.low))
+        {
             // "from 200 to 1937"? a year on one side only: not a range
             if self.is_year(text, &bc, lo, b.len()) {
                 return;
@@ -2071,7 +2358,13 @@ impl Recognizer {
     }
 
     /// "A, B, or C": returns the last core and its end when the list ascends.
-    fn comma_alternatives(&self, text: &str, p: usize, lim: usize, a: Core) -> Option<(Core, usize)> {
+    fn comma_alternatives(
+        &self,
+        text: &str,
+        p: usize,
+        lim: usize,
+        a: Core,
+    ) -> Option<(Core, usize)> {
         let b = text.as_bytes();
         let mut q = p;
         let mut prev = a.low;
@@ -2086,7 +2379,11 @@ impl Recognizer {
                 return None;
             }
             let n = skip_sp(b, k + 1, lim);
-            if let Some(ce) = self.alt_conn.iter().find_map(|c| match_fwd(text, n, lim, c)) {
+            if let Some(ce) = self
+                .alt_conn
+                .iter()
+                .find_map(|c| match_fwd(text, n, lim, c))
+            {
                 let bs = skip_sp(b, ce, lim);
                 let c = self.core(text, bs, lim)?;
                 if c.bad || c.low <= prev || c.words != a.words || c.kind != a.kind {
@@ -2121,7 +2418,15 @@ impl Recognizer {
         false
     }
 
-    fn build(&self, f: &Fig, s: usize, e: usize, vs: usize, ve: usize, hedge: Option<Hedge>) -> NumberMatch {
+    fn build(
+        &self,
+        f: &Fig,
+        s: usize,
+        e: usize,
+        vs: usize,
+        ve: usize,
+        hedge: Option<Hedge>,
+    ) -> NumberMatch {
         let a = f.a;
         let (mut low, mut high, mut approx) = match f.b {
             Some(bc) => (a.low, bc.high.unwrap_or(bc.low), a.approx || bc.approx),
@@ -2222,7 +2527,11 @@ fn chain_end(b: &[u8], mut e: usize, lim: usize) -> usize {
         }
         let sep = if matches!(b[e], b'-' | b'/' | b'.' | b':') {
             1
-        } else if e + 2 < lim && b[e] == 0xE2 && b[e + 1] == 0x80 && (b[e + 2] == 0x93 || b[e + 2] == 0x94) {
+        } else if e + 2 < lim
+            && b[e] == 0xE2
+            && b[e + 1] == 0x80
+            && (b[e + 2] == 0x93 || b[e + 2] == 0x94)
+        {
             3
         } else {
             0
@@ -2253,7 +2562,11 @@ fn chain_list(b: &[u8], e: usize, lim: usize) -> usize {
             sp = true;
         }
         let k2 = skip_sp(b, k, lim);
-        let k3 = if !sp && b.get(k2..k2 + 3) == Some(b"and") && k2 + 3 < lim && b[k2 + 3] == b' ' { skip_sp(b, k2 + 3, lim) } else { k2 };
+        let k3 = if !sp && b.get(k2..k2 + 3) == Some(b"and") && k2 + 3 < lim && b[k2 + 3] == b' ' {
+            skip_sp(b, k2 + 3, lim)
+        } else {
+            k2
+        };
         if (sp || k3 != k2) && k3 < lim && b[k3].is_ascii_digit() {
             let mut n = k3;
             while n < lim && b[n].is_ascii_digit() {
@@ -2292,7 +2605,11 @@ fn sentence_start(b: &[u8], p: usize, lo: usize) -> bool {
                     if t == "•".as_bytes() || t == "·".as_bytes() {
                         return true;
                     }
-                    if t == "“".as_bytes() || t == "‘".as_bytes() || t == "—".as_bytes() || t == "–".as_bytes() {
+                    if t == "“".as_bytes()
+                        || t == "‘".as_bytes()
+                        || t == "—".as_bytes()
+                        || t == "–".as_bytes()
+                    {
                         q -= 3;
                         continue;
                     }
@@ -2312,7 +2629,10 @@ fn push(text: &str, out: &mut Vec<NumberMatch>, m: NumberMatch) {
     if let Some(p) = out.last_mut()
         && m.span.start >= p.span.end
         && m.span.start - p.span.end <= 6
-        && matches!(text.get(p.span.end..m.span.start).map(str::trim), Some("and" | "," | ", and" | "but"))
+        && matches!(
+            text.get(p.span.end..m.span.start).map(str::trim),
+            Some("and" | "," | ", and" | "but")
+        )
         && p.kind != NumberKind::Range
         && m.kind != NumberKind::Range
     {
@@ -2368,82 +2688,285 @@ mod tests {
     }
 
     /// One row per case: text, expected figures as (span text, low, high).
-    type Row = (&'static str, &'static [(&'static str, Option<f64>, Option<f64>)]);
+    type Row = (
+        &'static str,
+        &'static [(&'static str, Option<f64>, Option<f64>)],
+    );
     const N: Option<f64> = None;
     const fn s(v: f64) -> Option<f64> {
         Some(v)
     }
 
     const FIGURES: &[Row] = &[
-        ("The NKVD detained 1,548,367 people.", &[("1,548,367", s(1548367.0), s(1548367.0))]),
-        ("There were 3000 prisoners.", &[("3000", s(3000.0), s(3000.0))]),
-        ("A rate of 12.5 was reported.", &[("12.5", s(12.5), s(12.5))]),
-        ("Thirteen of the defendants were shot.", &[("Thirteen", s(13.0), s(13.0))]),
-        ("It employed eighty-five thousand workers.", &[("eighty-five thousand", s(85000.0), s(85000.0))]),
-        ("It took two and a half years.", &[("two and a half", s(2.5), s(2.5))]),
-        ("Twenty-one defendants stood trial.", &[("Twenty-one", s(21.0), s(21.0))]),
-        ("The toll was 1.2 million.", &[("1.2 million", s(1.2e6), s(1.2e6))]),
-        ("Some 2 million were deported.", &[("Some 2 million", s(2e6), s(2e6))]),
-        ("Hundreds of thousands were arrested.", &[("Hundreds of thousands", s(1e5), s(1e6))]),
-        ("Tens of thousands fled.", &[("Tens of thousands", s(1e4), s(1e5))]),
-        ("Thousands of letters arrived.", &[("Thousands", s(1e3), s(1e4))]),
-        ("They tried 80 percent of all cases.", &[("80 percent", s(80.0), s(80.0))]),
+        (
+            "The NKVD detained 1,548,367 people.",
+            &[("1,548,367", s(1548367.0), s(1548367.0))],
+        ),
+        (
+            "There were 3000 prisoners.",
+            &[("3000", s(3000.0), s(3000.0))],
+        ),
+        (
+            "A rate of 12.5 was reported.",
+            &[("12.5", s(12.5), s(12.5))],
+        ),
+        (
+            "Thirteen of the defendants were shot.",
+            &[("Thirteen", s(13.0), s(13.0))],
+        ),
+        (
+            "It employed eighty-five thousand workers.",
+            &[("eighty-five thousand", s(85000.0), s(85000.0))],
+        ),
+        (
+            "It took two and a half years.",
+            &[("two and a half", s(2.5), s(2.5))],
+        ),
+        (
+            "Twenty-one defendants stood trial.",
+            &[("Twenty-one", s(21.0), s(21.0))],
+        ),
+        (
+            "The toll was 1.2 million.",
+            &[("1.2 million", s(1.2e6), s(1.2e6))],
+        ),
+        (
+            "Some 2 million were deported.",
+            &[("Some 2 million", s(2e6), s(2e6))],
+        ),
+        (
+            "Hundreds of thousands were arrested.",
+            &[("Hundreds of thousands", s(1e5), s(1e6))],
+        ),
+        (
+            "Tens of thousands fled.",
+            &[("Tens of thousands", s(1e4), s(1e5))],
+        ),
+        (
+            "Thousands of letters arrived.",
+            &[("Thousands", s(1e3), s(1e4))],
+        ),
+        (
+            "They tried 80 percent of all cases.",
+            &[("80 percent", s(80.0), s(80.0))],
+        ),
         ("Output fell by 25%.", &[("25%", s(25.0), s(25.0))]),
-        ("Eighty per cent was too much.", &[("Eighty per cent", s(80.0), s(80.0))]),
-        ("Of these, one-third were officers.", &[("one-third", s(1.0 / 3.0), s(1.0 / 3.0))]),
+        (
+            "Eighty per cent was too much.",
+            &[("Eighty per cent", s(80.0), s(80.0))],
+        ),
+        (
+            "Of these, one-third were officers.",
+            &[("one-third", s(1.0 / 3.0), s(1.0 / 3.0))],
+        ),
         ("Half of them were empty.", &[("Half", s(0.5), s(0.5))]),
-        ("By then about half of all convicts worked.", &[("about half", s(0.5), s(0.5))]),
-        ("Nearly two-thirds were released.", &[("Nearly two-thirds", s(2.0 / 3.0), s(2.0 / 3.0))]),
-        ("Leave came after the first 5 1/2 months.", &[("5 1/2", s(5.5), s(5.5))]),
-        ("Murders decreased by 1/2 that year.", &[("1/2", s(0.5), s(0.5))]),
-        ("Estimates give 950,000 to 1.2 million deaths.", &[("950,000 to 1.2 million", s(950000.0), s(1.2e6))]),
-        ("Between 200,000–250,000 were shot.", &[("200,000–250,000", s(200000.0), s(250000.0))]),
-        ("He was confined for 8-10 years.", &[("8-10", s(8.0), s(10.0))]),
-        ("He was confined for between 8 and 10 years.", &[("between 8 and 10", s(8.0), s(10.0))]),
-        ("We are 50 or 100 years behind.", &[("50 or 100", s(50.0), s(100.0))]),
-        ("The two or three islands of liberty.", &[("two or three", s(2.0), s(3.0))]),
-        ("They employed two or 3 million prisoners.", &[("two or 3 million", s(2e6), s(3e6))]),
-        ("Wages ran from 50 to 60 rubles a month.", &[("from 50 to 60", s(50.0), s(60.0))]),
-        ("He served from 8 to 10 years.", &[("from 8 to 10", s(8.0), s(10.0))]),
-        ("At least 724,000 were executed.", &[("At least 724,000", s(724000.0), N)]),
-        ("In 1933 some 400,000 people were expelled.", &[("some 400,000", s(400000.0), s(400000.0))]),
-        ("Up to 25 percent of pay was deducted.", &[("Up to 25 percent", N, s(25.0))]),
-        ("An arrest list of over 250,000 was drawn up.", &[("over 250,000", s(250000.0), N)]),
-        ("The pits hold up to 200,000 corpses.", &[("up to 200,000", N, s(200000.0))]),
-        ("Not more than one-third were officers.", &[("Not more than one-third", N, s(1.0 / 3.0))]),
-        ("There were fewer than 90 guards.", &[("fewer than 90", N, s(90.0))]),
-        ("Children aged 12 and over were liable.", &[("12 and over", s(12.0), N)]),
-        ("It resulted in around 140,000 arrests.", &[("around 140,000", s(140000.0), s(140000.0))]),
-        ("He was nearly 20 years in exile.", &[("nearly 20", s(20.0), s(20.0))]),
-        ("Nearly one third of the staff left.", &[("Nearly one third", s(1.0 / 3.0), s(1.0 / 3.0))]),
-        ("It removed 13 of 15 army commanders.", &[("13 of 15", s(13.0), s(13.0))]),
-        ("Four of the other five were executed.", &[("Four of the other five", s(4.0), s(4.0))]),
-        ("Then 154 out of 186 division commanders went.", &[("154 out of 186", s(154.0), s(154.0))]),
-        ("Only a few hundred get permission.", &[("a few hundred", s(200.0), s(500.0))]),
-        ("He was held for a couple of months.", &[("a couple", s(2.0), s(2.0))]),
+        (
+            "By then about half of all convicts worked.",
+            &[("about half", s(0.5), s(0.5))],
+        ),
+        (
+            "Nearly two-thirds were released.",
+            &[("Nearly two-thirds", s(2.0 / 3.0), s(2.0 / 3.0))],
+        ),
+        (
+            "Leave came after the first 5 1/2 months.",
+            &[("5 1/2", s(5.5), s(5.5))],
+        ),
+        (
+            "Murders decreased by 1/2 that year.",
+            &[("1/2", s(0.5), s(0.5))],
+        ),
+        (
+            "Estimates give 950,000 to 1.2 million deaths.",
+            &[("950,000 to 1.2 million", s(950000.0), s(1.2e6))],
+        ),
+        (
+            "Between 200,000–250,000 were shot.",
+            &[("200,000–250,000", s(200000.0), s(250000.0))],
+        ),
+        (
+            "He was confined for 8-10 years.",
+            &[("8-10", s(8.0), s(10.0))],
+        ),
+        (
+            "He was confined for between 8 and 10 years.",
+            &[("between 8 and 10", s(8.0), s(10.0))],
+        ),
+        (
+            "We are 50 or 100 years behind.",
+            &[("50 or 100", s(50.0), s(100.0))],
+        ),
+        (
+            "The two or three islands of liberty.",
+            &[("two or three", s(2.0), s(3.0))],
+        ),
+        (
+            "They employed two or 3 million prisoners.",
+            &[("two or 3 million", s(2e6), s(3e6))],
+        ),
+        (
+            "Wages ran from 50 to 60 rubles a month.",
+            &[("from 50 to 60", s(50.0), s(60.0))],
+        ),
+        (
+            "He served from 8 to 10 years.",
+            &[("from 8 to 10", s(8.0), s(10.0))],
+        ),
+        (
+            "At least 724,000 were executed.",
+            &[("At least 724,000", s(724000.0), N)],
+        ),
+        (
+            "In 1933 some 400,000 people were expelled.",
+            &[("some 400,000", s(400000.0), s(400000.0))],
+        ),
+        (
+            "Up to 25 percent of pay was deducted.",
+            &[("Up to 25 percent", N, s(25.0))],
+        ),
+        (
+            "An arrest list of over 250,000 was drawn up.",
+            &[("over 250,000", s(250000.0), N)],
+        ),
+        (
+            "The pits hold up to 200,000 corpses.",
+            &[("up to 200,000", N, s(200000.0))],
+        ),
+        (
+            "Not more than one-third were officers.",
+            &[("Not more than one-third", N, s(1.0 / 3.0))],
+        ),
+        (
+            "There were fewer than 90 guards.",
+            &[("fewer than 90", N, s(90.0))],
+        ),
+        (
+            "Children aged 12 and over were liable.",
+            &[("12 and over", s(12.0), N)],
+        ),
+        (
+            "It resulted in around 140,000 arrests.",
+            &[("around 140,000", s(140000.0), s(140000.0))],
+        ),
+        (
+            "He was nearly 20 years in exile.",
+            &[("nearly 20", s(20.0), s(20.0))],
+        ),
+        (
+            "Nearly one third of the staff left.",
+            &[("Nearly one third", s(1.0 / 3.0), s(1.0 / 3.0))],
+        ),
+        (
+            "It removed 13 of 15 army commanders.",
+            &[("13 of 15", s(13.0), s(13.0))],
+        ),
+        (
+            "Four of the other five were executed.",
+            &[("Four of the other five", s(4.0), s(4.0))],
+        ),
+        (
+            "Then 154 out of 186 division commanders went.",
+            &[("154 out of 186", s(154.0), s(154.0))],
+        ),
+        (
+            "Only a few hundred get permission.",
+            &[("a few hundred", s(200.0), s(500.0))],
+        ),
+        (
+            "He was held for a couple of months.",
+            &[("a couple", s(2.0), s(2.0))],
+        ),
         ("It was a 422-page book.", &[("422", s(422.0), s(422.0))]),
-        ("The toll was some two and a half times as high.", &[("some two and a half times as high", s(2.5), s(2.5))]),
-        ("Pay was 10 times more than average.", &[("10 times more", s(10.0), s(10.0))]),
-        ("It rose from 600 to 1,200 that year.", &[("600", s(600.0), s(600.0)), ("1,200", s(1200.0), s(1200.0))]),
-        ("They asked for an increase from 600 to 1,200.", &[("600", s(600.0), s(600.0)), ("1,200", s(1200.0), s(1200.0))]),
-        ("It planned 2,000 (1st cat.) + 10,000 (2nd cat.) = 12,000 arrests.", &[("2,000", s(2000.0), s(2000.0)), ("10,000", s(1e4), s(1e4)), ("12,000", s(12000.0), s(12000.0))]),
-        ("Then 1,108 were arrested and 848 were executed.", &[("1,108", s(1108.0), s(1108.0)), ("848", s(848.0), s(848.0))]),
-        ("Four were shot, one killed himself and two survived.", &[("Four", s(4.0), s(4.0)), ("one", s(1.0), s(1.0)), ("two", s(2.0), s(2.0))]),
+        (
+            "The toll was some two and a half times as high.",
+            &[("some two and a half times as high", s(2.5), s(2.5))],
+        ),
+        (
+            "Pay was 10 times more than average.",
+            &[("10 times more", s(10.0), s(10.0))],
+        ),
+        (
+            "It rose from 600 to 1,200 that year.",
+            &[("600", s(600.0), s(600.0)), ("1,200", s(1200.0), s(1200.0))],
+        ),
+        (
+            "They asked for an increase from 600 to 1,200.",
+            &[("600", s(600.0), s(600.0)), ("1,200", s(1200.0), s(1200.0))],
+        ),
+        (
+            "It planned 2,000 (1st cat.) + 10,000 (2nd cat.) = 12,000 arrests.",
+            &[
+                ("2,000", s(2000.0), s(2000.0)),
+                ("10,000", s(1e4), s(1e4)),
+                ("12,000", s(12000.0), s(12000.0)),
+            ],
+        ),
+        (
+            "Then 1,108 were arrested and 848 were executed.",
+            &[("1,108", s(1108.0), s(1108.0)), ("848", s(848.0), s(848.0))],
+        ),
+        (
+            "Four were shot, one killed himself and two survived.",
+            &[
+                ("Four", s(4.0), s(4.0)),
+                ("one", s(1.0), s(1.0)),
+                ("two", s(2.0), s(2.0)),
+            ],
+        ),
         ("He got one month of leave.", &[("one", s(1.0), s(1.0))]),
-        ("One million people were deported.", &[("One million", s(1e6), s(1e6))]),
-        ("With 2000 inmates and few guards.", &[("2000", s(2000.0), s(2000.0))]),
-        ("Of the 767 members, 512 were executed.", &[("767", s(767.0), s(767.0)), ("512", s(512.0), s(512.0))]),
-        ("Those condemned receive about 25% less.", &[("about 25%", s(25.0), s(25.0))]),
-        ("He had a dozen convictions.", &[("a dozen", s(12.0), s(12.0))]),
-        ("There were more than half a dozen death sentences.", &[("more than half a dozen", s(6.0), N)]),
-        ("It resulted in the deaths of many thousands of people.", &[("many thousands", s(1000.0), N)]),
-        ("Prisoners numbered 25,000 to 30,000 then.", &[("25,000 to 30,000", s(25000.0), s(30000.0))]),
-        ("Until then, twenty, forty, or sixty percent of terms were remitted.", &[("twenty, forty, or sixty percent", s(20.0), s(60.0))]),
-        ("Four to five wards went at a time.", &[("Four to five", s(4.0), s(5.0))]),
-        ("A sum of minus five percent.", &[("minus five percent", s(-5.0), s(-5.0))]),
-        ("The score was more than 10 and less than 40.", &[("more than 10 and less than 40", s(10.0), s(40.0))]),
+        (
+            "One million people were deported.",
+            &[("One million", s(1e6), s(1e6))],
+        ),
+        (
+            "With 2000 inmates and few guards.",
+            &[("2000", s(2000.0), s(2000.0))],
+        ),
+        (
+            "Of the 767 members, 512 were executed.",
+            &[("767", s(767.0), s(767.0)), ("512", s(512.0), s(512.0))],
+        ),
+        (
+            "Those condemned receive about 25% less.",
+            &[("about 25%", s(25.0), s(25.0))],
+        ),
+        (
+            "He had a dozen convictions.",
+            &[("a dozen", s(12.0), s(12.0))],
+        ),
+        (
+            "There were more than half a dozen death sentences.",
+            &[("more than half a dozen", s(6.0), N)],
+        ),
+        (
+            "It resulted in the deaths of many thousands of people.",
+            &[("many thousands", s(1000.0), N)],
+        ),
+        (
+            "Prisoners numbered 25,000 to 30,000 then.",
+            &[("25,000 to 30,000", s(25000.0), s(30000.0))],
+        ),
+        (
+            "Until then, twenty, forty, or sixty percent of terms were remitted.",
+            &[("twenty, forty, or sixty percent", s(20.0), s(60.0))],
+        ),
+        (
+            "Four to five wards went at a time.",
+            &[("Four to five", s(4.0), s(5.0))],
+        ),
+        (
+            "A sum of minus five percent.",
+            &[("minus five percent", s(-5.0), s(-5.0))],
+        ),
+        (
+            "The score was more than 10 and less than 40.",
+            &[("more than 10 and less than 40", s(10.0), s(40.0))],
+        ),
         ("Pay is $20 a day.", &[("20", s(20.0), s(20.0))]),
-        ("The fine was 40 000 rubles.", &[("40 000", s(40000.0), s(40000.0))]),
+        (
+            "The fine was 40 000 rubles.",
+            &[("40 000", s(40000.0), s(40000.0))],
+        ),
     ];
 
     const NOT_FIGURES: &[&str] = &[
@@ -2510,12 +3033,21 @@ mod tests {
         for (text, want) in FIGURES {
             let got = run(text);
             let ok = got.len() == want.len()
-                && got.iter().zip(want.iter()).all(|(g, w)| g.0 == w.0 && close(g.1, w.1) && close(g.2, w.2));
+                && got
+                    .iter()
+                    .zip(want.iter())
+                    .all(|(g, w)| g.0 == w.0 && close(g.1, w.1) && close(g.2, w.2));
             if !ok {
                 bad.push(format!("{text:?}\n   got  {got:?}\n   want {want:?}"));
             }
         }
-        assert!(bad.is_empty(), "{} of {} rows wrong:\n{}", bad.len(), FIGURES.len(), bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "{} of {} rows wrong:\n{}",
+            bad.len(),
+            FIGURES.len(),
+            bad.join("\n")
+        );
     }
 
     #[test]
@@ -2527,13 +3059,20 @@ mod tests {
                 bad.push(format!("{text:?} -> {got:?}"));
             }
         }
-        assert!(bad.is_empty(), "{} of {} rows wrong:\n{}", bad.len(), NOT_FIGURES.len(), bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "{} of {} rows wrong:\n{}",
+            bad.len(),
+            NOT_FIGURES.len(),
+            bad.join("\n")
+        );
     }
 
     #[test]
     fn fields() {
         let r = rec();
-        let t = "It removed 13 of 15 army commanders and at least 111,000 more, some 12.5% of them.";
+        let t =
+            "It removed 13 of 15 army commanders and at least 111,000 more, some 12.5% of them.";
         let m = r.find(t, 0..t.len());
         assert_eq!(m.len(), 3, "{m:?}");
         assert_eq!(m[0].denominator, Some(15.0));
