@@ -35,6 +35,25 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Show what factlint sees in documents: sentences, figures, citations, attributions, quotations.
     Inspect(InspectArgs),
+    /// Print every figure in the corpus: value, claim key and source status.
+    Figures(FiguresArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct FiguresArgs {
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = FiguresFormat::Table)]
+    pub format: FiguresFormat,
+    #[command(flatten)]
+    pub source: RuleSource,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FiguresFormat {
+    Table,
+    Jsonl,
+    Csv,
 }
 
 #[derive(clap::Args, Debug)]
@@ -147,6 +166,7 @@ pub fn run() -> ExitCode {
         Command::Rules(args) => rules(args),
         Command::Explain(args) => explain(args),
         Command::Inspect(args) => inspect(args),
+        Command::Figures(args) => figures(args),
     }
 }
 
@@ -352,6 +372,46 @@ fn inspect(args: InspectArgs) -> ExitCode {
             s
         }
         ListFormat::Text => views.iter().map(crate::inspect::render_text).collect(),
+    };
+    out(body.as_bytes());
+    if failed {
+        ExitCode::from(EXIT_ERROR)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn figures(args: FiguresArgs) -> ExitCode {
+    let rules = match load_rules(&args.source) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let found = crate::discover::discover(&args.paths, &|_: &std::path::Path| true);
+    let mut failed = !found.errors.is_empty();
+    for e in &found.errors {
+        err_line(&format!("error: {}: {}", e.path, e.message));
+    }
+    let mut claims = Vec::new();
+    for path in &found.files {
+        match crate::discover::load(path, crate::discover::DEFAULT_MAX_FILE_BYTES) {
+            Ok(crate::discover::Loaded::File(file)) => {
+                let (_, analysis) = lint::analyze(&file, &rules);
+                let index = crate::source::LineIndex::new(&file.text);
+                claims.extend(crate::claims::claims_of(&file, &analysis, &index));
+            }
+            Ok(crate::discover::Loaded::Skipped(s)) => {
+                err_line(&format!("warning: skipped {}: {}", s.path, s.reason))
+            }
+            Err(e) => {
+                failed = true;
+                err_line(&format!("error: {}: {}", e.path, e.message));
+            }
+        }
+    }
+    let body = match args.format {
+        FiguresFormat::Table => report::figures::table(&claims),
+        FiguresFormat::Jsonl => report::figures::jsonl(&claims),
+        FiguresFormat::Csv => report::figures::csv(&claims),
     };
     out(body.as_bytes());
     if failed {

@@ -4,6 +4,7 @@
 //! [`discover`] → [`parse`] → [`segment`] → [`extract`] → [`rules`] → [`diagnostic`] → [`report`],
 //! driven by [`lint`] and the [`cli`].
 
+pub mod claims;
 pub mod cli;
 pub mod diagnostic;
 pub mod discover;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::claims::Claim;
 use crate::diagnostic::Diagnostic;
 use crate::discover::{self, InputError, Loaded, Skipped};
 use crate::extract::Analysis;
@@ -24,7 +25,7 @@ pub struct Outcome {
 
 /// What one file yields.
 enum FileResult {
-    Linted(Vec<Diagnostic>),
+    Linted(Vec<Diagnostic>, Vec<Claim>),
     Skipped(Skipped),
     Error(InputError),
 }
@@ -48,23 +49,34 @@ pub fn lint_paths(paths: &[PathBuf], rules: &RuleSet, options: &Options) -> Outc
         errors: found.errors,
         ..Outcome::default()
     };
+    let wants_claims = rules.rules.iter().any(|r| r.wants_claims());
+    let mut claims: Vec<Claim> = Vec::new();
     let results: Vec<FileResult> = found
         .files
         .par_iter()
         .map(|path| match discover::load(path, options.max_file_bytes) {
-            Ok(Loaded::File(file)) => FileResult::Linted(lint_file(&file, rules)),
+            Ok(Loaded::File(file)) => {
+                let (diagnostics, claims) = lint_file_with_claims(&file, rules, wants_claims);
+                FileResult::Linted(diagnostics, claims)
+            }
             Ok(Loaded::Skipped(s)) => FileResult::Skipped(s),
             Err(e) => FileResult::Error(e),
         })
         .collect();
     for r in results {
         match r {
-            FileResult::Linted(d) => {
+            FileResult::Linted(d, c) => {
                 outcome.files_checked += 1;
                 outcome.diagnostics.extend(d);
+                claims.extend(c);
             }
             FileResult::Skipped(s) => outcome.skipped.push(s),
             FileResult::Error(e) => outcome.errors.push(e),
+        }
+    }
+    if wants_claims {
+        for rule in rules.rules.iter().filter(|r| r.wants_claims()) {
+            outcome.diagnostics.extend(rule.check_corpus(&claims));
         }
     }
     outcome
@@ -79,6 +91,15 @@ pub fn analyze(file: &SourceFile, rules: &RuleSet) -> (crate::parse::Document, A
 
 /// All findings in one file, sorted by position then rule.
 pub fn lint_file(file: &SourceFile, rules: &RuleSet) -> Vec<Diagnostic> {
+    lint_file_with_claims(file, rules, false).0
+}
+
+/// Findings in one file and, when asked, its claims for corpus-wide rules.
+pub fn lint_file_with_claims(
+    file: &SourceFile,
+    rules: &RuleSet,
+    with_claims: bool,
+) -> (Vec<Diagnostic>, Vec<Claim>) {
     let (doc, analysis) = analyze(file, rules);
     let index = LineIndex::new(&file.text);
     let ctx = FileContext {
@@ -99,5 +120,10 @@ pub fn lint_file(file: &SourceFile, rules: &RuleSet) -> Vec<Diagnostic> {
             &b.rule,
         ))
     });
-    out
+    let claims = if with_claims {
+        crate::claims::claims_of(file, &analysis, &index)
+    } else {
+        Vec::new()
+    };
+    (out, claims)
 }

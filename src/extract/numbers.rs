@@ -538,7 +538,7 @@ fn int_unit(v: f64) -> f64 {
     }
     let mut n = v.abs() as u64;
     let mut u = 1.0;
-    while n >= 10 && n % 10 == 0 {
+    while n >= 10 && n.is_multiple_of(10) {
         n /= 10;
         u *= 10.0;
     }
@@ -1047,7 +1047,7 @@ impl Recognizer {
                     continue;
                 }
                 Tk::Card(v) => {
-                    let tens = v >= 20.0 && v < 100.0 && v % 10.0 == 0.0;
+                    let tens = (20.0..100.0).contains(&v) && v % 10.0 == 0.0;
                     match st.prev {
                         Prev::None if !and && !hyph => {
                             st.cur = v;
@@ -1830,20 +1830,19 @@ impl Recognizer {
                     && a.mult >= 100.0
                     && !b[a.s].is_ascii_digit()
                     && a_start.is_none()))
+            && let Some((qs, (ql, qh))) = self.quantifiers.find(text, a.s, lo)
         {
-            if let Some((qs, (ql, qh))) = self.quantifiers.find(text, a.s, lo) {
-                let base = if a.kind == NumberKind::Vague {
-                    a.low
-                } else {
-                    a.mult
-                };
-                a.low = ql * base;
-                a.high = qh.map(|h| h * base);
-                a.kind = NumberKind::Vague;
-                a.approx = true;
-                a.unit = base;
-                qstart = Some(qs);
-            }
+            let base = if a.kind == NumberKind::Vague {
+                a.low
+            } else {
+                a.mult
+            };
+            a.low = ql * base;
+            a.high = qh.map(|h| h * base);
+            a.kind = NumberKind::Vague;
+            a.approx = true;
+            a.unit = base;
+            qstart = Some(qs);
         }
         let mut f = Fig {
             a,
@@ -1910,24 +1909,28 @@ impl Recognizer {
             && a.kind == NumberKind::Count
             && a.low.fract() == 0.0
             && a.low >= 0.0
+            && let Some((de, dv)) = self.of_denominator(text, f.e, lim, a.low)
         {
-            if let Some((de, dv)) = self.of_denominator(text, f.e, lim, a.low) {
-                f.e = de;
-                f.den = Some(dv);
-            }
+            f.e = de;
+            f.den = Some(dv);
         }
         // a bare "one" or a small spelled number after "the" needs more support
-        if f.b.is_none() && f.den.is_none() && !f.percent && !f.relative {
-            if a.small_word && a.words && !b[a.s].is_ascii_digit() {
-                let pw = prev_word(text, f.s, lo);
-                // "the three Moscow trials", "the other five": a back-reference, not a new figure
-                if pw.is_some_and(|w| w.is("the"))
-                    || pw.is_some_and(|w| {
-                        w.is("other") && prev_word(text, w.s, lo).is_some_and(|t| t.is("the"))
-                    })
-                {
-                    return (None, resume, false);
-                }
+        if f.b.is_none()
+            && f.den.is_none()
+            && !f.percent
+            && !f.relative
+            && a.small_word
+            && a.words
+            && !b[a.s].is_ascii_digit()
+        {
+            let pw = prev_word(text, f.s, lo);
+            // "the three Moscow trials", "the other five": a back-reference, not a new figure
+            if pw.is_some_and(|w| w.is("the"))
+                || pw.is_some_and(|w| {
+                    w.is("other") && prev_word(text, w.s, lo).is_some_and(|t| t.is("the"))
+                })
+            {
+                return (None, resume, false);
             }
         }
         let vs = f.s;
@@ -1936,13 +1939,12 @@ impl Recognizer {
         let mut hedge = None;
         let mut s = f.between.unwrap_or(f.s);
         let floor = out.last().map_or(lo, |m| m.span.end).max(lo);
-        if f.between.is_none() {
-            if let Some((hs, h)) = self.hedges_before.find(text, f.s, floor)
-                && !(hs > 0 && matches!(b[hs - 1], b'<' | b'>' | b'='))
-            {
-                hedge = Some(h);
-                s = hs;
-            }
+        if f.between.is_none()
+            && let Some((hs, h)) = self.hedges_before.find(text, f.s, floor)
+            && !(hs > 0 && matches!(b[hs - 1], b'<' | b'>' | b'='))
+        {
+            hedge = Some(h);
+            s = hs;
         }
         // hedges after: "12 and over", "500 or more" (but not "or more than 10")
         let mut e = f.e;
@@ -2204,12 +2206,11 @@ impl Recognizer {
         // try connectors
         let mut conn_end = None;
         let mut dash = false;
-        if between.is_some() {
-            if let Some(w) = read_word(text, skip_sp(b, ae, lim), lim)
-                && w.is("and")
-            {
-                conn_end = Some(w.e);
-            }
+        if between.is_some()
+            && let Some(w) = read_word(text, skip_sp(b, ae, lim), lim)
+            && w.is("and")
+        {
+            conn_end = Some(w.e);
         }
         let mut alt = false;
         if conn_end.is_none() {
@@ -2236,36 +2237,20 @@ impl Recognizer {
         }
         if conn_end.is_none() {
             // alternatives, possibly a comma list: "twenty, forty, or sixty percent"
-            let q = ae;
-            let mut guard = 0;
-            loop {
-                guard += 1;
-                if guard > 6 {
-                    break;
-                }
-                let k = skip_sp(b, q, lim);
-                if k < lim && b[k] == b',' {
-                    let n = skip_sp(b, k + 1, lim);
-                    if let Some(c) = self
-                        .alt_conn
-                        .iter()
-                        .find_map(|c| match_fwd(text, n, lim, c))
-                    {
-                        conn_end = Some(c);
-                        alt = true;
-                        break;
-                    }
-                    break;
-                }
-                if let Some(c) = self
-                    .alt_conn
-                    .iter()
-                    .find_map(|c| match_fwd(text, k, lim, c))
-                {
-                    conn_end = Some(c);
-                    alt = true;
-                }
-                break;
+            // "50 or 100", "A, or B"
+            let k = skip_sp(b, ae, lim);
+            let n = if k < lim && b[k] == b',' {
+                skip_sp(b, k + 1, lim)
+            } else {
+                k
+            };
+            if let Some(c) = self
+                .alt_conn
+                .iter()
+                .find_map(|c| match_fwd(text, n, lim, c))
+            {
+                conn_end = Some(c);
+                alt = true;
             }
             // comma list: try "A, B, or C"
             if conn_end.is_none() {

@@ -1,5 +1,6 @@
 //! Reporters: diagnostics to text. Each returns bytes; the CLI writes them.
 
+pub mod figures;
 pub mod human;
 pub mod json;
 

@@ -151,6 +151,14 @@ pub trait Rule: Send + Sync {
     fn meta(&self) -> &RuleMeta;
     /// Findings in one file.
     fn check_file(&self, ctx: &FileContext) -> Vec<Diagnostic>;
+    /// Whether the rule needs every file's claims (corpus-wide rules such as conflicts).
+    fn wants_claims(&self) -> bool {
+        false
+    }
+    /// Findings across the corpus, from the claims of every file, in discovery order.
+    fn check_corpus(&self, _claims: &[crate::claims::Claim]) -> Vec<Diagnostic> {
+        Vec::new()
+    }
 }
 
 /// A kind's constructor: from a rule spec to a compiled rule, or an error at a span of the file.
