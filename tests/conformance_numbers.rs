@@ -188,10 +188,7 @@ impl Rules {
     }
 }
 
-fn predictions<'a>(
-    model: Model,
-    found: &'a [NumberMatch],
-) -> Vec<(&'a NumberMatch, std::ops::Range<usize>)> {
+fn predictions(model: Model, found: &[NumberMatch]) -> Vec<(&NumberMatch, std::ops::Range<usize>)> {
     found
         .iter()
         .filter_map(|m| match model {

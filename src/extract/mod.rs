@@ -4,7 +4,6 @@
 pub mod attributions;
 pub mod citations;
 pub mod lexicon_regex;
-#[path = "shim_numbers.rs"]
 pub mod numbers;
 pub mod quotations;
 

@@ -255,8 +255,11 @@ impl QuotationFinder {
             return Some(NotQuotation::Term);
         }
         // A quoted string followed by a credit ("… " by Jane Doe, "…" CNN, July 17) is a title.
-        let after = &text[range.end..(range.end + 60).min(text.len())];
-        let after = after.get(..).unwrap_or("");
+        let mut stop = (range.end + 60).min(text.len());
+        while !text.is_char_boundary(stop) {
+            stop -= 1;
+        }
+        let after = &text[range.end..stop];
         if follows_credit(after) {
             return Some(NotQuotation::Title);
         }
