@@ -290,6 +290,23 @@ impl CitationMatcher {
         start
     }
 
+    /// A lower-case prose word within the next few tokens, past connectors only
+    /// ("Four of the other five" → "other").
+    fn prose_soon(&self, text: &str, rest: &[Token]) -> bool {
+        for tok in rest.iter().take(4) {
+            if tok.class != TokClass::Word {
+                return false;
+            }
+            let bare = text[tok.range.clone()].trim_matches(|c: char| !c.is_alphanumeric());
+            if self.connectors.contains(bare) {
+                continue;
+            }
+            let first = bare.chars().next().unwrap_or(' ');
+            return first.is_lowercase() && !self.is_ref_word(bare) && !is_roman(bare);
+        }
+        false
+    }
+
     fn is_connector_token(&self, text: &str, tok: &Token) -> bool {
         tok.class == TokClass::Word
             && self
@@ -330,7 +347,16 @@ impl CitationMatcher {
                     let first = bare.chars().next().unwrap_or(' ');
                     if first.is_uppercase() {
                         let starter = self.starters.contains(bare);
-                        if self.next_word_is_prose(text, &tokens[i + 1..], starter) {
+                        // After a number or a full stop, a capitalised word followed by prose
+                        // within a few words opens a sentence ("…0195071328. Hundreds of
+                        // thousands were…", "…ISBN 1400040051 Four of the other five…").
+                        let after_break = i > 0
+                            && (tokens[i - 1].class == TokClass::Number
+                                || text[tokens[i - 1].range.clone()].ends_with('.')
+                                    && !is_initial(&text[tokens[i - 1].range.clone()]));
+                        if self.next_word_is_prose(text, &tokens[i + 1..], starter)
+                            || after_break && self.prose_soon(text, &tokens[i + 1..])
+                        {
                             // Prose starts here or at the head of the capitalised run before it.
                             let begin = if starter {
                                 i
@@ -824,6 +850,16 @@ mod tests {
                 "In total 30,000 officers were arrested.Great Purges Spartacus Educational It is believed that chaos followed.",
                 "Great Purges Spartacus Educational",
                 Some("It is believed that chaos followed."),
+            ),
+            (
+                "None survived.Lives and Terror: A Study. By Ann Gell. 2007. Knopf. 720 pages ISBN 1400040051 Four of the other five were shot.",
+                "Lives and Terror: A Study. By Ann Gell. 2007. Knopf. 720 pages ISBN 1400040051",
+                Some("Four of the other five were shot."),
+            ),
+            (
+                "Trials were staged,Page 286, The Great Terror, ISBN 0195071328. Hundreds of thousands of victims were accused.",
+                "Page 286, The Great Terror, ISBN 0195071328",
+                Some("Hundreds of thousands of victims were accused."),
             ),
             (
                 "He signed many warrants Molotov Remembers, ISBN 1566630274 .",

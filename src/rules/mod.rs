@@ -80,6 +80,9 @@ pub struct Params {
     pub skip_headings: Option<bool>,
     /// Skip figures inside quotations (the quotation is what needs the source).
     pub skip_quoted: Option<bool>,
+    /// requires-citation on figures: small spelled counts of these nouns describe the text's own
+    /// structure ("two categories", "four periods"), not the world.
+    pub structural_nouns: Option<Vec<String>>,
     /// conflicting-figure: how many other statements to list at most.
     pub max_related: Option<usize>,
     /// conflicting-figure: relative tolerance for approximate statements.

@@ -25,6 +25,7 @@ pub struct RequiresCitation {
     skip_headings: bool,
     skip_quoted: bool,
     pattern: Option<Regex>,
+    structural_nouns: Vec<String>,
 }
 
 pub fn build(spec: &RuleSpec, mut meta: RuleMeta) -> Result<Box<dyn Rule>, SpecError> {
@@ -82,7 +83,13 @@ pub fn build(spec: &RuleSpec, mut meta: RuleMeta) -> Result<Box<dyn Rule>, SpecE
     if let Some(pat) = &p.pattern {
         meta.params.push(("pattern".into(), pat.get_ref().clone()));
     }
+    let structural_nouns = p.structural_nouns.clone().unwrap_or_default();
+    if !structural_nouns.is_empty() {
+        meta.params
+            .push(("structural-nouns".into(), structural_nouns.join(", ")));
+    }
     Ok(Box::new(RequiresCitation {
+        structural_nouns,
         meta,
         target: target_kind,
         scope,
@@ -102,6 +109,26 @@ impl RequiresCitation {
         }
     }
 
+    /// "two categories", "four periods", "ten year periods": a small count written in words,
+    /// followed within two words by a structural noun.
+    fn is_structural(&self, text: &str, f: &crate::extract::Figure) -> bool {
+        if self.structural_nouns.is_empty() || f.m.high.is_none_or(|h| h > 10.0) {
+            return false;
+        }
+        if text[f.m.span.clone()].chars().any(|c| c.is_ascii_digit()) {
+            return false;
+        }
+        let after = &text[f.m.span.end..];
+        after
+            .split_whitespace()
+            .take(2)
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .any(|w| self.structural_nouns.iter().any(|n| *n == w))
+    }
+
     fn in_heading(&self, ctx: &FileContext, block: usize) -> bool {
         self.skip_headings && ctx.analysis.blocks[block].kind == BlockKind::Heading
     }
@@ -119,7 +146,9 @@ impl Rule for RequiresCitation {
             Target::Figures => {
                 for f in &a.figures {
                     let s = &a.sentences[f.sentence];
-                    if (self.skip_quoted && f.quotation.is_some()) || self.in_heading(ctx, s.block)
+                    if (self.skip_quoted && f.quotation.is_some())
+                        || self.in_heading(ctx, s.block)
+                        || self.is_structural(&ctx.file.text, f)
                     {
                         continue;
                     }
