@@ -54,6 +54,8 @@ pub struct QuotationInfo {
     pub sentences: Range<usize>,
     /// A citation that covers the quotation as a whole (block quotes and excerpts).
     pub block_citation: Option<usize>,
+    /// The sentence before the quotation introduces it (ends with a colon).
+    pub introduced: bool,
 }
 
 /// How a document attaches its citations to its text, as detected.
@@ -190,11 +192,16 @@ impl Extractors {
                 let at_start = lead
                     .trim_matches(|ch: char| ch.is_whitespace() || ch == '•')
                     .is_empty();
+                let mut first_covered = si;
                 if at_start && si > block_sents.start {
-                    // A reference opening a sentence closes the one before it.
+                    // A reference opening a sentence closes the one before it, and covers the
+                    // sentence it opens only where it is that whole sentence.
                     sentences[si - 1].citation.get_or_insert(ci);
+                    if c.range.end < sentences[si].range.end {
+                        first_covered = si + 1;
+                    }
                 }
-                for sj in si..block_sents.end {
+                for sj in first_covered..block_sents.end {
                     if sentences[sj].range.start >= c.range.end {
                         break;
                     }
@@ -228,6 +235,7 @@ impl Extractors {
                         q,
                         sentences: sents,
                         block_citation: None,
+                        introduced: false,
                     });
                 }
             }
@@ -339,6 +347,7 @@ impl Extractors {
                     },
                     sentences: i..j + 1,
                     block_citation: None,
+                    introduced: false,
                 });
             }
             i = j + 1;
@@ -382,8 +391,9 @@ impl Analysis {
                 SourceStatus::None => {}
             }
         }
-        // Block quotes are often introduced by an attributing sentence ("Conquest wrote:").
-        if q.q.kind != QuoteKind::Inline && q.sentences.start > 0 {
+        // Block quotes are often introduced by a sentence ending in a colon ("Conquest wrote:");
+        // its citation or attribution is the quotation's.
+        if q.q.kind != QuoteKind::Inline && q.sentences.start > 0 && q.introduced {
             let prev = q.sentences.start - 1;
             let prev_sentence = &self.sentences[prev];
             if let Some(c) = prev_sentence.citation {
@@ -558,6 +568,7 @@ fn add_excerpts(
                 },
                 sentences: 0..0,
                 block_citation: block_citation[start],
+                introduced: false,
             });
         }
         b += 1;
@@ -609,6 +620,10 @@ fn add_block_quotes(
         } else {
             sents
         };
+        let introduced = first_sentence.start > 0
+            && text[sentences[first_sentence.start - 1].range.clone()]
+                .trim_end()
+                .ends_with(':');
         quotations.push(QuotationInfo {
             q: Quotation {
                 range,
@@ -617,6 +632,7 @@ fn add_block_quotes(
             },
             sentences: first_sentence,
             block_citation: inside.or(after),
+            introduced,
         });
         b += 1;
     }

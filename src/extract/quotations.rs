@@ -23,6 +23,10 @@ pub struct QuotationLexicon {
     pub clause_not_before: Vec<String>,
     #[serde(default)]
     pub pairs: Vec<[String; 2]>,
+    /// Lower-case words that may follow a quotation in running prose. Any other lower-case word
+    /// right after the closing mark means the quoted words modify it: a term.
+    #[serde(default)]
+    pub continuations: Vec<String>,
 }
 
 fn default_min_words() -> usize {
@@ -42,6 +46,7 @@ impl Default for QuotationLexicon {
             clause_run: default_clause_run(),
             clause_not_before: Vec::new(),
             pairs: Vec::new(),
+            continuations: Vec::new(),
         }
     }
 }
@@ -62,6 +67,7 @@ impl QuotationLexicon {
         self.clause_starts.extend(other.clause_starts);
         self.clause_not_before.extend(other.clause_not_before);
         self.pairs.extend(other.pairs);
+        self.continuations.extend(other.continuations);
     }
 }
 
@@ -100,6 +106,7 @@ pub struct QuotationFinder {
     term_cues: Vec<String>,
     title_cues: Vec<String>,
     pairs: Vec<(char, char)>,
+    continuations: Vec<String>,
     pub(crate) clause_starts: Vec<String>,
     pub(crate) clause_run: usize,
     pub(crate) clause_not_before: Vec<String>,
@@ -128,6 +135,7 @@ impl QuotationFinder {
             term_cues: lex.term_cues.iter().map(|s| s.to_lowercase()).collect(),
             title_cues: lex.title_cues.iter().map(|s| s.to_lowercase()).collect(),
             pairs,
+            continuations: lex.continuations.clone(),
             clause_starts: lex.clause_starts.clone(),
             clause_run: lex.clause_run.max(1),
             clause_not_before: lex.clause_not_before.clone(),
@@ -262,6 +270,20 @@ impl QuotationFinder {
         let after = &text[range.end..stop];
         if follows_credit(after) {
             return Some(NotQuotation::Title);
+        }
+        // Quoted words used as a modifier ("the \"enemies of the people\" campaign") are a term.
+        if let Some(next) = after
+            .strip_prefix(' ')
+            .and_then(|a| a.split_whitespace().next())
+        {
+            let bare = next.trim_end_matches(|c: char| !c.is_alphanumeric());
+            let attributive = bare == next
+                && bare.chars().next().is_some_and(|c| c.is_lowercase())
+                && !inner.ends_with(['.', '!', '?', ',', '…'])
+                && !self.continuations.iter().any(|w| w == bare);
+            if attributive {
+                return Some(NotQuotation::Term);
+            }
         }
         // Headline-style capitalisation with no sentence punctuation reads as a title.
         let long_words: Vec<&&str> = words.iter().filter(|w| w.chars().count() >= 4).collect();

@@ -96,7 +96,9 @@ impl Hasher for FastHasher {
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
-            self.add(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+            self.add(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
         }
         let mut tail = 0u64;
         for (k, &c) in chunks.remainder().iter().enumerate() {
@@ -154,6 +156,8 @@ const C_NL: u8 = 5;
 /// Compiled lexicon tables. Cheap to share across threads.
 pub struct Segmenter {
     table: [u8; 256],
+    /// Vectorised search for the bytes marked in `table`, where supported.
+    finder: Option<aho_corasick::packed::Searcher>,
     abbr: FastMap<Box<[u8]>, Abbr>,
     starters: FastSet<Box<str>>,
     fronting: FastSet<Box<[u8]>>,
@@ -188,7 +192,11 @@ impl Segmenter {
         let lists: [(&[String], Abbr, &str); 4] = [
             (&lex.abbreviations, Abbr::Regular, "abbreviations"),
             (&lex.initialisms, Abbr::Initialism, "initialisms"),
-            (&lex.prefix_abbreviations, Abbr::Prefix, "prefix-abbreviations"),
+            (
+                &lex.prefix_abbreviations,
+                Abbr::Prefix,
+                "prefix-abbreviations",
+            ),
             (&lex.time_markers, Abbr::Time, "time-markers"),
         ];
         for (list, kind, name) in lists {
@@ -236,7 +244,7 @@ impl Segmenter {
         for e in &lex.bullets {
             let mut it = e.chars();
             match (it.next(), it.next()) {
-                (Some(c), None) if !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace() => {
+                (Some(c), None) if !c.is_ascii() && !alnum(c) && !c.is_whitespace() => {
                     let mut buf = [0u8; 4];
                     table[c.encode_utf8(&mut buf).as_bytes()[0] as usize] = C_MULTI;
                     bullets.push(c);
@@ -249,8 +257,12 @@ impl Segmenter {
             }
         }
         let max_span = lex.max_span_bytes.unwrap_or(DEFAULT_MAX_SPAN);
+        let finder = aho_corasick::packed::Searcher::new(
+            (0..=255u8).filter(|&c| table[c as usize] != 0).map(|c| [c]),
+        );
         Ok(Segmenter {
             table,
+            finder,
             abbr,
             starters,
             fronting,
@@ -367,6 +379,26 @@ fn is_open_punct(c: char) -> bool {
     )
 }
 
+/// `char::is_alphanumeric` with a fast answer for ASCII and for the
+/// punctuation blocks (dashes, curly quotes, bullets, CJK marks) that prose
+/// is full of; the general Unicode tables showed up in profiles.
+#[inline]
+fn alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if matches!(
+        c,
+        '\u{2000}'..='\u{206F}'
+            | '\u{2190}'..='\u{23FF}'
+            | '\u{2500}'..='\u{2BFF}'
+            | '\u{3000}'..='\u{303F}'
+    ) {
+        false
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 fn char_at(s: &str, i: usize) -> Option<char> {
     s.get(i..).and_then(|t| t.chars().next())
 }
@@ -400,6 +432,9 @@ struct Block<'a> {
     spans: Vec<(usize, usize)>,
     span_ptr: usize,
     span_max_end: usize,
+    /// `(sent_start, sentence_begin(sent_start))` of the last lookup, so a
+    /// long whitespace run is skipped once per sentence, not once per period.
+    begin_cache: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> Block<'a> {
@@ -418,15 +453,28 @@ impl<'a> Block<'a> {
             spans: scratch.spans,
             span_ptr: 0,
             span_max_end: 0,
+            begin_cache: std::cell::Cell::new((usize::MAX, 0)),
         }
     }
 
     fn into_scratch(self) -> Scratch {
         let keep = |v: usize| v <= SCRATCH_KEEP;
         Scratch {
-            toks: if keep(self.toks.capacity()) { self.toks } else { Vec::new() },
-            events: if keep(self.events.capacity()) { self.events } else { Vec::new() },
-            spans: if keep(self.spans.capacity()) { self.spans } else { Vec::new() },
+            toks: if keep(self.toks.capacity()) {
+                self.toks
+            } else {
+                Vec::new()
+            },
+            events: if keep(self.events.capacity()) {
+                self.events
+            } else {
+                Vec::new()
+            },
+            spans: if keep(self.spans.capacity()) {
+                self.spans
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -434,68 +482,70 @@ impl<'a> Block<'a> {
 
     fn scan(&mut self) {
         let b = self.b;
-        let table = &self.seg.table;
-        let mut i = 0;
-        while i < b.len() {
-            // Skip ordinary bytes eight at a time (branch-free OR of table
-            // entries), then byte by byte; a `match` on every byte compiled to
-            // an indirect jump per byte.
-            while let Some(c) = b.get(i..i + 8) {
-                let any = table[c[0] as usize]
-                    | table[c[1] as usize]
-                    | table[c[2] as usize]
-                    | table[c[3] as usize]
-                    | table[c[4] as usize]
-                    | table[c[5] as usize]
-                    | table[c[6] as usize]
-                    | table[c[7] as usize];
-                if any != 0 {
-                    break;
+        let mut next = 0;
+        if let Some(finder) = self
+            .seg
+            .finder
+            .as_ref()
+            .filter(|f| b.len() >= f.minimum_len())
+        {
+            // SIMD multi-byte search: much faster than a table walk on prose.
+            for m in finder.find_iter(b) {
+                if m.start() >= next {
+                    next = self.scan_at(m.start());
                 }
-                i += 8;
             }
-            match b[i..].iter().position(|&c| table[c as usize] != 0) {
-                Some(k) => i += k,
+            return;
+        }
+        let table = &self.seg.table;
+        while next < b.len() {
+            match b[next..].iter().position(|&c| table[c as usize] != 0) {
+                Some(k) => next = self.scan_at(next + k),
                 None => break,
             }
-            match table[b[i] as usize] {
-                C_TERM => self.events.push((i, EV_TERM, 1)),
-                C_NL => self.events.push((i, EV_NL, 1)),
-                C_BRACKET => {
-                    let (fam, open) = match b[i] {
-                        b'(' => (F_PAREN, true),
-                        b')' => (F_PAREN, false),
-                        b'[' => (F_SQUARE, true),
-                        b']' => (F_SQUARE, false),
-                        b'{' => (F_CURLY, true),
-                        _ => (F_CURLY, false),
-                    };
-                    self.push_bracket(i, 1, fam, open);
-                }
-                C_QUOTE => {
-                    // `''` and ``` `` ``` are double quotation marks.
-                    let doubled = b.get(i + 1) == Some(&b[i]) && b[i] != b'"';
-                    let len = if doubled { 2 } else { 1 };
-                    let shape = match (b[i], doubled) {
-                        (b'"', _) | (_, true) => self.double_shape(i, len),
-                        (b'\'', false) => self.single_shape(i, len),
-                        _ => self.backtick_shape(i, len),
-                    };
-                    if let Some(shape) = shape {
-                        let fam = if b[i] == b'"' || doubled {
-                            F_DOUBLE
-                        } else {
-                            F_SINGLE
-                        };
-                        self.push_tok(i, len, fam, shape);
-                    }
-                    i += len;
-                    continue;
-                }
-                _ => self.scan_multi(i),
-            }
-            i += 1;
         }
+    }
+
+    /// Record the special byte at `i`; returns where scanning continues.
+    fn scan_at(&mut self, i: usize) -> usize {
+        let b = self.b;
+        match self.seg.table[b[i] as usize] {
+            C_TERM => self.events.push((i, EV_TERM, 1)),
+            C_NL => self.events.push((i, EV_NL, 1)),
+            C_BRACKET => {
+                let (fam, open) = match b[i] {
+                    b'(' => (F_PAREN, true),
+                    b')' => (F_PAREN, false),
+                    b'[' => (F_SQUARE, true),
+                    b']' => (F_SQUARE, false),
+                    b'{' => (F_CURLY, true),
+                    _ => (F_CURLY, false),
+                };
+                self.push_bracket(i, 1, fam, open);
+            }
+            C_QUOTE => {
+                // `''` and ``` `` ``` are double quotation marks.
+                let doubled = b.get(i + 1) == Some(&b[i]) && b[i] != b'"';
+                let len = if doubled { 2 } else { 1 };
+                let shape = match (b[i], doubled) {
+                    (b'"', _) | (_, true) => self.double_shape(i, len),
+                    (b'\'', false) => self.single_shape(i, len),
+                    _ => self.backtick_shape(i, len),
+                };
+                if let Some(shape) = shape {
+                    let fam = if b[i] == b'"' || doubled {
+                        F_DOUBLE
+                    } else {
+                        F_SINGLE
+                    };
+                    self.push_tok(i, len, fam, shape);
+                }
+                return i + len;
+            }
+            C_MULTI => self.scan_multi(i),
+            _ => {}
+        }
+        i + 1
     }
 
     /// Non-ASCII punctuation: ellipsis and friends, curly quotes, CJK
@@ -511,7 +561,7 @@ impl<'a> Block<'a> {
             '”' | '»' => self.push_tok(i, len, F_DOUBLE, Shape::Close),
             '‘' => {
                 let (p, n) = (char_before(self.s, i), char_at(self.s, i + len));
-                if !(p.is_some_and(char::is_alphanumeric) && n.is_some_and(char::is_alphanumeric)) {
+                if !(p.is_some_and(alnum) && n.is_some_and(alnum)) {
                     self.push_tok(i, len, F_SINGLE, Shape::Open);
                 }
             }
@@ -564,8 +614,8 @@ impl<'a> Block<'a> {
     /// `"`, `''`, ``` `` ```: a quotation mark unless wedged inside a word.
     fn double_shape(&self, i: usize, len: usize) -> Option<Shape> {
         let (p, n) = self.neighbours(i, len);
-        let pa = p.is_some_and(char::is_alphanumeric);
-        let na = n.is_some_and(char::is_alphanumeric);
+        let pa = p.is_some_and(alnum);
+        let na = n.is_some_and(alnum);
         let ps = p.is_none_or(|c| c.is_whitespace() || is_open_punct(c));
         let ns = n.is_none_or(char::is_whitespace);
         Some(match () {
@@ -585,12 +635,12 @@ impl<'a> Block<'a> {
     /// ("'80s", "'tis"); otherwise a single quotation mark.
     fn single_shape(&self, i: usize, len: usize) -> Option<Shape> {
         let (p, n) = self.neighbours(i, len);
-        let pa = p.is_some_and(char::is_alphanumeric);
+        let pa = p.is_some_and(alnum);
         if pa {
             // "don't", "players'": never a quotation mark.
             return None;
         }
-        let na = n.is_some_and(char::is_alphanumeric);
+        let na = n.is_some_and(alnum);
         let ps = p.is_none_or(|c| c.is_whitespace() || is_open_punct(c));
         let ns = n.is_none_or(char::is_whitespace);
         if ps && ns {
@@ -617,7 +667,7 @@ impl<'a> Block<'a> {
             buf[k] = b[at + k].to_ascii_lowercase();
             k += 1;
         }
-        if k == 0 || k == buf.len() || char_at(self.s, at + k).is_some_and(char::is_alphanumeric) {
+        if k == 0 || k == buf.len() || char_at(self.s, at + k).is_some_and(alnum) {
             return false;
         }
         self.seg.elisions.contains(&buf[..k])
@@ -652,7 +702,10 @@ impl<'a> Block<'a> {
             } else {
                 // Unwind past unclosed inner brackets of other kinds, not far.
                 let lo = stack.len().saturating_sub(8);
-                if let Some(k) = (lo..stack.len()).rev().find(|&k| self.toks[stack[k]].fam == t.fam) {
+                if let Some(k) = (lo..stack.len())
+                    .rev()
+                    .find(|&k| self.toks[stack[k]].fam == t.fam)
+                {
                     self.try_pair(stack[k], i);
                     stack.truncate(k);
                 }
@@ -802,7 +855,7 @@ impl<'a> Block<'a> {
         }
 
         // Glued to a following letter or digit: "1.2", "e.g", "van.Night".
-        if let Some(c) = char_at(self.s, q).filter(|c| c.is_alphanumeric()) {
+        if let Some(c) = char_at(self.s, q).filter(|&c| alnum(c)) {
             let brk = if stop {
                 true
             } else if !c.is_uppercase() {
@@ -846,7 +899,9 @@ impl<'a> Block<'a> {
                         // A stray space-padded mark trails the sentence,
                         // unless the same kind already paired earlier: then
                         // it likely opens the next one.
-                        Shape::Ambig => t.fam <= F_SINGLE && self.first_pair_close[t.fam as usize] > y,
+                        Shape::Ambig => {
+                            t.fam <= F_SINGLE && self.first_pair_close[t.fam as usize] > y
+                        }
                         Shape::Open => false,
                     },
                 };
@@ -857,12 +912,10 @@ impl<'a> Block<'a> {
                 }
                 break;
             }
-            if !spaced {
-                if let Some((_, len)) = term_at(b, y) {
-                    x = y + len;
-                    r = x;
-                    continue;
-                }
+            if !spaced && let Some((_, len)) = term_at(b, y) {
+                x = y + len;
+                r = x;
+                continue;
             }
             break;
         }
@@ -928,9 +981,9 @@ impl<'a> Block<'a> {
         }
         let inner = &self.b[t.end..t.span_end - 1];
         !inner.is_empty()
-            && inner
-                .iter()
-                .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b',' | b'-' | b':') || c >= 0x80)
+            && inner.iter().all(|&c| {
+                c.is_ascii_alphanumeric() || matches!(c, b' ' | b',' | b'-' | b':') || c >= 0x80
+            })
     }
 
     /// The token before a period at `p` (or before the whitespace before it)
@@ -946,7 +999,9 @@ impl<'a> Block<'a> {
         // Never reach back into the previous sentence ("Tuesday.Mr.").
         while ts > sent_start && te - ts <= MAX_TOKEN {
             let c = b[ts - 1];
-            if c.is_ascii_whitespace() || matches!(c, b'/' | b'(' | b'[' | b'{' | b'"' | b'\'' | b'`') {
+            if c.is_ascii_whitespace()
+                || matches!(c, b'/' | b'(' | b'[' | b'{' | b'"' | b'\'' | b'`')
+            {
                 break;
             }
             ts -= 1;
@@ -956,7 +1011,7 @@ impl<'a> Block<'a> {
         }
         // Drop leading non-alphanumerics such as curly quotes or dashes.
         while let Some(c) = char_at(self.s, ts).filter(|_| ts < te) {
-            if c.is_alphanumeric() {
+            if alnum(c) {
                 break;
             }
             ts += c.len_utf8();
@@ -969,7 +1024,7 @@ impl<'a> Block<'a> {
         if t.is_empty() || t.len() > MAX_TOKEN {
             return TokClass::Ordinary;
         }
-        if ts == self.sentence_begin(sent_start) && is_list_marker(t) {
+        if is_list_marker(t) && ts == self.sentence_begin(sent_start) {
             return TokClass::ListMarker;
         }
         let mut buf = [0u8; MAX_TOKEN];
@@ -986,7 +1041,10 @@ impl<'a> Block<'a> {
         }
         // "7a.m": a number glued to a clock marker.
         let digits = key.iter().take_while(|c| c.is_ascii_digit()).count();
-        if digits > 0 && digits < key.len() && self.seg.abbr.get(&key[digits..]) == Some(&Abbr::Time) {
+        if digits > 0
+            && digits < key.len()
+            && self.seg.abbr.get(&key[digits..]) == Some(&Abbr::Time)
+        {
             return TokClass::Time;
         }
         if is_initials(&self.s[ts..te]) {
@@ -997,10 +1055,15 @@ impl<'a> Block<'a> {
 
     /// First byte of the current sentence, past whitespace and bullets.
     fn sentence_begin(&self, sent_start: usize) -> usize {
+        let (key, cached) = self.begin_cache.get();
+        if key == sent_start {
+            return cached;
+        }
         let mut i = self.skip_ws(sent_start);
         while let Some(c) = char_at(self.s, i).filter(|c| self.seg.bullets.contains(c)) {
             i = self.skip_ws(i + c.len_utf8());
         }
+        self.begin_cache.set((sent_start, i));
         i
     }
 
@@ -1025,7 +1088,7 @@ impl<'a> Block<'a> {
         }
         match char_at(self.s, k) {
             None => true,
-            Some(c) if c.is_alphanumeric() || matches!(c, '@' | '/' | '_') => false,
+            Some(c) if alnum(c) || matches!(c, '@' | '/' | '_') => false,
             // "Ph.D.", "LL.M.": short pieces on both sides of the period.
             Some('.') => te - ts > 3,
             Some(_) => true,
@@ -1034,11 +1097,12 @@ impl<'a> Block<'a> {
 
     fn word_at(&self, w: usize) -> &str {
         let mut k = w;
-        while let Some(c) = char_at(self.s, k) {
+        // Lexicon words are short; a longer run can be cut anywhere.
+        while let Some(c) = char_at(self.s, k).filter(|_| k - w <= MAX_TOKEN) {
             let inner_apos = matches!(c, '\'' | '’')
                 && k > w
                 && char_at(self.s, k + c.len_utf8()).is_some_and(char::is_alphabetic);
-            if c.is_alphanumeric() || inner_apos {
+            if alnum(c) || inner_apos {
                 k += c.len_utf8();
             } else {
                 break;
@@ -1089,8 +1153,8 @@ impl<'a> Block<'a> {
                 continue;
             }
             let w = word
-                .trim_start_matches(|c: char| !c.is_alphanumeric())
-                .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.');
+                .trim_start_matches(|c: char| !alnum(c))
+                .trim_end_matches(|c: char| !alnum(c) && c != '.');
             let Some(first) = w.chars().next() else {
                 continue;
             };
@@ -1166,102 +1230,311 @@ mod tests {
     }
 
     fn sentences<'t>(s: &Segmenter, text: &'t str) -> Vec<&'t str> {
-        s.split(text, 0..text.len()).into_iter().map(|r| &text[r]).collect()
+        s.split(text, 0..text.len())
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
     }
 
     /// One row per tricky case: input, expected sentences.
     const CASES: &[(&str, &[&str])] = &[
         // abbreviations
-        ("Dr. Watson signed the order. It was filed.", &["Dr. Watson signed the order.", "It was filed."]),
-        ("The figure appears on p. 88 of the report.", &["The figure appears on p. 88 of the report."]),
-        ("See pp. 15–17 for the table. The totals differ.", &["See pp. 15–17 for the table.", "The totals differ."]),
-        ("He joined Pitt, Briggs & Co. in 1921.", &["He joined Pitt, Briggs & Co. in 1921."]),
-        ("She moved to the U.S.A. in 1931. Her brother stayed.", &["She moved to the U.S.A. in 1931.", "Her brother stayed."]),
-        ("The journal, vol. 2, no. 00447, lists the case.", &["The journal, vol. 2, no. 00447, lists the case."]),
-        ("The decree is dated Jan. 27, 1925. It took effect at once.", &["The decree is dated Jan. 27, 1925.", "It took effect at once."]),
-        ("He cites Conquest et al. 1990 throughout.", &["He cites Conquest et al. 1990 throughout."]),
-        ("Gen. Blokhin led the unit, cf. Sen. Rep. Smith.", &["Gen. Blokhin led the unit, cf. Sen. Rep. Smith."]),
-        ("The canal opened ca. 1933. Thousands died building it.", &["The canal opened ca. 1933.", "Thousands died building it."]),
-        ("He worked for Acme Inc. The firm closed in 1930.", &["He worked for Acme Inc.", "The firm closed in 1930."]),
-        ("It lasted approx. three years.", &["It lasted approx. three years."]),
+        (
+            "Dr. Watson signed the order. It was filed.",
+            &["Dr. Watson signed the order.", "It was filed."],
+        ),
+        (
+            "The figure appears on p. 88 of the report.",
+            &["The figure appears on p. 88 of the report."],
+        ),
+        (
+            "See pp. 15–17 for the table. The totals differ.",
+            &["See pp. 15–17 for the table.", "The totals differ."],
+        ),
+        (
+            "He joined Pitt, Briggs & Co. in 1921.",
+            &["He joined Pitt, Briggs & Co. in 1921."],
+        ),
+        (
+            "She moved to the U.S.A. in 1931. Her brother stayed.",
+            &["She moved to the U.S.A. in 1931.", "Her brother stayed."],
+        ),
+        (
+            "The journal, vol. 2, no. 00447, lists the case.",
+            &["The journal, vol. 2, no. 00447, lists the case."],
+        ),
+        (
+            "The decree is dated Jan. 27, 1925. It took effect at once.",
+            &[
+                "The decree is dated Jan. 27, 1925.",
+                "It took effect at once.",
+            ],
+        ),
+        (
+            "He cites Conquest et al. 1990 throughout.",
+            &["He cites Conquest et al. 1990 throughout."],
+        ),
+        (
+            "Gen. Blokhin led the unit, cf. Sen. Rep. Smith.",
+            &["Gen. Blokhin led the unit, cf. Sen. Rep. Smith."],
+        ),
+        (
+            "The canal opened ca. 1933. Thousands died building it.",
+            &["The canal opened ca. 1933.", "Thousands died building it."],
+        ),
+        (
+            "He worked for Acme Inc. The firm closed in 1930.",
+            &["He worked for Acme Inc.", "The firm closed in 1930."],
+        ),
+        (
+            "It lasted approx. three years.",
+            &["It lasted approx. three years."],
+        ),
         // initials
-        ("A. N. Yakovlev chaired the commission.", &["A. N. Yakovlev chaired the commission."]),
-        ("N.G. Okhotin compiled the list of camps.", &["N.G. Okhotin compiled the list of camps."]),
-        ("John D. Littlepage worked in the gold mines.", &["John D. Littlepage worked in the gold mines."]),
-        ("The report was signed by A. N. Yakovlev. It appeared in 1993.", &["The report was signed by A. N. Yakovlev.", "It appeared in 1993."]),
-        ("He returned to the U.S. The trip had taken weeks.", &["He returned to the U.S.", "The trip had taken weeks."]),
-        ("The U.S. Embassy protested.", &["The U.S. Embassy protested."]),
-        ("Ivan Petrovich Ph.D. The title was revoked.", &["Ivan Petrovich Ph.D.", "The title was revoked."]),
+        (
+            "A. N. Yakovlev chaired the commission.",
+            &["A. N. Yakovlev chaired the commission."],
+        ),
+        (
+            "N.G. Okhotin compiled the list of camps.",
+            &["N.G. Okhotin compiled the list of camps."],
+        ),
+        (
+            "John D. Littlepage worked in the gold mines.",
+            &["John D. Littlepage worked in the gold mines."],
+        ),
+        (
+            "The report was signed by A. N. Yakovlev. It appeared in 1993.",
+            &[
+                "The report was signed by A. N. Yakovlev.",
+                "It appeared in 1993.",
+            ],
+        ),
+        (
+            "He returned to the U.S. The trip had taken weeks.",
+            &["He returned to the U.S.", "The trip had taken weeks."],
+        ),
+        (
+            "The U.S. Embassy protested.",
+            &["The U.S. Embassy protested."],
+        ),
+        (
+            "Ivan Petrovich Ph.D. The title was revoked.",
+            &["Ivan Petrovich Ph.D.", "The title was revoked."],
+        ),
         // numbers
-        ("About 1.2 million people were deported. Most never returned.", &["About 1.2 million people were deported.", "Most never returned."]),
-        ("The camp held 10,000 prisoners in 1938. 1939 was worse.", &["The camp held 10,000 prisoners in 1938.", "1939 was worse."]),
+        (
+            "About 1.2 million people were deported. Most never returned.",
+            &[
+                "About 1.2 million people were deported.",
+                "Most never returned.",
+            ],
+        ),
+        (
+            "The camp held 10,000 prisoners in 1938. 1939 was worse.",
+            &["The camp held 10,000 prisoners in 1938.", "1939 was worse."],
+        ),
         ("It cost $1.20 per day.", &["It cost $1.20 per day."]),
         // ellipses
-        ("He paused… Then he spoke.", &["He paused…", "Then he spoke."]),
-        ("It was over... The war had ended.", &["It was over...", "The war had ended."]),
-        ("The proof...beyond doubt was lost.", &["The proof...beyond doubt was lost."]),
+        (
+            "He paused… Then he spoke.",
+            &["He paused…", "Then he spoke."],
+        ),
+        (
+            "It was over... The war had ended.",
+            &["It was over...", "The war had ended."],
+        ),
+        (
+            "The proof...beyond doubt was lost.",
+            &["The proof...beyond doubt was lost."],
+        ),
         ("It ended…. Nobody spoke.", &["It ended….", "Nobody spoke."]),
-        ("I thought… I should leave.", &["I thought… I should leave."]),
-        ("The file [...] was destroyed.", &["The file [...] was destroyed."]),
-        ("He wrote . . . nothing more.", &["He wrote . . . nothing more."]),
+        (
+            "I thought… I should leave.",
+            &["I thought… I should leave."],
+        ),
+        (
+            "The file [...] was destroyed.",
+            &["The file [...] was destroyed."],
+        ),
+        (
+            "He wrote . . . nothing more.",
+            &["He wrote . . . nothing more."],
+        ),
         // numbered list starts
-        ("1. The first camp opened in 1923.", &["1. The first camp opened in 1923."]),
-        ("iv. Prisoners built the canal.", &["iv. Prisoners built the canal."]),
-        ("The list has item 4. The rest are lost.", &["The list has item 4.", "The rest are lost."]),
+        (
+            "1. The first camp opened in 1923.",
+            &["1. The first camp opened in 1923."],
+        ),
+        (
+            "iv. Prisoners built the canal.",
+            &["iv. Prisoners built the canal."],
+        ),
+        (
+            "The list has item 4. The rest are lost.",
+            &["The list has item 4.", "The rest are lost."],
+        ),
         // closing quotes and brackets
-        ("He said \"it is over.\" Then he left.", &["He said \"it is over.\"", "Then he left."]),
-        ("He wrote “the end is near.” Nobody replied.", &["He wrote “the end is near.”", "Nobody replied."]),
-        ("(Was it true?) Nobody knew.", &["(Was it true?)", "Nobody knew."]),
-        ("He called it 'a plan.' Others disagreed.", &["He called it 'a plan.'", "Others disagreed."]),
-        ("She asked, “Why? Who ordered it?” and wept.", &["She asked, “Why? Who ordered it?” and wept."]),
-        ("The order (see sec. 4. Appendix) was secret.", &["The order (see sec. 4. Appendix) was secret."]),
-        ("“The death of one man is a tragedy.” — attributed to Stalin.", &["“The death of one man is a tragedy.” — attributed to Stalin."]),
+        (
+            "He said \"it is over.\" Then he left.",
+            &["He said \"it is over.\"", "Then he left."],
+        ),
+        (
+            "He wrote “the end is near.” Nobody replied.",
+            &["He wrote “the end is near.”", "Nobody replied."],
+        ),
+        (
+            "(Was it true?) Nobody knew.",
+            &["(Was it true?)", "Nobody knew."],
+        ),
+        (
+            "He called it 'a plan.' Others disagreed.",
+            &["He called it 'a plan.'", "Others disagreed."],
+        ),
+        (
+            "She asked, “Why? Who ordered it?” and wept.",
+            &["She asked, “Why? Who ordered it?” and wept."],
+        ),
+        (
+            "The order (see sec. 4. Appendix) was secret.",
+            &["The order (see sec. 4. Appendix) was secret."],
+        ),
+        (
+            "“The death of one man is a tragedy.” — attributed to Stalin.",
+            &["“The death of one man is a tragedy.” — attributed to Stalin."],
+        ),
         // ! and ?
-        ("Was it true? Nobody knew! Later it was confirmed.", &["Was it true?", "Nobody knew!", "Later it was confirmed."]),
-        ("It sold at Yahoo! in 2001.", &["It sold at Yahoo! in 2001."]),
+        (
+            "Was it true? Nobody knew! Later it was confirmed.",
+            &["Was it true?", "Nobody knew!", "Later it was confirmed."],
+        ),
+        (
+            "It sold at Yahoo! in 2001.",
+            &["It sold at Yahoo! in 2001."],
+        ),
         ("Really?! He agreed.", &["Really?!", "He agreed."]),
         // bullets
         (
             "•They were accused of sabotage.•All of them were found guilty.",
-            &["•They were accused of sabotage.", "•All of them were found guilty."],
+            &[
+                "•They were accused of sabotage.",
+                "•All of them were found guilty.",
+            ],
         ),
-        ("Charges: •espionage •sabotage", &["Charges:", "•espionage", "•sabotage"]),
+        (
+            "Charges: •espionage •sabotage",
+            &["Charges:", "•espionage", "•sabotage"],
+        ),
         // glued footnotes from flattened wiki text
         (
             "They were taken away in an airtight van.Night of Stone: Death and Memory, p. 12.",
-            &["They were taken away in an airtight van.", "Night of Stone: Death and Memory, p. 12."],
+            &[
+                "They were taken away in an airtight van.",
+                "Night of Stone: Death and Memory, p. 12.",
+            ],
         ),
-        ("She worked in the U.S.A.During the war.", &["She worked in the U.S.A.During the war."]),
-        ("He earned a Ph.D. in 1950.", &["He earned a Ph.D. in 1950."]),
-        ("He was beaten and subjected to torture,Page 121 of the memoir.", &["He was beaten and subjected to torture,Page 121 of the memoir."]),
-        ("They hired only professionalsPages 250 to 260.", &["They hired only professionalsPages 250 to 260."]),
-        ("Write to ivan.Petrov@example.org for copies.", &["Write to ivan.Petrov@example.org for copies."]),
-        ("The van was airtight.12 Night fell.", &["The van was airtight.12 Night fell."]),
+        (
+            "She worked in the U.S.A.During the war.",
+            &["She worked in the U.S.A.During the war."],
+        ),
+        (
+            "He earned a Ph.D. in 1950.",
+            &["He earned a Ph.D. in 1950."],
+        ),
+        (
+            "He was beaten and subjected to torture,Page 121 of the memoir.",
+            &["He was beaten and subjected to torture,Page 121 of the memoir."],
+        ),
+        (
+            "They hired only professionalsPages 250 to 260.",
+            &["They hired only professionalsPages 250 to 260."],
+        ),
+        (
+            "Write to ivan.Petrov@example.org for copies.",
+            &["Write to ivan.Petrov@example.org for copies."],
+        ),
+        (
+            "The van was airtight.12 Night fell.",
+            &["The van was airtight.12 Night fell."],
+        ),
         // footnote markers after the terminator
-        ("The camp held 10,000 prisoners.[3] It closed in 1953.", &["The camp held 10,000 prisoners.[3]", "It closed in 1953."]),
-        ("The figure was disputed. [12] Later counts were higher.", &["The figure was disputed. [12]", "Later counts were higher."]),
+        (
+            "The camp held 10,000 prisoners.[3] It closed in 1953.",
+            &["The camp held 10,000 prisoners.[3]", "It closed in 1953."],
+        ),
+        (
+            "The figure was disputed. [12] Later counts were higher.",
+            &["The figure was disputed. [12]", "Later counts were higher."],
+        ),
+        (
+            "The total is disputed.[citation needed] Later counts differ.",
+            &[
+                "The total is disputed.[citation needed]",
+                "Later counts differ.",
+            ],
+        ),
         // lowercase after a period
-        ("Several states, i.e. Germany and Italy, signed.", &["Several states, i.e. Germany and Italy, signed."]),
-        ("They took tools, boxes, etc. and left.", &["They took tools, boxes, etc. and left."]),
-        ("Many were shot, e.g. Bukharin in 1938.", &["Many were shot, e.g. Bukharin in 1938."]),
+        (
+            "Several states, i.e. Germany and Italy, signed.",
+            &["Several states, i.e. Germany and Italy, signed."],
+        ),
+        (
+            "They took tools, boxes, etc. and left.",
+            &["They took tools, boxes, etc. and left."],
+        ),
+        (
+            "Many were shot, e.g. Bukharin in 1938.",
+            &["Many were shot, e.g. Bukharin in 1938."],
+        ),
         // clock and era markers
-        ("At 5 a.m. the trains left.", &["At 5 a.m. the trains left."]),
-        ("They arrived at 6 p.m. The camp was silent.", &["They arrived at 6 p.m.", "The camp was silent."]),
-        ("In 44 B.C. Caesar was killed.", &["In 44 B.C. Caesar was killed."]),
+        (
+            "At 5 a.m. the trains left.",
+            &["At 5 a.m. the trains left."],
+        ),
+        (
+            "They arrived at 6 p.m. The camp was silent.",
+            &["They arrived at 6 p.m.", "The camp was silent."],
+        ),
+        (
+            "In 44 B.C. Caesar was killed.",
+            &["In 44 B.C. Caesar was killed."],
+        ),
         // all caps, no final punctuation, odd inputs
-        ("THE CAMP WAS CLOSED IN 1960. NOBODY WAS TRIED.", &["THE CAMP WAS CLOSED IN 1960.", "NOBODY WAS TRIED."]),
-        ("A line without a final period", &["A line without a final period"]),
+        (
+            "THE CAMP WAS CLOSED IN 1960. NOBODY WAS TRIED.",
+            &["THE CAMP WAS CLOSED IN 1960.", "NOBODY WAS TRIED."],
+        ),
+        (
+            "A line without a final period",
+            &["A line without a final period"],
+        ),
         (
             "He said \"this will never end. Then he left. Nobody followed.",
-            &["He said \"this will never end.", "Then he left.", "Nobody followed."],
+            &[
+                "He said \"this will never end.",
+                "Then he left.",
+                "Nobody followed.",
+            ],
         ),
         ("   ", &[]),
         ("", &[]),
         ("...", &["..."]),
-        ("First part.\n\nSecond part", &["First part.", "Second part"]),
-        ("Soft\nwrapped line. Next one.", &["Soft\nwrapped line.", "Next one."]),
-        ("The '80s were hard. They ended.", &["The '80s were hard.", "They ended."]),
-        ("Walter 's brother . He said so .", &["Walter 's brother .", "He said so ."]),
+        (
+            "First part.\n\nSecond part",
+            &["First part.", "Second part"],
+        ),
+        (
+            "Soft\nwrapped line. Next one.",
+            &["Soft\nwrapped line.", "Next one."],
+        ),
+        (
+            "The '80s were hard. They ended.",
+            &["The '80s were hard.", "They ended."],
+        ),
+        (
+            "Walter 's brother . He said so .",
+            &["Walter 's brother .", "He said so ."],
+        ),
     ];
 
     #[test]
@@ -1271,10 +1544,23 @@ mod tests {
         for (input, expected) in CASES {
             let got = sentences(s, input);
             if got != *expected {
-                bad.push(format!("{input:?}\n  expected {expected:?}\n  got      {got:?}"));
+                bad.push(format!(
+                    "{input:?}\n  expected {expected:?}\n  got      {got:?}"
+                ));
             }
         }
-        assert!(bad.is_empty(), "{} case(s) failed:\n{}", bad.len(), bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "{} case(s) failed:\n{}",
+            bad.len(),
+            bad.join("\n")
+        );
+    }
+
+    #[test]
+    fn segmenter_is_shareable_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Segmenter>();
     }
 
     #[test]
@@ -1312,6 +1598,29 @@ mod tests {
         assert_eq!(s.split(&long, 0..long.len()).len(), 1);
     }
 
+    /// Degenerate inputs must stay linear (a quadratic path would hang here).
+    #[test]
+    fn pathological_inputs() {
+        let s = seg();
+        let units = [
+            "(", ")", "'", "''", "\"", "\" ", "' ", "'' ", ". ", "a.", "A. ", "1. ", "…", "• ",
+            "•", "\n", "\n \n", "[1]", "[", "“", "”", "’", " ", "U.S.", "?!", ". . ", "7a.m. ",
+        ];
+        for unit in units {
+            let text = unit.repeat(200_000 / unit.len());
+            let t = std::time::Instant::now();
+            let out = s.split(&text, 0..text.len());
+            assert!(out.len() <= text.len());
+            assert!(
+                t.elapsed().as_secs() < 20,
+                "{unit:?} took {:?}",
+                t.elapsed()
+            );
+        }
+        let spaces = format!("{}{}", " ".repeat(100_000), "1. 2. 3. ".repeat(10_000));
+        assert!(!s.split(&spaces, 0..spaces.len()).is_empty());
+    }
+
     #[test]
     fn embedded_lexicon_and_extend() {
         let mut lex = SentenceLexicon::embedded();
@@ -1325,7 +1634,10 @@ mod tests {
         let s = Segmenter::new(&lex).unwrap();
         assert_eq!(sentences(&s, "Tov. Ivanov spoke."), ["Tov. Ivanov spoke."]);
         assert_eq!(sentences(&s, "One.►Two"), ["One.", "►Two"]);
-        assert_eq!(sentences(seg(), "Tov. Ivanov spoke."), ["Tov.", "Ivanov spoke."]);
+        assert_eq!(
+            sentences(seg(), "Tov. Ivanov spoke."),
+            ["Tov.", "Ivanov spoke."]
+        );
     }
 
     #[test]
@@ -1344,15 +1656,30 @@ mod tests {
     }
 
     /// Output invariants for `text[a..b]` (a, b char boundaries).
-    fn check_invariants(s: &Segmenter, text: &str, a: usize, b: usize) -> Result<(), TestCaseError> {
+    fn check_invariants(
+        s: &Segmenter,
+        text: &str,
+        a: usize,
+        b: usize,
+    ) -> Result<(), TestCaseError> {
         let out = s.split(text, a..b);
         let mut prev = a;
         for r in &out {
-            prop_assert!(r.start >= prev && r.start < r.end && r.end <= b, "bad range {:?} in {}..{}", r, a, b);
+            prop_assert!(
+                r.start >= prev && r.start < r.end && r.end <= b,
+                "bad range {:?} in {}..{}",
+                r,
+                a,
+                b
+            );
             prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
             let piece = &text[r.clone()];
             prop_assert_eq!(piece, piece.trim());
-            prop_assert!(text[prev..r.start].trim().is_empty(), "uncovered text before {:?}", r);
+            prop_assert!(
+                text[prev..r.start].trim().is_empty(),
+                "uncovered text before {:?}",
+                r
+            );
             prev = r.end;
         }
         prop_assert!(text[prev..b].trim().is_empty(), "uncovered tail");
@@ -1362,12 +1689,46 @@ mod tests {
     fn prose_like() -> impl Strategy<Value = String> {
         proptest::collection::vec(
             prop_oneof![
-                Just("Dr."), Just("U.S."), Just("A."), Just("p."), Just("a.m."), Just("etc."),
-                Just("word"), Just("Word"), Just("1.5"), Just("1"), Just("."), Just("..."),
-                Just("…"), Just("!"), Just("?"), Just("\""), Just("'"), Just("''"), Just("`"),
-                Just("“"), Just("”"), Just("‘"), Just("’"), Just("("), Just(")"), Just("["),
-                Just("]"), Just("[1]"), Just("•"), Just(" "), Just("  "), Just("\n"), Just("\n\n"),
-                Just("\u{a0}"), Just("。"), Just("Ω"), Just(","), Just(":"), Just("—"), Just("@"),
+                Just("Dr."),
+                Just("U.S."),
+                Just("A."),
+                Just("p."),
+                Just("a.m."),
+                Just("etc."),
+                Just("word"),
+                Just("Word"),
+                Just("1.5"),
+                Just("1"),
+                Just("."),
+                Just("..."),
+                Just("…"),
+                Just("!"),
+                Just("?"),
+                Just("\""),
+                Just("'"),
+                Just("''"),
+                Just("`"),
+                Just("“"),
+                Just("”"),
+                Just("‘"),
+                Just("’"),
+                Just("("),
+                Just(")"),
+                Just("["),
+                Just("]"),
+                Just("[1]"),
+                Just("•"),
+                Just(" "),
+                Just("  "),
+                Just("\n"),
+                Just("\n\n"),
+                Just("\u{a0}"),
+                Just("。"),
+                Just("Ω"),
+                Just(","),
+                Just(":"),
+                Just("—"),
+                Just("@"),
             ],
             0..60,
         )
@@ -1375,7 +1736,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #![proptest_config(ProptestConfig::with_cases(512))]
 
         #[test]
         fn invariants_on_prose_like_text(text in prose_like(), x in 0usize..400, y in 0usize..400) {
@@ -1426,15 +1787,21 @@ mod tests {
             }
         }
         let s = seg();
-        let t = std::time::Instant::now();
+        // Best of three rounds: the machine is shared.
+        let mut best = f64::MAX;
         let mut n = 0;
         for _ in 0..3 {
-            for r in &blocks {
-                n += s.split(&text, r.clone()).len();
-            }
+            let t = std::time::Instant::now();
+            n = blocks
+                .iter()
+                .map(|r| s.split(&text, r.clone()).len())
+                .sum::<usize>();
+            best = best.min(t.elapsed().as_secs_f64());
         }
-        let secs = t.elapsed().as_secs_f64();
-        let mb = 3.0 * text.len() as f64 / 1e6;
-        println!("segmented {mb:.1} MB into {n} sentences: {:.0} MB/s", mb / secs);
+        let mb = text.len() as f64 / 1e6;
+        println!(
+            "segmented {mb:.1} MB into {n} sentences: {:.0} MB/s",
+            mb / best
+        );
     }
 }
