@@ -39,32 +39,62 @@ pub struct Attribution {
 }
 
 pub struct AttributionFinder {
-    re: Option<Regex>,
+    /// Patterns without a `{name}`: "according to", "in the words of".
+    free: Option<Regex>,
+    /// Patterns with a `{name}`: a single capitalised word opening the sentence is not taken for
+    /// a name ("Independent estimates run …"), since every sentence opens with a capital.
+    named: Option<Regex>,
 }
 
 impl AttributionFinder {
     pub fn new(lex: &AttributionLexicon) -> Result<AttributionFinder, PatternError> {
         let name = lex.name.clone().unwrap_or_else(|| r"\p{Lu}\p{L}+".into());
-        let expanded: Vec<Spanned<String>> = lex
+        let (named, free): (Vec<_>, Vec<_>) = lex
             .patterns
             .iter()
-            .map(|p| Spanned::new(p.span(), p.get_ref().replace("{name}", &name)))
-            .collect();
+            .partition(|p| p.get_ref().contains("{name}"));
+        let expand = |list: Vec<&Spanned<String>>| -> Vec<Spanned<String>> {
+            list.into_iter()
+                .map(|p| Spanned::new(p.span(), p.get_ref().replace("{name}", &name)))
+                .collect()
+        };
         Ok(AttributionFinder {
-            re: compile_alternation(&expanded)?,
+            free: compile_alternation(&expand(free))?,
+            named: compile_alternation(&expand(named))?,
         })
     }
 
     /// Attributions inside `range` (usually one sentence).
     pub fn find(&self, text: &str, range: Range<usize>) -> Vec<Attribution> {
-        let Some(re) = &self.re else {
-            return Vec::new();
-        };
-        re.find_iter(&text[range.clone()])
-            .map(|m| Attribution {
+        let body = &text[range.clone()];
+        let mut out = Vec::new();
+        if let Some(re) = &self.free {
+            out.extend(re.find_iter(body).map(|m| Attribution {
                 range: range.start + m.start()..range.start + m.end(),
-            })
-            .collect()
+            }));
+        }
+        if let Some(re) = &self.named {
+            let opening = body.len()
+                - body
+                    .trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .len();
+            for m in re.find_iter(body) {
+                let mut words = m.as_str().split_whitespace();
+                let first = words.next().unwrap_or("");
+                let possessive = first.ends_with("'s") || first.ends_with("’s");
+                let second_lower = words
+                    .next()
+                    .is_some_and(|w| w.starts_with(|c: char| c.is_lowercase()));
+                if m.start() == opening && second_lower && !possessive {
+                    continue;
+                }
+                out.push(Attribution {
+                    range: range.start + m.start()..range.start + m.end(),
+                });
+            }
+        }
+        out.sort_by_key(|a| a.range.start);
+        out
     }
 }
 
@@ -82,6 +112,9 @@ mod tests {
                 true,
             ),
             ("Timothy Snyder estimates that 700,000 died.", true),
+            ("Independent estimates run from 25,000 to 50,000.", false),
+            ("Later, Snyder estimates that 700,000 died.", true),
+            ("According to the archive, 1,438 guards served.", true),
             ("The commission concluded: the trials were frame-ups.", true),
             ("In the words of one survivor, it was hell.", true),
             ("Conquest's estimate is far higher.", true),

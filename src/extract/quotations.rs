@@ -277,8 +277,7 @@ impl QuotationFinder {
             .and_then(|a| a.split_whitespace().next())
         {
             let bare = next.trim_end_matches(|c: char| !c.is_alphanumeric());
-            let attributive = bare == next
-                && bare.chars().next().is_some_and(|c| c.is_lowercase())
+            let attributive = bare.chars().next().is_some_and(|c| c.is_lowercase())
                 && !inner.ends_with(['.', '!', '?', ',', '…'])
                 && !self.continuations.iter().any(|w| w == bare);
             if attributive {

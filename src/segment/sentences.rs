@@ -982,7 +982,10 @@ impl<'a> Block<'a> {
         let inner = &self.b[t.end..t.span_end - 1];
         !inner.is_empty()
             && inner.iter().all(|&c| {
-                c.is_ascii_alphanumeric() || matches!(c, b' ' | b',' | b'-' | b':') || c >= 0x80
+                // `^` and `_` for Markdown footnote labels ("[^speed]", "[^note_1]").
+                c.is_ascii_alphanumeric()
+                    || matches!(c, b' ' | b',' | b'-' | b':' | b'^' | b'_')
+                    || c >= 0x80
             })
     }
 
@@ -1461,6 +1464,13 @@ mod tests {
         (
             "The camp held 10,000 prisoners.[3] It closed in 1953.",
             &["The camp held 10,000 prisoners.[3]", "It closed in 1953."],
+        ),
+        (
+            "The canal took twenty months.[^speed] It employed convicts.",
+            &[
+                "The canal took twenty months.[^speed]",
+                "It employed convicts.",
+            ],
         ),
         (
             "The figure was disputed. [12] Later counts were higher.",
