@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod extract;
 pub mod inspect;
+pub mod interval;
 pub mod lint;
 pub mod parse;
 pub mod report;

@@ -277,7 +277,10 @@ impl QuotationFinder {
             .and_then(|a| a.split_whitespace().next())
         {
             let bare = next.trim_end_matches(|c: char| !c.is_alphanumeric());
-            let attributive = bare.chars().next().is_some_and(|c| c.is_lowercase())
+            // Only short phrases work as modifiers; a longer quotation followed by an adverb
+            // ("… » hier", "…\" yesterday") is still someone's words.
+            let attributive = words.len() <= 5
+                && bare.chars().next().is_some_and(|c| c.is_lowercase())
                 && !inner.ends_with(['.', '!', '?', ',', '…'])
                 && !self.continuations.iter().any(|w| w == bare);
             if attributive {

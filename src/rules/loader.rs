@@ -25,6 +25,10 @@ pub const EMBEDDED_RULES: &[(&str, &str)] = &[
         "rules/uncited-quote.toml",
         include_str!("../../rules/uncited-quote.toml"),
     ),
+    (
+        "rules/conflicting-figure.toml",
+        include_str!("../../rules/conflicting-figure.toml"),
+    ),
 ];
 
 /// The default lexicons, by name.
@@ -41,6 +45,7 @@ pub const EMBEDDED_LEXICONS: &[(&str, &str)] = &[
         "attributions",
         include_str!("../../rules/lexicon/attributions.toml"),
     ),
+    ("measures", crate::claims::EMBEDDED_MEASURES),
 ];
 
 /// An error in a rule or lexicon file.
@@ -364,6 +369,21 @@ fn add_lexicon(lex: &mut Lexicons, name: &str, path: &str, src: &str, errors: &m
                 lex.attributions.extend(l);
             }
             "attributions"
+        }
+        "measures" => {
+            if let Some(l) = parse::<crate::claims::MeasureLexicon>(path, src, errors)
+                && let Err(e) = crate::claims::Measures::new(&l)
+            {
+                errors.push(LoadError {
+                    path: path.to_string(),
+                    source: src.to_string(),
+                    span: Some(e.span),
+                    message: format!("invalid regex: {}", e.message),
+                    label: "this pattern".into(),
+                    notes: Vec::new(),
+                });
+            }
+            "measures"
         }
         other => {
             errors.push(plain_error(

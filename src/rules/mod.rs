@@ -2,6 +2,7 @@
 //!
 //! A rule never prints: it returns diagnostics. Kinds are registered in [`KINDS`], one file each.
 
+pub mod conflicting_figure;
 pub mod loader;
 pub mod pattern;
 pub mod requires_citation;
@@ -171,4 +172,5 @@ pub type KindBuilder = fn(&RuleSpec, RuleMeta) -> Result<Box<dyn Rule>, loader::
 pub const KINDS: &[(&str, KindBuilder)] = &[
     ("requires-citation", requires_citation::build),
     ("pattern", pattern::build),
+    ("conflicting-figure", conflicting_figure::build),
 ];
