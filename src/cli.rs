@@ -3,16 +3,18 @@
 //! Exit codes: 0 nothing at or above the fail level; 1 findings at or above it; 2 usage, config
 //! or I/O errors.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::Severity;
-use crate::lint;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::report::{self, Summary};
 use crate::rules::loader::{self, RuleSet};
+use crate::{baseline, changed, config, lint, suppress};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -37,6 +39,27 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Print every figure in the corpus: value, claim key and source status.
     Figures(FiguresArgs),
+    /// Print the resolved configuration and where each setting came from.
+    Config(ConfigArgs),
+}
+
+/// Where configuration comes from; shared by `check` and `config`.
+#[derive(clap::Args, Debug)]
+pub struct ConfigSource {
+    /// Use this config file instead of the nearest factlint.toml / .factlint.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore config files: defaults and command-line flags only.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub config: ConfigSource,
+    #[command(flatten)]
+    pub source: RuleSource,
 }
 
 #[derive(clap::Args, Debug)]
@@ -73,14 +96,33 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Exit 1 when a finding is at or above this level.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit 1 when a finding is at or above this level [default: the config's fail-on, else warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Skip files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::discover::DEFAULT_MAX_FILE_BYTES)]
     pub max_file_size: u64,
     #[command(flatten)]
     pub source: RuleSource,
+    #[command(flatten)]
+    pub config: ConfigSource,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in FILE (written atomically) and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// With --baseline: drop entries that no longer match any finding.
+    #[arg(long, requires = "baseline")]
+    pub prune_baseline: bool,
+    /// Report only findings on lines added or modified since `git merge-base REF HEAD`
+    /// (uncommitted and untracked changes included).
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+    /// Print counts per rule and per file (instead of the findings for human/concise output,
+    /// on stderr for the machine formats).
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -115,6 +157,16 @@ pub enum Format {
     Concise,
     Json,
     Jsonl,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// reviewdog Diagnostic JSON.
+    Rdjson,
+    /// JUnit XML.
+    Junit,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,6 +219,7 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => explain(args),
         Command::Inspect(args) => inspect(args),
         Command::Figures(args) => figures(args),
+        Command::Config(args) => config_command(args),
     }
 }
 
@@ -196,7 +249,16 @@ fn err_line(msg: &str) {
 }
 
 fn load_rules(source: &RuleSource) -> Result<RuleSet, ExitCode> {
-    let dirs: Vec<&std::path::Path> = source.rules.iter().map(|p| p.as_path()).collect();
+    load_rules_from(source, &[])
+}
+
+fn load_rules_from(source: &RuleSource, extra: &[PathBuf]) -> Result<RuleSet, ExitCode> {
+    // Config folders first, so that a folder named on the command line overrides them.
+    let dirs: Vec<&std::path::Path> = extra
+        .iter()
+        .chain(&source.rules)
+        .map(|p| p.as_path())
+        .collect();
     loader::load(&dirs).map_err(|errors| {
         let color = use_color(source.color, std::io::stderr().is_terminal());
         let rendered = report::human::render_load_errors(&errors, color);
@@ -209,13 +271,132 @@ fn load_rules(source: &RuleSource) -> Result<RuleSet, ExitCode> {
     })
 }
 
-fn check(args: CheckArgs) -> ExitCode {
-    let rules = match load_rules(&args.source) {
-        Ok(r) => r,
+fn config_errors(errors: &[loader::LoadError], color: ColorChoice) -> ExitCode {
+    let color = use_color(color, std::io::stderr().is_terminal());
+    let _ = std::io::stderr().write_all(&report::human::render_load_errors(errors, color));
+    err_line(&format!(
+        "factlint: {} in configuration; nothing was checked",
+        report::plural(errors.len(), "error")
+    ));
+    ExitCode::from(EXIT_ERROR)
+}
+
+/// Configuration resolved and the rule set narrowed to the active rules.
+struct Setup {
+    settings: config::Settings,
+    rules: RuleSet,
+    /// (id, kind) of every loaded rule, before selection.
+    known: Vec<(String, String)>,
+    active: Vec<String>,
+    cwd: PathBuf,
+}
+
+fn setup(cfg: &ConfigSource, source: &RuleSource) -> Result<Setup, ExitCode> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let settings = config::resolve(cfg.config.as_deref(), cfg.isolated, &cwd)
+        .map_err(|e| config_errors(&e, source.color))?;
+    let mut rules = load_rules_from(source, &settings.rule_dirs)?;
+    let known: Vec<(String, String)> = rules
+        .rules
+        .iter()
+        .map(|r| (r.meta().id.clone(), r.meta().kind.clone()))
+        .collect();
+    let active = settings
+        .active_rules(&known, &[suppress::UNUSED_RULE])
+        .map_err(|e| config_errors(&e, source.color))?;
+    rules.rules.retain(|r| active.contains(&r.meta().id));
+    Ok(Setup {
+        settings,
+        rules,
+        known,
+        active,
+        cwd,
+    })
+}
+
+fn config_command(args: ConfigArgs) -> ExitCode {
+    let s = match setup(&args.config, &args.source) {
+        Ok(s) => s,
         Err(code) => return code,
     };
+    out(s.settings.describe(&s.active).as_bytes());
+    ExitCode::SUCCESS
+}
+
+fn fail_level(flag: Option<FailOn>, settings: &config::Settings) -> FailOn {
+    if let Some(f) = flag {
+        return f;
+    }
+    match settings.fail_on.as_ref().map(|f| f.get_ref().as_str()) {
+        Some("error") => FailOn::Error,
+        Some("info") => FailOn::Info,
+        Some("never") => FailOn::Never,
+        _ => FailOn::Warning,
+    }
+}
+
+/// `--statistics`: findings per rule and per file.
+fn statistics(diagnostics: &[Diagnostic]) -> String {
+    let mut by_rule: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut by_file: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in diagnostics {
+        *by_rule.entry((&d.rule, d.severity.as_str())).or_default() += 1;
+        *by_file.entry(&d.location.path).or_default() += 1;
+    }
+    let mut s = String::from("Findings per rule:\n");
+    let mut rules: Vec<_> = by_rule.into_iter().collect();
+    rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    for ((rule, sev), n) in rules {
+        s.push_str(&format!("{n:>7}  {rule:<24} {sev}\n"));
+    }
+    s.push_str("Findings per file:\n");
+    let mut files: Vec<_> = by_file.into_iter().collect();
+    files.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (file, n) in files {
+        s.push_str(&format!("{n:>7}  {file}\n"));
+    }
+    s
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let Setup {
+        settings,
+        rules,
+        known,
+        cwd,
+        ..
+    } = match setup(&args.config, &args.source) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    // Ask git before linting, so that a wrong REF fails fast.
+    let changed = match &args.changed_since {
+        Some(r) => match changed::ChangedLines::since(&cwd, r) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                err_line(&format!("error: {e}"));
+                return ExitCode::from(EXIT_ERROR);
+            }
+        },
+        None => None,
+    };
+    let baseline = match &args.baseline {
+        Some(p) => match baseline::Baseline::read(p) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                err_line(&format!("error: {e}"));
+                return ExitCode::from(EXIT_ERROR);
+            }
+        },
+        None => None,
+    };
+    let compiled = Arc::new(settings.compile(&cwd, &known));
+    let include = Arc::clone(&compiled);
     let options = lint::Options {
         max_file_bytes: args.max_file_size,
+        include: Some(Box::new(move |p: &Path| include.includes(p))),
+        known_rules: known.iter().map(|k| k.0.clone()).collect(),
+        report_unused_suppressions: true,
     };
     let outcome = lint::lint_paths(&args.paths, &rules, &options);
     for e in &outcome.errors {
@@ -224,37 +405,85 @@ fn check(args: CheckArgs) -> ExitCode {
     for s in &outcome.skipped {
         err_line(&format!("warning: skipped {}: {}", s.path, s.reason));
     }
-    let summary = Summary::new(
-        outcome.files_checked,
-        &outcome.skipped,
-        &outcome.diagnostics,
-    );
+    let mut diagnostics = compiled.apply(outcome.diagnostics);
+    if let Some(path) = &args.write_baseline {
+        let b = baseline::Baseline::from_diagnostics(&diagnostics);
+        if let Err(e) = b.write(path) {
+            err_line(&format!("error: {e}"));
+            return ExitCode::from(EXIT_ERROR);
+        }
+        err_line(&format!(
+            "factlint: wrote {} to {}",
+            report::plural(b.entries.len(), "baseline entry"),
+            path.display()
+        ));
+        return if outcome.errors.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(EXIT_ERROR)
+        };
+    }
+    if let Some(b) = &baseline {
+        let (kept, matched) = b.filter(diagnostics);
+        diagnostics = kept;
+        if args.prune_baseline {
+            let path = args.baseline.as_ref().expect("clap requires --baseline");
+            let stale = b.entries.len() - matched.entries.len();
+            if let Err(e) = matched.write(path) {
+                err_line(&format!("error: {e}"));
+                return ExitCode::from(EXIT_ERROR);
+            }
+            err_line(&format!(
+                "factlint: pruned {} from {}",
+                report::plural(stale, "stale baseline entry"),
+                path.display()
+            ));
+        }
+    }
+    if let Some(c) = &changed {
+        diagnostics.retain(|d| c.keep(d));
+    }
+    let summary = Summary::new(outcome.files_checked, &outcome.skipped, &diagnostics);
     let color = use_color(args.source.color, std::io::stdout().is_terminal());
+    let stats_replace_listing =
+        args.statistics && matches!(args.format, Format::Human | Format::Concise);
     let body: Vec<u8> = match args.format {
+        _ if stats_replace_listing => statistics(&diagnostics).into_bytes(),
         Format::Human => {
             let mut sources = report::human::Sources::default();
-            let mut bytes = report::human::render(&outcome.diagnostics, &mut sources, color);
+            let mut bytes = report::human::render(&diagnostics, &mut sources, color);
             bytes.extend_from_slice(summary.line().as_bytes());
             bytes.push(b'\n');
             bytes
         }
         Format::Concise => {
-            let mut s = report::concise(&outcome.diagnostics);
+            let mut s = report::concise(&diagnostics);
             s.push_str(&summary.line());
             s.push('\n');
             s.into_bytes()
         }
-        Format::Json => report::json::render(&outcome.diagnostics, &summary).into_bytes(),
-        Format::Jsonl => report::json::render_lines(&outcome.diagnostics).into_bytes(),
+        Format::Json => report::json::render(&diagnostics, &summary).into_bytes(),
+        Format::Jsonl => report::json::render_lines(&diagnostics).into_bytes(),
+        Format::Sarif => {
+            let metas: Vec<&crate::rules::RuleMeta> =
+                rules.rules.iter().map(|r| r.meta()).collect();
+            report::sarif::render(&diagnostics, &metas).into_bytes()
+        }
+        Format::Github => report::github::render(&diagnostics).into_bytes(),
+        Format::Gitlab => report::gitlab::render(&diagnostics).into_bytes(),
+        Format::Rdjson => report::rdjson::render(&diagnostics).into_bytes(),
+        Format::Junit => report::junit::render(&diagnostics).into_bytes(),
     };
     out(&body);
+    if args.statistics && !stats_replace_listing {
+        let _ = std::io::stderr().write_all(statistics(&diagnostics).as_bytes());
+    }
     if !outcome.errors.is_empty() {
         return ExitCode::from(EXIT_ERROR);
     }
-    let failing = args
-        .fail_on
+    let failing = fail_level(args.fail_on, &settings)
         .threshold()
-        .is_some_and(|t| outcome.diagnostics.iter().any(|d| d.severity >= t));
+        .is_some_and(|t| diagnostics.iter().any(|d| d.severity >= t));
     if failing {
         ExitCode::from(EXIT_FINDINGS)
     } else {

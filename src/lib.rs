@@ -4,8 +4,11 @@
 //! [`discover`] → [`parse`] → [`segment`] → [`extract`] → [`rules`] → [`diagnostic`] → [`report`],
 //! driven by [`lint`] and the [`cli`].
 
+pub mod baseline;
+pub mod changed;
 pub mod claims;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod extract;
@@ -17,3 +20,4 @@ pub mod report;
 pub mod rules;
 pub mod segment;
 pub mod source;
+pub mod suppress;

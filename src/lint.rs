@@ -13,7 +13,8 @@ use crate::discover::{self, InputError, Loaded, Skipped};
 use crate::extract::Analysis;
 use crate::rules::FileContext;
 use crate::rules::loader::RuleSet;
-use crate::source::{LineIndex, SourceFile};
+use crate::source::{DocKind, LineIndex, SourceFile};
+use crate::suppress::Suppressions;
 
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -25,39 +26,54 @@ pub struct Outcome {
 
 /// What one file yields.
 enum FileResult {
-    Linted(Vec<Diagnostic>, Vec<Claim>),
+    Linted(Vec<Diagnostic>, Vec<Claim>, Suppressions),
     Skipped(Skipped),
     Error(InputError),
 }
 
+/// Decides whether a walked file is linted.
+pub type IncludeFn = Box<dyn Fn(&Path) -> bool + Send + Sync>;
+
 pub struct Options {
     pub max_file_bytes: u64,
+    /// Which walked files to lint (configuration include/exclude); explicit files always are.
+    pub include: Option<IncludeFn>,
+    /// Every rule id that exists, active or not: a suppression naming one that is switched off
+    /// is not reported as unused, one naming no rule at all is.
+    pub known_rules: Vec<String>,
+    /// Report suppressions that silence nothing (`unused-suppression`).
+    pub report_unused_suppressions: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             max_file_bytes: discover::DEFAULT_MAX_FILE_BYTES,
+            include: None,
+            known_rules: Vec::new(),
+            report_unused_suppressions: true,
         }
     }
 }
 
 /// Lint paths (files or folders) with a rule set.
 pub fn lint_paths(paths: &[PathBuf], rules: &RuleSet, options: &Options) -> Outcome {
-    let found = discover::discover(paths, &|_: &Path| true);
+    let include = |p: &Path| options.include.as_ref().is_none_or(|f| f(p));
+    let found = discover::discover(paths, &include);
     let mut outcome = Outcome {
         errors: found.errors,
         ..Outcome::default()
     };
     let wants_claims = rules.rules.iter().any(|r| r.wants_claims());
     let mut claims: Vec<Claim> = Vec::new();
+    let mut suppressions: Vec<Suppressions> = Vec::new();
     let results: Vec<FileResult> = found
         .files
         .par_iter()
         .map(|path| match discover::load(path, options.max_file_bytes) {
             Ok(Loaded::File(file)) => {
-                let (diagnostics, claims) = lint_file_with_claims(&file, rules, wants_claims);
-                FileResult::Linted(diagnostics, claims)
+                let (diagnostics, claims, s) = lint_file_inner(&file, rules, wants_claims);
+                FileResult::Linted(diagnostics, claims, s)
             }
             Ok(Loaded::Skipped(s)) => FileResult::Skipped(s),
             Err(e) => FileResult::Error(e),
@@ -65,10 +81,13 @@ pub fn lint_paths(paths: &[PathBuf], rules: &RuleSet, options: &Options) -> Outc
         .collect();
     for r in results {
         match r {
-            FileResult::Linted(d, c) => {
+            FileResult::Linted(d, c, s) => {
                 outcome.files_checked += 1;
                 outcome.diagnostics.extend(d);
                 claims.extend(c);
+                if !s.is_empty() {
+                    suppressions.push(s);
+                }
             }
             FileResult::Skipped(s) => outcome.skipped.push(s),
             FileResult::Error(e) => outcome.errors.push(e),
@@ -79,12 +98,40 @@ pub fn lint_paths(paths: &[PathBuf], rules: &RuleSet, options: &Options) -> Outc
             outcome.diagnostics.extend(rule.check_corpus(&claims));
         }
     }
+    // Suppressions apply after corpus rules, so that a conflict can be silenced where it is
+    // reported, like any other finding.
+    if !suppressions.is_empty() {
+        let mut by_path: std::collections::HashMap<String, Suppressions> = suppressions
+            .into_iter()
+            .map(|s| (s.path.clone(), s))
+            .collect();
+        outcome.diagnostics.retain(|d| {
+            by_path
+                .get_mut(&d.location.path)
+                .is_none_or(|s| !s.suppresses(d))
+        });
+        if options.report_unused_suppressions {
+            let active: Vec<String> = rules.rules.iter().map(|r| r.meta().id.clone()).collect();
+            let mut known = options.known_rules.clone();
+            known.extend(active.iter().cloned());
+            let mut paths: Vec<&String> = by_path.keys().collect();
+            paths.sort();
+            let mut unused = Vec::new();
+            for p in paths {
+                unused.extend(by_path[p].unused(&active, &known));
+            }
+            outcome.diagnostics.extend(unused);
+        }
+    }
     outcome
 }
 
 /// Parse and analyse one file: what `inspect` shows and what rules read.
 pub fn analyze(file: &SourceFile, rules: &RuleSet) -> (crate::parse::Document, Analysis) {
-    let doc = crate::parse::parse(file);
+    let mut doc = crate::parse::parse(file);
+    if file.kind == DocKind::Plain {
+        crate::suppress::extract_plain_directives(&file.text, &mut doc);
+    }
     let analysis = rules.extractors.analyze(file, &doc);
     (doc, analysis)
 }
@@ -94,12 +141,22 @@ pub fn lint_file(file: &SourceFile, rules: &RuleSet) -> Vec<Diagnostic> {
     lint_file_with_claims(file, rules, false).0
 }
 
-/// Findings in one file and, when asked, its claims for corpus-wide rules.
+/// Findings in one file and, when asked, its claims for corpus-wide rules. Suppression comments
+/// are applied here only by [`lint_paths`], which also sees corpus-wide findings.
 pub fn lint_file_with_claims(
     file: &SourceFile,
     rules: &RuleSet,
     with_claims: bool,
 ) -> (Vec<Diagnostic>, Vec<Claim>) {
+    let (d, c, _) = lint_file_inner(file, rules, with_claims);
+    (d, c)
+}
+
+fn lint_file_inner(
+    file: &SourceFile,
+    rules: &RuleSet,
+    with_claims: bool,
+) -> (Vec<Diagnostic>, Vec<Claim>, Suppressions) {
     let (doc, analysis) = analyze(file, rules);
     let index = LineIndex::new(&file.text);
     let ctx = FileContext {
@@ -125,5 +182,6 @@ pub fn lint_file_with_claims(
     } else {
         Vec::new()
     };
-    (out, claims)
+    let suppressions = Suppressions::from_comments(&file.path, &file.text, &index, &doc.comments);
+    (out, claims, suppressions)
 }

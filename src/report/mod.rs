@@ -1,8 +1,13 @@
 //! Reporters: diagnostics to text. Each returns bytes; the CLI writes them.
 
 pub mod figures;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod rdjson;
+pub mod sarif;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,60 @@
+//! `--format github`: GitHub Actions workflow commands, which annotate the pull request diff.
+
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// Escaping of a command's message (data).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escaping of a property value: as data, plus the `:` and `,` that delimit properties.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let l = &d.location;
+        let mut message = d.message.clone();
+        if let Some(h) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(h);
+        }
+        for r in &d.related {
+            message.push_str(&format!(
+                "\n{}:{}:{}: {}",
+                r.location.path, r.location.start.line, r.location.start.column, r.message
+            ));
+        }
+        out.push_str(&format!(
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            escape_property(&l.path),
+            l.start.line,
+            l.start.column,
+            l.end.line,
+            l.end.column,
+            escape_property(&format!("factlint {}", d.rule)),
+            escape_data(&message)
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_as_github_requires() {
+        assert_eq!(escape_data("50% a\r\nb"), "50%25 a%0D%0Ab");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+}

@@ -1,0 +1,290 @@
+//! `--format sarif`: SARIF 2.1.0 for code-scanning services (GitHub, Azure DevOps, …).
+//!
+//! Built from serde structs rather than a SARIF crate: the subset factlint needs is small and
+//! the schema test (`tests/ci_gating.rs`) keeps it honest.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::rules::RuleMeta;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'a str,
+    version: &'a str,
+    runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    column_kind: &'static str,
+    original_uri_base_ids: BTreeMap<&'static str, ArtifactLocationBase>,
+    results: Vec<SarifResult>,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocationBase {
+    uri: String,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    rules: Vec<ReportingDescriptor>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor {
+    id: String,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Text,
+    default_configuration: Configuration,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Text,
+    locations: Vec<SarifLocation>,
+    partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    snippet: Text,
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A relative path as a URI reference: forward slashes, and anything outside the unreserved and
+/// path characters percent-encoded, so that spaces or `#` in file names stay valid.
+pub fn path_to_uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut out = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn physical(loc: &Location) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: path_to_uri(&loc.path),
+            uri_base_id: "SRCROOT",
+        },
+        region: Region {
+            start_line: loc.start.line,
+            start_column: loc.start.column,
+            end_line: loc.end.line,
+            end_column: loc.end.column,
+            snippet: Text {
+                text: loc.text.clone(),
+            },
+        },
+    }
+}
+
+/// Metadata for a rule that is not in the rule set (the built-in `unused-suppression`).
+fn builtin_descriptor(id: &str) -> ReportingDescriptor {
+    let (short, full) = if id == crate::suppress::UNUSED_RULE {
+        (
+            "A suppression comment suppresses nothing",
+            "A factlint-disable directive that matched no finding. Remove it, or fix the rule id it names.",
+        )
+    } else {
+        ("factlint finding", "A finding reported by factlint.")
+    };
+    ReportingDescriptor {
+        id: id.to_string(),
+        name: id.to_string(),
+        short_description: Text { text: short.into() },
+        full_description: Text { text: full.into() },
+        help: Text { text: full.into() },
+        default_configuration: Configuration { level: "note" },
+    }
+}
+
+fn descriptor(m: &RuleMeta) -> ReportingDescriptor {
+    let full = if m.explain.why.is_empty() {
+        m.summary.clone()
+    } else {
+        // Summaries are written without a closing stop; the explanation follows as a sentence.
+        let stop = if m.summary.ends_with(['.', '!', '?']) {
+            ""
+        } else {
+            "."
+        };
+        format!("{}{stop} {}", m.summary, m.explain.why)
+    };
+    let help = match &m.help {
+        Some(h) => h.clone(),
+        None => format!("Run `factlint explain {}` for details.", m.id),
+    };
+    ReportingDescriptor {
+        id: m.id.clone(),
+        name: m.id.clone(),
+        short_description: Text {
+            text: m.summary.clone(),
+        },
+        full_description: Text { text: full },
+        help: Text { text: help },
+        default_configuration: Configuration {
+            level: level(m.severity),
+        },
+    }
+}
+
+pub fn render(diagnostics: &[Diagnostic], metas: &[&RuleMeta]) -> String {
+    let mut rules: Vec<ReportingDescriptor> = metas.iter().map(|m| descriptor(m)).collect();
+    for d in diagnostics {
+        if !rules.iter().any(|r| r.id == d.rule) {
+            rules.push(builtin_descriptor(&d.rule));
+        }
+    }
+    let results = diagnostics
+        .iter()
+        .map(|d| SarifResult {
+            rule_id: d.rule.clone(),
+            rule_index: rules.iter().position(|r| r.id == d.rule),
+            level: level(d.severity),
+            message: Text {
+                text: d.message.clone(),
+            },
+            locations: vec![SarifLocation {
+                id: None,
+                physical_location: physical(&d.location),
+                message: None,
+            }],
+            partial_fingerprints: BTreeMap::from([("factlint/v1", d.fingerprint.clone())]),
+            related_locations: d
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, r)| SarifLocation {
+                    id: Some(i),
+                    physical_location: physical(&r.location),
+                    message: Some(Text {
+                        text: r.message.clone(),
+                    }),
+                })
+                .collect(),
+        })
+        .collect();
+    // Paths are relative to where factlint ran; SRCROOT names that for consumers.
+    let root = std::env::current_dir()
+        .ok()
+        .map(|p| {
+            let p = path_to_uri(&p.to_string_lossy());
+            // An absolute Unix path already starts with "/"; a Windows one ("C:/…") does not.
+            let sep = if p.starts_with('/') { "" } else { "/" };
+            format!("file://{sep}{}/", p.trim_end_matches('/'))
+        })
+        .unwrap_or_else(|| "./".into());
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "factlint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    rules,
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            original_uri_base_ids: BTreeMap::from([(
+                "SRCROOT",
+                ArtifactLocationBase { uri: root },
+            )]),
+            results,
+        }],
+    };
+    let mut s = serde_json::to_string_pretty(&log).expect("sarif serialises");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_escapes_spaces_and_hashes() {
+        assert_eq!(path_to_uri("docs/a b#1.md"), "docs/a%20b%231.md");
+        assert_eq!(path_to_uri("docs\\x.md"), "docs/x.md");
+        assert_eq!(path_to_uri("é.md"), "%C3%A9.md");
+    }
+}
