@@ -115,6 +115,8 @@ impl Extractors {
         let mut quotations: Vec<QuotationInfo> = Vec::new();
         let mut block_sentences: Vec<Range<usize>> = Vec::with_capacity(doc.blocks.len());
         let mut block_is_bibline = vec![false; doc.blocks.len()];
+        let mut block_cite_ranges: Vec<Range<usize>> = Vec::with_capacity(doc.blocks.len());
+        let mut markup_next = 0usize;
 
         for (b, block) in doc.blocks.iter().enumerate() {
             let first_sentence = sentences.len();
@@ -128,8 +130,17 @@ impl Extractors {
             } else {
                 self.citations.find(text, block.range.clone())
             };
-            for mc in &doc.markup_citations {
-                if mc.range.start >= block.range.start && mc.range.end <= block.range.end {
+            // Markup citations come in document order, like blocks: skip those before this block.
+            while markup_next < doc.markup_citations.len()
+                && doc.markup_citations[markup_next].range.start < block.range.start
+            {
+                markup_next += 1;
+            }
+            for mc in &doc.markup_citations[markup_next..] {
+                if mc.range.start >= block.range.end {
+                    break;
+                }
+                if mc.range.end <= block.range.end {
                     found.push(Citation {
                         range: mc.range.clone(),
                         kind: match mc.kind {
@@ -150,6 +161,7 @@ impl Extractors {
             let first_citation = citations.len();
             citations.extend(found);
             let block_cites = first_citation..citations.len();
+            block_cite_ranges.push(block_cites.clone());
 
             // 2. Sentences, cut again where prose resumes right after a glued reference.
             let mut spans = self.segmenter.split(text, block.range.clone());
@@ -209,15 +221,20 @@ impl Extractors {
                 }
             }
 
-            // 4. Attributions per sentence.
-            for si in block_sents.clone() {
-                if sentences[si].is_reference {
-                    continue;
-                }
-                let found = self.attributions.find(text, sentences[si].range.clone());
-                if let Some(first) = found.first() {
+            // 4. Attributions, one pass over the block, assigned to their sentences.
+            let prose: Vec<usize> = block_sents
+                .clone()
+                .filter(|&si| !sentences[si].is_reference)
+                .collect();
+            let ranges: Vec<Range<usize>> = prose
+                .iter()
+                .map(|&si| sentences[si].range.clone())
+                .collect();
+            for (k, attribution) in self.attributions.find_in(text, &ranges) {
+                let si = prose[k];
+                if sentences[si].attribution.is_none() {
                     sentences[si].attribution = Some(attributions.len());
-                    attributions.push(first.clone());
+                    attributions.push(attribution);
                 }
             }
 
@@ -273,20 +290,34 @@ impl Extractors {
         quotations.sort_by_key(|q| (q.q.range.start, std::cmp::Reverse(q.q.range.end)));
 
         // 8. Figures, sentence by sentence, outside citations, code and reference text.
+        // Quotations are sorted by start and figures arrive in text order: a sweep keeps the
+        // quotations open at the current figure, so the lookup stays linear.
+        let mut next_quote = 0usize;
+        let mut open_quotes: Vec<usize> = Vec::new();
         for (si, s) in sentences.iter().enumerate() {
             if s.is_reference {
                 continue;
             }
             for m in self.numbers.find(text, s.range.clone()) {
-                let in_citation = citations.iter().any(|c| {
-                    c.range.start <= m.value_span.start && m.value_span.end <= c.range.end
-                });
+                let in_citation = citations[block_cite_ranges[s.block].clone()]
+                    .iter()
+                    .any(|c| {
+                        c.range.start <= m.value_span.start && m.value_span.end <= c.range.end
+                    });
                 if in_citation || doc.is_excluded(&m.span) {
                     continue;
                 }
-                let quotation = quotations
+                while next_quote < quotations.len()
+                    && quotations[next_quote].q.range.start <= m.span.start
+                {
+                    open_quotes.push(next_quote);
+                    next_quote += 1;
+                }
+                open_quotes.retain(|&q| quotations[q].q.range.end > m.span.start);
+                let quotation = open_quotes
                     .iter()
-                    .position(|q| q.q.range.start <= m.span.start && m.span.end <= q.q.range.end);
+                    .copied()
+                    .find(|&q| m.span.end <= quotations[q].q.range.end);
                 figures.push(Figure {
                     m,
                     sentence: si,

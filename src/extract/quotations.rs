@@ -145,6 +145,11 @@ impl QuotationFinder {
     /// Every span between quotation marks in a block, paired by context, quotations or not.
     pub fn quoted_spans(&self, text: &str, block: Range<usize>) -> Vec<(Range<usize>, bool)> {
         let slice = &text[block.clone()];
+        // Most blocks hold no quotation mark at all: every mark is '"' or starts with a
+        // non-ASCII lead byte, so a block with neither needs no character walk.
+        if memchr::memchr(b'"', slice.as_bytes()).is_none() && slice.is_ascii() {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         let mut open: Option<(usize, char)> = None; // (byte offset in slice, expected closer)
         let chars: Vec<(usize, char)> = slice.char_indices().collect();

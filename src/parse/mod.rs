@@ -54,6 +54,11 @@ pub struct Comment {
     pub body: String,
 }
 
+/// Excluded spans (code blocks) are searched from this far before a range, so that a long code
+/// block that starts earlier is still seen; nothing excluded is longer in practice, and a longer
+/// one only means a figure in it might be reported.
+const MAX_EXCLUDED_LOOKBACK: usize = 1 << 20;
+
 #[derive(Debug, Clone, Default)]
 pub struct Document {
     pub blocks: Vec<Block>,
@@ -64,10 +69,19 @@ pub struct Document {
 }
 
 impl Document {
+    /// Whether `range` touches code or raw HTML. `excluded` is sorted by start; spans that end
+    /// before `range` starts are skipped by binary search.
     pub fn is_excluded(&self, range: &Range<usize>) -> bool {
-        self.excluded
+        if self.excluded.is_empty() {
+            return false;
+        }
+        let from = self
+            .excluded
+            .partition_point(|e| e.start + MAX_EXCLUDED_LOOKBACK <= range.start);
+        self.excluded[from..]
             .iter()
-            .any(|e| e.start < range.end && range.start < e.end)
+            .take_while(|e| e.start < range.end)
+            .any(|e| range.start < e.end)
     }
 }
 

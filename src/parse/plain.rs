@@ -48,8 +48,11 @@ pub fn parse(text: &str) -> Document {
 /// ("Cards (15)", "Purges in the army"), not as a statement.
 pub fn looks_like_heading(line: &str) -> bool {
     let line = line.trim();
-    let words = line.split_whitespace().count();
-    if words == 0 || words > 8 || line.chars().count() > 70 {
+    // Cheap bounds first: most lines are long prose.
+    if line.is_empty() || line.len() > 70 * 4 || line.chars().count() > 70 {
+        return false;
+    }
+    if line.split_whitespace().nth(8).is_some() {
         return false;
     }
     let last = line.chars().last().unwrap_or(' ');

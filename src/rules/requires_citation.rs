@@ -158,14 +158,12 @@ impl Rule for RequiresCitation {
                 }
             }
             Target::Quotations => {
+                // Quotations are sorted by (start, longest first): one nested in another
+                // (a quoted line in an excerpt) ends before the widest end seen so far.
+                let mut widest_end = 0usize;
                 for (qi, q) in a.quotations.iter().enumerate() {
-                    // A quotation inside another (a quoted line in an excerpt) is judged with it.
-                    let nested = a.quotations.iter().enumerate().any(|(j, o)| {
-                        j != qi
-                            && o.q.range.start <= q.q.range.start
-                            && q.q.range.end <= o.q.range.end
-                            && (o.q.range != q.q.range || j < qi)
-                    });
+                    let nested = qi > 0 && q.q.range.end <= widest_end;
+                    widest_end = widest_end.max(q.q.range.end);
                     if nested {
                         continue;
                     }
