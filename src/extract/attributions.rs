@@ -287,7 +287,7 @@ mod tests {
                 "The final report, the commission later concluded, was lost.",
                 true,
             ),
-            ("Werth also estimates 680,000.", true),
+            ("Later, Werth also estimates 680,000.", true),
             ("Independent estimates run from 25,000 to 50,000.", false),
             ("The guards said nothing.", false),
             ("Béla Kun said it was so.", true),
