@@ -131,7 +131,19 @@ impl CitationMatcher {
     pub fn find(&self, text: &str, block: Range<usize>) -> Vec<Citation> {
         let slice = &text[block.clone()];
         let mut found: Vec<Citation> = Vec::new();
+        let has_bracket = memchr::memchr(b'[', slice.as_bytes()).is_some();
+        let has_paren = memchr::memchr(b'(', slice.as_bytes()).is_some();
         for (re, kind) in &self.delimited {
+            // Markers and bracketed citations need a '[', parenthetical ones a '(': skip the
+            // regex on the many blocks without one.
+            let needed = match kind {
+                CitationKind::Marker | CitationKind::Bracketed => has_bracket,
+                CitationKind::Parenthetical => has_paren,
+                _ => true,
+            };
+            if !needed {
+                continue;
+            }
             for m in re.find_iter(slice) {
                 let inner = m.as_str().trim_matches(|c| c == '[' || c == ']');
                 if self
@@ -566,71 +578,78 @@ struct Glue {
 /// Places where flattening footnotes glued a reference onto prose with no space.
 fn glue_points(text: &str, block: Range<usize>) -> Vec<Glue> {
     let slice = &text[block.clone()];
+    let bytes = slice.as_bytes();
     let mut out = Vec::new();
-    let mut prev: Option<char> = None;
-    let mut word_lower_run = 0usize; // lower-case letters since the word began
-    let mut word_len = 0usize;
-    let mut prev_word_len = 0usize;
-    for (i, c) in slice.char_indices() {
-        if let Some(p) = prev {
-            let at = block.start + i;
-            if c.is_uppercase() || c == '"' || c == '“' {
-                match p {
-                    '.' | '!' | '?' if prev_word_len >= 2 => {
-                        let before = slice[..i - 1].chars().next_back();
-                        if before
-                            .is_some_and(|b| b.is_lowercase() || b == ')' || b == '"' || b == '”')
-                        {
-                            out.push(Glue {
-                                at,
-                                kind: GlueKind::Period,
-                            });
-                        }
-                    }
-                    ',' if c.is_uppercase() && prev_word_len >= 2 => out.push(Glue {
+    for i in 1..bytes.len() {
+        // Fast path on bytes: a glue point is an upper-case letter or an opening quote right
+        // after a non-space character. Anything else (almost every byte) is skipped unread.
+        let b = bytes[i];
+        if !(b.is_ascii_uppercase() || b == b'"' || b >= 0xC0) || bytes[i - 1].is_ascii_whitespace()
+        {
+            continue;
+        }
+        let Some(c) = slice[i..].chars().next() else {
+            continue;
+        };
+        if !(c.is_uppercase() || c == '"' || c == '“') {
+            continue;
+        }
+        let Some(p) = slice[..i].chars().next_back() else {
+            continue;
+        };
+        let at = block.start + i;
+        let before_p = &slice[..i - p.len_utf8()];
+        match p {
+            '.' | '!' | '?' if word_len_before(before_p) >= 2 => {
+                let before = before_p.chars().next_back();
+                if before.is_some_and(|b| b.is_lowercase() || b == ')' || b == '"' || b == '”') {
+                    out.push(Glue {
                         at,
-                        kind: GlueKind::Comma,
-                    }),
-                    '"' | '”' if c.is_uppercase() => {
-                        let before = slice[..i - p.len_utf8()].chars().next_back();
-                        if before.is_some_and(|b| b.is_alphanumeric() || b == '.') {
-                            out.push(Glue {
-                                at,
-                                kind: GlueKind::Quote,
-                            })
-                        }
-                    }
-                    _ if p.is_lowercase()
-                        && c.is_uppercase()
-                        && word_lower_run >= 3
-                        && word_len >= 4 =>
-                    {
-                        out.push(Glue {
-                            at,
-                            kind: GlueKind::Camel,
-                        })
-                    }
-                    _ => {}
+                        kind: GlueKind::Period,
+                    });
                 }
             }
-        }
-        if c.is_alphanumeric() || c == '\'' || c == '’' || c == '-' {
-            word_len += 1;
-            if c.is_lowercase() {
-                word_lower_run += 1;
-            } else {
-                word_lower_run = 0;
+            ',' if c.is_uppercase() && word_len_before(before_p) >= 2 => out.push(Glue {
+                at,
+                kind: GlueKind::Comma,
+            }),
+            '"' | '”' if c.is_uppercase() => {
+                if before_p
+                    .chars()
+                    .next_back()
+                    .is_some_and(|b| b.is_alphanumeric() || b == '.')
+                {
+                    out.push(Glue {
+                        at,
+                        kind: GlueKind::Quote,
+                    })
+                }
             }
-        } else {
-            if word_len > 0 {
-                prev_word_len = word_len;
+            _ if p.is_lowercase() && c.is_uppercase() => {
+                // "professionalsPages": a lower-case run of three or more in a word of four or
+                // more, so that "McDonald" and "iPhone" are left alone.
+                let word = &slice[..i];
+                let lower_run = word.chars().rev().take_while(|c| c.is_lowercase()).count();
+                if lower_run >= 3 && word_len_before(word) >= 4 {
+                    out.push(Glue {
+                        at,
+                        kind: GlueKind::Camel,
+                    })
+                }
             }
-            word_len = 0;
-            word_lower_run = 0;
+            _ => {}
         }
-        prev = Some(c);
     }
     out
+}
+
+/// Characters in the word that ends where `before` ends (letters, digits, apostrophes, hyphens).
+fn word_len_before(before: &str) -> usize {
+    before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-'))
+        .count()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -152,10 +152,23 @@ impl QuotationFinder {
         }
         let mut out = Vec::new();
         let mut open: Option<(usize, char)> = None; // (byte offset in slice, expected closer)
-        let chars: Vec<(usize, char)> = slice.char_indices().collect();
-        for (k, &(i, c)) in chars.iter().enumerate() {
-            let prev = k.checked_sub(1).map(|p| chars[p].1);
-            let next = chars.get(k + 1).map(|n| n.1);
+        let bytes = slice.as_bytes();
+        // Visit only bytes that can start a quotation mark: '"' or a non-ASCII lead byte.
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b != b'"' && b < 0xC0 {
+                i += 1;
+                continue;
+            }
+            let Some(c) = slice[i..].chars().next() else {
+                break;
+            };
+            let here = i;
+            i += c.len_utf8();
+            let prev = slice[..here].chars().next_back();
+            let next = slice[i..].chars().next();
+            let i = here;
             if c == '"' {
                 let can_open = next.is_some_and(|n| !n.is_whitespace())
                     && prev.is_none_or(|p| !p.is_alphabetic());
