@@ -1924,8 +1924,16 @@ impl Recognizer {
             && !b[a.s].is_ascii_digit()
         {
             let pw = prev_word(text, f.s, lo);
-            // "the three Moscow trials", "the other five": a back-reference, not a new figure
-            if pw.is_some_and(|w| w.is("the"))
+            // "the three Moscow trials", "the other five": a back-reference, not a new figure.
+            // But a sentence opening "Of the seven members …, four were …" states a total.
+            let partitive_opening = pw.is_some_and(|w| {
+                w.is("the")
+                    && prev_word(text, w.s, lo)
+                        .is_some_and(|o| o.is("of") && text.as_bytes()[o.s] == b'O')
+            });
+            if partitive_opening {
+                // keep it
+            } else if pw.is_some_and(|w| w.is("the"))
                 || pw.is_some_and(|w| {
                     w.is("other") && prev_word(text, w.s, lo).is_some_and(|t| t.is("the"))
                 })
@@ -2683,6 +2691,10 @@ mod tests {
     }
 
     const FIGURES: &[Row] = &[
+        (
+            "Of the seven members of the bureau, four were shot.",
+            &[("seven", s(7.0), s(7.0)), ("four", s(4.0), s(4.0))],
+        ),
         (
             "The NKVD detained 1,548,367 people.",
             &[("1,548,367", s(1548367.0), s(1548367.0))],
