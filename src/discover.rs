@@ -97,7 +97,7 @@ pub enum Loaded {
     Skipped(Skipped),
 }
 
-/// Read and decode one file. UTF-8 (with or without BOM) is read as is, UTF-16 with a BOM is
+/// Read and decode one file. UTF-8 is read as is (a leading BOM dropped), UTF-16 with a BOM is
 /// decoded; binary files, invalid UTF-8 and oversized files are skipped with a reason.
 pub fn load(path: &Path, max_bytes: u64) -> Result<Loaded, InputError> {
     let shown = display_path(path);
@@ -147,10 +147,19 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
     if let Some(at) = memchr::memchr(0, &bytes) {
         return Err(format!("binary file (NUL byte at offset {at})"));
     }
+    // A UTF-8 byte-order mark is not text: keep it out so that columns on line 1 are right.
+    // Spans are offsets into the decoded text (as for UTF-16), which then starts after it.
+    let mut bytes = bytes;
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+        3
+    } else {
+        0
+    };
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
+            bom + e.utf8_error().valid_up_to()
         )
     })
 }
@@ -162,7 +171,7 @@ fn decode_utf16(bytes: &[u8]) -> Option<Result<String, String>> {
         _ => return None,
     };
     let body = &bytes[2..];
-    if body.len() % 2 != 0 {
+    if !body.len().is_multiple_of(2) {
         return Some(Err("UTF-16 file with an odd number of bytes".into()));
     }
     let units = body.chunks_exact(2).map(|c| {
@@ -209,7 +218,11 @@ mod tests {
     fn decode_table() {
         let cases: Vec<(Vec<u8>, Result<&str, &str>)> = vec![
             (b"plain".to_vec(), Ok("plain")),
-            (b"\xEF\xBB\xBFbom".to_vec(), Ok("\u{feff}bom")),
+            (b"\xEF\xBB\xBFbom".to_vec(), Ok("bom")),
+            (
+                b"\xEF\xBB\xBFok \xFF".to_vec(),
+                Err("not valid UTF-8 (invalid byte at offset 6)"),
+            ),
             (vec![0xFF, 0xFE, b'h', 0, b'i', 0], Ok("hi")),
             (vec![0xFE, 0xFF, 0, b'h', 0, b'i'], Ok("hi")),
             (

@@ -104,19 +104,17 @@ pub fn parse(text: &str) -> Document {
                     TagEnd::FootnoteDefinition => footnote_depth = footnote_depth.saturating_sub(1),
                     TagEnd::MetadataBlock(_) => in_metadata = false,
                     TagEnd::Item => {
-                        if let Some((start, covered)) = items.pop() {
-                            if !covered {
-                                let start = skip_marker(text, start);
-                                push_block(
-                                    &mut doc,
-                                    text,
-                                    start..range.end,
-                                    BlockKind::ListItem,
-                                    quote_depth,
-                                    footnote_depth,
-                                    group,
-                                );
-                            }
+                        if let Some((start, false)) = items.pop() {
+                            let start = skip_marker(text, start);
+                            push_block(
+                                &mut doc,
+                                text,
+                                start..range.end,
+                                BlockKind::ListItem,
+                                quote_depth,
+                                footnote_depth,
+                                group,
+                            );
                         }
                     }
                     _ => {}
