@@ -100,6 +100,30 @@ pub fn normalise_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Bytes of context on each side of a finding that go into its fingerprint.
+pub const CONTEXT_BYTES: usize = 64;
+
+/// The part of `context` (usually the sentence) within `CONTEXT_BYTES` of `range`, on char
+/// boundaries. Bounded so that a sentence with thousands of findings costs linear time.
+pub fn context_window(text: &str, range: &Range<usize>, context: &Range<usize>) -> Range<usize> {
+    let mut lo = range
+        .start
+        .saturating_sub(CONTEXT_BYTES)
+        .max(context.start)
+        .min(range.start);
+    let mut hi = (range.end + CONTEXT_BYTES)
+        .min(context.end)
+        .max(range.end)
+        .min(text.len());
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    while !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    lo..hi
+}
+
 /// A fingerprint from what a finding is, never where it is: rule, file, flagged text, and the
 /// sentence around it. Inserting text elsewhere leaves it unchanged.
 pub fn fingerprint(rule: &str, path: &str, text: &str, context: &str) -> String {
@@ -127,6 +151,18 @@ mod tests {
             fingerprint("r", "a.md", "13,000", "About 13,000 were held.")
         );
         assert_eq!(a.len(), 16);
+    }
+
+    #[test]
+    fn context_window_is_bounded_and_on_boundaries() {
+        let text = format!("{}é12é{}", "a".repeat(100), "b".repeat(100));
+        let at = text.find("12").unwrap();
+        let w = context_window(&text, &(at..at + 2), &(0..text.len()));
+        assert!(w.end - w.start <= 2 * CONTEXT_BYTES + 2 + 4);
+        assert!(text.is_char_boundary(w.start) && text.is_char_boundary(w.end));
+        assert!(w.start <= at && w.end >= at + 2);
+        let small = context_window(&text, &(at..at + 2), &(at - 2..at + 4));
+        assert_eq!(small, at - 2..at + 4);
     }
 
     #[test]

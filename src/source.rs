@@ -13,6 +13,9 @@ pub struct LineCol {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The last position resolved (line, byte offset, column): findings come mostly in text
+    /// order, so counting columns from there keeps a long line with many findings linear.
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl LineIndex {
@@ -30,7 +33,10 @@ impl LineIndex {
             }
             starts.push(i);
         }
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            last: std::cell::Cell::new((0, 0, 1)),
+        }
     }
 
     /// Line and column of a byte offset (clamped into the text, snapped back to a char boundary).
@@ -40,7 +46,14 @@ impl LineIndex {
             offset -= 1;
         }
         let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
-        let column = text[self.starts[line]..offset].chars().count() + 1;
+        let (last_line, last_offset, last_column) = self.last.get();
+        let column =
+            if last_line == line && last_offset <= offset && last_offset >= self.starts[line] {
+                last_column + text[last_offset..offset].chars().count()
+            } else {
+                text[self.starts[line]..offset].chars().count() + 1
+            };
+        self.last.set((line, offset, column));
         LineCol {
             line: line + 1,
             column,
@@ -117,6 +130,16 @@ mod tests {
                 LineCol { line, column },
                 "{text:?}@{off}"
             );
+        }
+    }
+
+    #[test]
+    fn memoised_columns_agree_in_any_order() {
+        let text = "ab\ncé d\néé";
+        let idx = LineIndex::new(text);
+        let fresh = |o| LineIndex::new(text).line_col(text, o);
+        for o in [0, 2, 3, 6, 8, 5, 4, 9, 11, 3, 12] {
+            assert_eq!(idx.line_col(text, o), fresh(o), "offset {o}");
         }
     }
 

@@ -142,8 +142,8 @@ impl RuleMeta {
             fingerprint: crate::diagnostic::fingerprint(
                 &self.id,
                 &ctx.file.path,
-                &text[range],
-                &text[context],
+                &text[range.clone()],
+                &text[crate::diagnostic::context_window(text, &range, &context)],
             ),
             location,
         }
