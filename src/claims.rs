@@ -27,6 +27,13 @@ pub struct ClaimKey {
     pub measure: Option<String>,
     pub subject: Option<String>,
     pub period: Option<String>,
+    /// What sets the quantity apart from a plain count of the measure ("average", "excess").
+    #[serde(skip)]
+    pub qualifier: Option<String>,
+    /// The subject is a broad one ("the camps", "the army") that does not by itself pin the
+    /// quantity down.
+    #[serde(skip)]
+    pub generic_subject: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -54,10 +61,62 @@ pub struct Claim {
     /// "13 of 15" → 15: a part of a stated whole.
     #[serde(skip)]
     pub denominator: Option<f64>,
+    /// The paragraph (block group) the figure stands in, within its file.
+    #[serde(skip)]
+    pub paragraph: usize,
 }
 
 /// The claims of one file, in order. Keys are filled by [`key_of`].
 pub fn claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Claim> {
+    let mut claims = claims_alone(file, a, index);
+    inherit_elided(file, a, &mut claims);
+    claims
+}
+
+/// "In 1934 the survey counted 5 million detainees. In fact there were 150,000." — a short
+/// sentence ending in a bare figure restates the quantity of the sentence before it: it takes
+/// the key of that sentence's last figure.
+fn inherit_elided(file: &SourceFile, a: &Analysis, claims: &mut [Claim]) {
+    for i in 1..claims.len().min(a.figures.len()) {
+        let f = &a.figures[i];
+        if claims[i].key.measure.is_some() || f.sentence == 0 {
+            continue;
+        }
+        let s = a.sentences[f.sentence].range.clone();
+        let before = &file.text[s.start..f.m.span.start.max(s.start)];
+        let after = &file.text[f.m.span.end.min(s.end)..s.end];
+        let bare_end = after
+            .chars()
+            .all(|c| c.is_whitespace() || matches!(c, '.' | '!' | ';'));
+        if !bare_end || before.split_whitespace().count() > 5 {
+            continue;
+        }
+        let prev_sentence = f.sentence - 1;
+        // Figures are in document order: look back only as far as the sentence before.
+        let Some(j) = (0..i)
+            .rev()
+            .take_while(|&j| a.figures[j].sentence >= prev_sentence)
+            .find(|&j| a.figures[j].sentence == prev_sentence)
+        else {
+            continue;
+        };
+        if !same_paragraph(
+            a,
+            a.sentences[prev_sentence].block,
+            a.sentences[f.sentence].block,
+        ) || claims[j].key.measure.is_none()
+        {
+            continue;
+        }
+        let mut key = claims[j].key.clone();
+        if let Some(p) = claims[i].key.period.clone() {
+            key.period = Some(p);
+        }
+        claims[i].key = key;
+    }
+}
+
+fn claims_alone(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Claim> {
     let t = &file.text;
     a.figures
         .iter()
@@ -94,7 +153,7 @@ pub fn claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Clai
                 text: t[f.m.span.clone()].to_string(),
                 low: f.m.low,
                 high: f.m.high,
-                approx: f.m.approx,
+                approx: f.m.approx || (f.m.low == f.m.high && estimated(&t[..f.m.span.start])),
                 unit: f.m.unit,
                 kind: f.m.kind,
                 key: key_of(file, a, f),
@@ -102,6 +161,10 @@ pub fn claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Clai
                 sentence: t[sentence_range].to_string(),
                 quoted: f.quotation.is_some(),
                 denominator: f.m.denominator,
+                paragraph: a
+                    .blocks
+                    .get(a.sentences[f.sentence].block)
+                    .map_or(a.sentences[f.sentence].block, |b| b.group),
             }
         })
         .collect()
@@ -117,6 +180,40 @@ pub struct MeasureLexicon {
     pub subject: Vec<SubjectSpec>,
 }
 
+impl MeasureLexicon {
+    /// Number of entries (measures and subjects).
+    pub fn len(&self) -> usize {
+        self.measure.len() + self.subject.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Put `other`'s entries in front of these: a user's lexicon takes precedence over the
+    /// embedded one (the first subject that matches wins; measures tie by file order).
+    pub fn prepend(&mut self, mut other: MeasureLexicon) {
+        other.measure.append(&mut self.measure);
+        other.subject.append(&mut self.subject);
+        *self = other;
+    }
+}
+
+/// The measures a user's rules folder brought, when there are any (see [`set_active_measures`]).
+static ACTIVE: std::sync::RwLock<Option<std::sync::Arc<Measures>>> = std::sync::RwLock::new(None);
+
+/// Make `m` the measures claim keys are computed with (`None`: the embedded lexicon). The rule
+/// loader calls this with the user's `lexicon/measures.toml` merged over the embedded one.
+pub fn set_active_measures(m: Option<Measures>) {
+    if let Ok(mut g) = ACTIVE.write() {
+        *g = m.map(std::sync::Arc::new);
+    }
+}
+
+fn active_measures() -> Option<std::sync::Arc<Measures>> {
+    ACTIVE.read().ok().and_then(|g| g.clone())
+}
+
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureSpec {
@@ -130,13 +227,16 @@ pub struct SubjectSpec {
     #[serde(default)]
     pub name: Option<String>,
     pub pattern: toml::Spanned<String>,
+    /// A broad subject ("the camps"): statements need a period or a nearby statement too.
+    #[serde(default)]
+    pub generic: bool,
 }
 
 /// The measure lexicon, compiled.
 #[derive(Debug, Clone)]
 pub struct Measures {
     measures: Vec<(String, Regex)>,
-    subjects: Vec<(Option<String>, Regex)>,
+    subjects: Vec<(Option<String>, Regex, bool)>,
     year: Regex,
 }
 
@@ -178,12 +278,14 @@ impl Measures {
                 span: s.pattern.span(),
                 message,
             })?;
-            subjects.push((s.name.clone(), re));
+            subjects.push((s.name.clone(), re, s.generic));
         }
         Ok(Measures {
             measures,
             subjects,
-            year: Regex::new(r"\b(1[6-9]\d\d|20\d\d)(?:\s*[-–—/]\s*(\d{2,4})\b)?")
+            year: Regex::new(
+                r"\b(1[6-9]\d\d|20\d\d)(?:(?:\s*[-–—/]\s*|\s+(?:to|and|through|until)\s+)(\d{4}|\d{2}\b))?",
+            )
                 .expect("year regex"),
         })
     }
@@ -198,74 +300,249 @@ impl Measures {
         })
     }
 
-    /// The key of the figure at `fig` (byte range within `sentence`).
+    /// The key of the figure at `fig` (byte range within `sentence`), from its sentence alone.
     pub fn key(&self, sentence: &str, fig: Range<usize>) -> ClaimKey {
+        self.key_in(sentence, fig, &[], None)
+    }
+
+    /// The key of the figure at `fig` within `sentence`; `context` holds the text before it that
+    /// the sentence may lean on (earlier sentences of its paragraph, nearest first), `heading`
+    /// the heading of its section. Subject comes from the figure's clause first, then its
+    /// sentence, the context and the heading; period from the sentence, then the sentence just
+    /// before it, then the heading.
+    pub fn key_in(
+        &self,
+        sentence: &str,
+        fig: Range<usize>,
+        context: &[&str],
+        heading: Option<&str>,
+    ) -> ClaimKey {
+        let clause = clause_of(sentence, fig.clone());
+        let subject = self
+            .subject_in(&sentence[clause.clone()])
+            .or_else(|| self.subject_in(sentence))
+            .or_else(|| context.iter().find_map(|c| self.subject_in(c)))
+            .or_else(|| heading.and_then(|h| self.subject_in(h)));
+        // Periods come from the sentence, the one just before it, or the heading; sentences
+        // further back date other events as often as this one.
+        let period = self
+            .framing_period(sentence)
+            .or_else(|| self.period(&sentence[clause.clone()], shift(&fig, clause.start)))
+            .or_else(|| self.period(sentence, fig.clone()))
+            .or_else(|| {
+                context
+                    .first()
+                    .and_then(|c| self.period(c, c.len()..c.len()))
+            })
+            .or_else(|| heading.and_then(|h| self.period(h, h.len()..h.len())));
+        let (subject, generic_subject) = match subject {
+            Some((s, g)) => (Some(s), g),
+            None => (None, false),
+        };
+        let (measure, political) = self.measure(sentence, fig.clone());
+        let mut q = qualifiers(sentence, fig);
+        if political {
+            q.push("political");
+        }
+        q.sort_unstable();
+        q.dedup();
         ClaimKey {
-            measure: self.measure(sentence, fig.clone()),
-            subject: self.subject(sentence),
-            period: self.period(sentence, fig),
+            measure,
+            subject,
+            period,
+            qualifier: (!q.is_empty()).then(|| q.join(" ")),
+            generic_subject,
         }
     }
 
-    fn measure(&self, sentence: &str, fig: Range<usize>) -> Option<String> {
-        // The clause after the figure, up to a clause break, at most four words.
-        let after = &sentence[fig.end..];
-        let cut = after
-            .find([',', ';', ':', '(', ')', '[', '–', '—', '.', '!', '?'])
-            .unwrap_or(after.len())
-            .min(word_limit(after, 4));
-        let after = &after[..cut];
-        let mut best: Option<(usize, &str)> = None;
+    /// A year that frames the whole sentence ("In 1937, …", "During 1937–38 …").
+    fn framing_period(&self, sentence: &str) -> Option<String> {
+        static FRAME: OnceLock<Regex> = OnceLock::new();
+        let re = FRAME.get_or_init(|| {
+            Regex::new(r"^\W*(?i:in|during|throughout|for)\s+(?:the\s+years?\s+)?(?:\d{4})")
+                .expect("frame regex")
+        });
+        let m = re.find(sentence)?;
+        let head = &sentence[..sentence.floor_char_boundary(m.end() + 16)];
+        self.period(head, 0..0)
+    }
+
+    /// The first measure word in `text`, skipping those that only name a whole the figure is
+    /// part of ("three instigators of the spies").
+    fn first_measure_in(&self, text: &str) -> Option<(usize, usize, &str)> {
+        static OF: OnceLock<Regex> = OnceLock::new();
+        let of = OF.get_or_init(|| {
+            Regex::new(r"(?i)\bof\s+(?:the\s+|these\s+|those\s+)?$").expect("of regex")
+        });
+        let mut best: Option<(usize, usize, &str)> = None;
         for (name, re) in &self.measures {
-            if let Some(m) = re.find(after)
-                && best.is_none_or(|(at, _)| m.start() < at)
+            if let Some(m) = re
+                .find_iter(text)
+                .find(|m| !of.is_match(&text[..m.start()]))
+                && best.is_none_or(|(at, _, _)| m.start() < at)
             {
-                best = Some((m.start(), name));
+                best = Some((m.start(), m.end(), name));
             }
         }
-        if let Some((_, name)) = best {
+        best
+    }
+
+    fn last_measure_in(&self, text: &str) -> Option<(usize, usize, &str)> {
+        let mut best: Option<(usize, usize, &str)> = None;
+        for (name, re) in &self.measures {
+            if let Some(m) = re.find_iter(text).last()
+                && best.is_none_or(|(_, end, _)| m.end() > end)
+            {
+                best = Some((m.start(), m.end(), name));
+            }
+        }
+        best
+    }
+
+    /// The measure of the figure, and whether the words naming it mark political prisoners
+    /// ("politicals", "political detainees").
+    fn measure(&self, sentence: &str, fig: Range<usize>) -> (Option<String>, bool) {
+        static POL: OnceLock<Regex> = OnceLock::new();
+        let pol = POL.get_or_init(|| Regex::new(r"(?i)\bpoliticals?\b").expect("political regex"));
+        let after = &sentence[fig.end..];
+        let near = &after[..word_limit(after, 4)];
+        let before = &sentence[..fig.start];
+        let before = &before[last_words(before, 6).max(clause_of(sentence, fig.clone()).start)..];
+        let measure = self.measure_name(sentence, fig);
+        // Political prisoners and all prisoners are different counts.
+        let political =
+            measure.as_deref() == Some("prisoners") && (pol.is_match(near) || pol.is_match(before));
+        (measure, political)
+    }
+
+    fn measure_name(&self, sentence: &str, fig: Range<usize>) -> Option<String> {
+        static RATE: OnceLock<Regex> = OnceLock::new();
+        static PASSIVE: OnceLock<Regex> = OnceLock::new();
+        let rate = RATE.get_or_init(|| {
+            Regex::new(r"(?i)^\s*(?:\p{L}+\s+){0,2}(?:a|per|each|every)\s+(?:day|week|month|year|annum)\b|^\s*(?:\p{L}+\s+){0,2}(?:daily|annually|yearly)\b")
+                .expect("rate regex")
+        });
+        let passive = PASSIVE.get_or_init(|| {
+            Regex::new(r"(?i)\b(?:were|was|are|is|had\s+been|have\s+been|has\s+been)\s+(?:(?:not\s+only|all|also|then|later|eventually|either|subsequently|summarily)\s+)?")
+                .expect("passive regex")
+        });
+        static COND: OnceLock<Regex> = OnceLock::new();
+        let cond = COND.get_or_init(|| {
+            Regex::new(r"(?i)\b(?:if|unless|suppose|supposing|whether)\b")
+                .expect("conditional regex")
+        });
+        let after_all = &sentence[fig.end..];
+        // A figure in a condition ("if we expelled 30,000") is not asserted.
+        if cond.is_match(&sentence[clause_of(sentence, fig.clone()).start..fig.start]) {
+            return None;
+        }
+        // A percentage measures a share of the whole it names ("9.7% of the officers"); without
+        // one it is not compared.
+        let text = sentence[fig.clone()].trim_end().to_lowercase();
+        if text.ends_with('%') || text.ends_with("percent") || text.ends_with("per cent") {
+            static OF_WHOLE: OnceLock<Regex> = OnceLock::new();
+            let of = OF_WHOLE.get_or_init(|| {
+                Regex::new(r"(?i)^\s*of\s+((?:\S+\s+){0,4}\S+)").expect("share regex")
+            });
+            let after = without_insertions(after_all);
+            return of
+                .captures(&after)
+                .filter(|c| self.subject_in(&c[1]).is_some())
+                .map(|_| "share".to_string());
+        }
+        // A rate ("1,000 executions a day") is a different quantity from a total.
+        if rate.is_match(after_all) {
+            return None;
+        }
+        let before_all = &sentence[..fig.start];
+        // A measure right before the figure ("swelled by 7 million", "a population of 162
+        // million") names it, whatever follows.
+        if let Some((_, end, name)) = self.last_measure_in(before_all) {
+            let gap = before_all[end..].trim();
+            if gap.is_empty() || gap.eq_ignore_ascii_case("of") {
+                return Some(name.to_string());
+            }
+        }
+        let after = without_insertions(after_all);
+        // "34,301 army, air force and staff officers were discharged", "327,400 prisoners were
+        // released": the passive verb of the clause the figure is the subject of comes first,, within a dozen words, before any other figure.
+        let stop = after
+            .find([';', ':', '.', '!', '?', '—'])
+            .unwrap_or(after.len())
+            .min(
+                after
+                    .find(|c: char| c.is_ascii_digit())
+                    .unwrap_or(after.len()),
+            )
+            .min(word_limit(&after, 14));
+        let window = &after[..stop];
+        static REL: OnceLock<Regex> = OnceLock::new();
+        let rel = REL.get_or_init(|| {
+            Regex::new(r"(?i)\b(?:which|who|whom|whose|that|than)\b").expect("relative regex")
+        });
+        let window = &window[..rel.find(window).map_or(window.len(), |m| m.start())];
+        if let Some(p) = passive.find(window) {
+            let rest = &window[p.end()..];
+            let rest = &rest[..word_limit(rest, 3)];
+            if let Some((at, _, name)) = self.first_measure_in(rest)
+                && rest[..at].split_whitespace().count() <= 1
+            {
+                return Some(name.to_string());
+            }
+        }
+        // Else the words after the figure, skipping editorial insertions ("[the 1934 Congress]"),
+        // up to a clause break or another figure, at most six words.
+        let cut = after
+            .find([',', ';', ':', '(', ')', '–', '—', '.', '!', '?'])
+            .unwrap_or(after.len())
+            .min(
+                after
+                    .find(|c: char| c.is_ascii_digit())
+                    .unwrap_or(after.len()),
+            )
+            .min(word_limit(&after, 6));
+        if let Some((_, _, name)) = self.first_measure_in(&after[..cut]) {
             return Some(name.to_string());
         }
-        // Else the words just before it, within its clause.
-        let before = &sentence[..fig.start];
-        let from = before
+        // Else the words before it, within its clause, at most eight words.
+        let from = before_all
             .rfind([',', ';', ':', '(', ')', '[', '–', '—', '.'])
-            .map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8))
+            .map(|i| i + before_all[i..].chars().next().map_or(1, char::len_utf8))
             .unwrap_or(0)
-            .max(last_words(before, 3));
-        let before = &before[from..];
-        let mut best: Option<(usize, &str)> = None;
-        for (name, re) in &self.measures {
-            if let Some(m) = re.find_iter(before).last()
-                && best.is_none_or(|(at, _)| m.end() > at)
-            {
-                best = Some((m.end(), name));
-            }
+            .max(last_words(before_all, 8));
+        let before = &before_all[from..];
+        if before.contains(|c: char| c.is_ascii_digit()) {
+            return None;
         }
-        best.map(|(_, n)| n.to_string())
+        self.last_measure_in(before).map(|(_, _, n)| n.to_string())
     }
 
-    fn subject(&self, sentence: &str) -> Option<String> {
-        for (name, re) in &self.subjects {
-            if let Some(c) = re.captures(sentence) {
-                return Some(match name {
+    fn subject_in(&self, text: &str) -> Option<(String, bool)> {
+        for (name, re, generic) in &self.subjects {
+            if let Some(c) = re.captures(text) {
+                let s = match name {
                     Some(n) => n.clone(),
                     None => {
                         let g = c.get(1).unwrap_or_else(|| c.get(0).expect("match"));
                         crate::diagnostic::normalise_ws(g.as_str()).to_lowercase()
                     }
-                });
+                };
+                return Some((s, *generic));
             }
         }
         None
     }
 
-    /// The year or span of years nearest the figure in its sentence ("1937–38").
-    fn period(&self, sentence: &str, fig: Range<usize>) -> Option<String> {
+    /// The year or span of years nearest the figure in `text` ("1937–38"); decades ("the
+    /// 1930s") are not periods.
+    fn period(&self, text: &str, fig: Range<usize>) -> Option<String> {
         let mut best: Option<(usize, String)> = None;
-        for c in self.year.captures_iter(sentence) {
+        for c in self.year.captures_iter(text) {
             let m = c.get(0).expect("match");
             if m.start() < fig.end && fig.start < m.end() {
+                continue;
+            }
+            if text[m.end()..].starts_with(['s', '\'']) {
                 continue;
             }
             let dist = if m.start() >= fig.end {
@@ -296,6 +573,95 @@ impl Measures {
         }
         best.map(|(_, t)| t)
     }
+}
+
+/// Words that make the figure a different quantity from a plain count of its measure: an
+/// average, an excess over a baseline, or a unit other than people ("100,000 families",
+/// "48 hours").
+fn qualifiers(sentence: &str, fig: Range<usize>) -> Vec<&'static str> {
+    static Q: OnceLock<Regex> = OnceLock::new();
+    static UNIT: OnceLock<Regex> = OnceLock::new();
+    let re = Q.get_or_init(|| {
+        Regex::new(r"(?i)\b(average|mean|excess|extra|additional|annual(?:ly)?|yearly|monthly|daily|net|common[\s-]+law|criminals?|ordinary)\b")
+            .expect("qualifier regex")
+    });
+    let unit = UNIT.get_or_init(|| {
+        Regex::new(r"(?i)^[\s\p{Pi}\p{Pf}\x22]*(?:\p{L}+\s+)?(famil(?:y|ies)|households?|hours?|days?|weeks?|months?|years?|cases|times|percent|per\s+cent|roubles|rubles|dollars|tons|tonnes|km|kilometres|kilometers|miles)\b")
+            .expect("unit regex")
+    });
+    let mut out = Vec::new();
+    let before = &sentence[clause_of(sentence, fig.clone()).start..fig.start];
+    let after = &sentence[fig.end..];
+    if let Some(u) = unit.captures(after) {
+        let w = u[1].to_lowercase();
+        out.push(match w.chars().next() {
+            Some('f') => "families",
+            Some('h') if w.starts_with("ho") && w.contains("use") => "households",
+            Some('h') => "hours",
+            Some('d') if w.starts_with("da") => "days",
+            Some('w') => "weeks",
+            Some('m') if w.starts_with("mo") => "months",
+            Some('y') => "years",
+            Some('c') => "cases",
+            Some('t') if w.starts_with("ti") => "times",
+            Some('p') => "percent",
+            _ => "unit",
+        });
+    }
+    let after = &after[..word_limit(after, 3)];
+    let after = &after[..after.find([',', ';', ':', '.']).unwrap_or(after.len())];
+    if let Some(m) = re.find(before).or_else(|| re.find(after)) {
+        out.push(match m.as_str().to_lowercase().as_str() {
+            "extra" | "additional" | "excess" => "excess",
+            "mean" | "average" => "average",
+            "annual" | "annually" | "yearly" => "annual",
+            "monthly" => "monthly",
+            "daily" => "daily",
+            "net" => "net",
+            _ => "criminal",
+        });
+    }
+    out
+}
+
+fn shift(r: &Range<usize>, by: usize) -> Range<usize> {
+    r.start.saturating_sub(by)..r.end.saturating_sub(by)
+}
+
+/// The clause of `sentence` the figure at `fig` stands in: between clause punctuation or a
+/// coordinating conjunction that opens a new clause.
+fn clause_of(sentence: &str, fig: Range<usize>) -> Range<usize> {
+    static BREAK: OnceLock<Regex> = OnceLock::new();
+    let re = BREAK.get_or_init(|| {
+        Regex::new(r"(?i)[,;:()\[\]–—]|\s(?:and\s+there|but|while|whereas|versus|not)\s")
+            .expect("clause regex")
+    });
+    let mut start = 0;
+    let mut end = sentence.len();
+    for m in re.find_iter(sentence) {
+        if m.end() <= fig.start {
+            start = m.end();
+        } else if m.start() >= fig.end {
+            end = m.start();
+            break;
+        }
+    }
+    start..end.max(start)
+}
+
+/// `s` with bracketed editorial insertions ("[the 1934 Congress]") blanked out.
+fn without_insertions(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0usize;
+    for ch in s.chars() {
+        match ch {
+            '[' => depth += 1,
+            ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(ch),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The years a period covers, inclusive.
@@ -351,7 +717,23 @@ fn last_words(s: &str, n: usize) -> usize {
     0
 }
 
-/// The claim key of a figure: measure, subject and period from its sentence.
+/// The figure is given as an estimate ("an estimate of 35,000", "estimated at 2 million"):
+/// it allows the tolerance of a hedged figure.
+fn estimated(before: &str) -> bool {
+    static EST: OnceLock<Regex> = OnceLock::new();
+    let re = EST.get_or_init(|| {
+        Regex::new(r"(?i)\bestimat(?:e|es|ed)\s+(?:of|at|to\s+be)\s+(?:\p{L}+\s+)?$")
+            .expect("estimate regex")
+    });
+    let tail = &before[before.floor_char_boundary(before.len().saturating_sub(48))..];
+    re.is_match(tail)
+}
+
+/// How many earlier sentences of the paragraph a figure's key may lean on.
+const CONTEXT_SENTENCES: usize = 3;
+
+/// The claim key of a figure: measure, subject and period from its sentence, then from the
+/// sentences before it in its paragraph and the heading of its section.
 pub fn key_of(file: &SourceFile, a: &Analysis, f: &crate::extract::Figure) -> ClaimKey {
     let s = a.sentences[f.sentence].range.clone();
     let sentence = &file.text[s.clone()];
@@ -359,7 +741,53 @@ pub fn key_of(file: &SourceFile, a: &Analysis, f: &crate::extract::Figure) -> Cl
     if fig.end > sentence.len() {
         return ClaimKey::default();
     }
-    Measures::embedded().key(sentence, fig)
+    // Other figures of the sentence, written as digits, so that a measure word is never taken
+    // across another figure ("Nine spies and three organizers").
+    let masked: String;
+    let mut sentence = sentence;
+    let others: Vec<Range<usize>> = a
+        .figures
+        .iter()
+        .filter(|o| o.sentence == f.sentence && o.m.span != f.m.span)
+        .map(|o| o.m.span.start.saturating_sub(s.start)..o.m.span.end.saturating_sub(s.start))
+        .filter(|r| r.end <= sentence.len() && (r.end <= fig.start || r.start >= fig.end))
+        .collect();
+    if !others.is_empty() {
+        let mut t = sentence.to_string();
+        for r in &others {
+            if t.is_char_boundary(r.start) && t.is_char_boundary(r.end) {
+                t.replace_range(r.clone(), &"0".repeat(r.len()));
+            }
+        }
+        masked = t;
+        sentence = &masked;
+    }
+    let block = a.sentences[f.sentence].block;
+    let mut context: Vec<&str> = Vec::new();
+    for prev in a.sentences[..f.sentence].iter().rev() {
+        if context.len() == CONTEXT_SENTENCES || !same_paragraph(a, prev.block, block) {
+            break;
+        }
+        if !prev.is_reference {
+            context.push(&file.text[prev.range.clone()]);
+        }
+    }
+    let heading = a.blocks[..block.min(a.blocks.len())]
+        .iter()
+        .rev()
+        .find(|b| b.kind == crate::parse::BlockKind::Heading)
+        .map(|h| &file.text[h.range.clone()]);
+    let user = active_measures();
+    user.as_deref()
+        .unwrap_or_else(|| Measures::embedded())
+        .key_in(sentence, fig, &context, heading)
+}
+
+fn same_paragraph(a: &Analysis, x: usize, y: usize) -> bool {
+    match (a.blocks.get(x), a.blocks.get(y)) {
+        (Some(p), Some(q)) => p.group == q.group,
+        _ => x == y,
+    }
 }
 
 #[cfg(test)]
@@ -401,6 +829,173 @@ mod tests {
             assert_eq!(k.subject.as_deref(), subject, "{s}");
             assert_eq!(k.period.as_deref(), period, "{s}");
         }
+    }
+
+    /// (sentence, figure, context, measure, subject, period)
+    type KeyCase = (
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+    );
+
+    #[test]
+    fn tricky_keys_table() {
+        let m = Measures::embedded();
+        // (sentence, figure, context, measure, subject, period)
+        let cases: &[KeyCase] = &[
+            // Editorial insertions do not hide the measure.
+            (
+                "Of the 120 persons [the 1950 plenum] elected to the Central Committee, most left.",
+                "120",
+                &[],
+                Some("elected"),
+                Some("Central Committee"),
+                Some("1950"),
+            ),
+            // A measure right before the figure wins over a noun after it.
+            (
+                "The camps swelled by 7 million politicals during 1937-38.",
+                "7 million",
+                &[],
+                Some("increase"),
+                Some("camps"),
+                Some("1937–38"),
+            ),
+            // "from 1936 to 1939" is a span of years.
+            (
+                "From 1936 to 1939 the camp population rose by 400,000.",
+                "400,000",
+                &[],
+                Some("increase"),
+                Some("camps"),
+                Some("1936–39"),
+            ),
+            // A year framing the sentence beats a date in the figure's clause.
+            (
+                "In 1936, the staff numbered 9,000, of whom 1,100 were dismissed as of May 1941.",
+                "1,100",
+                &[],
+                Some("discharged"),
+                None,
+                Some("1936"),
+            ),
+            // The passive verb of the clause names the measure, across a list.
+            (
+                "Altogether 27,500 engineers, clerks, and officers were arrested that winter.",
+                "27,500",
+                &[],
+                Some("arrests"),
+                Some("army"),
+                None,
+            ),
+            (
+                "That spring 2,000 prisoners were freed from the northern camps.",
+                "2,000",
+                &[],
+                Some("released"),
+                Some("camps"),
+                None,
+            ),
+            // A rate is not a total; a condition is not an assertion.
+            (
+                "The courts passed an average of 500 executions a day.",
+                "500",
+                &[],
+                None,
+                None,
+                None,
+            ),
+            (
+                "If we expelled 30,000 members, it would be a victory.",
+                "30,000",
+                &[],
+                None,
+                None,
+                None,
+            ),
+            // Decades are not periods.
+            (
+                "In the 1930s some 4,000 were deported.",
+                "4,000",
+                &[],
+                Some("deported"),
+                None,
+                None,
+            ),
+            // Subject and period from the sentence before, when the sentence has none.
+            (
+                "Of the 2,140 delegates, 1,205 were arrested.",
+                "2,140",
+                &["The 12th Party Congress met in 1926."],
+                Some("delegates"),
+                Some("12th"),
+                Some("1926"),
+            ),
+            // The measure of the whole the figure is part of is not its measure.
+            (
+                "The ring had 12 couriers and four organizers of the spies.",
+                "four",
+                &[],
+                None,
+                None,
+                None,
+            ),
+        ];
+        for &(s, fig, context, measure, subject, period) in cases {
+            let at = s.find(fig).unwrap();
+            let k = m.key_in(s, at..at + fig.len(), context, None);
+            assert_eq!(k.measure.as_deref(), measure, "measure: {s}");
+            assert_eq!(k.subject.as_deref(), subject, "subject: {s}");
+            assert_eq!(k.period.as_deref(), period, "period: {s}");
+        }
+    }
+
+    #[test]
+    fn qualifiers_table() {
+        let m = Measures::embedded();
+        let cases = [
+            (
+                "On average some 3 million detainees were held.",
+                "3 million",
+                Some("average"),
+            ),
+            (
+                "Some 100,000 families were deported in 1931.",
+                "100,000",
+                Some("families"),
+            ),
+            (
+                "Officials were released within 48 hours after arrest.",
+                "48",
+                Some("hours"),
+            ),
+            (
+                "The war caused an excess of 90,000 deaths.",
+                "90,000",
+                Some("excess"),
+            ),
+            (
+                "The camps held 700,000 political prisoners.",
+                "700,000",
+                Some("political"),
+            ),
+            ("The camps held 700,000 prisoners.", "700,000", None),
+        ];
+        for (s, fig, want) in cases {
+            let at = s.find(fig).unwrap();
+            let k = m.key(s, at..at + fig.len());
+            assert_eq!(k.qualifier.as_deref(), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn estimates_are_hedged() {
+        assert!(estimated("his estimate of "));
+        assert!(estimated("was estimated at "));
+        assert!(!estimated("the figure of "));
     }
 
     #[test]

@@ -30,9 +30,17 @@ pub fn round_unit(v: f64) -> f64 {
     if unit == 1 { 0.0 } else { unit as f64 }
 }
 
+/// Below this, an unhedged whole number is an exact count ("10 spies", "Nine spies"), not a
+/// rounded one.
+pub const EXACT_BELOW: f64 = 100.0;
+
 /// How far a stated value may lie from the truth.
 pub fn tolerance(v: f64, approx: bool, approx_tol: f64) -> f64 {
-    let rounding = round_unit(v).min(0.1 * v.abs());
+    let rounding = if v.abs() < EXACT_BELOW {
+        0.0
+    } else {
+        round_unit(v).min(0.1 * v.abs())
+    };
     if approx {
         rounding.max(approx_tol * v.abs())
     } else {
@@ -133,6 +141,10 @@ mod tests {
                 false,
             ),
             (pt(139.0, false), pt(134.0, false), true),
+            // Small counts are exact unless hedged.
+            (pt(9.0, false), pt(10.0, false), true),
+            (pt(9.0, true), pt(10.0, false), false),
+            (pt(50.0, false), pt(50.0, false), false),
         ];
         for (i, (a, b, want)) in cases.iter().enumerate() {
             assert_eq!(a.conflicts(b), *want, "case {i}: {a:?} vs {b:?}");

@@ -1,5 +1,5 @@
 //! `conflicting-figure` on fixture documents with planted conflicts and planted agreeing
-//! restatements across three files.
+//! restatements across five files.
 
 use std::path::PathBuf;
 
@@ -56,7 +56,32 @@ fn planted_conflicts_are_found_once_each() {
         assert!(!p.iter().any(|(_, t)| t.contains("1,205")), "{p:?}");
         assert!(!p.iter().any(|(_, t)| t.contains("93,415")), "{p:?}");
     }
-    assert_eq!(ds.len(), 2, "{all:?}");
+    // Small counts are exact: eleven officers against 12 officers.
+    let officers: Vec<_> = all
+        .iter()
+        .filter(|p| p.iter().any(|(_, t)| t == "Eleven"))
+        .collect();
+    assert_eq!(officers.len(), 1, "{all:?}");
+    assert!(officers[0].iter().any(|(f, t)| f == "e.txt" && t == "12"));
+    // Families and people are different counts; a condition is not a statement; a rate is not
+    // a total.
+    for p in &all {
+        for t in ["20,000", "5,000", "40", "300"] {
+            assert!(
+                !p.iter()
+                    .any(|(_, x)| x == t || x.ends_with(&format!(" {t}"))),
+                "{t}: {p:?}"
+            );
+        }
+    }
+    // A short sentence ending in a bare figure restates the quantity before it.
+    let elided: Vec<_> = all
+        .iter()
+        .filter(|p| p.iter().any(|(_, t)| t == "40,000"))
+        .collect();
+    assert_eq!(elided.len(), 1, "{all:?}");
+    assert!(elided[0].iter().any(|(_, t)| t == "9,000"));
+    assert_eq!(ds.len(), 4, "{all:?}");
 }
 
 #[test]
@@ -71,4 +96,45 @@ fn multi_file_diagnostic_snapshot() {
     }
     let out = factlint::report::human::render(&ds, &mut sources, false);
     insta::assert_snapshot!(String::from_utf8(out).unwrap());
+}
+
+/// A user's `lexicon/measures.toml` (from `--rules DIR`) adds measures and subjects to claim keys.
+#[test]
+fn user_measures_lexicon_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("rules/lexicon")).unwrap();
+    std::fs::write(
+        dir.path().join("rules/lexicon/measures.toml"),
+        "[[measure]]\nname = \"ships\"\nwords = [\"ships\", \"vessels\"]\n\n[[subject]]\nname = \"Baltic fleet\"\npattern = '\\bBaltic [Ff]leet\\b'\n",
+    )
+    .unwrap();
+    let doc = dir.path().join("fleet.md");
+    std::fs::write(
+        &doc,
+        "In 1941 the Baltic fleet lost 42 vessels.\n\nThe Baltic fleet lost 47 ships in 1941.\n",
+    )
+    .unwrap();
+    let run = |with_rules: bool| {
+        let mut cmd = assert_cmd::Command::cargo_bin("factlint").unwrap();
+        cmd.args(["check", "--format", "json"]);
+        if with_rules {
+            cmd.arg("--rules").arg(dir.path().join("rules"));
+        }
+        let out = cmd.arg(&doc).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "conflicting-figure")
+            .map(|d| d["message"].as_str().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    let with = run(true);
+    assert_eq!(with.len(), 1, "{with:?}");
+    assert!(
+        with[0].starts_with("ships (Baltic fleet), 1941"),
+        "{with:?}"
+    );
+    assert!(run(false).is_empty());
 }

@@ -4,7 +4,7 @@
 //! Grouping is by hash of the key and the conflict test per group is a sweep over the extreme
 //! bounds, so the work is linear in the number of claims.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::loader::SpecError;
 use super::{FileContext, Rule, RuleMeta, RuleSpec};
@@ -57,78 +57,12 @@ fn comparable(c: &Claim) -> bool {
     let top = c.high.or(c.low).unwrap_or(0.0);
     c.key.measure.is_some()
         && (c.low.is_some() || c.high.is_some())
-        && !matches!(c.kind, NumberKind::Relative | NumberKind::Fraction)
+        && !matches!(
+            c.kind,
+            NumberKind::Relative | NumberKind::Fraction | NumberKind::Vague
+        )
         && c.denominator.is_none()
         && top >= 5.0
-}
-
-const STOPWORDS: &[&str] = &[
-    "that",
-    "this",
-    "with",
-    "from",
-    "were",
-    "have",
-    "been",
-    "which",
-    "their",
-    "there",
-    "they",
-    "than",
-    "more",
-    "into",
-    "also",
-    "only",
-    "some",
-    "about",
-    "other",
-    "these",
-    "those",
-    "would",
-    "could",
-    "after",
-    "before",
-    "over",
-    "under",
-    "when",
-    "what",
-    "them",
-    "then",
-    "such",
-    "most",
-    "many",
-    "much",
-    "each",
-    "where",
-    "while",
-    "whom",
-    "whose",
-    "being",
-    "according",
-    "between",
-    "number",
-    "total",
-    "figure",
-    "figures",
-    "least",
-    "people",
-    "persons",
-];
-
-/// The content words of a sentence: what two statements of one quantity tend to share.
-fn content_words(s: &str) -> HashSet<String> {
-    s.split(|c: char| !c.is_alphabetic())
-        .filter(|w| w.chars().count() >= 4)
-        .map(str::to_lowercase)
-        .filter(|w| !STOPWORDS.contains(&w.as_str()))
-        .map(|w| w.trim_end_matches('s').to_string())
-        .collect()
-}
-
-fn similar(a: &HashSet<String>, b: &HashSet<String>, threshold: f64) -> bool {
-    let shared = a.intersection(b).count();
-    let union = a.len() + b.len() - shared;
-    union > 0 && shared as f64 / union as f64 >= threshold
 }
 
 type GroupKey<'a> = (&'a str, Option<&'a str>, bool);
@@ -147,7 +81,7 @@ impl ConflictingFigure {
         for c in claims.iter().filter(|c| comparable(c)) {
             let k = (
                 c.key.measure.as_deref().unwrap_or(""),
-                c.key.subject.as_deref(),
+                c.key.qualifier.as_deref(),
                 c.kind == NumberKind::Percent,
             );
             by_key
@@ -161,32 +95,17 @@ impl ConflictingFigure {
         let mut out = Vec::new();
         for k in order {
             let members = &by_key[&k];
-            // Periods: merge overlapping year spans into clusters.
-            let mut spans: Vec<(u32, u32)> = members
-                .iter()
-                .filter_map(|c| c.key.period.as_deref().and_then(period_years))
-                .collect();
-            spans.sort_unstable();
-            let mut clusters: Vec<(u32, u32)> = Vec::new();
-            for (a, b) in spans {
-                match clusters.last_mut() {
-                    Some(last) if a <= last.1 => last.1 = last.1.max(b),
-                    _ => clusters.push((a, b)),
+            let groups = by_period(members);
+            for g in groups.into_iter().filter(|g| g.len() > 1) {
+                for g in by_subject(g) {
+                    for g in by_magnitude(g) {
+                        let g = near_enough(g);
+                        if g.len() > 1 {
+                            out.push(g);
+                        }
+                    }
                 }
             }
-            let mut groups: Vec<Vec<&Claim>> = vec![Vec::new(); clusters.len() + 1];
-            for c in members {
-                let slot = match c.key.period.as_deref().and_then(period_years) {
-                    Some((a, _)) => clusters
-                        .iter()
-                        .position(|&(lo, hi)| lo <= a && a <= hi)
-                        .unwrap_or(clusters.len()),
-                    None if clusters.len() == 1 => 0,
-                    None => clusters.len(),
-                };
-                groups[slot].push(c);
-            }
-            out.extend(groups.into_iter().filter(|g| g.len() > 1));
         }
         out
     }
@@ -297,51 +216,228 @@ impl ConflictingFigure {
     }
 }
 
-/// Jaccard similarity of content words two statements need to count as one quantity.
-const SIMILARITY: f64 = 0.12;
-
-/// Above this many statements of one key, context comparison (pairwise) is skipped and the key
-/// alone groups them, so that the work stays linear.
-const MAX_PAIRWISE: usize = 256;
-
-/// Connected components of statements whose sentences are alike.
-fn clusters<'a>(group: &[&'a Claim], threshold: f64) -> Vec<Vec<&'a Claim>> {
-    if group.len() > MAX_PAIRWISE {
-        return vec![group.to_vec()];
-    }
-    let words: Vec<HashSet<String>> = group.iter().map(|c| content_words(&c.sentence)).collect();
-    let mut parent: Vec<usize> = (0..group.len()).collect();
-    fn root(p: &mut [usize], mut i: usize) -> usize {
-        while p[i] != i {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        i
-    }
-    for i in 0..group.len() {
-        for j in i + 1..group.len() {
-            if similar(&words[i], &words[j], threshold) {
-                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-                parent[a] = b;
+/// Split statements of one measure by period: the same year or span of years, or a span that
+/// holds exactly one of the other periods stated (a source's "1936–39" and another's "1937–38").
+/// Statements without a period join the one period of the group, if there is exactly one.
+fn by_period<'a>(members: &[&'a Claim]) -> Vec<Vec<&'a Claim>> {
+    let mut spans: Vec<(u32, u32)> = members
+        .iter()
+        .filter_map(|c| c.key.period.as_deref().and_then(period_years))
+        .collect();
+    spans.sort_unstable();
+    spans.dedup();
+    let home: Vec<usize> = spans
+        .iter()
+        .enumerate()
+        .map(|(i, &(a, b))| {
+            let inside: Vec<usize> = spans
+                .iter()
+                .enumerate()
+                .filter(|&(j, &(c, d))| j != i && c < d && a <= c && d <= b)
+                .map(|(j, _)| j)
+                .collect();
+            // Only a short span (a few years) stands for a span within it (not for one year:
+            // a total for 1937–38 is not the figure for 1937).
+            let short = b.saturating_sub(a) <= 4;
+            let outside = spans
+                .iter()
+                .enumerate()
+                .any(|(j, &(c, d))| j != i && c <= a && b <= d);
+            match inside.as_slice() {
+                [only] if short && !outside => *only,
+                _ => i,
             }
+        })
+        .collect();
+    let mut groups: Vec<Vec<&Claim>> = vec![Vec::new(); spans.len() + 1];
+    let slot_of = |c: &Claim| {
+        c.key
+            .period
+            .as_deref()
+            .and_then(period_years)
+            .and_then(|p| spans.binary_search(&p).ok())
+            .map(|i| home[i])
+    };
+    // Dated statements by file, in order, for finding the nearest one to an undated statement.
+    let mut dated: HashMap<&str, Vec<(usize, usize, usize)>> = HashMap::new();
+    for c in members {
+        if let Some(slot) = slot_of(c) {
+            dated
+                .entry(c.path.as_str())
+                .or_default()
+                .push((c.span.start, c.paragraph, slot));
         }
     }
-    let mut by_root: HashMap<usize, Vec<&Claim>> = HashMap::new();
-    let mut order = Vec::new();
-    for (i, c) in group.iter().enumerate() {
-        let r = root(&mut parent, i);
-        by_root
-            .entry(r)
-            .or_insert_with(|| {
-                order.push(r);
-                Vec::new()
-            })
-            .push(c);
+    for v in dated.values_mut() {
+        v.sort_unstable();
     }
-    order
+    // The one period each subject is dated with (None where its statements disagree).
+    let mut by_subject_slot: HashMap<&str, Option<usize>> = HashMap::new();
+    for c in members {
+        if let (Some(sub), Some(slot)) = (c.key.subject.as_deref(), slot_of(c)) {
+            by_subject_slot
+                .entry(sub)
+                .and_modify(|s| {
+                    if *s != Some(slot) {
+                        *s = None
+                    }
+                })
+                .or_insert(Some(slot));
+        }
+    }
+    for c in members {
+        let slot = match slot_of(c) {
+            Some(slot) => slot,
+            None => {
+                // An undated statement shares the period of the dated statements of its measure
+                // before it in its paragraph, or failing those in the passage around it, when
+                // they agree on one.
+                let around = dated.get(c.path.as_str()).map_or(&[][..], |v| {
+                    let from = v.partition_point(|&(at, _, _)| at + NEAR < c.span.start);
+                    let to = v.partition_point(|&(at, _, _)| at <= c.span.start + NEAR);
+                    &v[from..to]
+                });
+                let in_paragraph: Vec<usize> = around
+                    .iter()
+                    .filter(|&&(at, p, _)| p == c.paragraph && at < c.span.start)
+                    .map(|&(_, _, slot)| slot)
+                    .collect();
+                let mut nearby: Box<dyn Iterator<Item = usize>> = if in_paragraph.is_empty() {
+                    Box::new(around.iter().map(|&(_, _, slot)| slot))
+                } else {
+                    Box::new(in_paragraph.into_iter())
+                };
+                let first = nearby.next();
+                match first {
+                    Some(f) if nearby.all(|s| s == f) => f,
+                    Some(_) => spans.len(),
+                    // With a specific subject ("the 17th Congress"), the one period the group
+                    // gives that subject.
+                    None if !c.key.generic_subject => c
+                        .key
+                        .subject
+                        .as_deref()
+                        .and_then(|sub| by_subject_slot.get(sub).copied().flatten())
+                        .unwrap_or(spans.len()),
+                    None => spans.len(),
+                }
+            }
+        };
+        groups[slot].push(c);
+    }
+    groups
+}
+
+/// How close (in bytes, in one file) a statement with neither subject nor period must stand to
+/// another statement of its group to be compared with it: without either, only the passage
+/// around it tells what it counts.
+const NEAR: usize = 4000;
+
+fn near_enough(group: Vec<&Claim>) -> Vec<&Claim> {
+    // Neither subject nor period: only its own paragraph tells what the figure counts.
+    let bare = |c: &Claim| c.key.subject.is_none() && c.key.period.is_none();
+    // A broad subject and no period: the passage around it.
+    let weak = |c: &Claim| c.key.generic_subject && c.key.period.is_none();
+    let near = |a: &Claim, b: &Claim| {
+        a.path == b.path
+            && if bare(a) {
+                a.paragraph == b.paragraph
+            } else {
+                a.span.start.abs_diff(b.span.start) <= NEAR
+            }
+    };
+    // In document order, the closest other statements are the neighbours: linear, not pairwise.
+    let mut order: Vec<usize> = (0..group.len()).collect();
+    order.sort_by(|&i, &j| {
+        (group[i].path.as_str(), group[i].span.start)
+            .cmp(&(group[j].path.as_str(), group[j].span.start))
+    });
+    let mut keep = vec![false; group.len()];
+    for (k, &i) in order.iter().enumerate() {
+        let c = group[i];
+        keep[i] = !(bare(c) || weak(c))
+            || [k.checked_sub(1), Some(k + 1)]
+                .into_iter()
+                .flatten()
+                .filter_map(|n| order.get(n))
+                .any(|&j| near(c, group[j]));
+    }
+    group
         .into_iter()
-        .filter_map(|r| by_root.remove(&r))
+        .zip(keep)
+        .filter_map(|(c, k)| k.then_some(c))
         .collect()
+}
+
+/// Split statements of one measure and period by what they are about: different subjects are
+/// different quantities; a statement without a subject joins the one subject of the group, if
+/// there is exactly one, and otherwise stays with the others without one.
+fn by_subject(group: Vec<&Claim>) -> Vec<Vec<&Claim>> {
+    let mut subjects: Vec<&str> = group
+        .iter()
+        .filter_map(|c| c.key.subject.as_deref())
+        .collect();
+    subjects.sort_unstable();
+    subjects.dedup();
+    let mut out: Vec<Vec<&Claim>> = vec![Vec::new(); subjects.len() + 1];
+    for c in group {
+        let slot = match c.key.subject.as_deref() {
+            Some(s) => subjects.binary_search(&s).unwrap_or(subjects.len()),
+            None if subjects.len() == 1 => 0,
+            None => subjects.len(),
+        };
+        out[slot].push(c);
+    }
+    out
+}
+
+/// Statements whose values lie further apart than this factor (with nothing in between) are
+/// taken to count different things ("848 executed delegates" and "724,000 executions").
+const MAX_GAP_RATIO: f64 = 40.0;
+
+fn magnitude(c: &Claim) -> f64 {
+    match (c.low, c.high) {
+        (Some(l), Some(h)) => (l.abs() * h.abs()).sqrt().max(1.0),
+        (Some(v), None) | (None, Some(v)) => v.abs().max(1.0),
+        (None, None) => 1.0,
+    }
+}
+
+/// Split a group where consecutive values (in order of size) jump by more than
+/// [`MAX_GAP_RATIO`].
+fn by_magnitude(mut group: Vec<&Claim>) -> Vec<Vec<&Claim>> {
+    group.sort_by(|a, b| magnitude(a).total_cmp(&magnitude(b)));
+    let mut out: Vec<Vec<&Claim>> = Vec::new();
+    let mut last = f64::NAN;
+    for c in group {
+        let m = magnitude(c);
+        match out.last_mut() {
+            Some(g) if m / last <= MAX_GAP_RATIO => g.push(c),
+            _ => out.push(vec![c]),
+        }
+        last = m;
+    }
+    // Back to document order, so that the first statement is the primary one.
+    for g in &mut out {
+        g.sort_by(|a, b| (a.path.as_str(), a.span.start).cmp(&(b.path.as_str(), b.span.start)));
+    }
+    out
+}
+
+/// A sentence that sets two statements of one quantity against each other ("8 million … is
+/// twenty times the figure of under half a million", "115,922 deaths, not 2,000,000") rather
+/// than listing parts of a whole.
+fn contrasts(sentence: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static PART: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b(?:times\s+(?:greater|higher|larger|more)|in\s+contrast|contrary\s+to|versus|contradict\w*|rather\s+than|instead\s+of)\b")
+            .expect("contrast regex")
+    });
+    let part = PART.get_or_init(|| {
+        regex::Regex::new(r"(?i)\bof\s+(?:them|whom|which|these|those)\b").expect("part regex")
+    });
+    re.is_match(sentence) && !part.is_match(sentence)
 }
 
 fn short(s: &str) -> String {
@@ -407,13 +503,13 @@ impl Rule for ConflictingFigure {
                     .entry((c.path.as_str(), c.sentence.as_str()))
                     .or_default() += 1;
             }
-            g.retain(|c| per_sentence[&(c.path.as_str(), c.sentence.as_str())] == 1);
-            for cluster in clusters(&g, SIMILARITY) {
-                if cluster.len() > 1
-                    && let Some(d) = self.diagnostic(&cluster)
-                {
-                    out.push(d);
-                }
+            g.retain(|c| {
+                per_sentence[&(c.path.as_str(), c.sentence.as_str())] == 1 || contrasts(&c.sentence)
+            });
+            if g.len() > 1
+                && let Some(d) = self.diagnostic(&g)
+            {
+                out.push(d);
             }
         }
         out

@@ -106,6 +106,8 @@ struct Lexicons {
     attributions: AttributionLexicon,
     /// Where each lexicon's last contribution came from, for pointing compile errors at it.
     origin: HashMap<&'static str, (String, String)>,
+    /// The measure lexicon: the embedded one, with user entries in front.
+    measures: crate::claims::MeasureLexicon,
 }
 
 /// Load the embedded defaults, then each user folder in order.
@@ -132,12 +134,33 @@ pub fn load(user_dirs: &[&Path]) -> Result<RuleSet, Vec<LoadError>> {
         }
     }
 
+    let embedded_measures = lex.measures.len();
     for dir in user_dirs {
         load_user_dir(dir, &mut specs, &mut lex, &mut errors);
     }
     if !errors.is_empty() {
         return Err(errors);
     }
+    // Claim keys use the user's measures when a rules folder brings some, else the embedded.
+    let user_measures = if lex.measures.len() > embedded_measures {
+        match crate::claims::Measures::new(&lex.measures) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                let (path, src) = lex.origin.get("measures").cloned().unwrap_or_default();
+                return Err(vec![LoadError {
+                    path,
+                    source: src,
+                    span: None,
+                    message: format!("invalid regex: {}", e.message),
+                    label: "this pattern".into(),
+                    notes: Vec::new(),
+                }]);
+            }
+        }
+    } else {
+        None
+    };
+    crate::claims::set_active_measures(user_measures);
 
     let extractors = match compile_extractors(&lex) {
         Ok(x) => x,
@@ -371,17 +394,18 @@ fn add_lexicon(lex: &mut Lexicons, name: &str, path: &str, src: &str, errors: &m
             "attributions"
         }
         "measures" => {
-            if let Some(l) = parse::<crate::claims::MeasureLexicon>(path, src, errors)
-                && let Err(e) = crate::claims::Measures::new(&l)
-            {
-                errors.push(LoadError {
-                    path: path.to_string(),
-                    source: src.to_string(),
-                    span: Some(e.span),
-                    message: format!("invalid regex: {}", e.message),
-                    label: "this pattern".into(),
-                    notes: Vec::new(),
-                });
+            if let Some(l) = parse::<crate::claims::MeasureLexicon>(path, src, errors) {
+                match crate::claims::Measures::new(&l) {
+                    Ok(_) => lex.measures.prepend(l),
+                    Err(e) => errors.push(LoadError {
+                        path: path.to_string(),
+                        source: src.to_string(),
+                        span: Some(e.span),
+                        message: format!("invalid regex: {}", e.message),
+                        label: "this pattern".into(),
+                        notes: Vec::new(),
+                    }),
+                }
             }
             "measures"
         }
@@ -389,7 +413,7 @@ fn add_lexicon(lex: &mut Lexicons, name: &str, path: &str, src: &str, errors: &m
             errors.push(plain_error(
                 path,
                 format!(
-                    "unknown lexicon `{other}`: lexicon files are named sentences, numbers, citations, quotations or attributions (.toml)"
+                    "unknown lexicon `{other}`: lexicon files are named sentences, numbers, citations, quotations, attributions or measures (.toml)"
                 ),
             ));
             return;
@@ -398,6 +422,8 @@ fn add_lexicon(lex: &mut Lexicons, name: &str, path: &str, src: &str, errors: &m
     lex.origin.insert(key, (path.to_string(), src.to_string()));
 }
 
+// The error is rendered at once and only on the failure path; boxing it buys nothing.
+#[allow(clippy::result_large_err)]
 fn compile_extractors(lex: &Lexicons) -> Result<Extractors, LoadError> {
     let error_in = |name: &str, span: Option<Range<usize>>, message: String| {
         let (path, src) = lex
@@ -497,7 +523,8 @@ mod tests {
 
     #[test]
     fn loading_errors_table() {
-        let cases: Vec<(Vec<(&str, &str)>, &str, Option<&str>)> = vec![
+        type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, Option<&'a str>);
+        let cases: Vec<Case> = vec![
             // (files, message contains, text under the span)
             (vec![("a.toml", "id = \"x\"\nkind = ")], "string", None),
             (
