@@ -40,7 +40,7 @@ impl Rng {
         z ^ (z >> 31)
     }
     fn below(&mut self, n: u64) -> u64 {
-        ((self.next() >> 11) as u128 * n as u128 >> 53) as u64
+        (((self.next() >> 11) as u128 * n as u128) >> 53) as u64
     }
     fn range(&mut self, lo: u64, hi: u64) -> u64 {
         lo + self.below(hi - lo + 1)
@@ -225,7 +225,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -474,7 +474,11 @@ fn paragraph(
 }
 
 fn heading(r: &mut Rng, md: bool, level: u64) -> String {
-    let title = format!("{} {}", cap_first(*r.pick(SUBJECTS)), r.range(1850, 1990));
+    let title = format!(
+        "{} {}",
+        cap_first(r.pick::<&str>(SUBJECTS)),
+        r.range(1850, 1990)
+    );
     if md {
         format!("{} {title}", "#".repeat(level as usize))
     } else {

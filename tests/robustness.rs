@@ -538,7 +538,8 @@ const GOOD_RULE: &str = "id = \"my-rule\"\nkind = \"pattern\"\nsummary = \"s\"\n
 
 #[test]
 fn bad_rule_files_exit_2_with_a_diagnostic_naming_the_file() {
-    let cases: &[(&str, &[(&str, &str)], &str)] = &[
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Case] = &[
         (
             "malformed",
             &[("a.toml", "id = \"x\"\nkind = \n")],

@@ -105,15 +105,15 @@ impl AttributionFinder {
         if let Some(re) = &self.free {
             for m in re.find_iter(body) {
                 let at = run.start + m.start();
-                if let Some(k) = sentence_of(at) {
-                    if run.start + m.end() <= sentences[k].end {
-                        out.push((
-                            k,
-                            Attribution {
-                                range: at..run.start + m.end(),
-                            },
-                        ));
-                    }
+                if let Some(k) = sentence_of(at)
+                    && run.start + m.end() <= sentences[k].end
+                {
+                    out.push((
+                        k,
+                        Attribution {
+                            range: at..run.start + m.end(),
+                        },
+                    ));
                 }
             }
         }

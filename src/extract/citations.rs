@@ -244,11 +244,11 @@ impl CitationMatcher {
                 continue;
             }
             let start = self.walk_back(text, block.start, at);
-            if let Some(c) = self.scan_reference(text, block.clone(), start, None) {
-                if c.range.end > at {
-                    taken.push(c.range.clone());
-                    found.push(c);
-                }
+            if let Some(c) = self.scan_reference(text, block.clone(), start, None)
+                && c.range.end > at
+            {
+                taken.push(c.range.clone());
+                found.push(c);
             }
         }
     }
@@ -260,7 +260,7 @@ impl CitationMatcher {
         let mut pos = at;
         loop {
             let before = &text[floor..pos];
-            let trimmed = before.trim_end_matches(|c: char| c == ' ' || c == ',' || c == '\t');
+            let trimmed = before.trim_end_matches([' ', ',', '\t']);
             if trimmed.len() == before.len() && pos != at {
                 break;
             }
@@ -613,17 +613,17 @@ fn glue_points(text: &str, block: Range<usize>) -> Vec<Glue> {
                 at,
                 kind: GlueKind::Comma,
             }),
-            '"' | '”' if c.is_uppercase() => {
-                if before_p
-                    .chars()
-                    .next_back()
-                    .is_some_and(|b| b.is_alphanumeric() || b == '.')
-                {
-                    out.push(Glue {
-                        at,
-                        kind: GlueKind::Quote,
-                    })
-                }
+            '"' | '”'
+                if c.is_uppercase()
+                    && before_p
+                        .chars()
+                        .next_back()
+                        .is_some_and(|b| b.is_alphanumeric() || b == '.') =>
+            {
+                out.push(Glue {
+                    at,
+                    kind: GlueKind::Quote,
+                })
             }
             _ if p.is_lowercase() && c.is_uppercase() => {
                 // "professionalsPages": a lower-case run of three or more in a word of four or
@@ -773,10 +773,11 @@ fn normalise(mut found: Vec<Citation>) -> Vec<Citation> {
     });
     let mut out: Vec<Citation> = Vec::with_capacity(found.len());
     for c in found {
-        if let Some(last) = out.last() {
-            if c.range.start < last.range.end {
-                continue;
-            }
+        if out
+            .last()
+            .is_some_and(|last| c.range.start < last.range.end)
+        {
+            continue;
         }
         out.push(c);
     }

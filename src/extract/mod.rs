@@ -213,11 +213,11 @@ impl Extractors {
                         first_covered = si + 1;
                     }
                 }
-                for sj in first_covered..block_sents.end {
-                    if sentences[sj].range.start >= c.range.end {
+                for s in &mut sentences[first_covered..block_sents.end] {
+                    if s.range.start >= c.range.end {
                         break;
                     }
-                    sentences[sj].citation.get_or_insert(ci);
+                    s.citation.get_or_insert(ci);
                 }
             }
 

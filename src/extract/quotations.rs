@@ -201,11 +201,11 @@ impl QuotationFinder {
                 open = Some((i, close));
                 continue;
             }
-            if let Some((o, expected)) = open {
-                if c == expected {
-                    out.push((o..i + c.len_utf8(), true));
-                    open = None;
-                }
+            if let Some((o, expected)) = open
+                && c == expected
+            {
+                out.push((o..i + c.len_utf8(), true));
+                open = None;
             }
         }
         if let Some((o, _)) = open {
@@ -266,7 +266,7 @@ impl QuotationFinder {
             from += 1;
         }
         let before = text[from..range.start].trim_end().to_lowercase();
-        let before = before.trim_end_matches(|c: char| c == ',' || c == '(');
+        let before = before.trim_end_matches([',', '(']);
         let ends_with_cue = |cue: &String| {
             before.ends_with(cue.as_str())
                 && before[..before.len() - cue.len()]

@@ -232,7 +232,8 @@ mod tests {
 
     #[test]
     fn block_structure_table() {
-        let cases: Vec<(&str, Vec<(&str, BlockKind, u16)>)> = vec![
+        type Case<'a> = (&'a str, Vec<(&'a str, BlockKind, u16)>);
+        let cases: Vec<Case> = vec![
             (
                 "# Title\n\nBody text.\n",
                 vec![

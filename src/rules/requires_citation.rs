@@ -126,7 +126,7 @@ impl RequiresCitation {
                 w.trim_matches(|c: char| !c.is_alphanumeric())
                     .to_lowercase()
             })
-            .any(|w| self.structural_nouns.iter().any(|n| *n == w))
+            .any(|w| self.structural_nouns.contains(&w))
     }
 
     fn in_heading(&self, ctx: &FileContext, block: usize) -> bool {
