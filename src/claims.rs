@@ -64,6 +64,59 @@ pub struct Claim {
     /// The paragraph (block group) the figure stands in, within its file.
     #[serde(skip)]
     pub paragraph: usize,
+    /// The sentence the figure stands in (index within its file): which figures share one.
+    #[serde(skip)]
+    pub sentence_id: usize,
+}
+
+/// Bytes of a sentence on each side of a figure that its key and its stored text may use.
+/// Ordinary sentences fit whole; a pathological one-sentence megabyte stays linear.
+const SENTENCE_WINDOW: usize = 400;
+
+/// The part of sentence `s` within `SENTENCE_WINDOW` of `fig`, on char boundaries.
+fn window(text: &str, s: &Range<usize>, fig: &Range<usize>) -> Range<usize> {
+    let lo = text.floor_char_boundary(fig.start.saturating_sub(SENTENCE_WINDOW).max(s.start));
+    let hi = text.ceil_char_boundary((fig.end + SENTENCE_WINDOW).min(s.end));
+    lo.min(fig.start)..hi.max(fig.end)
+}
+
+/// Per-file lookups that every figure's key needs: built once, so keys cost no scan of the
+/// whole file per figure.
+struct KeyContext {
+    /// For each block, the heading of its section.
+    heading_of_block: Vec<Option<Range<usize>>>,
+    /// For each sentence, the range of `a.figures` that stand in it.
+    figures_of_sentence: Vec<Range<usize>>,
+}
+
+impl KeyContext {
+    fn new(a: &Analysis) -> KeyContext {
+        let mut heading_of_block = Vec::with_capacity(a.blocks.len());
+        let mut current = None;
+        for b in &a.blocks {
+            // A heading's own figures are keyed against the previous heading.
+            heading_of_block.push(current.clone());
+            if b.kind == crate::parse::BlockKind::Heading {
+                current = Some(b.range.clone());
+            }
+        }
+        let mut figures_of_sentence = vec![0..0; a.sentences.len()];
+        let mut i = 0;
+        while i < a.figures.len() {
+            let s = a.figures[i].sentence;
+            let start = i;
+            while i < a.figures.len() && a.figures[i].sentence == s {
+                i += 1;
+            }
+            if let Some(slot) = figures_of_sentence.get_mut(s) {
+                *slot = start..i;
+            }
+        }
+        KeyContext {
+            heading_of_block,
+            figures_of_sentence,
+        }
+    }
 }
 
 /// The claims of one file, in order. Keys are filled by [`key_of`].
@@ -118,6 +171,7 @@ fn inherit_elided(file: &SourceFile, a: &Analysis, claims: &mut [Claim]) {
 
 fn claims_alone(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Claim> {
     let t = &file.text;
+    let kc = KeyContext::new(a);
     a.figures
         .iter()
         .map(|f| {
@@ -156,9 +210,10 @@ fn claims_alone(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Claim
                 approx: f.m.approx || (f.m.low == f.m.high && estimated(&t[..f.m.span.start])),
                 unit: f.m.unit,
                 kind: f.m.kind,
-                key: key_of(file, a, f),
+                key: key_in_file(file, a, f, &kc),
                 source,
-                sentence: t[sentence_range].to_string(),
+                sentence: t[window(t, &sentence_range, &f.m.span)].to_string(),
+                sentence_id: f.sentence,
                 quoted: f.quotation.is_some(),
                 denominator: f.m.denominator,
                 paragraph: a
@@ -735,7 +790,16 @@ const CONTEXT_SENTENCES: usize = 3;
 /// The claim key of a figure: measure, subject and period from its sentence, then from the
 /// sentences before it in its paragraph and the heading of its section.
 pub fn key_of(file: &SourceFile, a: &Analysis, f: &crate::extract::Figure) -> ClaimKey {
-    let s = a.sentences[f.sentence].range.clone();
+    key_in_file(file, a, f, &KeyContext::new(a))
+}
+
+fn key_in_file(
+    file: &SourceFile,
+    a: &Analysis,
+    f: &crate::extract::Figure,
+    kc: &KeyContext,
+) -> ClaimKey {
+    let s = window(&file.text, &a.sentences[f.sentence].range, &f.m.span);
     let sentence = &file.text[s.clone()];
     let fig = f.m.span.start.saturating_sub(s.start)..f.m.span.end.saturating_sub(s.start);
     if fig.end > sentence.len() {
@@ -745,10 +809,9 @@ pub fn key_of(file: &SourceFile, a: &Analysis, f: &crate::extract::Figure) -> Cl
     // across another figure ("Nine spies and three organizers").
     let masked: String;
     let mut sentence = sentence;
-    let others: Vec<Range<usize>> = a
-        .figures
+    let others: Vec<Range<usize>> = a.figures[kc.figures_of_sentence[f.sentence].clone()]
         .iter()
-        .filter(|o| o.sentence == f.sentence && o.m.span != f.m.span)
+        .filter(|o| o.m.span != f.m.span && o.m.span.start >= s.start && o.m.span.end <= s.end)
         .map(|o| o.m.span.start.saturating_sub(s.start)..o.m.span.end.saturating_sub(s.start))
         .filter(|r| r.end <= sentence.len() && (r.end <= fig.start || r.start >= fig.end))
         .collect();
@@ -769,14 +832,20 @@ pub fn key_of(file: &SourceFile, a: &Analysis, f: &crate::extract::Figure) -> Cl
             break;
         }
         if !prev.is_reference {
-            context.push(&file.text[prev.range.clone()]);
+            // Only the end of a long earlier sentence is near enough to lend its subject.
+            let end = prev.range.end;
+            let start = file
+                .text
+                .floor_char_boundary(end.saturating_sub(SENTENCE_WINDOW).max(prev.range.start));
+            context.push(&file.text[start..end]);
         }
     }
-    let heading = a.blocks[..block.min(a.blocks.len())]
-        .iter()
-        .rev()
-        .find(|b| b.kind == crate::parse::BlockKind::Heading)
-        .map(|h| &file.text[h.range.clone()]);
+    let heading = kc
+        .heading_of_block
+        .get(block)
+        .cloned()
+        .flatten()
+        .map(|h| &file.text[h]);
     let user = active_measures();
     user.as_deref()
         .unwrap_or_else(|| Measures::embedded())

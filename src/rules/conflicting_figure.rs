@@ -497,14 +497,14 @@ impl Rule for ConflictingFigure {
         for mut g in self.groups(claims) {
             // Two figures of one measure in one sentence count different things ("at least
             // 1.7 million arrested, 1.4 million of them in the camps"): leave such sentences out.
-            let mut per_sentence: HashMap<(&str, &str), usize> = HashMap::new();
+            let mut per_sentence: HashMap<(&str, usize), usize> = HashMap::new();
             for c in &g {
                 *per_sentence
-                    .entry((c.path.as_str(), c.sentence.as_str()))
+                    .entry((c.path.as_str(), c.sentence_id))
                     .or_default() += 1;
             }
             g.retain(|c| {
-                per_sentence[&(c.path.as_str(), c.sentence.as_str())] == 1 || contrasts(&c.sentence)
+                per_sentence[&(c.path.as_str(), c.sentence_id)] == 1 || contrasts(&c.sentence)
             });
             if g.len() > 1
                 && let Some(d) = self.diagnostic(&g)
