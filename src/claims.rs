@@ -686,20 +686,30 @@ fn shift(r: &Range<usize>, by: usize) -> Range<usize> {
 /// The clause of `sentence` the figure at `fig` stands in: between clause punctuation or a
 /// coordinating conjunction that opens a new clause.
 fn clause_of(sentence: &str, fig: Range<usize>) -> Range<usize> {
-    static BREAK: OnceLock<Regex> = OnceLock::new();
-    let re = BREAK.get_or_init(|| {
-        Regex::new(r"(?i)[,;:()\[\]–—]|\s(?:and\s+there|but|while|whereas|versus|not)\s")
-            .expect("clause regex")
+    // Punctuation breaks are found by scanning out from the figure (a list of numbers has one
+    // every few bytes, so a regex pass over the sentence per figure would be quadratic); word
+    // breaks ("but", "while" …) are then looked for only inside that stretch.
+    static WORD_BREAK: OnceLock<Regex> = OnceLock::new();
+    let words = WORD_BREAK.get_or_init(|| {
+        Regex::new(r"(?i)\s(?:and\s+there|but|while|whereas|versus|not)\s").expect("clause regex")
     });
-    let mut start = 0;
-    let mut end = sentence.len();
-    for m in re.find_iter(sentence) {
-        if m.end() <= fig.start {
-            start = m.end();
-        } else if m.start() >= fig.end {
-            end = m.start();
-            break;
-        }
+    let is_break = |c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '–' | '—');
+    let fig_start = fig.start.min(sentence.len());
+    let fig_end = fig.end.min(sentence.len()).max(fig_start);
+    let mut start = sentence[..fig_start]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_break(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    if let Some(m) = words.find_iter(&sentence[start..fig_start]).last() {
+        start += m.end();
+    }
+    let mut end = sentence[fig_end..]
+        .char_indices()
+        .find(|&(_, c)| is_break(c))
+        .map_or(sentence.len(), |(i, _)| fig_end + i);
+    if let Some(m) = words.find(&sentence[fig_end..end]) {
+        end = fig_end + m.start();
     }
     start..end.max(start)
 }
@@ -809,20 +819,27 @@ fn key_in_file(
     // across another figure ("Nine spies and three organizers").
     let masked: String;
     let mut sentence = sentence;
-    let others: Vec<Range<usize>> = a.figures[kc.figures_of_sentence[f.sentence].clone()]
+    // Only the sentence's figures inside the window: found by binary search, since a sentence
+    // that is a long list of numbers has thousands.
+    let of_sentence = &a.figures[kc.figures_of_sentence[f.sentence].clone()];
+    let first = of_sentence.partition_point(|o| o.m.span.start < s.start);
+    let others: Vec<Range<usize>> = of_sentence[first..]
         .iter()
-        .filter(|o| o.m.span != f.m.span && o.m.span.start >= s.start && o.m.span.end <= s.end)
+        .take_while(|o| o.m.span.start < s.end)
+        .filter(|o| o.m.span != f.m.span && o.m.span.end <= s.end)
         .map(|o| o.m.span.start.saturating_sub(s.start)..o.m.span.end.saturating_sub(s.start))
         .filter(|r| r.end <= sentence.len() && (r.end <= fig.start || r.start >= fig.end))
         .collect();
     if !others.is_empty() {
-        let mut t = sentence.to_string();
+        // Overwrite in place: one copy of the window, whatever the number of figures in it.
+        // Replacing whole characters by as many ASCII bytes keeps the text valid UTF-8.
+        let mut bytes = sentence.as_bytes().to_vec();
         for r in &others {
-            if t.is_char_boundary(r.start) && t.is_char_boundary(r.end) {
-                t.replace_range(r.clone(), &"0".repeat(r.len()));
+            if sentence.is_char_boundary(r.start) && sentence.is_char_boundary(r.end) {
+                bytes[r.clone()].fill(b'0');
             }
         }
-        masked = t;
+        masked = String::from_utf8(bytes).unwrap_or_else(|_| sentence.to_string());
         sentence = &masked;
     }
     let block = a.sentences[f.sentence].block;

@@ -78,8 +78,9 @@ pub struct Diagnostic {
     /// The short label under the primary span.
     pub label: String,
     pub related: Vec<Related>,
-    pub help: Option<String>,
-    pub notes: Vec<String>,
+    /// Shared with the rule: thousands of findings of one rule hold one copy.
+    pub help: Option<std::sync::Arc<str>>,
+    pub notes: std::sync::Arc<[String]>,
     pub fingerprint: String,
 }
 

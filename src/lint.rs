@@ -84,7 +84,9 @@ pub fn lint_paths(paths: &[PathBuf], rules: &RuleSet, options: &Options) -> Outc
             FileResult::Linted(d, c, s) => {
                 outcome.files_checked += 1;
                 outcome.diagnostics.extend(d);
-                claims.extend(c);
+                // Only claims with a measure can be compared; the rest need not be kept for the
+                // whole corpus (memory grows with the claim index only).
+                claims.extend(c.into_iter().filter(|c| c.key.measure.is_some()));
                 if !s.is_empty() {
                     suppressions.push(s);
                 }

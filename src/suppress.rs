@@ -221,7 +221,7 @@ impl Suppressions {
                     label: "this directive suppresses no finding".into(),
                     related: Vec::new(),
                     help: Some("remove the directive, or correct the rule id it names".into()),
-                    notes,
+                    notes: notes.into(),
                     fingerprint: crate::diagnostic::fingerprint(
                         UNUSED_RULE,
                         &d.location.path,

@@ -102,7 +102,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &mut Sources, color: bool) ->
         if let Some(h) = &d.help {
             notes.push(format!("help: {h}"));
         }
-        for n in &d.notes {
+        for n in d.notes.iter() {
             notes.push(format!("note: {n}"));
         }
         let cs = CsDiagnostic::new(severity(d.severity))

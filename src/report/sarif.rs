@@ -190,7 +190,7 @@ fn descriptor(m: &RuleMeta) -> ReportingDescriptor {
         format!("{}{stop} {}", m.summary, m.explain.why)
     };
     let help = match &m.help {
-        Some(h) => h.clone(),
+        Some(h) => h.to_string(),
         None => format!("Run `factlint explain {}` for details.", m.id),
     };
     ReportingDescriptor {

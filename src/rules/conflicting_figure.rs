@@ -174,7 +174,7 @@ impl ConflictingFigure {
         }
         let quantity = quantity_name(primary);
         let location = location_of(primary);
-        let mut notes = self.meta.notes.clone();
+        let mut notes = self.meta.notes.to_vec();
         if rest.len() > shown {
             notes.push(format!(
                 "stated {} times in all; {} locations not shown",
@@ -204,7 +204,7 @@ impl ConflictingFigure {
                 })
                 .collect(),
             help: self.meta.help.clone(),
-            notes,
+            notes: notes.into(),
             fingerprint: crate::diagnostic::fingerprint(
                 &self.meta.id,
                 &primary.path,

@@ -101,8 +101,8 @@ pub struct RuleMeta {
     pub summary: String,
     pub message: String,
     pub label: Option<String>,
-    pub help: Option<String>,
-    pub notes: Vec<String>,
+    pub help: Option<std::sync::Arc<str>>,
+    pub notes: std::sync::Arc<[String]>,
     pub explain: Explain,
     /// Parameters as resolved, for `explain`.
     pub params: Vec<(String, String)>,
