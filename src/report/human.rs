@@ -55,8 +55,12 @@ fn severity(s: Severity) -> CsSeverity {
     }
 }
 
+/// rustc's look: `--> path:line:col` and ASCII borders, which also survive any terminal.
 fn config() -> term::Config {
-    term::Config::default()
+    term::Config {
+        chars: term::Chars::ascii(),
+        ..term::Config::default()
+    }
 }
 
 fn emit(
