@@ -292,6 +292,9 @@ pub struct SubjectSpec {
 pub struct Measures {
     measures: Vec<(String, Regex)>,
     subjects: Vec<(Option<String>, Regex, bool)>,
+    /// All subject patterns at once: one pass tells which (if any) match, so a text with no
+    /// subject costs one search rather than one per pattern.
+    subject_set: regex::RegexSet,
     year: Regex,
 }
 
@@ -318,13 +321,12 @@ impl Measures {
                 }
                 alts.push(words.join(r"\s+"));
             }
-            let re =
-                compile_one(&format!(r"(?i)\b(?:{})\b", alts.join("|"))).map_err(|message| {
-                    PatternError {
-                        span: m.words.first().map(|w| w.span()).unwrap_or(0..0),
-                        message,
-                    }
-                })?;
+            let re = compile_one(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", alts.join("|"))).map_err(
+                |message| PatternError {
+                    span: m.words.first().map(|w| w.span()).unwrap_or(0..0),
+                    message,
+                },
+            )?;
             measures.push((m.name.clone(), re));
         }
         let mut subjects = Vec::new();
@@ -335,11 +337,24 @@ impl Measures {
             })?;
             subjects.push((s.name.clone(), re, s.generic));
         }
+        let subject_set =
+            regex::RegexSetBuilder::new(lex.subject.iter().map(|s| s.pattern.get_ref().as_str()))
+                .size_limit(crate::extract::lexicon_regex::REGEX_SIZE_LIMIT * 4)
+                .build()
+                .map_err(|e| PatternError {
+                    span: lex
+                        .subject
+                        .first()
+                        .map(|s| s.pattern.span())
+                        .unwrap_or(0..0),
+                    message: e.to_string(),
+                })?;
         Ok(Measures {
             measures,
             subjects,
+            subject_set,
             year: Regex::new(
-                r"\b(1[6-9]\d\d|20\d\d)(?:(?:\s*[-–—/]\s*|\s+(?:to|and|through|until)\s+)(\d{4}|\d{2}\b))?",
+                r"(?-u:\b)(1[6-9]\d\d|20\d\d)(?:(?:\s*[-–—/]\s*|\s+(?:to|and|through|until)\s+)(\d{4}|\d{2}(?-u:\b)))?",
             )
                 .expect("year regex"),
         })
@@ -427,7 +442,7 @@ impl Measures {
     fn first_measure_in(&self, text: &str) -> Option<(usize, usize, &str)> {
         static OF: OnceLock<Regex> = OnceLock::new();
         let of = OF.get_or_init(|| {
-            Regex::new(r"(?i)\bof\s+(?:the\s+|these\s+|those\s+)?$").expect("of regex")
+            Regex::new(r"(?i)(?-u:\b)of\s+(?:the\s+|these\s+|those\s+)?$").expect("of regex")
         });
         let mut best: Option<(usize, usize, &str)> = None;
         for (name, re) in &self.measures {
@@ -458,7 +473,9 @@ impl Measures {
     /// ("politicals", "political detainees").
     fn measure(&self, sentence: &str, fig: Range<usize>) -> (Option<String>, bool) {
         static POL: OnceLock<Regex> = OnceLock::new();
-        let pol = POL.get_or_init(|| Regex::new(r"(?i)\bpoliticals?\b").expect("political regex"));
+        let pol = POL.get_or_init(|| {
+            Regex::new(r"(?i)(?-u:\b)politicals?(?-u:\b)").expect("political regex")
+        });
         let after = &sentence[fig.end..];
         let near = &after[..word_limit(after, 4)];
         let before = &sentence[..fig.start];
@@ -474,16 +491,16 @@ impl Measures {
         static RATE: OnceLock<Regex> = OnceLock::new();
         static PASSIVE: OnceLock<Regex> = OnceLock::new();
         let rate = RATE.get_or_init(|| {
-            Regex::new(r"(?i)^\s*(?:\p{L}+\s+){0,2}(?:a|per|each|every)\s+(?:day|week|month|year|annum)\b|^\s*(?:\p{L}+\s+){0,2}(?:daily|annually|yearly)\b")
+            Regex::new(r"(?i)^\s*(?:\p{L}+\s+){0,2}(?:a|per|each|every)\s+(?:day|week|month|year|annum)(?-u:\b)|^\s*(?:\p{L}+\s+){0,2}(?:daily|annually|yearly)(?-u:\b)")
                 .expect("rate regex")
         });
         let passive = PASSIVE.get_or_init(|| {
-            Regex::new(r"(?i)\b(?:were|was|are|is|had\s+been|have\s+been|has\s+been)\s+(?:(?:not\s+only|all|also|then|later|eventually|either|subsequently|summarily)\s+)?")
+            Regex::new(r"(?i)(?-u:\b)(?:were|was|are|is|had\s+been|have\s+been|has\s+been)\s+(?:(?:not\s+only|all|also|then|later|eventually|either|subsequently|summarily)\s+)?")
                 .expect("passive regex")
         });
         static COND: OnceLock<Regex> = OnceLock::new();
         let cond = COND.get_or_init(|| {
-            Regex::new(r"(?i)\b(?:if|unless|suppose|supposing|whether)\b")
+            Regex::new(r"(?i)(?-u:\b)(?:if|unless|suppose|supposing|whether)(?-u:\b)")
                 .expect("conditional regex")
         });
         let after_all = &sentence[fig.end..];
@@ -533,7 +550,8 @@ impl Measures {
         let window = &after[..stop];
         static REL: OnceLock<Regex> = OnceLock::new();
         let rel = REL.get_or_init(|| {
-            Regex::new(r"(?i)\b(?:which|who|whom|whose|that|than)\b").expect("relative regex")
+            Regex::new(r"(?i)(?-u:\b)(?:which|who|whom|whose|that|than)(?-u:\b)")
+                .expect("relative regex")
         });
         let window = &window[..rel.find(window).map_or(window.len(), |m| m.start())];
         if let Some(p) = passive.find(window) {
@@ -573,7 +591,9 @@ impl Measures {
     }
 
     fn subject_in(&self, text: &str) -> Option<(String, bool)> {
-        for (name, re, generic) in &self.subjects {
+        // The first pattern (in lexicon order) that matches wins, as before.
+        let first = self.subject_set.matches(text).iter().next()?;
+        for (name, re, generic) in &self.subjects[first..] {
             if let Some(c) = re.captures(text) {
                 let s = match name {
                     Some(n) => n.clone(),
@@ -637,11 +657,11 @@ fn qualifiers(sentence: &str, fig: Range<usize>) -> Vec<&'static str> {
     static Q: OnceLock<Regex> = OnceLock::new();
     static UNIT: OnceLock<Regex> = OnceLock::new();
     let re = Q.get_or_init(|| {
-        Regex::new(r"(?i)\b(average|mean|excess|extra|additional|annual(?:ly)?|yearly|monthly|daily|net|common[\s-]+law|criminals?|ordinary)\b")
+        Regex::new(r"(?i)(?-u:\b)(average|mean|excess|extra|additional|annual(?:ly)?|yearly|monthly|daily|net|common[\s-]+law|criminals?|ordinary)(?-u:\b)")
             .expect("qualifier regex")
     });
     let unit = UNIT.get_or_init(|| {
-        Regex::new(r"(?i)^[\s\p{Pi}\p{Pf}\x22]*(?:\p{L}+\s+)?(famil(?:y|ies)|households?|hours?|days?|weeks?|months?|years?|cases|times|percent|per\s+cent|roubles|rubles|dollars|tons|tonnes|km|kilometres|kilometers|miles)\b")
+        Regex::new(r"(?i)^[\s\p{Pi}\p{Pf}\x22]*(?:\p{L}+\s+)?(famil(?:y|ies)|households?|hours?|days?|weeks?|months?|years?|cases|times|percent|per\s+cent|roubles|rubles|dollars|tons|tonnes|km|kilometres|kilometers|miles)(?-u:\b)")
             .expect("unit regex")
     });
     let mut out = Vec::new();
@@ -787,7 +807,7 @@ fn last_words(s: &str, n: usize) -> usize {
 fn estimated(before: &str) -> bool {
     static EST: OnceLock<Regex> = OnceLock::new();
     let re = EST.get_or_init(|| {
-        Regex::new(r"(?i)\bestimat(?:e|es|ed)\s+(?:of|at|to\s+be)\s+(?:\p{L}+\s+)?$")
+        Regex::new(r"(?i)(?-u:\b)estimat(?:e|es|ed)\s+(?:of|at|to\s+be)\s+(?:\p{L}+\s+)?$")
             .expect("estimate regex")
     });
     let tail = &before[before.floor_char_boundary(before.len().saturating_sub(48))..];
