@@ -28,6 +28,8 @@ pub struct CitationLexicon {
     #[serde(default)]
     pub parenthetical: Vec<Spanned<String>>,
     #[serde(default)]
+    pub narrative: Vec<Spanned<String>>,
+    #[serde(default)]
     pub urls: Vec<Spanned<String>>,
     #[serde(default)]
     pub strong_anchors: Vec<Spanned<String>>,
@@ -54,6 +56,7 @@ impl CitationLexicon {
         self.markers.extend(other.markers);
         self.bracketed.extend(other.bracketed);
         self.parenthetical.extend(other.parenthetical);
+        self.narrative.extend(other.narrative);
         self.urls.extend(other.urls);
         self.strong_anchors.extend(other.strong_anchors);
         self.weak_anchors.extend(other.weak_anchors);
@@ -70,6 +73,8 @@ pub enum CitationKind {
     Marker,
     Bracketed,
     Parenthetical,
+    /// Author-date in running text: "Fitzpatrick (1994)".
+    Narrative,
     Url,
     Link,
     FootnoteReference,
@@ -107,6 +112,7 @@ impl CitationMatcher {
             (&lex.markers, CitationKind::Marker),
             (&lex.bracketed, CitationKind::Bracketed),
             (&lex.parenthetical, CitationKind::Parenthetical),
+            (&lex.narrative, CitationKind::Narrative),
             (&lex.urls, CitationKind::Url),
         ] {
             if let Some(re) = compile_alternation(list)? {
@@ -131,14 +137,20 @@ impl CitationMatcher {
     pub fn find(&self, text: &str, block: Range<usize>) -> Vec<Citation> {
         let slice = &text[block.clone()];
         let mut found: Vec<Citation> = Vec::new();
-        let has_bracket = memchr::memchr(b'[', slice.as_bytes()).is_some();
-        let has_paren = memchr::memchr(b'(', slice.as_bytes()).is_some();
+        let bytes = slice.as_bytes();
+        let has_bracket = memchr::memchr(b'[', bytes).is_some();
+        let has_paren = memchr::memchr(b'(', bytes).is_some();
+        // A narrative citation needs " (1…" or " (2…": the year right after the parenthesis.
+        let has_paren_year = has_paren
+            && memchr::memmem::find_iter(bytes, b" (")
+                .any(|i| matches!(bytes.get(i + 2), Some(b'1' | b'2')));
         for (re, kind) in &self.delimited {
             // Markers and bracketed citations need a '[', parenthetical ones a '(': skip the
             // regex on the many blocks without one.
             let needed = match kind {
                 CitationKind::Marker | CitationKind::Bracketed => has_bracket,
                 CitationKind::Parenthetical => has_paren,
+                CitationKind::Narrative => has_paren_year,
                 _ => true,
             };
             if !needed {
@@ -235,8 +247,12 @@ impl CitationMatcher {
                 found.push(c);
             }
         }
-        // 2. References found by an anchor (ISBN, "p. 88", "Pages 200–202", "720 pages").
+        // 2. References found by an anchor (ISBN, "p. 88", "Pages 200–202", "720 pages"). Every
+        // strong anchor but "University Press" holds a digit; prose without one is skipped.
         let slice = &text[block.clone()];
+        if !slice.bytes().any(|b| b.is_ascii_digit()) && !slice.contains("Press") {
+            return;
+        }
         for m in self.strong.find_iter(slice) {
             let at = block.start + m.start();
             if taken.iter().any(|r| r.contains(&at)) || found.iter().any(|c| c.range.contains(&at))
