@@ -233,12 +233,24 @@ pub struct MeasureLexicon {
     pub measure: Vec<MeasureSpec>,
     #[serde(default)]
     pub subject: Vec<SubjectSpec>,
+    /// Named claims: quantities a team tracks on purpose, recognised by patterns.
+    #[serde(default)]
+    pub claim: Vec<NamedClaimSpec>,
+}
+
+/// A named claim: `id` names the quantity; each pattern is a regex over a sentence whose first
+/// capture group (or whole match) covers the figure that states it.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedClaimSpec {
+    pub id: String,
+    pub patterns: Vec<toml::Spanned<String>>,
 }
 
 impl MeasureLexicon {
     /// Number of entries (measures and subjects).
     pub fn len(&self) -> usize {
-        self.measure.len() + self.subject.len()
+        self.measure.len() + self.subject.len() + self.claim.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -250,6 +262,7 @@ impl MeasureLexicon {
     pub fn prepend(&mut self, mut other: MeasureLexicon) {
         other.measure.append(&mut self.measure);
         other.subject.append(&mut self.subject);
+        other.claim.append(&mut self.claim);
         *self = other;
     }
 }
@@ -296,6 +309,8 @@ pub struct Measures {
     /// subject costs one search rather than one per pattern.
     subject_set: regex::RegexSet,
     year: Regex,
+    /// Named claims: (id, pattern).
+    named: Vec<(String, Regex)>,
 }
 
 /// The embedded measure lexicon.
@@ -349,7 +364,18 @@ impl Measures {
                         .unwrap_or(0..0),
                     message: e.to_string(),
                 })?;
+        let mut named = Vec::new();
+        for c in &lex.claim {
+            for p in &c.patterns {
+                let re = compile_one(p.get_ref()).map_err(|message| PatternError {
+                    span: p.span(),
+                    message,
+                })?;
+                named.push((c.id.clone(), re));
+            }
+        }
         Ok(Measures {
+            named,
             measures,
             subjects,
             subject_set,
@@ -387,6 +413,21 @@ impl Measures {
         context: &[&str],
         heading: Option<&str>,
     ) -> ClaimKey {
+        // A named claim pins the quantity whatever the wording around it.
+        for (id, re) in &self.named {
+            for c in re.captures_iter(sentence) {
+                let Some(m) = c.get(1).or_else(|| c.get(0)) else {
+                    continue;
+                };
+                if m.start() < fig.end && fig.start < m.end() {
+                    return ClaimKey {
+                        measure: Some(id.clone()),
+                        subject: Some(id.clone()),
+                        ..ClaimKey::default()
+                    };
+                }
+            }
+        }
         let clause = clause_of(sentence, fig.clone());
         let subject = self
             .subject_in(&sentence[clause.clone()])

@@ -14,9 +14,7 @@ fn check_fixtures_finds_and_exits_1() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("warning[unsourced-figure]"))
-        .stdout(
-            predicate::str::contains("--> fixtures/"),
-        )
+        .stdout(predicate::str::contains("--> fixtures/"))
         .stdout(predicate::str::contains("= help:"))
         .stdout(predicate::str::is_match(r"\d+ files checked: \d+ findings \(").unwrap());
 }

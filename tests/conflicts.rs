@@ -138,3 +138,62 @@ fn user_measures_lexicon_is_used() {
     );
     assert!(run(false).is_empty());
 }
+
+#[test]
+fn named_claims_declared_in_toml_are_compared_across_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("rules/lexicon")).unwrap();
+    std::fs::write(
+        dir.path().join("rules/lexicon/measures.toml"),
+        "[[claim]]\nid = \"canal length (km)\"\npatterns = ['(?i)canal (?:is|runs) ([\\d,.]+) kilometres', '(?i)a ([\\d,.]+)-kilometre canal']\n",
+    )
+    .unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("a.md"), "The canal is 227 kilometres long.\n").unwrap();
+    std::fs::write(
+        docs.join("b.md"),
+        "Engineers dug a 241-kilometre canal in two years.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        docs.join("c.md"),
+        "By its survey the canal runs 227 kilometres to the sea.\n",
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("factlint")
+        .unwrap()
+        .args(["check", "--format", "json", "--rules"])
+        .arg(dir.path().join("rules"))
+        .arg(&docs)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let conflicts: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "conflicting-figure")
+        .collect();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    let message = conflicts[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("canal length (km): 227 here; 241 in b.md"),
+        "{message}"
+    );
+    assert_eq!(conflicts[0]["related"].as_array().unwrap().len(), 2);
+    // A bad pattern is an error pointing into the lexicon file.
+    std::fs::write(
+        dir.path().join("rules/lexicon/measures.toml"),
+        "[[claim]]\nid = \"x\"\npatterns = ['(unclosed']\n",
+    )
+    .unwrap();
+    assert_cmd::Command::cargo_bin("factlint")
+        .unwrap()
+        .args(["check", "--color", "never", "--rules"])
+        .arg(dir.path().join("rules"))
+        .arg(&docs)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("measures.toml"));
+}

@@ -1,6 +1,6 @@
 //! Conformance of the figure recogniser against the Microsoft Recognizers-Text English number
 //! specs (MIT). Cases outside factlint's definition of a figure (eval/LABELING.md) are set
-//! aside by rules on the case, listed in docs/conformance-figures.md.
+//! aside by rules on the case, listed in CONFORMANCE.md.
 
 use factlint::extract::numbers::{NumberKind, NumberLexicon, NumberMatch, Recognizer};
 use regex::Regex;

@@ -456,7 +456,13 @@ fn file_name(path: &str) -> &str {
 fn quantity_name(c: &Claim) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut head = c.key.measure.clone().unwrap_or_default();
-    if let Some(s) = &c.key.subject {
+    // A named claim's subject is its own id: say it once.
+    if let Some(s) = c
+        .key
+        .subject
+        .as_ref()
+        .filter(|s| Some(*s) != c.key.measure.as_ref())
+    {
         head = format!("{head} ({s})");
     }
     parts.push(head);
