@@ -119,10 +119,20 @@ impl KeyContext {
     }
 }
 
-/// The claims of one file, in order. Keys are filled by [`key_of`].
+/// The claims of one file, in order, with full keys (the figure index).
 pub fn claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Claim> {
-    let mut claims = claims_alone(file, a, index);
+    let mut claims = claims_alone(file, a, index, false);
     inherit_elided(file, a, &mut claims);
+    claims
+}
+
+/// The claims of one file that can be compared (those with a measure), for corpus rules. A
+/// figure whose sentence window holds no measure word gets no key at all: most figures, and
+/// the costly part of the work.
+pub fn comparable_claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Claim> {
+    let mut claims = claims_alone(file, a, index, true);
+    inherit_elided(file, a, &mut claims);
+    claims.retain(|c| c.key.measure.is_some());
     claims
 }
 
@@ -169,7 +179,12 @@ fn inherit_elided(file: &SourceFile, a: &Analysis, claims: &mut [Claim]) {
     }
 }
 
-fn claims_alone(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Claim> {
+fn claims_alone(
+    file: &SourceFile,
+    a: &Analysis,
+    index: &LineIndex,
+    measured_only: bool,
+) -> Vec<Claim> {
     let t = &file.text;
     let kc = KeyContext::new(a);
     a.figures
@@ -210,7 +225,11 @@ fn claims_alone(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Claim
                 approx: f.m.approx || (f.m.low == f.m.high && estimated(&t[..f.m.span.start])),
                 unit: f.m.unit,
                 kind: f.m.kind,
-                key: key_in_file(file, a, f, &kc),
+                key: if measured_only && !may_have_measure(file, a, f) {
+                    ClaimKey::default()
+                } else {
+                    key_in_file(file, a, f, &kc)
+                },
                 source,
                 sentence: t[window(t, &sentence_range, &f.m.span)].to_string(),
                 sentence_id: f.sentence,
@@ -311,6 +330,8 @@ pub struct Measures {
     year: Regex,
     /// Named claims: (id, pattern).
     named: Vec<(String, Regex)>,
+    /// The first word of every measure phrase: a text without any has no measure.
+    cues: aho_corasick::AhoCorasick,
 }
 
 /// The embedded measure lexicon.
@@ -323,9 +344,13 @@ impl Measures {
     ) -> Result<Measures, crate::extract::lexicon_regex::PatternError> {
         use crate::extract::lexicon_regex::{PatternError, compile_one};
         let mut measures = Vec::new();
+        let mut cue_words: Vec<String> = Vec::new();
         for m in &lex.measure {
             let mut alts = Vec::new();
             for w in &m.words {
+                if let Some(first) = w.get_ref().split_whitespace().next() {
+                    cue_words.push(first.to_string());
+                }
                 let words: Vec<String> =
                     w.get_ref().split_whitespace().map(regex::escape).collect();
                 if words.is_empty() {
@@ -374,7 +399,15 @@ impl Measures {
                 named.push((c.id.clone(), re));
             }
         }
+        let cues = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&cue_words)
+            .map_err(|e| PatternError {
+                span: 0..0,
+                message: e.to_string(),
+            })?;
         Ok(Measures {
+            cues,
             named,
             measures,
             subjects,
@@ -862,6 +895,20 @@ const CONTEXT_SENTENCES: usize = 3;
 /// sentences before it in its paragraph and the heading of its section.
 pub fn key_of(file: &SourceFile, a: &Analysis, f: &crate::extract::Figure) -> ClaimKey {
     key_in_file(file, a, f, &KeyContext::new(a))
+}
+
+/// Whether the figure's sentence window holds a measure word or a named claim matches there:
+/// without either its key has no measure (see `Measures::key_in`).
+fn may_have_measure(file: &SourceFile, a: &Analysis, f: &crate::extract::Figure) -> bool {
+    let s = window(&file.text, &a.sentences[f.sentence].range, &f.m.span);
+    let text = &file.text[s];
+    let user = active_measures();
+    let m = user.as_deref().unwrap_or_else(|| Measures::embedded());
+    // Short sentences may restate the previous one's quantity and keep their own period
+    // (see `inherit_elided`): they always get a key.
+    a.sentences[f.sentence].range.len() < 80
+        || m.cues.is_match(text)
+        || m.named.iter().any(|(_, re)| re.is_match(text))
 }
 
 fn key_in_file(

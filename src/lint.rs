@@ -180,7 +180,7 @@ fn lint_file_inner(
         ))
     });
     let claims = if with_claims {
-        crate::claims::claims_of(file, &analysis, &index)
+        crate::claims::comparable_claims_of(file, &analysis, &index)
     } else {
         Vec::new()
     };
