@@ -249,17 +249,21 @@ fn err_line(msg: &str) {
 }
 
 fn load_rules(source: &RuleSource) -> Result<RuleSet, ExitCode> {
-    load_rules_from(source, &[])
+    load_rules_from(source, &[], &std::collections::HashMap::new())
 }
 
-fn load_rules_from(source: &RuleSource, extra: &[PathBuf]) -> Result<RuleSet, ExitCode> {
+fn load_rules_from(
+    source: &RuleSource,
+    extra: &[PathBuf],
+    overrides: &std::collections::HashMap<String, crate::rules::Params>,
+) -> Result<RuleSet, ExitCode> {
     // Config folders first, so that a folder named on the command line overrides them.
     let dirs: Vec<&std::path::Path> = extra
         .iter()
         .chain(&source.rules)
         .map(|p| p.as_path())
         .collect();
-    loader::load(&dirs).map_err(|errors| {
+    loader::load_with(&dirs, overrides).map_err(|errors| {
         let color = use_color(source.color, std::io::stderr().is_terminal());
         let rendered = report::human::render_load_errors(&errors, color);
         let _ = std::io::stderr().write_all(&rendered);
@@ -295,7 +299,12 @@ fn setup(cfg: &ConfigSource, source: &RuleSource) -> Result<Setup, ExitCode> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let settings = config::resolve(cfg.config.as_deref(), cfg.isolated, &cwd)
         .map_err(|e| config_errors(&e, source.color))?;
-    let mut rules = load_rules_from(source, &settings.rule_dirs)?;
+    let overrides = settings
+        .params
+        .iter()
+        .map(|(id, p)| (id.clone(), p.get_ref().clone()))
+        .collect();
+    let mut rules = load_rules_from(source, &settings.rule_dirs, &overrides)?;
     let known: Vec<(String, String)> = rules
         .rules
         .iter()

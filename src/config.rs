@@ -52,6 +52,8 @@ struct Raw {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RuleOverride {
     severity: Option<Spanned<Severity>>,
+    /// Parameters replacing the rule's own, key by key (same keys as a rule file's [params]).
+    params: Option<Spanned<crate::rules::Params>>,
 }
 
 /// A value and where it came from, for `factlint config` and for error spans.
@@ -75,6 +77,8 @@ pub struct Settings {
     pub fail_on: Option<Spanned<String>>,
     pub rule_dirs: Vec<PathBuf>,
     pub severity: BTreeMap<String, Spanned<Severity>>,
+    /// Per-rule parameter overrides, with the span of their table.
+    pub params: BTreeMap<String, Spanned<crate::rules::Params>>,
     pub per_file_ignores: Vec<(Spanned<String>, Vec<Spanned<String>>)>,
     /// Where each top-level setting came from.
     pub origins: BTreeMap<&'static str, Origin>,
@@ -236,8 +240,12 @@ pub fn parse(shown: &str, path: &Path, text: &str) -> Result<Settings, Vec<LoadE
     s.fail_on = raw.fail_on;
     s.rule_dirs = rules.iter().map(|r| root.join(r.get_ref())).collect();
     for (id, o) in raw.rule {
-        if let Some(sev) = o.into_inner().severity {
-            s.severity.insert(id.into_inner(), sev);
+        let o = o.into_inner();
+        if let Some(sev) = o.severity {
+            s.severity.insert(id.get_ref().clone(), sev);
+        }
+        if let Some(p) = o.params {
+            s.params.insert(id.into_inner(), p);
         }
     }
     if let Some(p) = raw.per_file_ignores {
@@ -350,9 +358,13 @@ impl Settings {
                 expand(r);
             }
         }
-        for id in self.severity.keys() {
+        let overridden = self
+            .severity
+            .iter()
+            .map(|(id, s)| (id, s.span()))
+            .chain(self.params.iter().map(|(id, p)| (id, p.span())));
+        for (id, span) in overridden {
             if !known.iter().any(|k| &k.0 == id) && !builtin.contains(&id.as_str()) {
-                let span = self.severity[id].span();
                 errors.push(self.err(
                     span,
                     format!("[rule.{id}]: no rule named `{id}`"),
@@ -487,6 +499,24 @@ impl Settings {
                 format!("{:?}", sev.get_ref().as_str()),
                 from("rule", None),
             );
+        }
+        for (id, p) in &self.params {
+            // The table's keys as written in the file (up to the next table), on one line.
+            let written = self
+                .file
+                .as_ref()
+                .and_then(|(_, text)| text.get(p.span().end..))
+                .map(|rest| {
+                    rest.lines()
+                        .skip_while(|l| l.trim().is_empty())
+                        .take_while(|l| !l.trim_start().starts_with('['))
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default();
+            line(&format!("rule.{id}.params"), written, from("rule", None));
         }
         for (g, rules) in &self.per_file_ignores {
             line(

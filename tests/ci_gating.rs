@@ -620,3 +620,54 @@ fn changed_since_reports_only_changed_lines() {
     assert_eq!(code, 2);
     assert!(stderr.contains("not in one"), "{stderr}");
 }
+
+#[test]
+fn rule_parameters_are_overridden_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.md"),
+        "The depot held 400 crates. In 1933, two categories of goods were listed.\n",
+    )
+    .unwrap();
+    let figures = |dir: &Path| -> Vec<String> {
+        let out = factlint(dir)
+            .args(["check", "--format", "json", "a.md"])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "unsourced-figure")
+            .map(|d| d["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // By default "two categories" is narrative structure, not a claim.
+    assert_eq!(figures(dir.path()), vec!["400"]);
+    std::fs::write(
+        dir.path().join("factlint.toml"),
+        "[rule.unsourced-figure.params]\nstructural-nouns = []\n",
+    )
+    .unwrap();
+    assert_eq!(figures(dir.path()), vec!["400", "two"]);
+    factlint(dir.path())
+        .arg("config")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "rule.unsourced-figure.params = structural-nouns = []",
+        ));
+    // An unknown parameter is an error pointing into the config file.
+    std::fs::write(
+        dir.path().join("factlint.toml"),
+        "[rule.unsourced-figure.params]\nstructural = []\n",
+    )
+    .unwrap();
+    factlint(dir.path())
+        .args(["check", "--color", "never", "a.md"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown field `structural`"))
+        .stderr(predicates::str::contains("factlint.toml:2:1"));
+}

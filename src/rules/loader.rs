@@ -112,6 +112,15 @@ struct Lexicons {
 
 /// Load the embedded defaults, then each user folder in order.
 pub fn load(user_dirs: &[&Path]) -> Result<RuleSet, Vec<LoadError>> {
+    load_with(user_dirs, &HashMap::new())
+}
+
+/// Like [`load`], with parameter overrides by rule id (from a config file) applied to each
+/// rule's `[params]` before it is built.
+pub fn load_with(
+    user_dirs: &[&Path],
+    overrides: &HashMap<String, super::Params>,
+) -> Result<RuleSet, Vec<LoadError>> {
     let mut errors = Vec::new();
     let mut specs: Vec<(RuleSpec, String, String)> = Vec::new();
     let mut lex = Lexicons {
@@ -168,7 +177,10 @@ pub fn load(user_dirs: &[&Path]) -> Result<RuleSet, Vec<LoadError>> {
     };
 
     let mut rules: Vec<Box<dyn Rule>> = Vec::new();
-    for (spec, path, src) in specs {
+    for (mut spec, path, src) in specs {
+        if let Some(o) = overrides.get(spec.id.get_ref()) {
+            spec.params.overlay(o);
+        }
         match build_rule(&spec, &path) {
             Ok(rule) => rules.push(rule),
             Err(e) => errors.push(LoadError {

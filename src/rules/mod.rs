@@ -92,6 +92,29 @@ pub struct Params {
     pub show_agreeing: Option<bool>,
 }
 
+impl Params {
+    /// Replace each parameter `other` sets (a config file's `[rule.ID.params]`).
+    pub fn overlay(&mut self, other: &Params) {
+        macro_rules! take {
+            ($($f:ident),*) => { $( if other.$f.is_some() { self.$f = other.$f.clone(); } )* };
+        }
+        take!(
+            target,
+            scope,
+            accept_attribution,
+            pattern,
+            phrases,
+            ignore_case,
+            skip_headings,
+            skip_quoted,
+            structural_nouns,
+            max_related,
+            approx_tolerance,
+            show_agreeing
+        );
+    }
+}
+
 /// Metadata shared by all kinds; what `factlint rules` and `explain` print.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RuleMeta {
