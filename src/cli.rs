@@ -406,6 +406,7 @@ fn check(args: CheckArgs) -> ExitCode {
         include: Some(Box::new(move |p: &Path| include.includes(p))),
         known_rules: known.iter().map(|k| k.0.clone()).collect(),
         report_unused_suppressions: true,
+        progress: std::io::stderr().is_terminal(),
     };
     let outcome = lint::lint_paths(&args.paths, &rules, &options);
     for e in &outcome.errors {

@@ -43,6 +43,8 @@ pub struct Options {
     pub known_rules: Vec<String>,
     /// Report suppressions that silence nothing (`unused-suppression`).
     pub report_unused_suppressions: bool,
+    /// Show a progress bar on stderr (the CLI sets this only when stderr is a terminal).
+    pub progress: bool,
 }
 
 impl Default for Options {
@@ -52,9 +54,13 @@ impl Default for Options {
             include: None,
             known_rules: Vec::new(),
             report_unused_suppressions: true,
+            progress: false,
         }
     }
 }
+
+/// Runs shorter than this many files get no progress bar: it would only flicker.
+const PROGRESS_MIN_FILES: usize = 200;
 
 /// Lint paths (files or folders) with a rule set.
 pub fn lint_paths(paths: &[PathBuf], rules: &RuleSet, options: &Options) -> Outcome {
@@ -67,9 +73,22 @@ pub fn lint_paths(paths: &[PathBuf], rules: &RuleSet, options: &Options) -> Outc
     let wants_claims = rules.rules.iter().any(|r| r.wants_claims());
     let mut claims: Vec<Claim> = Vec::new();
     let mut suppressions: Vec<Suppressions> = Vec::new();
+    let bar = (options.progress && found.files.len() >= PROGRESS_MIN_FILES).then(|| {
+        let bar = indicatif::ProgressBar::new(found.files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
     let results: Vec<FileResult> = found
         .files
         .par_iter()
+        .inspect(|_| {
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+        })
         .map(|path| match discover::load(path, options.max_file_bytes) {
             Ok(Loaded::File(file)) => {
                 let (diagnostics, claims, s) = lint_file_inner(&file, rules, wants_claims);
@@ -79,6 +98,9 @@ pub fn lint_paths(paths: &[PathBuf], rules: &RuleSet, options: &Options) -> Outc
             Err(e) => FileResult::Error(e),
         })
         .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     for r in results {
         match r {
             FileResult::Linted(d, c, s) => {
