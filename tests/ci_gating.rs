@@ -671,3 +671,36 @@ fn rule_parameters_are_overridden_from_the_config() {
         .stderr(predicates::str::contains("unknown field `structural`"))
         .stderr(predicates::str::contains("factlint.toml:2:1"));
 }
+
+#[test]
+fn changed_since_follows_renamed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    // Long enough for git's rename detection (similarity over 50 %) to survive the edit below.
+    let calm = "A calm line of prose that talks about the weather and the river.\n".repeat(12);
+    let body = format!(
+        "# Notes\n\nThe depot held 400 crates in the first year of operation.\n\n{calm}\nA calm line of prose that says nothing in particular about numbers at all.\n"
+    );
+    std::fs::write(root.join("old.md"), &body).unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    git(root, &["mv", "old.md", "new.md"]);
+    git(root, &["commit", "-q", "-m", "rename"]);
+    // A pure rename changes no line: its old finding is not reported.
+    let d = json_diagnostics(root, &["--changed-since", "main"]);
+    assert!(d.is_empty(), "{d:?}");
+    // An edit in the renamed file is reported, under the new name.
+    std::fs::write(
+        root.join("new.md"),
+        body.replace("says nothing in particular", "lists 1,250 barrels"),
+    )
+    .unwrap();
+    let d = json_diagnostics(root, &["--changed-since", "main"]);
+    let texts: Vec<(&str, &str)> = d
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(texts, vec![("new.md", "1,250")]);
+}
