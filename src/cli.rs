@@ -581,27 +581,10 @@ fn inspect(args: InspectArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let found = crate::discover::discover(&args.paths, &|_: &std::path::Path| true);
-    let mut failed = !found.errors.is_empty();
-    for e in &found.errors {
-        err_line(&format!("error: {}: {}", e.path, e.message));
-    }
     let mut views = Vec::new();
-    for path in &found.files {
-        match crate::discover::load(path, crate::discover::DEFAULT_MAX_FILE_BYTES) {
-            Ok(crate::discover::Loaded::File(file)) => {
-                let (_, analysis) = lint::analyze(&file, &rules);
-                views.push(crate::inspect::view(&file, &analysis));
-            }
-            Ok(crate::discover::Loaded::Skipped(s)) => {
-                err_line(&format!("warning: skipped {}: {}", s.path, s.reason))
-            }
-            Err(e) => {
-                failed = true;
-                err_line(&format!("error: {}: {}", e.path, e.message));
-            }
-        }
-    }
+    let failed = for_each_analyzed(&args.paths, &rules, |file, analysis| {
+        views.push(crate::inspect::view(file, analysis));
+    });
     let body = match args.format {
         ListFormat::Json => {
             let mut s =
@@ -625,28 +608,11 @@ fn figures(args: FiguresArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let found = crate::discover::discover(&args.paths, &|_: &std::path::Path| true);
-    let mut failed = !found.errors.is_empty();
-    for e in &found.errors {
-        err_line(&format!("error: {}: {}", e.path, e.message));
-    }
     let mut claims = Vec::new();
-    for path in &found.files {
-        match crate::discover::load(path, crate::discover::DEFAULT_MAX_FILE_BYTES) {
-            Ok(crate::discover::Loaded::File(file)) => {
-                let (_, analysis) = lint::analyze(&file, &rules);
-                let index = crate::source::LineIndex::new(&file.text);
-                claims.extend(crate::claims::claims_of(&file, &analysis, &index));
-            }
-            Ok(crate::discover::Loaded::Skipped(s)) => {
-                err_line(&format!("warning: skipped {}: {}", s.path, s.reason))
-            }
-            Err(e) => {
-                failed = true;
-                err_line(&format!("error: {}: {}", e.path, e.message));
-            }
-        }
-    }
+    let failed = for_each_analyzed(&args.paths, &rules, |file, analysis| {
+        let index = crate::source::LineIndex::new(&file.text);
+        claims.extend(crate::claims::claims_of(file, analysis, &index));
+    });
     let body = match args.format {
         FiguresFormat::Table => report::figures::table(&claims),
         FiguresFormat::Jsonl => report::figures::jsonl(&claims),
@@ -658,4 +624,34 @@ fn figures(args: FiguresArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Discover, load and analyse every file under `paths`, in order, handing each to `visit`;
+/// skipped files and read errors are reported on stderr. True when a path could not be read.
+fn for_each_analyzed(
+    paths: &[PathBuf],
+    rules: &RuleSet,
+    mut visit: impl FnMut(&crate::source::SourceFile, &crate::extract::Analysis),
+) -> bool {
+    let found = crate::discover::discover(paths, &|_: &std::path::Path| true);
+    let mut failed = !found.errors.is_empty();
+    for e in &found.errors {
+        err_line(&format!("error: {}: {}", e.path, e.message));
+    }
+    for path in &found.files {
+        match crate::discover::load(path, crate::discover::DEFAULT_MAX_FILE_BYTES) {
+            Ok(crate::discover::Loaded::File(file)) => {
+                let (_, analysis) = lint::analyze(&file, rules);
+                visit(&file, &analysis);
+            }
+            Ok(crate::discover::Loaded::Skipped(s)) => {
+                err_line(&format!("warning: skipped {}: {}", s.path, s.reason))
+            }
+            Err(e) => {
+                failed = true;
+                err_line(&format!("error: {}: {}", e.path, e.message));
+            }
+        }
+    }
+    failed
 }
