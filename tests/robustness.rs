@@ -752,3 +752,28 @@ fn inputs_are_never_modified() {
         assert_eq!(b.2, a.2, "{} was touched", b.0.display());
     }
 }
+
+/// Fuzzing regressions (cargo fuzz, analyze_plain): inputs that once panicked, run through the
+/// whole analysis directly (the CLI would skip them as binary, the library must not panic).
+#[test]
+fn fuzz_regressions_do_not_panic() {
+    let rules = factlint::rules::loader::load(&[]).unwrap_or_else(|_| panic!("default rules load"));
+    let cases: &[&[u8]] = &[
+        // A figure candidate ending exactly at the end of the range: index out of bounds.
+        b"0 t\x16\x003,33,Or 2huQ t\x16\x003,33,Or",
+    ];
+    for bytes in cases {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        for kind in [
+            factlint::source::DocKind::Plain,
+            factlint::source::DocKind::Markdown,
+        ] {
+            let file = factlint::source::SourceFile {
+                path: "fuzz.txt".into(),
+                text: text.clone(),
+                kind,
+            };
+            let _ = factlint::lint::lint_file(&file, &rules);
+        }
+    }
+}

@@ -1312,6 +1312,10 @@ impl Recognizer {
     /// Parses the numeric core at `p`.
     fn core(&self, text: &str, p: usize, lim: usize) -> Option<Core> {
         let b = text.as_bytes();
+        // A candidate can end exactly at the range's end (found by fuzzing: "… 3,33,Or").
+        if p >= lim.min(b.len()) {
+            return None;
+        }
         let mut c = Core {
             s: p,
             e: p,
