@@ -891,12 +891,6 @@ fn estimated(before: &str) -> bool {
 /// How many earlier sentences of the paragraph a figure's key may lean on.
 const CONTEXT_SENTENCES: usize = 3;
 
-/// The claim key of a figure: measure, subject and period from its sentence, then from the
-/// sentences before it in its paragraph and the heading of its section.
-pub fn key_of(file: &SourceFile, a: &Analysis, f: &crate::extract::Figure) -> ClaimKey {
-    key_in_file(file, a, f, &KeyContext::new(a))
-}
-
 /// Whether the figure's sentence window holds a measure word or a named claim matches there:
 /// without either its key has no measure (see `Measures::key_in`).
 fn may_have_measure(file: &SourceFile, a: &Analysis, f: &crate::extract::Figure) -> bool {
@@ -911,6 +905,8 @@ fn may_have_measure(file: &SourceFile, a: &Analysis, f: &crate::extract::Figure)
         || m.named.iter().any(|(_, re)| re.is_match(text))
 }
 
+/// The claim key of a figure: measure, subject and period from its sentence, then from the
+/// sentences before it in its paragraph and the heading of its section.
 fn key_in_file(
     file: &SourceFile,
     a: &Analysis,

@@ -106,9 +106,8 @@ pub fn lint_paths(paths: &[PathBuf], rules: &RuleSet, options: &Options) -> Outc
             FileResult::Linted(d, c, s) => {
                 outcome.files_checked += 1;
                 outcome.diagnostics.extend(d);
-                // Only claims with a measure can be compared; the rest need not be kept for the
-                // whole corpus (memory grows with the claim index only).
-                claims.extend(c.into_iter().filter(|c| c.key.measure.is_some()));
+                // Only comparable claims (see `comparable_claims_of`) are kept across files.
+                claims.extend(c);
                 if !s.is_empty() {
                     suppressions.push(s);
                 }
@@ -161,19 +160,9 @@ pub fn analyze(file: &SourceFile, rules: &RuleSet) -> (crate::parse::Document, A
 }
 
 /// All findings in one file, sorted by position then rule.
+/// Suppression comments are applied only by [`lint_paths`], which also sees corpus-wide findings.
 pub fn lint_file(file: &SourceFile, rules: &RuleSet) -> Vec<Diagnostic> {
-    lint_file_with_claims(file, rules, false).0
-}
-
-/// Findings in one file and, when asked, its claims for corpus-wide rules. Suppression comments
-/// are applied here only by [`lint_paths`], which also sees corpus-wide findings.
-pub fn lint_file_with_claims(
-    file: &SourceFile,
-    rules: &RuleSet,
-    with_claims: bool,
-) -> (Vec<Diagnostic>, Vec<Claim>) {
-    let (d, c, _) = lint_file_inner(file, rules, with_claims);
-    (d, c)
+    lint_file_inner(file, rules, false).0
 }
 
 fn lint_file_inner(
