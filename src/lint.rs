@@ -1,11 +1,14 @@
 //! The pipeline, top-down: discover files → parse → extract → rules → diagnostics.
 //!
-//! Files are linted in parallel (rayon); results keep the discovery order, so output is the
-//! same whatever the scheduling.
+//! Files are linted in parallel by a few worker threads and handed on one at a time, in
+//! discovery order, as soon as every earlier file is done ([`lint_each`]): output is the same
+//! whatever the scheduling, and memory holds only the files in flight plus the claim index that
+//! corpus-wide rules need — never every text or every finding at once.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
 
 use crate::claims::Claim;
 use crate::diagnostic::Diagnostic;
@@ -16,6 +19,7 @@ use crate::rules::loader::RuleSet;
 use crate::source::{DocKind, LineIndex, SourceFile};
 use crate::suppress::Suppressions;
 
+/// Everything at once: what [`lint_paths`] collects from [`lint_each`].
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
@@ -24,9 +28,32 @@ pub struct Outcome {
     pub errors: Vec<InputError>,
 }
 
-/// What one file yields.
+/// One input, as handed to the sink of [`lint_each`].
+#[derive(Debug)]
+pub enum FileEvent {
+    /// A linted file and its findings (suppression comments applied), sorted by position.
+    Linted {
+        path: String,
+        diagnostics: Vec<Diagnostic>,
+    },
+    Skipped(Skipped),
+    /// A path that could not be read (discovery errors come first, before any file).
+    Error(InputError),
+}
+
+/// What is known only once every file is linted.
+#[derive(Debug, Default)]
+pub struct Finish {
+    /// Corpus-wide findings (suppressions applied), then unused suppressions.
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_checked: usize,
+}
+
+/// What one file yields, inside the pipeline.
 enum FileResult {
-    Linted(Vec<Diagnostic>, Vec<Claim>, Suppressions),
+    /// Path, findings left after the file's own suppressions, its comparable claims, and its
+    /// suppressions when it has any (corpus findings may still need them).
+    Linted(String, Vec<Diagnostic>, Vec<Claim>, Option<Suppressions>),
     Skipped(Skipped),
     Error(InputError),
 }
@@ -62,17 +89,49 @@ impl Default for Options {
 /// Runs shorter than this many files get no progress bar: it would only flicker.
 const PROGRESS_MIN_FILES: usize = 200;
 
-/// Lint paths (files or folders) with a rule set.
+/// Lint paths (files or folders) with a rule set, collecting everything: for tests, `inspect`-like
+/// callers and library users with small inputs. The CLI streams with [`lint_each`].
 pub fn lint_paths(paths: &[PathBuf], rules: &RuleSet, options: &Options) -> Outcome {
+    let mut outcome = Outcome::default();
+    let finish = lint_each(paths, rules, options, |event| match event {
+        FileEvent::Linted { diagnostics, .. } => outcome.diagnostics.extend(diagnostics),
+        FileEvent::Skipped(s) => outcome.skipped.push(s),
+        FileEvent::Error(e) => outcome.errors.push(e),
+    });
+    outcome.diagnostics.extend(finish.diagnostics);
+    outcome.files_checked = finish.files_checked;
+    outcome
+}
+
+/// Lint paths, handing each input to `sink` in discovery order as soon as it and every earlier
+/// one are done; corpus-wide findings come back at the end. The worker count is rayon's (so
+/// `RAYON_NUM_THREADS` applies).
+pub fn lint_each(
+    paths: &[PathBuf],
+    rules: &RuleSet,
+    options: &Options,
+    sink: impl FnMut(FileEvent),
+) -> Finish {
+    lint_each_threads(paths, rules, options, rayon::current_num_threads(), sink)
+}
+
+fn lint_each_threads(
+    paths: &[PathBuf],
+    rules: &RuleSet,
+    options: &Options,
+    threads: usize,
+    mut sink: impl FnMut(FileEvent),
+) -> Finish {
     let include = |p: &Path| options.include.as_ref().is_none_or(|f| f(p));
     let found = discover::discover(paths, &include);
-    let mut outcome = Outcome {
-        errors: found.errors,
-        ..Outcome::default()
-    };
+    for e in found.errors {
+        sink(FileEvent::Error(e));
+    }
     let wants_claims = rules.rules.iter().any(|r| r.wants_claims());
+    // The claim index: only comparable claims (see `comparable_claims_of`) are kept.
     let mut claims: Vec<Claim> = Vec::new();
-    let mut suppressions: Vec<Suppressions> = Vec::new();
+    let mut suppressions: HashMap<String, Suppressions> = HashMap::new();
+    let mut files_checked = 0;
     let bar = (options.progress && found.files.len() >= PROGRESS_MIN_FILES).then(|| {
         let bar = indicatif::ProgressBar::new(found.files.len() as u64);
         bar.set_style(
@@ -81,55 +140,48 @@ pub fn lint_paths(paths: &[PathBuf], rules: &RuleSet, options: &Options) -> Outc
         );
         bar
     });
-    let results: Vec<FileResult> = found
-        .files
-        .par_iter()
-        .inspect(|_| {
+    ordered_map(
+        &found.files,
+        threads,
+        |path| lint_one(path, rules, options, wants_claims),
+        |_, result| {
             if let Some(b) = &bar {
                 b.inc(1);
             }
-        })
-        .map(|path| match discover::load(path, options.max_file_bytes) {
-            Ok(Loaded::File(file)) => {
-                let (diagnostics, claims, s) = lint_file_inner(&file, rules, wants_claims);
-                FileResult::Linted(diagnostics, claims, s)
+            let event = match result {
+                FileResult::Linted(path, diagnostics, c, s) => {
+                    files_checked += 1;
+                    claims.extend(c);
+                    if let Some(s) = s {
+                        suppressions.insert(s.path.clone(), s);
+                    }
+                    FileEvent::Linted { path, diagnostics }
+                }
+                FileResult::Skipped(s) => FileEvent::Skipped(s),
+                FileResult::Error(e) => FileEvent::Error(e),
+            };
+            let quiet =
+                matches!(&event, FileEvent::Linted { diagnostics, .. } if diagnostics.is_empty());
+            match &bar {
+                // Anything printed while the bar is drawn would tear it.
+                Some(b) if !quiet => b.suspend(|| sink(event)),
+                _ => sink(event),
             }
-            Ok(Loaded::Skipped(s)) => FileResult::Skipped(s),
-            Err(e) => FileResult::Error(e),
-        })
-        .collect();
+        },
+    );
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    for r in results {
-        match r {
-            FileResult::Linted(d, c, s) => {
-                outcome.files_checked += 1;
-                outcome.diagnostics.extend(d);
-                // Only comparable claims (see `comparable_claims_of`) are kept across files.
-                claims.extend(c);
-                if !s.is_empty() {
-                    suppressions.push(s);
-                }
-            }
-            FileResult::Skipped(s) => outcome.skipped.push(s),
-            FileResult::Error(e) => outcome.errors.push(e),
-        }
+    let mut diagnostics = Vec::new();
+    for rule in rules.rules.iter().filter(|r| r.wants_claims()) {
+        diagnostics.extend(rule.check_corpus(&claims));
     }
-    if wants_claims {
-        for rule in rules.rules.iter().filter(|r| r.wants_claims()) {
-            outcome.diagnostics.extend(rule.check_corpus(&claims));
-        }
-    }
-    // Suppressions apply after corpus rules, so that a conflict can be silenced where it is
+    drop(claims);
+    // Suppressions apply to corpus findings too, so that a conflict can be silenced where it is
     // reported, like any other finding.
     if !suppressions.is_empty() {
-        let mut by_path: std::collections::HashMap<String, Suppressions> = suppressions
-            .into_iter()
-            .map(|s| (s.path.clone(), s))
-            .collect();
-        outcome.diagnostics.retain(|d| {
-            by_path
+        diagnostics.retain(|d| {
+            suppressions
                 .get_mut(&d.location.path)
                 .is_none_or(|s| !s.suppresses(d))
         });
@@ -137,16 +189,143 @@ pub fn lint_paths(paths: &[PathBuf], rules: &RuleSet, options: &Options) -> Outc
             let active: Vec<String> = rules.rules.iter().map(|r| r.meta().id.clone()).collect();
             let mut known = options.known_rules.clone();
             known.extend(active.iter().cloned());
-            let mut paths: Vec<&String> = by_path.keys().collect();
+            let mut paths: Vec<&String> = suppressions.keys().collect();
             paths.sort();
-            let mut unused = Vec::new();
             for p in paths {
-                unused.extend(by_path[p].unused(&active, &known));
+                diagnostics.extend(suppressions[p].unused(&active, &known));
             }
-            outcome.diagnostics.extend(unused);
         }
     }
-    outcome
+    Finish {
+        diagnostics,
+        files_checked,
+    }
+}
+
+/// Load and lint one file on a worker thread, applying its own suppression comments.
+fn lint_one(path: &Path, rules: &RuleSet, options: &Options, wants_claims: bool) -> FileResult {
+    match discover::load(path, options.max_file_bytes) {
+        Ok(Loaded::File(file)) => {
+            let (mut diagnostics, claims, mut s) = lint_file_inner(&file, rules, wants_claims);
+            if s.is_empty() {
+                return FileResult::Linted(file.path, diagnostics, claims, None);
+            }
+            // The directives remember what they silenced, for the unused ones at the end.
+            diagnostics.retain(|d| !s.suppresses(d));
+            FileResult::Linted(file.path, diagnostics, claims, Some(s))
+        }
+        Ok(Loaded::Skipped(s)) => FileResult::Skipped(s),
+        Err(e) => FileResult::Error(e),
+    }
+}
+
+/// Admission of work items: a worker may start item `i` only when `i < delivered + window`.
+struct Gate {
+    state: Mutex<GateState>,
+    ready: Condvar,
+}
+
+struct GateState {
+    delivered: usize,
+    stop: bool,
+}
+
+impl Gate {
+    fn lock(&self) -> std::sync::MutexGuard<'_, GateState> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Wait until item `i` may start; false when the run is being abandoned.
+    fn admit(&self, i: usize, window: usize) -> bool {
+        let mut s = self.lock();
+        while !s.stop && i >= s.delivered + window {
+            s = self
+                .ready
+                .wait(s)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        !s.stop
+    }
+
+    fn advance(&self, delivered: usize) {
+        self.lock().delivered = delivered;
+        self.ready.notify_all();
+    }
+}
+
+/// Releases waiting workers when a thread unwinds, so that a panic ends the run (and is
+/// re-raised by the scope) instead of leaving the others blocked forever.
+struct StopOnPanic<'a>(&'a Gate);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.lock().stop = true;
+            self.0.ready.notify_all();
+        }
+    }
+}
+
+/// Run `work` on every item with `threads` worker threads and hand each result to `deliver` on
+/// the calling thread, in item order, as soon as every earlier one has been delivered.
+///
+/// Workers take the next index from a shared counter, so the items in flight are always the
+/// lowest not yet done (rayon's `par_iter` splits the range, starting a thread in the middle);
+/// and a worker starts item `i` only once `i < delivered + window`, so a slow item holds back
+/// at most `window` finished results rather than the rest of the corpus.
+fn ordered_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    work: impl Fn(&T) -> R + Sync,
+    mut deliver: impl FnMut(usize, R),
+) {
+    if items.is_empty() {
+        return;
+    }
+    let threads = threads.clamp(1, items.len());
+    let window = 2 * threads;
+    let next = AtomicUsize::new(0);
+    let gate = Gate {
+        state: Mutex::new(GateState {
+            delivered: 0,
+            stop: false,
+        }),
+        ready: Condvar::new(),
+    };
+    let (tx, rx) = mpsc::channel::<(usize, R)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, gate, work) = (&next, &gate, &work);
+            scope.spawn(move || {
+                let _guard = StopOnPanic(gate);
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= items.len() || !gate.admit(i, window) {
+                        break;
+                    }
+                    if tx.send((i, work(&items[i]))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let _guard = StopOnPanic(&gate);
+        // Results that arrived before an earlier one; at most `window` of them.
+        let mut pending: BTreeMap<usize, R> = BTreeMap::new();
+        let mut want = 0;
+        for (i, r) in rx {
+            pending.insert(i, r);
+            while let Some(r) = pending.remove(&want) {
+                deliver(want, r);
+                want += 1;
+                gate.advance(want);
+            }
+        }
+    });
 }
 
 /// Parse and analyse one file: what `inspect` shows and what rules read.
@@ -160,7 +339,7 @@ pub fn analyze(file: &SourceFile, rules: &RuleSet) -> (crate::parse::Document, A
 }
 
 /// All findings in one file, sorted by position then rule.
-/// Suppression comments are applied only by [`lint_paths`], which also sees corpus-wide findings.
+/// Suppression comments are applied only by [`lint_each`], which also sees corpus-wide findings.
 pub fn lint_file(file: &SourceFile, rules: &RuleSet) -> Vec<Diagnostic> {
     lint_file_inner(file, rules, false).0
 }
@@ -178,11 +357,17 @@ fn lint_file_inner(
         analysis: &analysis,
         index: &index,
     };
-    let mut out: Vec<Diagnostic> = rules
-        .rules
-        .iter()
-        .flat_map(|r| r.check_file(&ctx))
-        .collect();
+    // The largest rule's findings become the list and the others are appended, rather than
+    // all copied into a new one: on a large file that copy would double the peak. (Order before
+    // sorting does not matter: findings of different rules never tie.)
+    let mut per_rule: Vec<Vec<Diagnostic>> =
+        rules.rules.iter().map(|r| r.check_file(&ctx)).collect();
+    let largest = (0..per_rule.len()).max_by_key(|&i| per_rule[i].len());
+    let mut out = largest.map_or_else(Vec::new, |i| std::mem::take(&mut per_rule[i]));
+    out.reserve_exact(per_rule.iter().map(Vec::len).sum());
+    for v in per_rule {
+        out.extend(v);
+    }
     out.sort_by(|a, b| {
         (a.location.span.start, a.location.span.end, &a.rule).cmp(&(
             b.location.span.start,
@@ -197,4 +382,104 @@ fn lint_file_inner(
     };
     let suppressions = Suppressions::from_comments(&file.path, &file.text, &index, &doc.comments);
     (out, claims, suppressions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn ordered_map_delivers_in_item_order_whatever_finishes_first() {
+        let items: Vec<u64> = (0..40).collect();
+        for threads in [1, 4] {
+            let mut seen = Vec::new();
+            ordered_map(
+                &items,
+                threads,
+                |&i| {
+                    // Early items take longest, so later ones finish first.
+                    std::thread::sleep(Duration::from_millis((40 - i) % 7));
+                    i * 10
+                },
+                |i, r| seen.push((i, r)),
+            );
+            let want: Vec<(usize, u64)> = (0..40).map(|i| (i, i as u64 * 10)).collect();
+            assert_eq!(seen, want, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn a_slow_first_item_holds_back_only_a_window_of_results() {
+        let items: Vec<usize> = (0..100).collect();
+        let started = AtomicUsize::new(0);
+        let started_while_first_ran = AtomicUsize::new(0);
+        ordered_map(
+            &items,
+            4,
+            |&i| {
+                started.fetch_add(1, Ordering::SeqCst);
+                if i == 0 {
+                    std::thread::sleep(Duration::from_millis(300));
+                    started_while_first_ran.store(started.load(Ordering::SeqCst), Ordering::SeqCst);
+                }
+            },
+            |_, _| {},
+        );
+        let n = started_while_first_ran.load(Ordering::SeqCst);
+        // The window is twice the threads: item 0 plus at most 7 more may have started.
+        assert!(
+            n <= 8,
+            "{n} items started while the first was still running"
+        );
+        assert!(n >= 2, "the other workers should have gone ahead ({n})");
+    }
+
+    #[test]
+    fn a_panicking_worker_ends_the_run_instead_of_hanging() {
+        let items: Vec<usize> = (0..50).collect();
+        let r = std::panic::catch_unwind(|| {
+            ordered_map(
+                &items,
+                3,
+                |&i| {
+                    if i == 5 {
+                        panic!("boom");
+                    }
+                    std::thread::sleep(Duration::from_millis(1));
+                },
+                |_, _| {},
+            )
+        });
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn lint_each_is_in_discovery_order_with_one_and_four_threads() {
+        let rules = crate::rules::loader::load(&[]).unwrap_or_else(|_| panic!("rules load"));
+        let paths = [PathBuf::from("fixtures")];
+        let run = |threads| {
+            let mut events = Vec::new();
+            let finish = lint_each_threads(&paths, &rules, &Options::default(), threads, |e| {
+                events.push(match e {
+                    FileEvent::Linted { path, diagnostics } => (path, diagnostics),
+                    other => panic!("unexpected {other:?}"),
+                })
+            });
+            (events, finish.diagnostics, finish.files_checked)
+        };
+        let one = run(1);
+        let four = run(4);
+        let found = discover::discover(&paths, &|_: &Path| true);
+        let order: Vec<String> = found
+            .files
+            .iter()
+            .map(|p| discover::display_path(p))
+            .collect();
+        let got: Vec<String> = one.0.iter().map(|e| e.0.clone()).collect();
+        assert_eq!(got, order);
+        assert!(order.len() >= 5);
+        assert_eq!(one, four);
+        assert!(!one.1.is_empty(), "the fixtures hold conflicts");
+    }
 }
