@@ -25,18 +25,24 @@ pub struct Baseline {
     pub entries: Vec<Entry>,
 }
 
+impl Entry {
+    pub fn of(d: &Diagnostic) -> Entry {
+        Entry {
+            fingerprint: d.fingerprint.clone(),
+            rule: d.rule.clone(),
+            path: d.location.path.clone(),
+            text: crate::diagnostic::normalise_ws(&d.location.text),
+        }
+    }
+}
+
 impl Baseline {
     pub fn from_diagnostics(diagnostics: &[Diagnostic]) -> Baseline {
-        let mut entries: Vec<Entry> = diagnostics
-            .iter()
-            .map(|d| Entry {
-                fingerprint: d.fingerprint.clone(),
-                rule: d.rule.clone(),
-                path: d.location.path.clone(),
-                text: crate::diagnostic::normalise_ws(&d.location.text),
-            })
-            .collect();
-        // Sorted so that a rewritten baseline diffs well in review.
+        Baseline::from_entries(diagnostics.iter().map(Entry::of).collect())
+    }
+
+    /// A baseline of these entries, sorted so that a rewritten baseline diffs well in review.
+    pub fn from_entries(mut entries: Vec<Entry>) -> Baseline {
         entries.sort_by(|a, b| {
             (&a.path, &a.rule, &a.fingerprint).cmp(&(&b.path, &b.rule, &b.fingerprint))
         });
@@ -70,28 +76,53 @@ impl Baseline {
     /// Split findings into new ones (returned) and baselined ones; also return the entries that
     /// matched something, for `--prune-baseline`.
     pub fn filter(&self, diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, Baseline) {
+        let mut m = self.matcher();
+        let kept = diagnostics
+            .into_iter()
+            .filter(|d| !m.baselined(d))
+            .collect();
+        (kept, m.matched())
+    }
+
+    /// [`Baseline::filter`] one finding at a time, for a streamed run.
+    pub fn matcher(&self) -> Matcher<'_> {
         let mut left: HashMap<&str, Vec<&Entry>> = HashMap::new();
         for e in &self.entries {
             left.entry(e.fingerprint.as_str()).or_default().push(e);
         }
-        let mut kept = Vec::new();
-        let mut matched = Vec::new();
-        for d in diagnostics {
-            match left.get_mut(d.fingerprint.as_str()).and_then(|v| v.pop()) {
-                Some(e) => matched.push(e.clone()),
-                None => kept.push(d),
-            }
+        Matcher {
+            left,
+            matched: Vec::new(),
         }
-        matched.sort_by(|a, b| {
-            (&a.path, &a.rule, &a.fingerprint).cmp(&(&b.path, &b.rule, &b.fingerprint))
-        });
-        (
-            kept,
-            Baseline {
-                version: 1,
-                entries: matched,
-            },
-        )
+    }
+}
+
+/// Matches findings against baseline entries, each entry at most once (two identical
+/// findings need two entries).
+pub struct Matcher<'a> {
+    left: HashMap<&'a str, Vec<&'a Entry>>,
+    matched: Vec<&'a Entry>,
+}
+
+impl<'a> Matcher<'a> {
+    /// Whether the finding is in the baseline (using up one entry for it).
+    pub fn baselined(&mut self, d: &Diagnostic) -> bool {
+        match self
+            .left
+            .get_mut(d.fingerprint.as_str())
+            .and_then(|v| v.pop())
+        {
+            Some(e) => {
+                self.matched.push(e);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The entries that matched something, for `--prune-baseline`.
+    pub fn matched(self) -> Baseline {
+        Baseline::from_entries(self.matched.into_iter().cloned().collect())
     }
 }
 

@@ -555,21 +555,29 @@ impl Compiled {
     pub fn apply(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         diagnostics
             .into_iter()
-            .filter(|d| !self.ignore.contains(&d.rule))
-            .filter(|d| {
-                let rel = self.relative(Path::new(&d.location.path));
-                !self.per_file.iter().any(|(g, rules)| {
-                    rel.as_ref().is_some_and(|r| g.is_match(r))
-                        && rules.iter().any(|x| x == "*" || *x == d.rule)
-                })
-            })
-            .map(|mut d| {
-                if let Some(s) = self.severity.get(&d.rule) {
-                    d.severity = *s;
-                }
-                d
-            })
+            .filter_map(|d| self.apply_one(d))
             .collect()
+    }
+
+    /// [`Compiled::apply`] for one finding: `None` when it is ignored.
+    pub fn apply_one(&self, mut d: Diagnostic) -> Option<Diagnostic> {
+        if self.ignore.contains(&d.rule) {
+            return None;
+        }
+        if !self.per_file.is_empty() {
+            let rel = self.relative(Path::new(&d.location.path));
+            let ignored = self.per_file.iter().any(|(g, rules)| {
+                rel.as_ref().is_some_and(|r| g.is_match(r))
+                    && rules.iter().any(|x| x == "*" || *x == d.rule)
+            });
+            if ignored {
+                return None;
+            }
+        }
+        if let Some(s) = self.severity.get(&d.rule) {
+            d.severity = *s;
+        }
+        Some(d)
     }
 }
 
