@@ -1,5 +1,8 @@
 //! `--format github`: GitHub Actions workflow commands, which annotate the pull request diff.
 
+use std::io::{self, Write};
+
+use super::{Reporter, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// Escaping of a command's message (data).
@@ -15,37 +18,52 @@ pub fn escape_property(s: &str) -> String {
 }
 
 pub fn render(diagnostics: &[Diagnostic]) -> String {
-    let mut out = String::new();
-    for d in diagnostics {
-        let command = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
-        let l = &d.location;
-        let mut message = d.message.clone();
-        if let Some(h) = &d.help {
-            message.push_str("\nhelp: ");
-            message.push_str(h);
+    let out = super::render_all(&mut Github, diagnostics, &Summary::default());
+    String::from_utf8(out).expect("annotations are UTF-8")
+}
+
+/// `--format github`, streamed: one line per finding.
+#[derive(Default)]
+pub struct Github;
+
+impl Reporter for Github {
+    fn file(&mut self, w: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        for d in diagnostics {
+            annotation(w, d)?;
         }
-        for r in &d.related {
-            message.push_str(&format!(
-                "\n{}:{}:{}: {}",
-                r.location.path, r.location.start.line, r.location.start.column, r.message
-            ));
-        }
-        out.push_str(&format!(
-            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(&l.path),
-            l.start.line,
-            l.start.column,
-            l.end.line,
-            l.end.column,
-            escape_property(&format!("factlint {}", d.rule)),
-            escape_data(&message)
+        Ok(())
+    }
+}
+
+fn annotation(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
+    let command = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let l = &d.location;
+    let mut message = d.message.clone();
+    if let Some(h) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(h);
+    }
+    for r in &d.related {
+        message.push_str(&format!(
+            "\n{}:{}:{}: {}",
+            r.location.path, r.location.start.line, r.location.start.column, r.message
         ));
     }
-    out
+    writeln!(
+        w,
+        "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+        escape_property(&l.path),
+        l.start.line,
+        l.start.column,
+        l.end.line,
+        l.end.column,
+        escape_property(&format!("factlint {}", d.rule)),
+        escape_data(&message)
+    )
 }
 
 #[cfg(test)]

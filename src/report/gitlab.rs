@@ -4,7 +4,9 @@
 //! distinct fingerprints by their occurrence number.
 
 use std::collections::HashMap;
+use std::io::{self, Write};
 
+use super::{Reporter, Summary, json_stream};
 use crate::diagnostic::{Diagnostic, Severity, stable_hash};
 
 #[derive(serde::Serialize)]
@@ -29,14 +31,32 @@ struct Lines {
 }
 
 pub fn render(diagnostics: &[Diagnostic]) -> String {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    let issues: Vec<Issue> = diagnostics
-        .iter()
-        .map(|d| {
+    let out = super::render_all(&mut Gitlab::default(), diagnostics, &Summary::default());
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// `--format gitlab`, streamed, laid out as serde_json's pretty array.
+///
+/// Occurrences are counted per batch: a finding's fingerprint hashes its path, and a rule
+/// reports either per file or corpus-wide (the last batch), never both, so an identical
+/// fingerprint never spans two batches and the counts equal those over the whole report.
+#[derive(Default)]
+pub struct Gitlab {
+    written: usize,
+}
+
+impl Reporter for Gitlab {
+    fn begin(&mut self, w: &mut dyn Write) -> io::Result<()> {
+        w.write_all(b"[")
+    }
+
+    fn file(&mut self, w: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for d in diagnostics {
             let n = seen.entry(d.fingerprint.as_str()).or_default();
             *n += 1;
             let occurrence = n.to_string();
-            Issue {
+            let issue = Issue {
                 description: format!("{} [{}]", d.message, d.rule),
                 check_name: &d.rule,
                 fingerprint: format!(
@@ -55,10 +75,14 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
                         end: d.location.end.line,
                     },
                 },
-            }
-        })
-        .collect();
-    let mut s = serde_json::to_string_pretty(&issues).expect("issues serialise");
-    s.push('\n');
-    s
+            };
+            json_stream::element(w, "", self.written == 0, &issue)?;
+            self.written += 1;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, w: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
+        json_stream::close(w, "", self.written > 0, "]\n")
+    }
 }

@@ -2,7 +2,10 @@
 //! per finding. A clean run is one passing test case, so CI dashboards show a result.
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::ops::Range;
 
+use super::{Reporter, Spool, Summary};
 use crate::diagnostic::Diagnostic;
 
 pub fn escape_xml(s: &str) -> String {
@@ -23,51 +26,96 @@ pub fn escape_xml(s: &str) -> String {
 }
 
 pub fn render(diagnostics: &[Diagnostic]) -> String {
-    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
-    for d in diagnostics {
-        by_file.entry(&d.location.path).or_default().push(d);
-    }
-    let n = diagnostics.len();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuites name=\"factlint\" tests=\"{}\" failures=\"{n}\">\n",
-        n.max(1)
-    ));
-    if by_file.is_empty() {
-        out.push_str("  <testsuite name=\"factlint\" tests=\"1\" failures=\"0\">\n");
-        out.push_str("    <testcase name=\"no findings\" classname=\"factlint\"/>\n");
-        out.push_str("  </testsuite>\n");
-    }
-    for (path, ds) in by_file {
-        let path = escape_xml(path);
-        out.push_str(&format!(
-            "  <testsuite name=\"{path}\" tests=\"{0}\" failures=\"{0}\">\n",
-            ds.len()
-        ));
-        for d in ds {
+    let out = super::render_all(&mut Junit::default(), diagnostics, &Summary::default());
+    String::from_utf8(out).expect("XML is UTF-8")
+}
+
+/// One file's test cases: how many, and where they are in the spool.
+#[derive(Default)]
+struct Suite {
+    cases: usize,
+    ranges: Vec<Range<u64>>,
+}
+
+/// `--format junit`, streamed through a spool: the document opens with the total count and
+/// lists files in path order with a file's corpus-wide findings among its own, so each test
+/// case is written to a temporary file as it comes and the suites are copied out at the end.
+/// Memory holds a few offsets per file.
+#[derive(Default)]
+pub struct Junit {
+    spool: Option<Spool>,
+    suites: BTreeMap<String, Suite>,
+    cases: usize,
+}
+
+impl Reporter for Junit {
+    fn file(&mut self, _w: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        let spool = self.spool.get_or_insert_with(Spool::new);
+        for d in diagnostics {
+            let start = spool.len();
+            let path = escape_xml(&d.location.path);
             let l = &d.location;
-            out.push_str(&format!(
-                "    <testcase name=\"{}:{}:{}\" classname=\"{path}\" file=\"{path}\" line=\"{}\">\n",
+            writeln!(
+                spool,
+                "    <testcase name=\"{}:{}:{}\" classname=\"{path}\" file=\"{path}\" line=\"{}\">",
                 escape_xml(&d.rule),
                 l.start.line,
                 l.start.column,
                 l.start.line
-            ));
-            out.push_str(&format!(
-                "      <failure message=\"{}\" type=\"{}\">{}:{}:{}: {}</failure>\n",
+            )?;
+            writeln!(
+                spool,
+                "      <failure message=\"{}\" type=\"{}\">{}:{}:{}: {}</failure>",
                 escape_xml(&d.message),
                 escape_xml(d.severity.as_str()),
                 path,
                 l.start.line,
                 l.start.column,
                 escape_xml(&d.message)
-            ));
-            out.push_str("    </testcase>\n");
+            )?;
+            spool.write_all(b"    </testcase>\n")?;
+            let end = spool.len();
+            let suite = match self.suites.get_mut(d.location.path.as_str()) {
+                Some(s) => s,
+                None => self.suites.entry(d.location.path.clone()).or_default(),
+            };
+            suite.cases += 1;
+            match suite.ranges.last_mut() {
+                Some(last) if last.end == start => last.end = end,
+                _ => suite.ranges.push(start..end),
+            }
+            self.cases += 1;
         }
-        out.push_str("  </testsuite>\n");
+        Ok(())
     }
-    out.push_str("</testsuites>\n");
-    out
+
+    fn finish(&mut self, w: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
+        let n = self.cases;
+        w.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
+        writeln!(
+            w,
+            "<testsuites name=\"factlint\" tests=\"{}\" failures=\"{n}\">",
+            n.max(1)
+        )?;
+        if self.suites.is_empty() {
+            w.write_all(b"  <testsuite name=\"factlint\" tests=\"1\" failures=\"0\">\n")?;
+            w.write_all(b"    <testcase name=\"no findings\" classname=\"factlint\"/>\n")?;
+            w.write_all(b"  </testsuite>\n")?;
+        }
+        for (path, suite) in &self.suites {
+            writeln!(
+                w,
+                "  <testsuite name=\"{}\" tests=\"{1}\" failures=\"{1}\">",
+                escape_xml(path),
+                suite.cases
+            )?;
+            if let Some(spool) = &mut self.spool {
+                spool.copy_ranges(w, &suite.ranges)?;
+            }
+            w.write_all(b"  </testsuite>\n")?;
+        }
+        w.write_all(b"</testsuites>\n")
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,8 @@
-//! Reporters: diagnostics to text. Each returns bytes; the CLI writes them.
+//! Reporters: diagnostics to text, streamed. The CLI hands a [`Reporter`] one file's findings
+//! at a time, in discovery order, then the corpus-wide ones, then the summary; each format
+//! writes as it goes and holds at most one file's findings (SARIF and JUnit, whose headers need
+//! the totals, spool their body to a temporary file). Each format also has a `render` that
+//! takes every finding at once, for tests and library users.
 
 pub mod figures;
 pub mod github;
@@ -10,9 +14,38 @@ pub mod rdjson;
 pub mod sarif;
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use crate::diagnostic::Diagnostic;
 use crate::discover::Skipped;
+
+/// A streaming output format: `begin`, then `file` once per batch of findings (one file's, in
+/// discovery order; the last batch holds the corpus-wide findings of any file), then `finish`.
+pub trait Reporter {
+    fn begin(&mut self, _w: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+    fn file(&mut self, w: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()>;
+    fn finish(&mut self, _w: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every finding through a reporter as one batch, into memory.
+pub fn render_all(
+    reporter: &mut dyn Reporter,
+    diagnostics: &[Diagnostic],
+    summary: &Summary,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut run = |out: &mut Vec<u8>| -> io::Result<()> {
+        reporter.begin(out)?;
+        reporter.file(out, diagnostics)?;
+        reporter.finish(out, summary)
+    };
+    run(&mut out).expect("writing to memory cannot fail");
+    out
+}
 
 /// Totals for the closing line and the JSON `summary`.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -30,17 +63,34 @@ impl Summary {
         let mut s = Summary {
             files_checked,
             files_skipped: skipped.len(),
-            diagnostics: diagnostics.len(),
             skipped: skipped.to_vec(),
             ..Summary::default()
         };
         for d in diagnostics {
-            *s.by_rule.entry(d.rule.clone()).or_default() += 1;
-            *s.by_severity
-                .entry(d.severity.as_str().to_string())
-                .or_default() += 1;
+            s.count(d);
         }
         s
+    }
+
+    /// Count one reported finding.
+    pub fn count(&mut self, d: &Diagnostic) {
+        self.diagnostics += 1;
+        match self.by_rule.get_mut(d.rule.as_str()) {
+            Some(n) => *n += 1,
+            None => {
+                self.by_rule.insert(d.rule.clone(), 1);
+            }
+        }
+        *self
+            .by_severity
+            .entry(d.severity.as_str().to_string())
+            .or_default() += 1;
+    }
+
+    /// Count one skipped file.
+    pub fn skip(&mut self, s: Skipped) {
+        self.files_skipped += 1;
+        self.skipped.push(s);
     }
 
     /// "3 files checked: 12 findings (unsourced-figure 10, uncited-quote 2)".
@@ -77,17 +127,198 @@ pub fn plural(n: usize, word: &str) -> String {
 
 /// `path:line:col: severity[rule] message`, one line each.
 pub fn concise(diagnostics: &[Diagnostic]) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     for d in diagnostics {
-        out.push_str(&format!(
-            "{}:{}:{}: {}[{}] {}\n",
-            d.location.path,
-            d.location.start.line,
-            d.location.start.column,
-            d.severity.as_str(),
-            d.rule,
-            d.message
-        ));
+        concise_line(&mut out, d).expect("writing to memory cannot fail");
     }
-    out
+    String::from_utf8(out).expect("diagnostics are UTF-8")
+}
+
+fn concise_line(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
+    writeln!(
+        w,
+        "{}:{}:{}: {}[{}] {}",
+        d.location.path,
+        d.location.start.line,
+        d.location.start.column,
+        d.severity.as_str(),
+        d.rule,
+        d.message
+    )
+}
+
+/// `--format concise`: one line per finding, then the summary line.
+#[derive(Default)]
+pub struct Concise;
+
+impl Reporter for Concise {
+    fn file(&mut self, w: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        for d in diagnostics {
+            concise_line(w, d)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, w: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        writeln!(w, "{}", summary.line())
+    }
+}
+
+/// Pieces for streaming one array of a pretty-printed JSON document (serde_json's
+/// `to_string_pretty` layout): the rest of the document comes from serde_json rendering it with
+/// the array empty, and each element is pretty-printed alone and indented to its depth. That is
+/// byte for byte what serde_json writes for the whole, because JSON strings hold no raw
+/// newlines: every newline is layout.
+pub mod json_stream {
+    use std::io::{self, Write};
+
+    /// Split a pretty document at the empty array of `key` (the first `"key": []` starting a
+    /// line): the text up to and including `[`, the indentation of that line, and the text from
+    /// the `]` on.
+    pub fn split<'a>(doc: &'a str, key: &str) -> (&'a str, &'a str, &'a str) {
+        let marker = format!("\"{key}\": []");
+        let at = doc
+            .match_indices(&marker)
+            .map(|(i, _)| i)
+            .find(|&i| doc[..i].trim_end_matches(' ').ends_with('\n'))
+            .unwrap_or_else(|| panic!("no empty `{key}` array in the document"));
+        let line_start = doc[..at].rfind('\n').map_or(0, |n| n + 1);
+        let open = at + marker.len() - 1;
+        (&doc[..open], &doc[line_start..at], &doc[open..])
+    }
+
+    /// Copies bytes, following each newline with an indentation.
+    struct Indented<'a> {
+        inner: &'a mut dyn Write,
+        indent: &'a [u8],
+    }
+
+    impl Write for Indented<'_> {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let mut rest = buf;
+            while let Some(n) = memchr::memchr(b'\n', rest) {
+                self.inner.write_all(&rest[..=n])?;
+                self.inner.write_all(self.indent)?;
+                rest = &rest[n + 1..];
+            }
+            self.inner.write_all(rest)?;
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            self.inner.flush()
+        }
+    }
+
+    /// Write one element of an array whose line is indented by `indent`; `first` for the first.
+    pub fn element(
+        w: &mut dyn Write,
+        indent: &str,
+        first: bool,
+        value: &impl serde::Serialize,
+    ) -> io::Result<()> {
+        let inner = format!("{indent}  ");
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        w.write_all(inner.as_bytes())?;
+        let mut out = Indented {
+            inner: w,
+            indent: inner.as_bytes(),
+        };
+        serde_json::to_writer_pretty(&mut out, value)?;
+        Ok(())
+    }
+
+    /// Close the array (`]` alone when it stayed empty) and write the rest of the document;
+    /// `rest` starts at the `]`.
+    pub fn close(w: &mut dyn Write, indent: &str, any: bool, rest: &str) -> io::Result<()> {
+        if any {
+            w.write_all(b"\n")?;
+            w.write_all(indent.as_bytes())?;
+        }
+        w.write_all(rest.as_bytes())
+    }
+}
+
+/// A body written now and copied to the output later, when what comes before it is known:
+/// an anonymous temporary file, so that memory does not grow with the report (in memory only
+/// if no temporary file can be made).
+pub(crate) struct Spool {
+    file: Option<io::BufWriter<std::fs::File>>,
+    memory: Vec<u8>,
+    len: u64,
+}
+
+impl Spool {
+    pub(crate) fn new() -> Spool {
+        Spool {
+            file: tempfile::tempfile().ok().map(io::BufWriter::new),
+            memory: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// Bytes written so far: the offset of the next write.
+    pub(crate) fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Copy `ranges` (offsets from [`Spool::len`]) of the spooled bytes to `w`, in order.
+    pub(crate) fn copy_ranges(
+        &mut self,
+        w: &mut dyn Write,
+        ranges: &[std::ops::Range<u64>],
+    ) -> io::Result<()> {
+        use std::io::{Read, Seek, SeekFrom};
+        match &mut self.file {
+            Some(f) => {
+                f.flush()?;
+                let file = f.get_mut();
+                for r in ranges {
+                    file.seek(SeekFrom::Start(r.start))?;
+                    let copied = io::copy(&mut (&mut *file).take(r.end - r.start), w)?;
+                    if copied != r.end - r.start {
+                        return Err(io::Error::new(
+                            io::ErrorKind::UnexpectedEof,
+                            "temporary file shorter than written",
+                        ));
+                    }
+                }
+                file.seek(SeekFrom::End(0))?;
+                Ok(())
+            }
+            None => {
+                for r in ranges {
+                    w.write_all(&self.memory[r.start as usize..r.end as usize])?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Copy everything spooled to `w`.
+    pub(crate) fn copy_all(&mut self, w: &mut dyn Write) -> io::Result<()> {
+        let all = 0..self.len;
+        self.copy_ranges(w, std::slice::from_ref(&all))
+    }
+}
+
+impl Write for Spool {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = match &mut self.file {
+            Some(f) => f.write(buf)?,
+            None => {
+                self.memory.extend_from_slice(buf);
+                buf.len()
+            }
+        };
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
 }

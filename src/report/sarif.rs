@@ -4,9 +4,11 @@
 //! the schema test (`tests/ci_gating.rs`) keeps it honest.
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::{Reporter, Spool, Summary, json_stream};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::rules::RuleMeta;
 
@@ -17,13 +19,13 @@ struct Log<'a> {
     #[serde(rename = "$schema")]
     schema: &'a str,
     version: &'a str,
-    runs: Vec<Run>,
+    runs: Vec<Run<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run {
-    tool: Tool,
+struct Run<'a> {
+    tool: Tool<'a>,
     column_kind: &'static str,
     original_uri_base_ids: BTreeMap<&'static str, ArtifactLocationBase>,
     results: Vec<SarifResult>,
@@ -35,16 +37,16 @@ struct ArtifactLocationBase {
 }
 
 #[derive(Serialize)]
-struct Tool {
-    driver: Driver,
+struct Tool<'a> {
+    driver: Driver<'a>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Driver {
+struct Driver<'a> {
     name: &'static str,
     version: &'static str,
-    rules: Vec<ReportingDescriptor>,
+    rules: &'a [ReportingDescriptor],
 }
 
 #[derive(Serialize)]
@@ -208,41 +210,41 @@ fn descriptor(m: &RuleMeta) -> ReportingDescriptor {
 }
 
 pub fn render(diagnostics: &[Diagnostic], metas: &[&RuleMeta]) -> String {
-    let mut rules: Vec<ReportingDescriptor> = metas.iter().map(|m| descriptor(m)).collect();
-    for d in diagnostics {
-        if !rules.iter().any(|r| r.id == d.rule) {
-            rules.push(builtin_descriptor(&d.rule));
-        }
+    let out = super::render_all(&mut Sarif::new(metas), diagnostics, &Summary::default());
+    String::from_utf8(out).expect("SARIF is UTF-8")
+}
+
+fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult {
+    SarifResult {
+        rule_id: d.rule.clone(),
+        rule_index,
+        level: level(d.severity),
+        message: Text {
+            text: d.message.clone(),
+        },
+        locations: vec![SarifLocation {
+            id: None,
+            physical_location: physical(&d.location),
+            message: None,
+        }],
+        partial_fingerprints: BTreeMap::from([("factlint/v1", d.fingerprint.clone())]),
+        related_locations: d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| SarifLocation {
+                id: Some(i),
+                physical_location: physical(&r.location),
+                message: Some(Text {
+                    text: r.message.clone(),
+                }),
+            })
+            .collect(),
     }
-    let results = diagnostics
-        .iter()
-        .map(|d| SarifResult {
-            rule_id: d.rule.clone(),
-            rule_index: rules.iter().position(|r| r.id == d.rule),
-            level: level(d.severity),
-            message: Text {
-                text: d.message.clone(),
-            },
-            locations: vec![SarifLocation {
-                id: None,
-                physical_location: physical(&d.location),
-                message: None,
-            }],
-            partial_fingerprints: BTreeMap::from([("factlint/v1", d.fingerprint.clone())]),
-            related_locations: d
-                .related
-                .iter()
-                .enumerate()
-                .map(|(i, r)| SarifLocation {
-                    id: Some(i),
-                    physical_location: physical(&r.location),
-                    message: Some(Text {
-                        text: r.message.clone(),
-                    }),
-                })
-                .collect(),
-        })
-        .collect();
+}
+
+/// The log with no results, pretty-printed: what surrounds the streamed ones.
+fn empty_log(rules: &[ReportingDescriptor]) -> String {
     // Paths are relative to where factlint ran; SRCROOT names that for consumers.
     let root = std::env::current_dir()
         .ok()
@@ -269,12 +271,63 @@ pub fn render(diagnostics: &[Diagnostic], metas: &[&RuleMeta]) -> String {
                 "SRCROOT",
                 ArtifactLocationBase { uri: root },
             )]),
-            results,
+            results: Vec::new(),
         }],
     };
     let mut s = serde_json::to_string_pretty(&log).expect("sarif serialises");
     s.push('\n');
     s
+}
+
+/// `--format sarif`, streamed through a spool: the rule list comes before the results and
+/// gains the built-in rules (`unused-suppression`) only when one of their findings is
+/// reported, at the very end, so the results are spooled to a temporary file and copied out
+/// after the header.
+pub struct Sarif {
+    rules: Vec<ReportingDescriptor>,
+    spool: Spool,
+    written: usize,
+    indent: String,
+}
+
+impl Sarif {
+    pub fn new(metas: &[&RuleMeta]) -> Sarif {
+        let rules: Vec<ReportingDescriptor> = metas.iter().map(|m| descriptor(m)).collect();
+        // The depth of `results` does not depend on the rules.
+        let indent = json_stream::split(&empty_log(&[]), "results").1.to_string();
+        Sarif {
+            rules,
+            spool: Spool::new(),
+            written: 0,
+            indent,
+        }
+    }
+}
+
+impl Reporter for Sarif {
+    fn file(&mut self, _w: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        for d in diagnostics {
+            let index = match self.rules.iter().position(|r| r.id == d.rule) {
+                Some(i) => i,
+                None => {
+                    self.rules.push(builtin_descriptor(&d.rule));
+                    self.rules.len() - 1
+                }
+            };
+            let r = result(d, Some(index));
+            json_stream::element(&mut self.spool, &self.indent, self.written == 0, &r)?;
+            self.written += 1;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, w: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
+        let doc = empty_log(&self.rules);
+        let (head, _, rest) = json_stream::split(&doc, "results");
+        w.write_all(head.as_bytes())?;
+        self.spool.copy_all(w)?;
+        json_stream::close(w, &self.indent, self.written > 0, rest)
+    }
 }
 
 #[cfg(test)]
