@@ -344,27 +344,141 @@ fn fail_level(flag: Option<FailOn>, settings: &config::Settings) -> FailOn {
     }
 }
 
-/// `--statistics`: findings per rule and per file.
-fn statistics(diagnostics: &[Diagnostic]) -> String {
-    let mut by_rule: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    let mut by_file: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in diagnostics {
-        *by_rule.entry((&d.rule, d.severity.as_str())).or_default() += 1;
-        *by_file.entry(&d.location.path).or_default() += 1;
+/// `--statistics`: findings per rule and per file, counted as they are reported.
+#[derive(Default)]
+struct Statistics {
+    by_rule: BTreeMap<(String, &'static str), usize>,
+    by_file: BTreeMap<String, usize>,
+}
+
+impl Statistics {
+    fn count(&mut self, d: &Diagnostic) {
+        let key = (d.rule.clone(), d.severity.as_str());
+        *self.by_rule.entry(key).or_default() += 1;
+        match self.by_file.get_mut(d.location.path.as_str()) {
+            Some(n) => *n += 1,
+            None => {
+                self.by_file.insert(d.location.path.clone(), 1);
+            }
+        }
     }
-    let mut s = String::from("Findings per rule:\n");
-    let mut rules: Vec<_> = by_rule.into_iter().collect();
-    rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    for ((rule, sev), n) in rules {
-        s.push_str(&format!("{n:>7}  {rule:<24} {sev}\n"));
+
+    fn render(&self) -> String {
+        let mut s = String::from("Findings per rule:\n");
+        let mut rules: Vec<_> = self.by_rule.iter().collect();
+        rules.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for ((rule, sev), n) in rules {
+            s.push_str(&format!("{n:>7}  {rule:<24} {sev}\n"));
+        }
+        s.push_str("Findings per file:\n");
+        let mut files: Vec<_> = self.by_file.iter().collect();
+        files.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (file, n) in files {
+            s.push_str(&format!("{n:>7}  {file}\n"));
+        }
+        s
     }
-    s.push_str("Findings per file:\n");
-    let mut files: Vec<_> = by_file.into_iter().collect();
-    files.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    for (file, n) in files {
-        s.push_str(&format!("{n:>7}  {file}\n"));
+}
+
+/// What happens to each finding between the linter and the report: configuration, baseline,
+/// changed lines, then the counts. One finding at a time, so nothing grows with the corpus
+/// except what `--write-baseline` must record.
+struct Gate<'a> {
+    compiled: &'a config::Compiled,
+    /// `--write-baseline`: every finding after configuration is recorded, none reported.
+    recording: Option<Vec<baseline::Entry>>,
+    baseline: Option<baseline::Matcher<'a>>,
+    changed: Option<&'a changed::ChangedLines>,
+    threshold: Option<Severity>,
+    summary: Summary,
+    statistics: Option<Statistics>,
+    /// A reported finding is at or above the fail level.
+    failing: bool,
+}
+
+impl Gate<'_> {
+    /// The findings of one batch that are reported, counted.
+    fn pass(&mut self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        diagnostics
+            .into_iter()
+            .filter_map(|d| self.pass_one(d))
+            .collect()
     }
-    s
+
+    fn pass_one(&mut self, d: Diagnostic) -> Option<Diagnostic> {
+        let d = self.compiled.apply_one(d)?;
+        if let Some(entries) = &mut self.recording {
+            entries.push(baseline::Entry::of(&d));
+            return None;
+        }
+        if let Some(m) = &mut self.baseline
+            && m.baselined(&d)
+        {
+            return None;
+        }
+        if let Some(c) = self.changed
+            && !c.keep(&d)
+        {
+            return None;
+        }
+        self.summary.count(&d);
+        if let Some(s) = &mut self.statistics {
+            s.count(&d);
+        }
+        self.failing |= self.threshold.is_some_and(|t| d.severity >= t);
+        Some(d)
+    }
+}
+
+/// The report on stdout, buffered. A closed pipe (`factlint … | head -1`) ends the writing
+/// quietly and linting carries on (the exit code and a pruned baseline still need every
+/// finding); another write error is said once.
+struct Output {
+    w: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    open: bool,
+    /// On a terminal each file's findings show as soon as they are ready.
+    flush_each: bool,
+}
+
+impl Output {
+    fn new() -> Output {
+        let stdout = std::io::stdout();
+        Output {
+            flush_each: stdout.is_terminal(),
+            w: std::io::BufWriter::with_capacity(64 * 1024, stdout.lock()),
+            open: true,
+        }
+    }
+
+    fn write(&mut self, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+        if !self.open {
+            return;
+        }
+        let mut r = f(&mut self.w);
+        if r.is_ok() && self.flush_each {
+            r = self.w.flush();
+        }
+        self.check(r);
+    }
+
+    fn close(mut self) {
+        if self.open {
+            let r = self.w.flush();
+            self.check(r);
+        }
+    }
+
+    fn check(&mut self, r: std::io::Result<()>) {
+        match r {
+            Ok(()) => {}
+            Err(e) => {
+                self.open = false;
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    eprintln!("factlint: cannot write output: {e}");
+                }
+            }
+        }
+    }
 }
 
 fn check(args: CheckArgs) -> ExitCode {
@@ -408,16 +522,65 @@ fn check(args: CheckArgs) -> ExitCode {
         report_unused_suppressions: true,
         progress: std::io::stderr().is_terminal(),
     };
-    let outcome = lint::lint_paths(&args.paths, &rules, &options);
-    for e in &outcome.errors {
-        err_line(&format!("error: {}: {}", e.path, e.message));
+    let writing_baseline = args.write_baseline.is_some();
+    let stats_replace_listing =
+        args.statistics && matches!(args.format, Format::Human | Format::Concise);
+    let mut gate = Gate {
+        compiled: &compiled,
+        recording: writing_baseline.then(Vec::new),
+        baseline: baseline.as_ref().map(|b| b.matcher()),
+        changed: changed.as_ref(),
+        threshold: fail_level(args.fail_on, &settings).threshold(),
+        summary: Summary::default(),
+        statistics: (args.statistics && !writing_baseline).then(Statistics::default),
+        failing: false,
+    };
+    let color = use_color(args.source.color, std::io::stdout().is_terminal());
+    // `--write-baseline` prints no report; `--statistics` replaces the human listings.
+    let mut reporter: Option<Box<dyn report::Reporter>> = match args.format {
+        _ if writing_baseline || stats_replace_listing => None,
+        Format::Human => Some(Box::new(report::human::Human::new(color))),
+        Format::Concise => Some(Box::new(report::Concise)),
+        Format::Json => Some(Box::new(report::json::Json::default())),
+        Format::Jsonl => Some(Box::new(report::json::Jsonl)),
+        Format::Sarif => {
+            let metas: Vec<&crate::rules::RuleMeta> =
+                rules.rules.iter().map(|r| r.meta()).collect();
+            Some(Box::new(report::sarif::Sarif::new(&metas)))
+        }
+        Format::Github => Some(Box::new(report::github::Github)),
+        Format::Gitlab => Some(Box::new(report::gitlab::Gitlab::default())),
+        Format::Rdjson => Some(Box::new(report::rdjson::Rdjson::default())),
+        Format::Junit => Some(Box::new(report::junit::Junit::default())),
+    };
+    let mut output = Output::new();
+    if let Some(r) = &mut reporter {
+        output.write(|w| r.begin(w));
     }
-    for s in &outcome.skipped {
-        err_line(&format!("warning: skipped {}: {}", s.path, s.reason));
-    }
-    let mut diagnostics = compiled.apply(outcome.diagnostics);
-    if let Some(path) = &args.write_baseline {
-        let b = baseline::Baseline::from_diagnostics(&diagnostics);
+    let mut input_errors = false;
+    let mut report_batch = |gate: &mut Gate, diagnostics: Vec<Diagnostic>| {
+        let kept = gate.pass(diagnostics);
+        if let Some(r) = &mut reporter
+            && !kept.is_empty()
+        {
+            output.write(|w| r.file(w, &kept));
+        }
+    };
+    let finish = lint::lint_each(&args.paths, &rules, &options, |event| match event {
+        lint::FileEvent::Linted { diagnostics, .. } => report_batch(&mut gate, diagnostics),
+        lint::FileEvent::Skipped(s) => {
+            err_line(&format!("warning: skipped {}: {}", s.path, s.reason));
+            gate.summary.skip(s);
+        }
+        lint::FileEvent::Error(e) => {
+            input_errors = true;
+            err_line(&format!("error: {}: {}", e.path, e.message));
+        }
+    });
+    report_batch(&mut gate, finish.diagnostics);
+    gate.summary.files_checked = finish.files_checked;
+    if let (Some(path), Some(entries)) = (&args.write_baseline, gate.recording.take()) {
+        let b = baseline::Baseline::from_entries(entries);
         if let Err(e) = b.write(path) {
             err_line(&format!("error: {e}"));
             return ExitCode::from(EXIT_ERROR);
@@ -427,74 +590,47 @@ fn check(args: CheckArgs) -> ExitCode {
             report::plural(b.entries.len(), "baseline entry"),
             path.display()
         ));
-        return if outcome.errors.is_empty() {
-            ExitCode::SUCCESS
-        } else {
+        return if input_errors {
             ExitCode::from(EXIT_ERROR)
+        } else {
+            ExitCode::SUCCESS
         };
     }
-    if let Some(b) = &baseline {
-        let (kept, matched) = b.filter(diagnostics);
-        diagnostics = kept;
-        if args.prune_baseline {
-            let path = args.baseline.as_ref().expect("clap requires --baseline");
-            let stale = b.entries.len() - matched.entries.len();
-            if let Err(e) = matched.write(path) {
-                err_line(&format!("error: {e}"));
-                return ExitCode::from(EXIT_ERROR);
-            }
-            err_line(&format!(
+    let mut prune_failed = false;
+    if let (Some(b), Some(m)) = (&baseline, gate.baseline.take())
+        && args.prune_baseline
+    {
+        let path = args.baseline.as_ref().expect("clap requires --baseline");
+        let matched = m.matched();
+        let stale = b.entries.len() - matched.entries.len();
+        match matched.write(path) {
+            Ok(()) => err_line(&format!(
                 "factlint: pruned {} from {}",
                 report::plural(stale, "stale baseline entry"),
                 path.display()
-            ));
+            )),
+            Err(e) => {
+                err_line(&format!("error: {e}"));
+                prune_failed = true;
+            }
         }
     }
-    if let Some(c) = &changed {
-        diagnostics.retain(|d| c.keep(d));
+    match (&mut reporter, &gate.statistics) {
+        (Some(r), _) => output.write(|w| r.finish(w, &gate.summary)),
+        (None, Some(stats)) => {
+            let text = stats.render();
+            output.write(|w| w.write_all(text.as_bytes()));
+        }
+        (None, None) => {}
     }
-    let summary = Summary::new(outcome.files_checked, &outcome.skipped, &diagnostics);
-    let color = use_color(args.source.color, std::io::stdout().is_terminal());
-    let stats_replace_listing =
-        args.statistics && matches!(args.format, Format::Human | Format::Concise);
-    let body: Vec<u8> = match args.format {
-        _ if stats_replace_listing => statistics(&diagnostics).into_bytes(),
-        Format::Human => {
-            let mut sources = report::human::Sources::default();
-            let mut bytes = report::human::render(&diagnostics, &mut sources, color);
-            bytes.extend_from_slice(summary.line().as_bytes());
-            bytes.push(b'\n');
-            bytes
-        }
-        Format::Concise => {
-            let mut s = report::concise(&diagnostics);
-            s.push_str(&summary.line());
-            s.push('\n');
-            s.into_bytes()
-        }
-        Format::Json => report::json::render(&diagnostics, &summary).into_bytes(),
-        Format::Jsonl => report::json::render_lines(&diagnostics).into_bytes(),
-        Format::Sarif => {
-            let metas: Vec<&crate::rules::RuleMeta> =
-                rules.rules.iter().map(|r| r.meta()).collect();
-            report::sarif::render(&diagnostics, &metas).into_bytes()
-        }
-        Format::Github => report::github::render(&diagnostics).into_bytes(),
-        Format::Gitlab => report::gitlab::render(&diagnostics).into_bytes(),
-        Format::Rdjson => report::rdjson::render(&diagnostics).into_bytes(),
-        Format::Junit => report::junit::render(&diagnostics).into_bytes(),
-    };
-    out(&body);
-    if args.statistics && !stats_replace_listing {
-        let _ = std::io::stderr().write_all(statistics(&diagnostics).as_bytes());
+    output.close();
+    if let (Some(stats), false) = (&gate.statistics, stats_replace_listing) {
+        let _ = std::io::stderr().write_all(stats.render().as_bytes());
     }
-    if !outcome.errors.is_empty() {
+    if input_errors || prune_failed {
         return ExitCode::from(EXIT_ERROR);
     }
-    let failing = fail_level(args.fail_on, &settings)
-        .threshold()
-        .is_some_and(|t| diagnostics.iter().any(|d| d.severity >= t));
-    if failing {
+    if gate.failing {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
