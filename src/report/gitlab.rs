@@ -43,6 +43,7 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
 #[derive(Default)]
 pub struct Gitlab {
     written: usize,
+    scratch: Vec<u8>,
 }
 
 impl Reporter for Gitlab {
@@ -76,7 +77,7 @@ impl Reporter for Gitlab {
                     },
                 },
             };
-            json_stream::element(w, "", self.written == 0, &issue)?;
+            json_stream::element(w, "", self.written == 0, &issue, &mut self.scratch)?;
             self.written += 1;
         }
         Ok(())

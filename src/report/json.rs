@@ -31,6 +31,7 @@ pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
 pub struct Json {
     written: usize,
     indent: String,
+    scratch: Vec<u8>,
 }
 
 impl Reporter for Json {
@@ -43,7 +44,7 @@ impl Reporter for Json {
 
     fn file(&mut self, w: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
         for d in diagnostics {
-            json_stream::element(w, &self.indent, self.written == 0, d)?;
+            json_stream::element(w, &self.indent, self.written == 0, d, &mut self.scratch)?;
             self.written += 1;
         }
         Ok(())

@@ -187,45 +187,27 @@ pub mod json_stream {
         (&doc[..open], &doc[line_start..at], &doc[open..])
     }
 
-    /// Copies bytes, following each newline with an indentation.
-    struct Indented<'a> {
-        inner: &'a mut dyn Write,
-        indent: &'a [u8],
-    }
-
-    impl Write for Indented<'_> {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            let mut rest = buf;
-            while let Some(n) = memchr::memchr(b'\n', rest) {
-                self.inner.write_all(&rest[..=n])?;
-                self.inner.write_all(self.indent)?;
-                rest = &rest[n + 1..];
-            }
-            self.inner.write_all(rest)?;
-            Ok(buf.len())
-        }
-
-        fn flush(&mut self) -> io::Result<()> {
-            self.inner.flush()
-        }
-    }
-
     /// Write one element of an array whose line is indented by `indent`; `first` for the first.
+    /// `scratch` is reused between calls.
     pub fn element(
         w: &mut dyn Write,
         indent: &str,
         first: bool,
         value: &impl serde::Serialize,
+        scratch: &mut Vec<u8>,
     ) -> io::Result<()> {
+        scratch.clear();
+        serde_json::to_writer_pretty(&mut *scratch, value)?;
         let inner = format!("{indent}  ");
         w.write_all(if first { b"\n" } else { b",\n" })?;
         w.write_all(inner.as_bytes())?;
-        let mut out = Indented {
-            inner: w,
-            indent: inner.as_bytes(),
-        };
-        serde_json::to_writer_pretty(&mut out, value)?;
-        Ok(())
+        let mut rest = &scratch[..];
+        while let Some(n) = memchr::memchr(b'\n', rest) {
+            w.write_all(&rest[..=n])?;
+            w.write_all(inner.as_bytes())?;
+            rest = &rest[n + 1..];
+        }
+        w.write_all(rest)
     }
 
     /// Close the array (`]` alone when it stayed empty) and write the rest of the document;

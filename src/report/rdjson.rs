@@ -123,6 +123,7 @@ pub struct Rdjson {
     texts: Texts,
     written: usize,
     indent: String,
+    scratch: Vec<u8>,
 }
 
 impl Reporter for Rdjson {
@@ -137,7 +138,7 @@ impl Reporter for Rdjson {
         for d in diagnostics {
             self.texts.trim();
             let v = diagnostic(&mut self.texts, d);
-            json_stream::element(w, &self.indent, self.written == 0, &v)?;
+            json_stream::element(w, &self.indent, self.written == 0, &v, &mut self.scratch)?;
             self.written += 1;
         }
         self.texts.clear();

@@ -288,6 +288,7 @@ pub struct Sarif {
     spool: Spool,
     written: usize,
     indent: String,
+    scratch: Vec<u8>,
 }
 
 impl Sarif {
@@ -300,6 +301,7 @@ impl Sarif {
             spool: Spool::new(),
             written: 0,
             indent,
+            scratch: Vec::new(),
         }
     }
 }
@@ -315,7 +317,13 @@ impl Reporter for Sarif {
                 }
             };
             let r = result(d, Some(index));
-            json_stream::element(&mut self.spool, &self.indent, self.written == 0, &r)?;
+            json_stream::element(
+                &mut self.spool,
+                &self.indent,
+                self.written == 0,
+                &r,
+                &mut self.scratch,
+            )?;
             self.written += 1;
         }
         Ok(())
