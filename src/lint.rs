@@ -89,6 +89,11 @@ impl Default for Options {
 /// Runs shorter than this many files get no progress bar: it would only flicker.
 const PROGRESS_MIN_FILES: usize = 200;
 
+/// Bytes of input linted at once, across workers. Linting a file takes several times its size
+/// in memory while it runs, so a file larger than this runs alone and two of several megabytes
+/// do not run side by side; ordinary prose files (kilobytes) never meet the limit.
+const IN_FLIGHT_BYTES: u64 = 32 << 20;
+
 /// Lint paths (files or folders) with a rule set, collecting everything: for tests, `inspect`-like
 /// callers and library users with small inputs. The CLI streams with [`lint_each`].
 pub fn lint_paths(paths: &[PathBuf], rules: &RuleSet, options: &Options) -> Outcome {
@@ -143,6 +148,11 @@ fn lint_each_threads(
     ordered_map(
         &found.files,
         threads,
+        // A file that cannot be read weighs nothing here; loading it says why.
+        (
+            |path: &PathBuf| std::fs::metadata(path).map_or(0, |m| m.len()),
+            IN_FLIGHT_BYTES,
+        ),
         |path| lint_one(path, rules, options, wants_claims),
         |_, result| {
             if let Some(b) = &bar {
@@ -219,7 +229,8 @@ fn lint_one(path: &Path, rules: &RuleSet, options: &Options, wants_claims: bool)
     }
 }
 
-/// Admission of work items: a worker may start item `i` only when `i < delivered + window`.
+/// Admission of work items: a worker may start item `i` only when `i < delivered + window`,
+/// and when the weight in flight leaves room for it (or nothing else is in flight).
 struct Gate {
     state: Mutex<GateState>,
     ready: Condvar,
@@ -227,6 +238,7 @@ struct Gate {
 
 struct GateState {
     delivered: usize,
+    in_flight: u64,
     stop: bool,
 }
 
@@ -237,16 +249,28 @@ impl Gate {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Wait until item `i` may start; false when the run is being abandoned.
-    fn admit(&self, i: usize, window: usize) -> bool {
+    /// Wait until item `i` of `weight` may start; false when the run is being abandoned.
+    fn admit(&self, i: usize, window: usize, weight: u64, budget: u64) -> bool {
         let mut s = self.lock();
-        while !s.stop && i >= s.delivered + window {
+        while !s.stop
+            && (i >= s.delivered + window
+                || (s.in_flight > 0 && s.in_flight.saturating_add(weight) > budget))
+        {
             s = self
                 .ready
                 .wait(s)
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
-        !s.stop
+        if s.stop {
+            return false;
+        }
+        s.in_flight += weight;
+        true
+    }
+
+    fn finished(&self, weight: u64) {
+        self.lock().in_flight -= weight;
+        self.ready.notify_all();
     }
 
     fn advance(&self, delivered: usize) {
@@ -273,11 +297,14 @@ impl Drop for StopOnPanic<'_> {
 ///
 /// Workers take the next index from a shared counter, so the items in flight are always the
 /// lowest not yet done (rayon's `par_iter` splits the range, starting a thread in the middle);
-/// and a worker starts item `i` only once `i < delivered + window`, so a slow item holds back
-/// at most `window` finished results rather than the rest of the corpus.
+/// a worker starts item `i` only once `i < delivered + window`, so a slow item holds back at
+/// most `window` finished results rather than the rest of the corpus; and the items running at
+/// once weigh at most `budget` together (`weight` of each, a file's size), unless one alone
+/// weighs more, which then runs alone.
 fn ordered_map<T: Sync, R: Send>(
     items: &[T],
     threads: usize,
+    (weight, budget): (impl Fn(&T) -> u64 + Sync, u64),
     work: impl Fn(&T) -> R + Sync,
     mut deliver: impl FnMut(usize, R),
 ) {
@@ -290,6 +317,7 @@ fn ordered_map<T: Sync, R: Send>(
     let gate = Gate {
         state: Mutex::new(GateState {
             delivered: 0,
+            in_flight: 0,
             stop: false,
         }),
         ready: Condvar::new(),
@@ -298,15 +326,21 @@ fn ordered_map<T: Sync, R: Send>(
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, gate, work) = (&next, &gate, &work);
+            let (next, gate, work, weight) = (&next, &gate, &work, &weight);
             scope.spawn(move || {
                 let _guard = StopOnPanic(gate);
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= items.len() || !gate.admit(i, window) {
+                    if i >= items.len() {
                         break;
                     }
-                    if tx.send((i, work(&items[i]))).is_err() {
+                    let w = weight(&items[i]);
+                    if !gate.admit(i, window, w, budget) {
+                        break;
+                    }
+                    let r = work(&items[i]);
+                    gate.finished(w);
+                    if tx.send((i, r)).is_err() {
                         break;
                     }
                 }
@@ -357,11 +391,28 @@ fn lint_file_inner(
         analysis: &analysis,
         index: &index,
     };
-    // The largest rule's findings become the list and the others are appended, rather than
-    // all copied into a new one: on a large file that copy would double the peak. (Order before
-    // sorting does not matter: findings of different rules never tie.)
-    let mut per_rule: Vec<Vec<Diagnostic>> =
-        rules.rules.iter().map(|r| r.check_file(&ctx)).collect();
+    // Claims first: building them may take room for every figure of the file for a moment,
+    // and that moment should not also hold the findings.
+    let claims = if with_claims {
+        let mut c = crate::claims::comparable_claims_of(file, &analysis, &index);
+        // Few figures are comparable; do not carry the room of all of them to the end.
+        c.shrink_to_fit();
+        c
+    } else {
+        Vec::new()
+    };
+    let per_rule: Vec<Vec<Diagnostic>> = rules.rules.iter().map(|r| r.check_file(&ctx)).collect();
+    let suppressions = Suppressions::from_comments(&file.path, &file.text, &index, &doc.comments);
+    // The analysis of a large file is the biggest thing in memory: gone before merging and
+    // sorting, which need room of their own.
+    drop((doc, analysis, index));
+    (merge_sorted(per_rule), claims, suppressions)
+}
+
+/// Every rule's findings in one list, sorted by position then rule. The largest list is
+/// extended rather than all copied into a new one, which on a large file would double the
+/// peak; the order before sorting does not matter, as findings of different rules never tie.
+fn merge_sorted(mut per_rule: Vec<Vec<Diagnostic>>) -> Vec<Diagnostic> {
     let largest = (0..per_rule.len()).max_by_key(|&i| per_rule[i].len());
     let mut out = largest.map_or_else(Vec::new, |i| std::mem::take(&mut per_rule[i]));
     out.reserve_exact(per_rule.iter().map(Vec::len).sum());
@@ -375,13 +426,7 @@ fn lint_file_inner(
             &b.rule,
         ))
     });
-    let claims = if with_claims {
-        crate::claims::comparable_claims_of(file, &analysis, &index)
-    } else {
-        Vec::new()
-    };
-    let suppressions = Suppressions::from_comments(&file.path, &file.text, &index, &doc.comments);
-    (out, claims, suppressions)
+    out
 }
 
 #[cfg(test)]
@@ -397,6 +442,7 @@ mod tests {
             ordered_map(
                 &items,
                 threads,
+                (|_: &u64| 0, 0),
                 |&i| {
                     // Early items take longest, so later ones finish first.
                     std::thread::sleep(Duration::from_millis((40 - i) % 7));
@@ -417,6 +463,7 @@ mod tests {
         ordered_map(
             &items,
             4,
+            (|_: &usize| 0, 0),
             |&i| {
                 started.fetch_add(1, Ordering::SeqCst);
                 if i == 0 {
@@ -436,12 +483,51 @@ mod tests {
     }
 
     #[test]
+    fn heavy_items_run_alone_and_light_ones_share_the_budget() {
+        // Weights in MB against a budget of 10: items 3 and 7 weigh 12, the rest 1.
+        let items: Vec<u64> = (0..30)
+            .map(|i| if i == 3 || i == 7 { 12 } else { 1 })
+            .collect();
+        let running = AtomicUsize::new(0);
+        let most_beside_heavy = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let mut order = Vec::new();
+        ordered_map(
+            &items,
+            4,
+            (|&w: &u64| w, 10),
+            |&w| {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(if w > 1 { 40 } else { 5 }));
+                if w > 1 {
+                    most_beside_heavy.fetch_max(running.load(Ordering::SeqCst), Ordering::SeqCst);
+                }
+                running.fetch_sub(1, Ordering::SeqCst);
+                w
+            },
+            |i, w| order.push((i, w)),
+        );
+        assert_eq!(order, items.iter().copied().enumerate().collect::<Vec<_>>());
+        assert_eq!(
+            most_beside_heavy.load(Ordering::SeqCst),
+            1,
+            "a heavy item had company"
+        );
+        assert!(
+            most.load(Ordering::SeqCst) > 1,
+            "light items should run side by side"
+        );
+    }
+
+    #[test]
     fn a_panicking_worker_ends_the_run_instead_of_hanging() {
         let items: Vec<usize> = (0..50).collect();
         let r = std::panic::catch_unwind(|| {
             ordered_map(
                 &items,
                 3,
+                (|_: &usize| 0, 0),
                 |&i| {
                     if i == 5 {
                         panic!("boom");
