@@ -85,7 +85,9 @@ impl SpecError {
 /// The resolved rule set and the extractors its lexicons compile to.
 pub struct RuleSet {
     pub rules: Vec<Box<dyn Rule>>,
-    pub extractors: Extractors,
+    /// Shared: a rule set without user lexicons reuses the embedded extractors, compiled once
+    /// per process (tests and the fuzzer load rule sets many times).
+    pub extractors: std::sync::Arc<Extractors>,
 }
 
 impl RuleSet {
@@ -108,6 +110,8 @@ struct Lexicons {
     origin: HashMap<&'static str, (String, String)>,
     /// The measure lexicon: the embedded one, with user entries in front.
     measures: crate::claims::MeasureLexicon,
+    /// A user folder brought a lexicon: the embedded extractors cannot be reused.
+    from_user: bool,
 }
 
 /// Load the embedded defaults, then each user folder in order.
@@ -119,6 +123,30 @@ pub fn load(user_dirs: &[&Path]) -> Result<RuleSet, Vec<LoadError>> {
 /// rule's `[params]` before it is built.
 pub fn load_with(
     user_dirs: &[&Path],
+    overrides: &HashMap<String, super::Params>,
+) -> Result<RuleSet, Vec<LoadError>> {
+    // A folder that cannot be read becomes one unreadable entry, so that its error is reported
+    // alongside those of the other folders.
+    let folders: Vec<Vec<UserFile>> = user_dirs
+        .iter()
+        .map(|dir| {
+            read_user_dir(dir).unwrap_or_else(|e| {
+                vec![UserFile {
+                    shown: e.path,
+                    lexicon: None,
+                    text: Err(e.message),
+                }]
+            })
+        })
+        .collect();
+    load_files(&folders, overrides)
+}
+
+/// Like [`load_with`], with the user's folders already read (see [`read_user_dir`]): each inner
+/// list is one folder. Nothing here touches the file system, which the rule-loader fuzz target
+/// relies on.
+pub fn load_files(
+    folders: &[Vec<UserFile>],
     overrides: &HashMap<String, super::Params>,
 ) -> Result<RuleSet, Vec<LoadError>> {
     let mut errors = Vec::new();
@@ -134,6 +162,7 @@ pub fn load_with(
             name,
             &format!("rules/lexicon/{name}.toml"),
             src,
+            false,
             &mut errors,
         );
     }
@@ -144,8 +173,8 @@ pub fn load_with(
     }
 
     let embedded_measures = lex.measures.len();
-    for dir in user_dirs {
-        load_user_dir(dir, &mut specs, &mut lex, &mut errors);
+    for files in folders {
+        add_user_files(files, &mut specs, &mut lex, &mut errors);
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -171,7 +200,7 @@ pub fn load_with(
     };
     crate::claims::set_active_measures(user_measures);
 
-    let extractors = match compile_extractors(&lex) {
+    let extractors = match extractors_for(&lex) {
         Ok(x) => x,
         Err(e) => return Err(vec![e]),
     };
@@ -200,33 +229,36 @@ pub fn load_with(
     Ok(RuleSet { rules, extractors })
 }
 
-fn load_user_dir(
-    dir: &Path,
-    specs: &mut Vec<(RuleSpec, String, String)>,
-    lex: &mut Lexicons,
-    errors: &mut Vec<LoadError>,
-) {
+/// One file of a user's rules folder, read into memory: a rule file or a lexicon.
+#[derive(Debug, Clone)]
+pub struct UserFile {
+    /// The path as shown in messages.
+    pub shown: String,
+    /// `Some(name)` for `lexicon/NAME.toml`, `None` for a rule file.
+    pub lexicon: Option<String>,
+    /// The text, or why it could not be read.
+    pub text: Result<String, String>,
+}
+
+/// Read a rules folder: its `*.toml` rule files and `lexicon/*.toml`, in name order.
+pub fn read_user_dir(dir: &Path) -> Result<Vec<UserFile>, LoadError> {
     let shown = dir.display().to_string();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(plain_error(&shown, format!("cannot read rule folder: {e}")));
-            return;
-        }
-    };
-    let mut files: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    files.sort();
-    let mut seen_here: HashMap<String, (String, String, Range<usize>)> = HashMap::new();
-    for path in files {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| plain_error(&shown, format!("cannot read rule folder: {e}")))?;
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    let mut files = Vec::new();
+    for path in paths {
         let shown_file = path.display().to_string();
         if path.is_dir() && path.file_name().is_some_and(|n| n == "lexicon") {
             let mut lex_files: Vec<_> = match std::fs::read_dir(&path) {
                 Ok(e) => e.filter_map(|e| e.ok().map(|e| e.path())).collect(),
                 Err(e) => {
-                    errors.push(plain_error(
-                        &shown_file,
-                        format!("cannot read lexicon folder: {e}"),
-                    ));
+                    files.push(UserFile {
+                        shown: shown_file,
+                        lexicon: Some(String::new()),
+                        text: Err(format!("cannot read lexicon folder: {e}")),
+                    });
                     continue;
                 }
             };
@@ -238,11 +270,11 @@ fn load_user_dir(
                         .and_then(|s| s.to_str())
                         .unwrap_or("")
                         .to_string();
-                    let shown_lf = lf.display().to_string();
-                    match read_text(&lf) {
-                        Ok(src) => add_lexicon(lex, &name, &shown_lf, &src, errors),
-                        Err(e) => errors.push(plain_error(&shown_lf, e)),
-                    }
+                    files.push(UserFile {
+                        shown: lf.display().to_string(),
+                        lexicon: Some(name),
+                        text: read_text(&lf),
+                    });
                 }
             }
             continue;
@@ -250,14 +282,38 @@ fn load_user_dir(
         if path.extension().is_none_or(|e| e != "toml") || !path.is_file() {
             continue;
         }
-        let src = match read_text(&path) {
+        files.push(UserFile {
+            shown: shown_file,
+            lexicon: None,
+            text: read_text(&path),
+        });
+    }
+    Ok(files)
+}
+
+/// Merge one user folder's files into the specs and lexicons.
+fn add_user_files(
+    files: &[UserFile],
+    specs: &mut Vec<(RuleSpec, String, String)>,
+    lex: &mut Lexicons,
+    errors: &mut Vec<LoadError>,
+) {
+    let mut seen_here: HashMap<String, (String, String, Range<usize>)> = HashMap::new();
+    for file in files {
+        let shown_file = &file.shown;
+        let src = match &file.text {
             Ok(s) => s,
             Err(e) => {
-                errors.push(plain_error(&shown_file, e));
+                errors.push(plain_error(shown_file, e.clone()));
                 continue;
             }
         };
-        let Some(spec) = parse_rule(&shown_file, &src, errors) else {
+        if let Some(name) = &file.lexicon {
+            lex.from_user = true;
+            add_lexicon(lex, name, shown_file, src, true, errors);
+            continue;
+        }
+        let Some(spec) = parse_rule(shown_file, src, errors) else {
             continue;
         };
         let id = spec.id.get_ref().clone();
@@ -281,7 +337,7 @@ fn load_user_dir(
         );
         // A user rule with a default's id replaces it.
         specs.retain(|(s, _, _)| s.id.get_ref() != &id);
-        specs.push((spec, shown_file, src));
+        specs.push((spec, shown_file.clone(), src.clone()));
     }
 }
 
@@ -359,7 +415,17 @@ fn parse_rule(path: &str, src: &str, errors: &mut Vec<LoadError>) -> Option<Rule
     }
 }
 
-fn add_lexicon(lex: &mut Lexicons, name: &str, path: &str, src: &str, errors: &mut Vec<LoadError>) {
+/// Merge one lexicon file. `validate` compiles what can be compiled alone (the measures) so that
+/// an error points into this file; the embedded lexicons are known to compile (unit-tested) and
+/// skip it, which keeps start-up short.
+fn add_lexicon(
+    lex: &mut Lexicons,
+    name: &str,
+    path: &str,
+    src: &str,
+    validate: bool,
+    errors: &mut Vec<LoadError>,
+) {
     fn parse<T: serde::de::DeserializeOwned>(
         path: &str,
         src: &str,
@@ -407,7 +473,10 @@ fn add_lexicon(lex: &mut Lexicons, name: &str, path: &str, src: &str, errors: &m
         }
         "measures" => {
             if let Some(l) = parse::<crate::claims::MeasureLexicon>(path, src, errors) {
-                match crate::claims::Measures::new(&l) {
+                match validate
+                    .then(|| crate::claims::Measures::new(&l))
+                    .transpose()
+                {
                     Ok(_) => lex.measures.prepend(l),
                     Err(e) => errors.push(LoadError {
                         path: path.to_string(),
@@ -436,6 +505,19 @@ fn add_lexicon(lex: &mut Lexicons, name: &str, path: &str, src: &str, errors: &m
 
 // The error is rendered at once and only on the failure path; boxing it buys nothing.
 #[allow(clippy::result_large_err)]
+/// The compiled extractors for these lexicons; the embedded ones are compiled once per process.
+fn extractors_for(lex: &Lexicons) -> Result<std::sync::Arc<Extractors>, LoadError> {
+    static EMBEDDED: std::sync::OnceLock<std::sync::Arc<Extractors>> = std::sync::OnceLock::new();
+    if lex.from_user {
+        return compile_extractors(lex).map(std::sync::Arc::new);
+    }
+    if let Some(x) = EMBEDDED.get() {
+        return Ok(x.clone());
+    }
+    let x = std::sync::Arc::new(compile_extractors(lex)?);
+    Ok(EMBEDDED.get_or_init(|| x).clone())
+}
+
 fn compile_extractors(lex: &Lexicons) -> Result<Extractors, LoadError> {
     let error_in = |name: &str, span: Option<Range<usize>>, message: String| {
         let (path, src) = lex
@@ -534,6 +616,32 @@ mod tests {
     const GOOD: &str = "id = \"my-rule\"\nkind = \"pattern\"\nsummary = \"s\"\nmessage = \"m\"\n[params]\nphrases = [\"very unique\"]\n";
 
     #[test]
+    fn in_memory_folders_load_like_real_ones() {
+        let rule = UserFile {
+            shown: "mine/unsourced-figure.toml".into(),
+            lexicon: None,
+            text: Ok(GOOD.replace("my-rule", "unsourced-figure")),
+        };
+        let set = load_files(&[vec![rule]], &HashMap::new()).expect("loads");
+        let replaced = set.get("unsourced-figure").expect("rule present");
+        assert_eq!(
+            replaced.meta().kind,
+            "pattern",
+            "the user file replaced the default"
+        );
+        let unreadable = UserFile {
+            shown: "mine/bad.toml".into(),
+            lexicon: None,
+            text: Err("cannot read file: denied".into()),
+        };
+        let errors = load_files(&[vec![unreadable]], &HashMap::new())
+            .err()
+            .expect("an unreadable file is an error");
+        assert_eq!(errors[0].path, "mine/bad.toml");
+        assert!(errors[0].message.contains("denied"));
+    }
+
+    #[test]
     fn loading_errors_table() {
         type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, Option<&'a str>);
         let cases: Vec<Case> = vec![
@@ -602,6 +710,23 @@ mod tests {
                 vec![("lexicon/colours.toml", "x = 1\n")],
                 "unknown lexicon",
                 None,
+            ),
+            // The subject at fault is named, not the first one of the file.
+            (
+                vec![(
+                    "lexicon/measures.toml",
+                    "[[subject]]\npattern = 'fine'\n\n[[subject]]\npattern = '(broken'\n",
+                )],
+                "invalid regex",
+                Some("'(broken'"),
+            ),
+            (
+                vec![(
+                    "lexicon/measures.toml",
+                    "[[measure]]\nname = \"m\"\nwords = ['  ']\n",
+                )],
+                "empty measure word",
+                Some("'  '"),
             ),
         ];
         for (files, want, span_text) in cases {
