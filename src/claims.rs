@@ -322,8 +322,12 @@ pub struct SubjectSpec {
 /// The measure lexicon, compiled.
 #[derive(Debug, Clone)]
 pub struct Measures {
-    measures: Vec<(String, Regex)>,
-    subjects: Vec<(Option<String>, Regex, bool)>,
+    /// Every measure's words in one alternation, in lexicon order, one capture group per
+    /// measure: one search finds the nearest measure word of any measure.
+    measure_words: Regex,
+    /// Measure names, by capture group (group `i + 1` is `measure_names[i]`).
+    measure_names: Vec<String>,
+    subjects: Vec<Subject>,
     /// All subject patterns at once: one pass tells which (if any) match, so a text with no
     /// subject costs one search rather than one per pattern.
     subject_set: regex::RegexSet,
@@ -332,6 +336,31 @@ pub struct Measures {
     named: Vec<(String, Regex)>,
     /// The first word of every measure phrase: a text without any has no measure.
     cues: aho_corasick::AhoCorasick,
+}
+
+/// A subject pattern. Its own regex (for the capture) is compiled the first time the subject
+/// set says it matches: most subjects never match a given corpus, and `\p{L}` classes are
+/// costly to compile at start-up.
+#[derive(Debug, Clone)]
+struct Subject {
+    name: Option<String>,
+    pattern: String,
+    generic: bool,
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl Subject {
+    fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| {
+                // The set holding this pattern compiled within this limit, so it compiles too.
+                regex::RegexBuilder::new(&self.pattern)
+                    .size_limit(crate::extract::lexicon_regex::REGEX_SIZE_LIMIT * 4)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
 }
 
 /// The embedded measure lexicon.
@@ -343,7 +372,8 @@ impl Measures {
         lex: &MeasureLexicon,
     ) -> Result<Measures, crate::extract::lexicon_regex::PatternError> {
         use crate::extract::lexicon_regex::{PatternError, compile_one};
-        let mut measures = Vec::new();
+        let mut groups = Vec::new();
+        let mut measure_names = Vec::new();
         let mut cue_words: Vec<String> = Vec::new();
         for m in &lex.measure {
             let mut alts = Vec::new();
@@ -361,33 +391,57 @@ impl Measures {
                 }
                 alts.push(words.join(r"\s+"));
             }
-            let re = compile_one(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", alts.join("|"))).map_err(
-                |message| PatternError {
-                    span: m.words.first().map(|w| w.span()).unwrap_or(0..0),
-                    message,
-                },
-            )?;
-            measures.push((m.name.clone(), re));
+            if alts.is_empty() {
+                continue;
+            }
+            groups.push(format!("({})", alts.join("|")));
+            measure_names.push(m.name.clone());
         }
-        let mut subjects = Vec::new();
-        for s in &lex.subject {
-            let re = compile_one(s.pattern.get_ref()).map_err(|message| PatternError {
-                span: s.pattern.span(),
+        // No measure at all: a pattern that never matches keeps the search code uniform.
+        let alternation = if groups.is_empty() {
+            r"[^\s\S]".to_string()
+        } else {
+            groups.join("|")
+        };
+        let measure_words = compile_one(&format!(r"(?i)(?-u:\b)(?:{alternation})(?-u:\b)"))
+            .map_err(|message| PatternError {
+                span: lex
+                    .measure
+                    .iter()
+                    .find_map(|m| m.words.first())
+                    .map_or(0..0, |w| w.span()),
                 message,
             })?;
-            subjects.push((s.name.clone(), re, s.generic));
+        let mut subjects = Vec::new();
+        for s in &lex.subject {
+            subjects.push(Subject {
+                name: s.name.clone(),
+                pattern: s.pattern.get_ref().clone(),
+                generic: s.generic,
+                regex: OnceLock::new(),
+            });
         }
+        // The set checks every pattern; only when it fails is each compiled alone, to name the
+        // one at fault.
         let subject_set =
             regex::RegexSetBuilder::new(lex.subject.iter().map(|s| s.pattern.get_ref().as_str()))
                 .size_limit(crate::extract::lexicon_regex::REGEX_SIZE_LIMIT * 4)
                 .build()
-                .map_err(|e| PatternError {
-                    span: lex
+                .map_err(|e| {
+                    let culprit = lex
                         .subject
-                        .first()
-                        .map(|s| s.pattern.span())
-                        .unwrap_or(0..0),
-                    message: e.to_string(),
+                        .iter()
+                        .find_map(|s| compile_one(s.pattern.get_ref()).err().map(|m| (s, m)));
+                    match culprit {
+                        Some((s, message)) => PatternError {
+                            span: s.pattern.span(),
+                            message,
+                        },
+                        None => PatternError {
+                            span: lex.subject.first().map_or(0..0, |s| s.pattern.span()),
+                            message: e.to_string(),
+                        },
+                    }
                 })?;
         let mut named = Vec::new();
         for c in &lex.claim {
@@ -409,7 +463,8 @@ impl Measures {
         Ok(Measures {
             cues,
             named,
-            measures,
+            measure_words,
+            measure_names,
             subjects,
             subject_set,
             year: Regex::new(
@@ -518,29 +573,25 @@ impl Measures {
         let of = OF.get_or_init(|| {
             Regex::new(r"(?i)(?-u:\b)of\s+(?:the\s+|these\s+|those\s+)?$").expect("of regex")
         });
-        let mut best: Option<(usize, usize, &str)> = None;
-        for (name, re) in &self.measures {
-            if let Some(m) = re
-                .find_iter(text)
-                .find(|m| !of.is_match(&text[..m.start()]))
-                && best.is_none_or(|(at, _, _)| m.start() < at)
-            {
-                best = Some((m.start(), m.end(), name));
-            }
-        }
-        best
+        self.measure_matches(text)
+            .find(|(start, _, _)| !of.is_match(&text[..*start]))
     }
 
+    /// The measure word ending last in `text`.
     fn last_measure_in(&self, text: &str) -> Option<(usize, usize, &str)> {
-        let mut best: Option<(usize, usize, &str)> = None;
-        for (name, re) in &self.measures {
-            if let Some(m) = re.find_iter(text).last()
-                && best.is_none_or(|(_, end, _)| m.end() > end)
-            {
-                best = Some((m.start(), m.end(), name));
-            }
-        }
-        best
+        self.measure_matches(text).last()
+    }
+
+    /// Measure words in `text`, left to right: (start, end, measure name).
+    fn measure_matches<'s, 't>(
+        &'s self,
+        text: &'t str,
+    ) -> impl Iterator<Item = (usize, usize, &'s str)> + use<'s, 't> {
+        self.measure_words.captures_iter(text).filter_map(|c| {
+            let m = c.get(0)?;
+            let group = (1..c.len()).find(|&g| c.get(g).is_some())?;
+            Some((m.start(), m.end(), self.measure_names[group - 1].as_str()))
+        })
     }
 
     /// The measure of the figure, and whether the words naming it mark political prisoners
@@ -667,8 +718,9 @@ impl Measures {
     fn subject_in(&self, text: &str) -> Option<(String, bool)> {
         // The first pattern (in lexicon order) that matches wins, as before.
         let first = self.subject_set.matches(text).iter().next()?;
-        for (name, re, generic) in &self.subjects[first..] {
-            if let Some(c) = re.captures(text) {
+        for subject in &self.subjects[first..] {
+            let (name, generic) = (&subject.name, &subject.generic);
+            if let Some(c) = subject.regex().and_then(|re| re.captures(text)) {
                 let s = match name {
                     Some(n) => n.clone(),
                     None => {
