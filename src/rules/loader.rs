@@ -130,11 +130,11 @@ pub fn load_with(
     let folders: Vec<Vec<UserFile>> = user_dirs
         .iter()
         .map(|dir| {
-            read_user_dir(dir).unwrap_or_else(|e| {
+            read_user_dir(dir).unwrap_or_else(|message| {
                 vec![UserFile {
-                    shown: e.path,
+                    shown: dir.display().to_string(),
                     lexicon: None,
-                    text: Err(e.message),
+                    text: Err(message),
                 }]
             })
         })
@@ -202,7 +202,7 @@ pub fn load_files(
 
     let extractors = match extractors_for(&lex) {
         Ok(x) => x,
-        Err(e) => return Err(vec![e]),
+        Err(e) => return Err(vec![*e]),
     };
 
     let mut rules: Vec<Box<dyn Rule>> = Vec::new();
@@ -241,10 +241,8 @@ pub struct UserFile {
 }
 
 /// Read a rules folder: its `*.toml` rule files and `lexicon/*.toml`, in name order.
-pub fn read_user_dir(dir: &Path) -> Result<Vec<UserFile>, LoadError> {
-    let shown = dir.display().to_string();
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| plain_error(&shown, format!("cannot read rule folder: {e}")))?;
+pub fn read_user_dir(dir: &Path) -> Result<Vec<UserFile>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read rule folder: {e}"))?;
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     let mut files = Vec::new();
@@ -506,7 +504,7 @@ fn add_lexicon(
 // The error is rendered at once and only on the failure path; boxing it buys nothing.
 #[allow(clippy::result_large_err)]
 /// The compiled extractors for these lexicons; the embedded ones are compiled once per process.
-fn extractors_for(lex: &Lexicons) -> Result<std::sync::Arc<Extractors>, LoadError> {
+fn extractors_for(lex: &Lexicons) -> Result<std::sync::Arc<Extractors>, Box<LoadError>> {
     static EMBEDDED: std::sync::OnceLock<std::sync::Arc<Extractors>> = std::sync::OnceLock::new();
     if lex.from_user {
         return compile_extractors(lex).map(std::sync::Arc::new);
@@ -518,21 +516,21 @@ fn extractors_for(lex: &Lexicons) -> Result<std::sync::Arc<Extractors>, LoadErro
     Ok(EMBEDDED.get_or_init(|| x).clone())
 }
 
-fn compile_extractors(lex: &Lexicons) -> Result<Extractors, LoadError> {
+fn compile_extractors(lex: &Lexicons) -> Result<Extractors, Box<LoadError>> {
     let error_in = |name: &str, span: Option<Range<usize>>, message: String| {
         let (path, src) = lex
             .origin
             .get(name)
             .cloned()
             .unwrap_or_else(|| (format!("rules/lexicon/{name}.toml"), String::new()));
-        LoadError {
+        Box::new(LoadError {
             path,
             source: src,
             span,
             message,
             label: "this pattern".into(),
             notes: Vec::new(),
-        }
+        })
     };
     let segmenter = Segmenter::new(&lex.sentences).map_err(|m| error_in("sentences", None, m))?;
     let numbers = Recognizer::new(&lex.numbers).map_err(|m| error_in("numbers", None, m))?;
