@@ -188,26 +188,22 @@ impl CitationMatcher {
     /// ("Littlepage, John D. In Search of Soviet Gold. New York: Harcourt, Brace, c1938, p. 141")?
     pub fn is_bibliographic_line(&self, line: &str) -> bool {
         let line = line.trim();
-        if line.len() < 12 || line.len() > 400 || !self.year.is_match(line) {
-            return false;
-        }
-        if !starts_with_author(line) {
-            return false;
-        }
-        let strong = self.strong.is_match(line);
-        let weak = self.weak.is_match(line);
-        if !(strong || weak) {
-            return false;
-        }
-        self.prose_ratio(line) < 0.3
+        // Cheapest tests first: most lines are prose and fail the author or prose test
+        // before any regex runs.
+        line.len() >= 12
+            && line.len() <= 400
+            && starts_with_author(line)
+            && self.prose_ratio(line) < 0.3
+            && self.year.is_match(line)
+            && (self.strong.is_match(line) || self.weak.is_match(line))
     }
 
     /// Is this sentence nothing but a reference (an entry of a flattened reference list)?
     pub fn is_reference_sentence(&self, sentence: &str) -> bool {
-        let has_year = self.year.is_match(sentence);
-        let strong = self.strong.is_match(sentence);
-        let weak = self.weak.is_match(sentence) && has_year;
-        (strong || weak) && self.prose_ratio(sentence) < 0.25
+        // The word scan first: running prose fails it, and then no regex runs.
+        self.prose_ratio(sentence) < 0.25
+            && (self.strong.is_match(sentence)
+                || (self.weak.is_match(sentence) && self.year.is_match(sentence)))
     }
 
     /// Share of words that read as running prose: lower-case words outside reference vocabulary.
