@@ -14,7 +14,9 @@
 //! Layout: `OUT/docs/DDD/NNNNNN.{md,txt}` (many files, log-uniform 2 KB – 400 KB) and
 //! `OUT/large/` (one file of 42 MiB once the corpus is 210 MiB or more, else a fifth of the
 //! corpus; plus two of a fiftieth). `OUT/MANIFEST` (no extension, so not linted) records the parameters, file counts and
-//! the planted cross-file conflicts (one fact stated with different values in different files).
+//! the planted cross-file conflicts (one fact stated with different values in different files);
+//! `OUT/rules/lexicon/measures.toml` declares those facts' measures and subjects, so that
+//! `factlint check OUT --rules OUT/rules` compares them as a team tracking them would.
 //!
 //! All sentences are synthetic: subjects, places and people are invented.
 
@@ -702,6 +704,17 @@ fn main() {
         let _ = writeln!(manifest, "fact\t{subject}\t{noun}\t{value}\t{period}");
     }
     write_file(&a.out.join("MANIFEST"), &manifest);
+    // The planted facts' measures and subjects, as a team tracking them would declare them:
+    // `--rules OUT/rules` makes conflicting-figure compare them (`.toml` is not linted).
+    let mut lexicon = String::from("# Written by gen_corpus: the planted facts.\n");
+    for (subject, noun, _, _) in FACTS {
+        let _ = writeln!(
+            lexicon,
+            "\n[[measure]]\nname = \"{noun}\"\nwords = [\"{noun}\"]\n\n[[subject]]\nname = \"{subject}\"\npattern = '(?i){}'",
+            subject.replace(' ', r"\s+")
+        );
+    }
+    write_file(&a.out.join("rules/lexicon/measures.toml"), &lexicon);
     eprintln!(
         "gen_corpus: {} files, {} bytes in {}",
         plan.len(),
