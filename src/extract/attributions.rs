@@ -3,7 +3,8 @@
 
 use std::ops::Range;
 
-use std::collections::HashSet;
+// Word lookups run per cue: FxHash, not SipHash.
+use rustc_hash::FxHashSet as HashSet;
 
 use aho_corasick::AhoCorasick;
 use regex::Regex;

@@ -6,7 +6,11 @@
 //! Every look-around is bounded, so the whole pass is linear in the input.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+// Lexicon lookups run per word of every figure candidate: FxHash, not SipHash. Keys come from
+// the lexicons, so hash flooding is not a concern.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
 /// The lexicon as data (`rules/lexicon/numbers.toml`). Users extend it with their own files.
@@ -462,7 +466,7 @@ struct BackSet<T> {
 impl<T: Copy> BackSet<T> {
     fn new(mut v: Vec<(Phrase, T)>) -> BackSet<T> {
         v.sort_by_key(|x| std::cmp::Reverse(phrase_len(&x.0)));
-        let mut by_last: HashMap<String, Vec<(Phrase, T)>> = HashMap::new();
+        let mut by_last: HashMap<String, Vec<(Phrase, T)>> = HashMap::default();
         let mut symbols = Vec::new();
         for (p, t) in v {
             let last = p[p.len() - 1].clone();
@@ -689,7 +693,7 @@ struct St {
 
 impl Recognizer {
     pub fn new(lex: &NumberLexicon) -> Result<Recognizer, String> {
-        let mut words: HashMap<String, W> = HashMap::new();
+        let mut words: HashMap<String, W> = HashMap::default();
         let mut anchors: Vec<String> = Vec::new();
         let mut add = |k: &str, f: &dyn Fn(&mut W)| {
             let k = k.to_ascii_lowercase();

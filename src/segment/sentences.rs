@@ -12,8 +12,6 @@
 //! The rules are data-driven: lists live in `rules/lexicon/sentences.toml`.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 const EMBEDDED_LEXICON: &str = include_str!("../../rules/lexicon/sentences.toml");
@@ -86,46 +84,10 @@ impl SentenceLexicon {
     }
 }
 
-/// Multiply-rotate hasher for the short keys looked up at every candidate
-/// boundary; SipHash showed up in profiles. Keys come from our own lexicon, so
-/// hash flooding is not a concern.
-#[derive(Default, Clone, Copy)]
-struct FastHasher(u64);
-
-impl Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes([
-                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-            ]));
-        }
-        let mut tail = 0u64;
-        for (k, &c) in chunks.remainder().iter().enumerate() {
-            tail |= u64::from(c) << (8 * k);
-        }
-        self.add(tail ^ (bytes.len() as u64) << 59);
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl FastHasher {
-    #[inline]
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
-type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
+// Lexicon lookups run at every candidate boundary: FxHash instead of SipHash (which showed
+// up in profiles). Keys come from our own lexicon, so hash flooding is not a concern.
+type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
+type FastSet<K> = rustc_hash::FxHashSet<K>;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Abbr {
