@@ -538,8 +538,8 @@ impl Measures {
             Some((s, g)) => (Some(s), g),
             None => (None, false),
         };
-        let (measure, political) = self.measure(sentence, fig.clone());
-        let mut q = qualifiers(sentence, fig);
+        let (measure, political) = self.measure(sentence, fig.clone(), clause.start);
+        let mut q = qualifiers(sentence, fig, clause.start);
         if political {
             q.push("political");
         }
@@ -596,7 +596,13 @@ impl Measures {
 
     /// The measure of the figure, and whether the words naming it mark political prisoners
     /// ("politicals", "political detainees").
-    fn measure(&self, sentence: &str, fig: Range<usize>) -> (Option<String>, bool) {
+    /// `clause_start`: where the figure's clause begins (see `clause_of`), computed once per key.
+    fn measure(
+        &self,
+        sentence: &str,
+        fig: Range<usize>,
+        clause_start: usize,
+    ) -> (Option<String>, bool) {
         static POL: OnceLock<Regex> = OnceLock::new();
         let pol = POL.get_or_init(|| {
             Regex::new(r"(?i)(?-u:\b)politicals?(?-u:\b)").expect("political regex")
@@ -604,15 +610,20 @@ impl Measures {
         let after = &sentence[fig.end..];
         let near = &after[..word_limit(after, 4)];
         let before = &sentence[..fig.start];
-        let before = &before[last_words(before, 6).max(clause_of(sentence, fig.clone()).start)..];
-        let measure = self.measure_name(sentence, fig);
+        let before = &before[last_words(before, 6).max(clause_start)..];
+        let measure = self.measure_name(sentence, fig, clause_start);
         // Political prisoners and all prisoners are different counts.
         let political =
             measure.as_deref() == Some("prisoners") && (pol.is_match(near) || pol.is_match(before));
         (measure, political)
     }
 
-    fn measure_name(&self, sentence: &str, fig: Range<usize>) -> Option<String> {
+    fn measure_name(
+        &self,
+        sentence: &str,
+        fig: Range<usize>,
+        clause_start: usize,
+    ) -> Option<String> {
         static RATE: OnceLock<Regex> = OnceLock::new();
         static PASSIVE: OnceLock<Regex> = OnceLock::new();
         let rate = RATE.get_or_init(|| {
@@ -630,7 +641,7 @@ impl Measures {
         });
         let after_all = &sentence[fig.end..];
         // A figure in a condition ("if we expelled 30,000") is not asserted.
-        if cond.is_match(&sentence[clause_of(sentence, fig.clone()).start..fig.start]) {
+        if cond.is_match(&sentence[clause_start..fig.start]) {
             return None;
         }
         // A percentage measures a share of the whole it names ("9.7% of the officers"); without
@@ -779,7 +790,7 @@ impl Measures {
 /// Words that make the figure a different quantity from a plain count of its measure: an
 /// average, an excess over a baseline, or a unit other than people ("100,000 families",
 /// "48 hours").
-fn qualifiers(sentence: &str, fig: Range<usize>) -> Vec<&'static str> {
+fn qualifiers(sentence: &str, fig: Range<usize>, clause_start: usize) -> Vec<&'static str> {
     static Q: OnceLock<Regex> = OnceLock::new();
     static UNIT: OnceLock<Regex> = OnceLock::new();
     let re = Q.get_or_init(|| {
@@ -791,7 +802,7 @@ fn qualifiers(sentence: &str, fig: Range<usize>) -> Vec<&'static str> {
             .expect("unit regex")
     });
     let mut out = Vec::new();
-    let before = &sentence[clause_of(sentence, fig.clone()).start..fig.start];
+    let before = &sentence[clause_start..fig.start];
     let after = &sentence[fig.end..];
     if let Some(u) = unit.captures(after) {
         let w = u[1].to_lowercase();
