@@ -121,28 +121,52 @@ impl KeyContext {
 
 /// The claims of one file, in order, with full keys (the figure index).
 pub fn claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Claim> {
-    let mut claims = claims_alone(file, a, index, false);
-    inherit_elided(file, a, &mut claims);
-    claims
+    let keys = keys_of(file, a, false);
+    (0..a.figures.len())
+        .zip(keys)
+        .map(|(i, key)| claim(file, a, index, i, key))
+        .collect()
 }
 
 /// The claims of one file that can be compared (those with a measure), for corpus rules. A
 /// figure whose sentence window holds no measure word gets no key at all: most figures, and
-/// the costly part of the work.
+/// the costly part of the work. Only figures with a measure become claims (a claim carries
+/// its sentence, and a file can hold a million figures).
 pub fn comparable_claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Claim> {
-    let mut claims = claims_alone(file, a, index, true);
-    inherit_elided(file, a, &mut claims);
-    claims.retain(|c| c.key.measure.is_some());
-    claims
+    let keys = keys_of(file, a, true);
+    (0..a.figures.len())
+        .zip(keys)
+        .filter(|(_, key)| key.measure.is_some())
+        .map(|(i, key)| claim(file, a, index, i, key))
+        .collect()
+}
+
+/// Every figure's key, elided statements filled in (see `inherit_elided`).
+fn keys_of(file: &SourceFile, a: &Analysis, measured_only: bool) -> Vec<ClaimKey> {
+    let kc = KeyContext::new(a);
+    let mut cues = CueIndex::default();
+    let mut keys: Vec<ClaimKey> = a
+        .figures
+        .iter()
+        .map(|f| {
+            if measured_only && !cues.may_have_measure(file, a, f) {
+                ClaimKey::default()
+            } else {
+                key_in_file(file, a, f, &kc)
+            }
+        })
+        .collect();
+    inherit_elided(file, a, &mut keys);
+    keys
 }
 
 /// "In 1934 the survey counted 5 million detainees. In fact there were 150,000." — a short
 /// sentence ending in a bare figure restates the quantity of the sentence before it: it takes
 /// the key of that sentence's last figure.
-fn inherit_elided(file: &SourceFile, a: &Analysis, claims: &mut [Claim]) {
-    for i in 1..claims.len().min(a.figures.len()) {
+fn inherit_elided(file: &SourceFile, a: &Analysis, keys: &mut [ClaimKey]) {
+    for i in 1..keys.len().min(a.figures.len()) {
         let f = &a.figures[i];
-        if claims[i].key.measure.is_some() || f.sentence == 0 {
+        if keys[i].measure.is_some() || f.sentence == 0 {
             continue;
         }
         let s = a.sentences[f.sentence].range.clone();
@@ -167,81 +191,68 @@ fn inherit_elided(file: &SourceFile, a: &Analysis, claims: &mut [Claim]) {
             a,
             a.sentences[prev_sentence].block,
             a.sentences[f.sentence].block,
-        ) || claims[j].key.measure.is_none()
+        ) || keys[j].measure.is_none()
         {
             continue;
         }
-        let mut key = claims[j].key.clone();
-        if let Some(p) = claims[i].key.period.clone() {
+        let mut key = keys[j].clone();
+        if let Some(p) = keys[i].period.clone() {
             key.period = Some(p);
         }
-        claims[i].key = key;
+        keys[i] = key;
     }
 }
 
-fn claims_alone(
-    file: &SourceFile,
-    a: &Analysis,
-    index: &LineIndex,
-    measured_only: bool,
-) -> Vec<Claim> {
+/// The claim of figure `i` of the analysis, with its key.
+fn claim(file: &SourceFile, a: &Analysis, index: &LineIndex, i: usize, key: ClaimKey) -> Claim {
     let t = &file.text;
-    let kc = KeyContext::new(a);
-    a.figures
-        .iter()
-        .map(|f| {
-            let start = index.line_col(t, f.m.span.start);
-            let source = match a.source_of(f.sentence, Scope::Auto) {
-                SourceStatus::Cited(c) => ClaimSource {
-                    status: "cited",
-                    text: Some(crate::diagnostic::normalise_ws(
-                        &t[a.citations[c].range.clone()],
-                    )),
-                },
-                SourceStatus::Attributed(x) => ClaimSource {
-                    status: "attributed",
-                    text: Some(crate::diagnostic::normalise_ws(
-                        &t[a.attributions[x].range.clone()],
-                    )),
-                },
-                SourceStatus::None => ClaimSource {
-                    status: "none",
-                    text: None,
-                },
-            };
-            let sentence_range = a.sentences[f.sentence].range.clone();
-            Claim {
-                path: file.path.clone(),
-                line: start.line,
-                column: start.column,
-                span: Span {
-                    start: f.m.span.start,
-                    end: f.m.span.end,
-                },
-                end: index.line_col(t, f.m.span.end),
-                text: t[f.m.span.clone()].to_string(),
-                low: f.m.low,
-                high: f.m.high,
-                approx: f.m.approx || (f.m.low == f.m.high && estimated(&t[..f.m.span.start])),
-                unit: f.m.unit,
-                kind: f.m.kind,
-                key: if measured_only && !may_have_measure(file, a, f) {
-                    ClaimKey::default()
-                } else {
-                    key_in_file(file, a, f, &kc)
-                },
-                source,
-                sentence: t[window(t, &sentence_range, &f.m.span)].to_string(),
-                sentence_id: f.sentence,
-                quoted: f.quotation.is_some(),
-                denominator: f.m.denominator,
-                paragraph: a
-                    .blocks
-                    .get(a.sentences[f.sentence].block)
-                    .map_or(a.sentences[f.sentence].block, |b| b.group),
-            }
-        })
-        .collect()
+    let f = &a.figures[i];
+    let start = index.line_col(t, f.m.span.start);
+    let source = match a.source_of(f.sentence, Scope::Auto) {
+        SourceStatus::Cited(c) => ClaimSource {
+            status: "cited",
+            text: Some(crate::diagnostic::normalise_ws(
+                &t[a.citations[c].range.clone()],
+            )),
+        },
+        SourceStatus::Attributed(x) => ClaimSource {
+            status: "attributed",
+            text: Some(crate::diagnostic::normalise_ws(
+                &t[a.attributions[x].range.clone()],
+            )),
+        },
+        SourceStatus::None => ClaimSource {
+            status: "none",
+            text: None,
+        },
+    };
+    let sentence_range = a.sentences[f.sentence].range.clone();
+    Claim {
+        path: file.path.clone(),
+        line: start.line,
+        column: start.column,
+        span: Span {
+            start: f.m.span.start,
+            end: f.m.span.end,
+        },
+        end: index.line_col(t, f.m.span.end),
+        text: t[f.m.span.clone()].to_string(),
+        low: f.m.low,
+        high: f.m.high,
+        approx: f.m.approx || (f.m.low == f.m.high && estimated(&t[..f.m.span.start])),
+        unit: f.m.unit,
+        kind: f.m.kind,
+        key,
+        source,
+        sentence: t[window(t, &sentence_range, &f.m.span)].to_string(),
+        sentence_id: f.sentence,
+        quoted: f.quotation.is_some(),
+        denominator: f.m.denominator,
+        paragraph: a
+            .blocks
+            .get(a.sentences[f.sentence].block)
+            .map_or(a.sentences[f.sentence].block, |b| b.group),
+    }
 }
 
 /// The measure lexicon as written in `rules/lexicon/measures.toml`.
@@ -954,18 +965,57 @@ fn estimated(before: &str) -> bool {
 /// How many earlier sentences of the paragraph a figure's key may lean on.
 const CONTEXT_SENTENCES: usize = 3;
 
-/// Whether the figure's sentence window holds a measure word or a named claim matches there:
-/// without either its key has no measure (see `Measures::key_in`).
-fn may_have_measure(file: &SourceFile, a: &Analysis, f: &crate::extract::Figure) -> bool {
-    let s = window(&file.text, &a.sentences[f.sentence].range, &f.m.span);
-    let text = &file.text[s];
-    let user = active_measures();
-    let m = user.as_deref().unwrap_or_else(|| Measures::embedded());
-    // Short sentences may restate the previous one's quantity and keep their own period
-    // (see `inherit_elided`): they always get a key.
-    a.sentences[f.sentence].range.len() < 80
-        || m.cues.is_match(text)
-        || m.named.iter().any(|(_, re)| re.is_match(text))
+/// Where measure cue words stand in the current sentence, found in one pass per sentence:
+/// testing each figure's window separately cost a scan of up to 800 bytes per figure.
+#[derive(Default)]
+struct CueIndex {
+    sentence: Option<usize>,
+    /// (start, end) of every cue occurrence in the sentence, overlapping ones included, by start.
+    hits: Vec<(usize, usize)>,
+}
+
+impl CueIndex {
+    /// Whether the figure's sentence window holds a measure word or a named claim matches there:
+    /// without either its key has no measure (see `Measures::key_in`).
+    fn may_have_measure(
+        &mut self,
+        file: &SourceFile,
+        a: &Analysis,
+        f: &crate::extract::Figure,
+    ) -> bool {
+        let sentence = &a.sentences[f.sentence];
+        // Short sentences may restate the previous one's quantity and keep their own period
+        // (see `inherit_elided`): they always get a key.
+        if sentence.range.len() < 80 {
+            return true;
+        }
+        let user = active_measures();
+        let m = user.as_deref().unwrap_or_else(|| Measures::embedded());
+        let w = window(&file.text, &sentence.range, &f.m.span);
+        if !m.named.is_empty()
+            && m.named
+                .iter()
+                .any(|(_, re)| re.is_match(&file.text[w.clone()]))
+        {
+            return true;
+        }
+        if self.sentence != Some(f.sentence) {
+            self.sentence = Some(f.sentence);
+            self.hits.clear();
+            let r = sentence.range.clone();
+            self.hits.extend(
+                m.cues
+                    .find_overlapping_iter(&file.text[r.clone()])
+                    .map(|h| (r.start + h.start(), r.start + h.end())),
+            );
+        }
+        // A cue counts when it lies wholly inside the window, as a search of the window would see.
+        let first = self.hits.partition_point(|&(start, _)| start < w.start);
+        self.hits[first..]
+            .iter()
+            .take_while(|&&(start, _)| start < w.end)
+            .any(|&(_, end)| end <= w.end)
+    }
 }
 
 /// The claim key of a figure: measure, subject and period from its sentence, then from the
