@@ -38,7 +38,8 @@ pub struct ClaimKey {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Claim {
-    pub path: String,
+    /// Shared by all claims of a file: the claim index holds up to a million of them.
+    pub path: std::sync::Arc<str>,
     pub line: usize,
     pub column: usize,
     pub span: Span,
@@ -122,9 +123,10 @@ impl KeyContext {
 /// The claims of one file, in order, with full keys (the figure index).
 pub fn claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Claim> {
     let keys = keys_of(file, a, false);
+    let path: std::sync::Arc<str> = file.path.as_str().into();
     (0..a.figures.len())
         .zip(keys)
-        .map(|(i, key)| claim(file, a, index, i, key))
+        .map(|(i, key)| claim(file, a, index, &path, i, key))
         .collect()
 }
 
@@ -134,10 +136,11 @@ pub fn claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Clai
 /// its sentence, and a file can hold a million figures).
 pub fn comparable_claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Claim> {
     let keys = keys_of(file, a, true);
+    let path: std::sync::Arc<str> = file.path.as_str().into();
     (0..a.figures.len())
         .zip(keys)
         .filter(|(_, key)| key.measure.is_some())
-        .map(|(i, key)| claim(file, a, index, i, key))
+        .map(|(i, key)| claim(file, a, index, &path, i, key))
         .collect()
 }
 
@@ -204,7 +207,14 @@ fn inherit_elided(file: &SourceFile, a: &Analysis, keys: &mut [ClaimKey]) {
 }
 
 /// The claim of figure `i` of the analysis, with its key.
-fn claim(file: &SourceFile, a: &Analysis, index: &LineIndex, i: usize, key: ClaimKey) -> Claim {
+fn claim(
+    file: &SourceFile,
+    a: &Analysis,
+    index: &LineIndex,
+    path: &std::sync::Arc<str>,
+    i: usize,
+    key: ClaimKey,
+) -> Claim {
     let t = &file.text;
     let f = &a.figures[i];
     let start = index.line_col(t, f.m.span.start);
@@ -228,7 +238,7 @@ fn claim(file: &SourceFile, a: &Analysis, index: &LineIndex, i: usize, key: Clai
     };
     let sentence_range = a.sentences[f.sentence].range.clone();
     Claim {
-        path: file.path.clone(),
+        path: path.clone(),
         line: start.line,
         column: start.column,
         span: Span {

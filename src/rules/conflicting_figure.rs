@@ -263,7 +263,7 @@ fn by_period<'a>(members: &[&'a Claim]) -> Vec<Vec<&'a Claim>> {
     for c in members {
         if let Some(slot) = slot_of(c) {
             dated
-                .entry(c.path.as_str())
+                .entry(c.path.as_ref())
                 .or_default()
                 .push((c.span.start, c.paragraph, slot));
         }
@@ -292,7 +292,7 @@ fn by_period<'a>(members: &[&'a Claim]) -> Vec<Vec<&'a Claim>> {
                 // An undated statement shares the period of the dated statements of its measure
                 // before it in its paragraph, or failing those in the passage around it, when
                 // they agree on one.
-                let around = dated.get(c.path.as_str()).map_or(&[][..], |v| {
+                let around = dated.get(c.path.as_ref()).map_or(&[][..], |v| {
                     let from = v.partition_point(|&(at, _, _)| at + NEAR < c.span.start);
                     let to = v.partition_point(|&(at, _, _)| at <= c.span.start + NEAR);
                     &v[from..to]
@@ -349,8 +349,8 @@ fn near_enough(group: Vec<&Claim>) -> Vec<&Claim> {
     // In document order, the closest other statements are the neighbours: linear, not pairwise.
     let mut order: Vec<usize> = (0..group.len()).collect();
     order.sort_by(|&i, &j| {
-        (group[i].path.as_str(), group[i].span.start)
-            .cmp(&(group[j].path.as_str(), group[j].span.start))
+        (group[i].path.as_ref(), group[i].span.start)
+            .cmp(&(group[j].path.as_ref(), group[j].span.start))
     });
     let mut keep = vec![false; group.len()];
     for (k, &i) in order.iter().enumerate() {
@@ -419,7 +419,7 @@ fn by_magnitude(mut group: Vec<&Claim>) -> Vec<Vec<&Claim>> {
     }
     // Back to document order, so that the first statement is the primary one.
     for g in &mut out {
-        g.sort_by(|a, b| (a.path.as_str(), a.span.start).cmp(&(b.path.as_str(), b.span.start)));
+        g.sort_by(|a, b| (a.path.as_ref(), a.span.start).cmp(&(b.path.as_ref(), b.span.start)));
     }
     out
 }
@@ -474,7 +474,7 @@ fn quantity_name(c: &Claim) -> String {
 
 fn location_of(c: &Claim) -> Location {
     Location {
-        path: c.path.clone(),
+        path: c.path.to_string(),
         span: c.span,
         start: crate::source::LineCol {
             line: c.line,
@@ -506,11 +506,11 @@ impl Rule for ConflictingFigure {
             let mut per_sentence: HashMap<(&str, usize), usize> = HashMap::new();
             for c in &g {
                 *per_sentence
-                    .entry((c.path.as_str(), c.sentence_id))
+                    .entry((c.path.as_ref(), c.sentence_id))
                     .or_default() += 1;
             }
             g.retain(|c| {
-                per_sentence[&(c.path.as_str(), c.sentence_id)] == 1 || contrasts(&c.sentence)
+                per_sentence[&(c.path.as_ref(), c.sentence_id)] == 1 || contrasts(&c.sentence)
             });
             if g.len() > 1
                 && let Some(d) = self.diagnostic(&g)
