@@ -482,6 +482,9 @@ impl Output {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
+    // Compile the claim-key regexes on the other core while the rules load: start-up is regex
+    // compilation, and a one-file run needs both. Detached: nothing waits for it.
+    std::thread::spawn(crate::claims::prewarm);
     let Setup {
         settings,
         rules,
