@@ -54,9 +54,13 @@ pub struct Claim {
     #[serde(flatten)]
     pub key: ClaimKey,
     pub source: ClaimSource,
-    /// The sentence the figure stands in (for keys, fingerprints and display).
+    /// Digest of the figure's sentence (whitespace folded), for position-independent
+    /// fingerprints. The claim index holds a million claims: a digest, not the sentence.
     #[serde(skip)]
-    pub sentence: String,
+    pub sentence_digest: u64,
+    /// The sentence sets statements of one quantity against each other (see [`contrasts`]).
+    #[serde(skip)]
+    pub contrasts: bool,
     /// The figure is inside a quotation.
     pub quoted: bool,
     /// "13 of 15" → 15: a part of a stated whole.
@@ -126,7 +130,7 @@ pub fn claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Clai
     let path: std::sync::Arc<str> = file.path.as_str().into();
     (0..a.figures.len())
         .zip(keys)
-        .map(|(i, key)| claim(file, a, index, &path, i, key))
+        .map(|(i, key)| claim(file, a, index, &path, i, key, true))
         .collect()
 }
 
@@ -140,7 +144,7 @@ pub fn comparable_claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) 
     (0..a.figures.len())
         .zip(keys)
         .filter(|(_, key)| key.measure.is_some())
-        .map(|(i, key)| claim(file, a, index, &path, i, key))
+        .map(|(i, key)| claim(file, a, index, &path, i, key, false))
         .collect()
 }
 
@@ -214,22 +218,23 @@ fn claim(
     path: &std::sync::Arc<str>,
     i: usize,
     key: ClaimKey,
+    with_source_text: bool,
 ) -> Claim {
     let t = &file.text;
     let f = &a.figures[i];
     let start = index.line_col(t, f.m.span.start);
+    // The citation's text is for the figure index; the claim index (corpus rules) does not
+    // show it, and a million copies of it would be most of the index.
+    let source_text =
+        |r: Range<usize>| with_source_text.then(|| crate::diagnostic::normalise_ws(&t[r]));
     let source = match a.source_of(f.sentence, Scope::Auto) {
         SourceStatus::Cited(c) => ClaimSource {
             status: "cited",
-            text: Some(crate::diagnostic::normalise_ws(
-                &t[a.citations[c].range.clone()],
-            )),
+            text: source_text(a.citations[c].range.clone()),
         },
         SourceStatus::Attributed(x) => ClaimSource {
             status: "attributed",
-            text: Some(crate::diagnostic::normalise_ws(
-                &t[a.attributions[x].range.clone()],
-            )),
+            text: source_text(a.attributions[x].range.clone()),
         },
         SourceStatus::None => ClaimSource {
             status: "none",
@@ -237,6 +242,7 @@ fn claim(
         },
     };
     let sentence_range = a.sentences[f.sentence].range.clone();
+    let sentence = &t[window(t, &sentence_range, &f.m.span)];
     Claim {
         path: path.clone(),
         line: start.line,
@@ -254,7 +260,10 @@ fn claim(
         kind: f.m.kind,
         key,
         source,
-        sentence: t[window(t, &sentence_range, &f.m.span)].to_string(),
+        sentence_digest: crate::diagnostic::stable_hash(&[&crate::diagnostic::normalise_ws(
+            sentence,
+        )]),
+        contrasts: contrasts(sentence),
         sentence_id: f.sentence,
         quoted: f.quotation.is_some(),
         denominator: f.m.denominator,
@@ -263,6 +272,22 @@ fn claim(
             .get(a.sentences[f.sentence].block)
             .map_or(a.sentences[f.sentence].block, |b| b.group),
     }
+}
+
+/// A sentence that sets two statements of one quantity against each other ("8 million … is
+/// twenty times the figure of under half a million", "115,922 deaths, not 2,000,000") rather
+/// than listing parts of a whole.
+pub fn contrasts(sentence: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    static PART: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:times\s+(?:greater|higher|larger|more)|in\s+contrast|contrary\s+to|versus|contradict\w*|rather\s+than|instead\s+of)\b")
+            .expect("contrast regex")
+    });
+    let part = PART.get_or_init(|| {
+        Regex::new(r"(?i)\bof\s+(?:them|whom|which|these|those)\b").expect("part regex")
+    });
+    re.is_match(sentence) && !part.is_match(sentence)
 }
 
 /// Compile the embedded measure lexicon and every regex a claim key uses, so that the first
@@ -1116,6 +1141,50 @@ fn same_paragraph(a: &Analysis, x: usize, y: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contrasts_table() {
+        let cases = [
+            (
+                "8 million is twenty times greater than the 400,000 stated",
+                true,
+            ),
+            ("115,922 deaths rather than 2,000,000", true),
+            (
+                "1.7 million were arrested, 1.4 million of them in the camps, versus 2",
+                false,
+            ),
+            ("1,966 delegates and 1,108 of them were arrested", false),
+            ("in contrast to earlier counts", true),
+        ];
+        for (sentence, want) in cases {
+            assert_eq!(contrasts(sentence), want, "{sentence}");
+        }
+    }
+
+    #[test]
+    fn claims_carry_a_digest_that_ignores_wrapping() {
+        let rules = crate::rules::loader::load(&[]).expect("rules");
+        let claims_for = |text: &str| {
+            let file = SourceFile {
+                path: "a.md".into(),
+                text: text.into(),
+                kind: crate::source::DocKind::Markdown,
+            };
+            let (_, a) = crate::lint::analyze(&file, &rules);
+            comparable_claims_of(&file, &a, &LineIndex::new(&file.text))
+        };
+        let one = claims_for("In 1937 some 681,692 people were shot by the NKVD.\n");
+        let wrapped = claims_for("In 1937 some 681,692 people\nwere shot by the NKVD.\n");
+        assert_eq!(one.len(), 1, "{one:?}");
+        assert_eq!(one[0].sentence_digest, wrapped[0].sentence_digest);
+        assert!(
+            one[0].source.text.is_none(),
+            "the claim index keeps no citation text"
+        );
+        let other = claims_for("In 1937 some 681,692 people were shot by the OGPU.\n");
+        assert_ne!(one[0].sentence_digest, other[0].sentence_digest);
+    }
 
     #[test]
     fn keys_table() {

@@ -75,10 +75,10 @@ impl ConflictingFigure {
     /// Groups of claims stating one quantity: same measure and subject, overlapping periods.
     /// A claim without a period joins the one dated group of its measure and subject, if there is
     /// exactly one; otherwise it stays with the undated.
-    fn groups<'a>(&self, claims: &'a [Claim]) -> Vec<Vec<&'a Claim>> {
+    fn groups<'a>(&self, claims: &[&'a Claim]) -> Vec<Vec<&'a Claim>> {
         let mut by_key: HashMap<GroupKey<'a>, Vec<&'a Claim>> = HashMap::new();
         let mut order: Vec<GroupKey<'a>> = Vec::new();
-        for c in claims.iter().filter(|c| comparable(c)) {
+        for &c in claims.iter().filter(|c| comparable(c)) {
             let k = (
                 c.key.measure.as_deref().unwrap_or(""),
                 c.key.qualifier.as_deref(),
@@ -209,7 +209,7 @@ impl ConflictingFigure {
                 &self.meta.id,
                 &primary.path,
                 &primary.text,
-                &format!("{quantity}|{}", primary.sentence),
+                &format!("{quantity}|{:016x}", primary.sentence_digest),
             ),
             location,
         })
@@ -424,22 +424,6 @@ fn by_magnitude(mut group: Vec<&Claim>) -> Vec<Vec<&Claim>> {
     out
 }
 
-/// A sentence that sets two statements of one quantity against each other ("8 million … is
-/// twenty times the figure of under half a million", "115,922 deaths, not 2,000,000") rather
-/// than listing parts of a whole.
-fn contrasts(sentence: &str) -> bool {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    static PART: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| {
-        regex::Regex::new(r"(?i)\b(?:times\s+(?:greater|higher|larger|more)|in\s+contrast|contrary\s+to|versus|contradict\w*|rather\s+than|instead\s+of)\b")
-            .expect("contrast regex")
-    });
-    let part = PART.get_or_init(|| {
-        regex::Regex::new(r"(?i)\bof\s+(?:them|whom|which|these|those)\b").expect("part regex")
-    });
-    re.is_match(sentence) && !part.is_match(sentence)
-}
-
 fn short(s: &str) -> String {
     let s = crate::diagnostic::normalise_ws(s);
     if s.chars().count() > 40 {
@@ -498,7 +482,7 @@ impl Rule for ConflictingFigure {
         true
     }
 
-    fn check_corpus(&self, claims: &[Claim]) -> Vec<Diagnostic> {
+    fn check_corpus(&self, claims: &[&Claim]) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for mut g in self.groups(claims) {
             // Two figures of one measure in one sentence count different things ("at least
@@ -509,9 +493,7 @@ impl Rule for ConflictingFigure {
                     .entry((c.path.as_ref(), c.sentence_id))
                     .or_default() += 1;
             }
-            g.retain(|c| {
-                per_sentence[&(c.path.as_ref(), c.sentence_id)] == 1 || contrasts(&c.sentence)
-            });
+            g.retain(|c| per_sentence[&(c.path.as_ref(), c.sentence_id)] == 1 || c.contrasts);
             if g.len() > 1
                 && let Some(d) = self.diagnostic(&g)
             {

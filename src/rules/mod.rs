@@ -183,7 +183,7 @@ pub trait Rule: Send + Sync {
         false
     }
     /// Findings across the corpus, from the claims of every file, in discovery order.
-    fn check_corpus(&self, _claims: &[crate::claims::Claim]) -> Vec<Diagnostic> {
+    fn check_corpus(&self, _claims: &[&crate::claims::Claim]) -> Vec<Diagnostic> {
         Vec::new()
     }
 }
