@@ -59,6 +59,8 @@ pub struct Claim {
     #[serde(skip)]
     pub sentence_digest: u64,
     /// The sentence sets statements of one quantity against each other (see [`contrasts`]).
+    /// Worked out only when the sentence holds another figure: alone, a figure contrasts
+    /// nothing, and most claims stand alone in their sentence.
     #[serde(skip)]
     pub contrasts: bool,
     /// The figure is inside a quotation.
@@ -152,14 +154,17 @@ pub fn comparable_claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) 
 fn keys_of(file: &SourceFile, a: &Analysis, measured_only: bool) -> Vec<ClaimKey> {
     let kc = KeyContext::new(a);
     let mut cues = CueIndex::default();
+    // Resolved once per file, not per figure (a lock and a reference count each time).
+    let user = active_measures();
+    let m = user.as_deref().unwrap_or_else(|| Measures::embedded());
     let mut keys: Vec<ClaimKey> = a
         .figures
         .iter()
         .map(|f| {
-            if measured_only && !cues.may_have_measure(file, a, f) {
+            if measured_only && !cues.may_have_measure(m, file, a, f) {
                 ClaimKey::default()
             } else {
-                key_in_file(file, a, f, &kc)
+                key_in_file(m, file, a, f, &kc)
             }
         })
         .collect();
@@ -243,6 +248,11 @@ fn claim(
     };
     let sentence_range = a.sentences[f.sentence].range.clone();
     let sentence = &t[window(t, &sentence_range, &f.m.span)];
+    // Figures are in document order, so those of one sentence are neighbours.
+    let shares_sentence = (i > 0 && a.figures[i - 1].sentence == f.sentence)
+        || a.figures
+            .get(i + 1)
+            .is_some_and(|g| g.sentence == f.sentence);
     Claim {
         path: path.clone(),
         line: start.line,
@@ -263,7 +273,7 @@ fn claim(
         sentence_digest: crate::diagnostic::stable_hash(&[&crate::diagnostic::normalise_ws(
             sentence,
         )]),
-        contrasts: contrasts(sentence),
+        contrasts: shares_sentence && contrasts(sentence),
         sentence_id: f.sentence,
         quoted: f.quotation.is_some(),
         denominator: f.m.denominator,
@@ -1024,6 +1034,7 @@ impl CueIndex {
     /// without either its key has no measure (see `Measures::key_in`).
     fn may_have_measure(
         &mut self,
+        m: &Measures,
         file: &SourceFile,
         a: &Analysis,
         f: &crate::extract::Figure,
@@ -1034,8 +1045,6 @@ impl CueIndex {
         if sentence.range.len() < 80 {
             return true;
         }
-        let user = active_measures();
-        let m = user.as_deref().unwrap_or_else(|| Measures::embedded());
         let w = window(&file.text, &sentence.range, &f.m.span);
         if !m.named.is_empty()
             && m.named
@@ -1066,6 +1075,7 @@ impl CueIndex {
 /// The claim key of a figure: measure, subject and period from its sentence, then from the
 /// sentences before it in its paragraph and the heading of its section.
 fn key_in_file(
+    m: &Measures,
     file: &SourceFile,
     a: &Analysis,
     f: &crate::extract::Figure,
@@ -1125,10 +1135,7 @@ fn key_in_file(
         .cloned()
         .flatten()
         .map(|h| &file.text[h]);
-    let user = active_measures();
-    user.as_deref()
-        .unwrap_or_else(|| Measures::embedded())
-        .key_in(sentence, fig, &context, heading)
+    m.key_in(sentence, fig, &context, heading)
 }
 
 fn same_paragraph(a: &Analysis, x: usize, y: usize) -> bool {
