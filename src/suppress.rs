@@ -51,7 +51,16 @@ struct Directive {
 pub struct Suppressions {
     pub path: String,
     directives: Vec<Directive>,
+    /// Directives covering at most `SHORT_SPAN` lines, by first line: a finding looks only at
+    /// those starting within that many lines before it. A long file can hold thousands of
+    /// directives and a million findings.
+    short_by_start: Vec<usize>,
+    /// The others (disable … enable regions, whole-file): few, tried in turn.
+    long: Vec<usize>,
 }
+
+/// Directives spanning more lines than this are looked up linearly (see `Suppressions`).
+const SHORT_SPAN: usize = 64;
 
 /// Parse a comment body (`factlint-disable-next-line a b`) or a plain-text directive line
 /// (`factlint: disable-next-line a b`) into kind and rules.
@@ -95,8 +104,9 @@ pub fn extract_plain_directives(text: &str, doc: &mut Document) {
     if directive_blocks.is_empty() {
         return;
     }
-    doc.blocks
-        .retain(|b: &Block| !directive_blocks.contains(&b.range));
+    // A set: a long file can hold thousands of directive lines among a million blocks.
+    let taken: rustc_hash::FxHashSet<Range<usize>> = directive_blocks.iter().cloned().collect();
+    doc.blocks.retain(|b: &Block| !taken.contains(&b.range));
     doc.excluded.extend(directive_blocks);
     doc.excluded.sort_by_key(|r| (r.start, r.end));
 }
@@ -152,9 +162,14 @@ impl Suppressions {
                 used: false,
             });
         }
+        let (mut short_by_start, long): (Vec<usize>, Vec<usize>) =
+            (0..directives.len()).partition(|&i| directives[i].lines.len() <= SHORT_SPAN);
+        short_by_start.sort_by_key(|&i| directives[i].lines.start);
         Suppressions {
             path: path.to_string(),
             directives,
+            short_by_start,
+            long,
         }
     }
 
@@ -168,8 +183,18 @@ impl Suppressions {
             return false;
         }
         let line = d.location.start.line;
+        let Suppressions {
+            directives,
+            short_by_start,
+            long,
+            ..
+        } = self;
+        let from =
+            short_by_start.partition_point(|&i| directives[i].lines.start + SHORT_SPAN <= line);
+        let to = short_by_start.partition_point(|&i| directives[i].lines.start <= line);
         let mut hit = false;
-        for dir in &mut self.directives {
+        for &i in short_by_start[from..to.max(from)].iter().chain(long.iter()) {
+            let dir = &mut directives[i];
             if dir.lines.contains(&line) && (dir.rules.is_empty() || dir.rules.contains(&d.rule)) {
                 dir.used = true;
                 hit = true;
@@ -238,6 +263,63 @@ impl Suppressions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Many directives of every kind: the indexed lookup answers as a scan of all of them does,
+    /// and marks the same directives used.
+    #[test]
+    fn indexed_lookup_matches_a_scan_of_every_directive() {
+        let mut text = String::from("<!-- factlint-disable-file uncited-quote -->\n\n");
+        for i in 0..300 {
+            match i % 7 {
+                0 => text.push_str("<!-- factlint-disable-next-line unsourced-figure -->\n"),
+                3 => text.push_str("<!-- factlint-disable unsourced-figure -->\n"),
+                5 => text.push_str("<!-- factlint-enable -->\n"),
+                // Names a rule no finding has: never used.
+                6 => text.push_str("<!-- factlint-disable-next-line quiet-rule -->\n"),
+                _ => {}
+            }
+            text.push_str(&format!("Line {i} says 12 people came.\n\n"));
+        }
+        let file = crate::source::SourceFile {
+            path: "t.md".into(),
+            text: text.clone(),
+            kind: crate::source::DocKind::Markdown,
+        };
+        let doc = crate::parse::parse(&file);
+        let index = LineIndex::new(&text);
+        let mut fast = Suppressions::from_comments("t.md", &text, &index, &doc.comments);
+        let mut scan = fast.clone();
+        assert!(!fast.short_by_start.is_empty() && !fast.long.is_empty());
+        for line in 1..=index.line_count() {
+            for rule in ["unsourced-figure", "uncited-quote", "other"] {
+                let at = index.line_range(&text, line).start;
+                let d = Diagnostic {
+                    rule: rule.into(),
+                    severity: Severity::Warning,
+                    message: String::new(),
+                    location: Location::new("t.md", &text, &index, at..at),
+                    label: String::new(),
+                    related: Vec::new(),
+                    help: None,
+                    notes: Vec::new().into(),
+                    fingerprint: String::new(),
+                };
+                let mut expected = false;
+                for dir in &mut scan.directives {
+                    if dir.lines.contains(&line)
+                        && (dir.rules.is_empty() || dir.rules.contains(&d.rule))
+                    {
+                        dir.used = true;
+                        expected = true;
+                    }
+                }
+                assert_eq!(fast.suppresses(&d), expected, "line {line}, {rule}");
+            }
+        }
+        let used = |s: &Suppressions| s.directives.iter().map(|d| d.used).collect::<Vec<_>>();
+        assert_eq!(used(&fast), used(&scan));
+        assert!(used(&fast).iter().any(|u| *u) && used(&fast).iter().any(|u| !*u));
+    }
 
     #[test]
     fn directive_forms() {
