@@ -110,7 +110,8 @@ struct Lexicons {
     origin: HashMap<&'static str, (String, String)>,
     /// The measure lexicon: the embedded one, with user entries in front.
     measures: crate::claims::MeasureLexicon,
-    /// A user folder brought a lexicon: the embedded extractors cannot be reused.
+    /// A user folder brought a lexicon the extractors use: the embedded extractors cannot be
+    /// reused.
     from_user: bool,
 }
 
@@ -180,27 +181,33 @@ pub fn load_files(
         return Err(errors);
     }
     // Claim keys use the user's measures when a rules folder brings some, else the embedded.
-    let user_measures = if lex.measures.len() > embedded_measures {
-        match crate::claims::Measures::new(&lex.measures) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                let (path, src) = lex.origin.get("measures").cloned().unwrap_or_default();
-                return Err(vec![LoadError {
-                    path,
-                    source: src,
-                    span: None,
-                    message: format!("invalid regex: {}", e.message),
-                    label: "this pattern".into(),
-                    notes: Vec::new(),
-                }]);
-            }
+    // Both compilations are start-up time: the measures compile on the other core meanwhile.
+    let (user_measures, extractors) = std::thread::scope(|scope| {
+        let measures = (lex.measures.len() > embedded_measures)
+            .then(|| scope.spawn(|| crate::claims::Measures::new(&lex.measures)));
+        let extractors = extractors_for(&lex);
+        let measures = measures.map(|h| match h.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        });
+        (measures, extractors)
+    });
+    let user_measures = match user_measures.transpose() {
+        Ok(m) => m,
+        Err(e) => {
+            let (path, src) = lex.origin.get("measures").cloned().unwrap_or_default();
+            return Err(vec![LoadError {
+                path,
+                source: src,
+                span: None,
+                message: format!("invalid regex: {}", e.message),
+                label: "this pattern".into(),
+                notes: Vec::new(),
+            }]);
         }
-    } else {
-        None
     };
     crate::claims::set_active_measures(user_measures);
-
-    let extractors = match extractors_for(&lex) {
+    let extractors = match extractors {
         Ok(x) => x,
         Err(e) => return Err(vec![*e]),
     };
@@ -307,7 +314,11 @@ fn add_user_files(
             }
         };
         if let Some(name) = &file.lexicon {
-            lex.from_user = true;
+            // The measure lexicon feeds claim keys only: a folder that brings just measures
+            // keeps the extractors compiled from the embedded lexicons (shared per process).
+            if name != "measures" {
+                lex.from_user = true;
+            }
             add_lexicon(lex, name, shown_file, src, true, errors);
             continue;
         }
