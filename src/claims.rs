@@ -150,24 +150,53 @@ pub fn comparable_claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) 
         .collect()
 }
 
+/// Files at least this large have their keys worked out on every core.
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
 /// Every figure's key, elided statements filled in (see `inherit_elided`).
 fn keys_of(file: &SourceFile, a: &Analysis, measured_only: bool) -> Vec<ClaimKey> {
+    keys_of_with(
+        file,
+        a,
+        measured_only,
+        file.text.len() >= PARALLEL_MIN_BYTES,
+    )
+}
+
+fn keys_of_with(
+    file: &SourceFile,
+    a: &Analysis,
+    measured_only: bool,
+    parallel: bool,
+) -> Vec<ClaimKey> {
     let kc = KeyContext::new(a);
-    let mut cues = CueIndex::default();
     // Resolved once per file, not per figure (a lock and a reference count each time).
     let user = active_measures();
     let m = user.as_deref().unwrap_or_else(|| Measures::embedded());
-    let mut keys: Vec<ClaimKey> = a
-        .figures
-        .iter()
-        .map(|f| {
-            if measured_only && !cues.may_have_measure(m, file, a, f) {
-                ClaimKey::default()
-            } else {
-                key_in_file(m, file, a, f, &kc)
-            }
-        })
-        .collect();
+    let keys_of_run = |figures: &[crate::extract::Figure]| -> Vec<ClaimKey> {
+        let mut cues = CueIndex::default();
+        figures
+            .iter()
+            .map(|f| {
+                if measured_only && !cues.may_have_measure(m, file, a, f) {
+                    ClaimKey::default()
+                } else {
+                    key_in_file(m, file, a, f, &kc)
+                }
+            })
+            .collect()
+    };
+    // Each key depends on its figure alone: a large file's keys are worked out on every core,
+    // in runs of figures (each with its own cue cache), and put back in order.
+    let mut keys: Vec<ClaimKey> = if parallel {
+        use rayon::prelude::*;
+        a.figures
+            .par_chunks(1024)
+            .flat_map_iter(keys_of_run)
+            .collect()
+    } else {
+        keys_of_run(&a.figures)
+    };
     inherit_elided(file, a, &mut keys);
     keys
 }
@@ -1148,6 +1177,34 @@ fn same_paragraph(a: &Analysis, x: usize, y: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Keys worked out in parallel runs (large files) are the keys worked out in one pass.
+    #[test]
+    fn parallel_keys_equal_sequential() {
+        let mut text = String::new();
+        for i in 0..900 {
+            text.push_str(&format!(
+                "In {} the camps held {} prisoners. Of them, {} were released, and 12 died.\n\n",
+                1930 + i % 20,
+                1000 + i * 7,
+                300 + i
+            ));
+        }
+        let file = SourceFile {
+            path: "t.md".into(),
+            text,
+            kind: crate::source::DocKind::Markdown,
+        };
+        let rules = crate::rules::loader::load(&[]).expect("embedded rules load");
+        let (_, a) = crate::lint::analyze(&file, &rules);
+        assert!(a.figures.len() > 2000);
+        for measured_only in [false, true] {
+            let one = keys_of_with(&file, &a, measured_only, false);
+            let runs = keys_of_with(&file, &a, measured_only, true);
+            assert_eq!(runs, one);
+            assert!(one.iter().filter(|k| k.measure.is_some()).count() > 900);
+        }
+    }
 
     #[test]
     fn contrasts_table() {
