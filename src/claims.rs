@@ -299,9 +299,7 @@ fn claim(
         kind: f.m.kind,
         key,
         source,
-        sentence_digest: crate::diagnostic::stable_hash(&[&crate::diagnostic::normalise_ws(
-            sentence,
-        )]),
+        sentence_digest: crate::diagnostic::stable_hash_ws(&[sentence]),
         contrasts: shares_sentence && contrasts(sentence),
         sentence_id: f.sentence,
         quoted: f.quotation.is_some(),
@@ -668,25 +666,35 @@ impl Measures {
         let of = OF.get_or_init(|| {
             Regex::new(r"(?i)(?-u:\b)of\s+(?:the\s+|these\s+|those\s+)?$").expect("of regex")
         });
-        self.measure_matches(text)
-            .find(|(start, _, _)| !of.is_match(&text[..*start]))
+        let (start, end) = self
+            .measure_spans(text)
+            .find(|(start, _)| !of.is_match(&text[..*start]))?;
+        Some((start, end, self.measure_at(text, start)?))
     }
 
     /// The measure word ending last in `text`.
     fn last_measure_in(&self, text: &str) -> Option<(usize, usize, &str)> {
-        self.measure_matches(text).last()
+        let (start, end) = self.measure_spans(text).last()?;
+        Some((start, end, self.measure_at(text, start)?))
     }
 
-    /// Measure words in `text`, left to right: (start, end, measure name).
-    fn measure_matches<'s, 't>(
+    /// Where measure words stand in `text`, left to right. Which measure each names takes a
+    /// capturing search, done only for the one match a caller keeps (`measure_at`).
+    fn measure_spans<'s, 't>(
         &'s self,
         text: &'t str,
-    ) -> impl Iterator<Item = (usize, usize, &'s str)> + use<'s, 't> {
-        self.measure_words.captures_iter(text).filter_map(|c| {
-            let m = c.get(0)?;
-            let group = (1..c.len()).find(|&g| c.get(g).is_some())?;
-            Some((m.start(), m.end(), self.measure_names[group - 1].as_str()))
-        })
+    ) -> impl Iterator<Item = (usize, usize)> + use<'s, 't> {
+        self.measure_words
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+    }
+
+    /// The name of the measure whose word starts at `start` (a match of `measure_spans`): the
+    /// leftmost-first match from there is that same match.
+    fn measure_at(&self, text: &str, start: usize) -> Option<&str> {
+        let c = self.measure_words.captures_at(text, start)?;
+        let group = (1..c.len()).find(|&g| c.get(g).is_some())?;
+        Some(self.measure_names[group - 1].as_str())
     }
 
     /// The measure of the figure, and whether the words naming it mark political prisoners
@@ -822,6 +830,11 @@ impl Measures {
     }
 
     fn subject_in(&self, text: &str) -> Option<(String, bool)> {
+        // Most texts name no subject: a plain match test (which stops early and needs no
+        // overlapping search) rules them out before the set says which pattern matches.
+        if !self.subject_set.is_match(text) {
+            return None;
+        }
         // The first pattern (in lexicon order) that matches wins, as before.
         let first = self.subject_set.matches(text).iter().next()?;
         for subject in &self.subjects[first..] {

@@ -86,14 +86,41 @@ pub struct Diagnostic {
 
 /// 64-bit FNV-1a: stable across Rust versions and platforms, unlike std's hasher.
 pub fn stable_hash(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = FNV_OFFSET;
     for part in parts {
-        for b in part.bytes().chain([0xff]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+        h = fnv(h, part.bytes().chain([0xff]));
     }
     h
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv(mut h: u64, bytes: impl Iterator<Item = u8>) -> u64 {
+    for b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Continue `h` (a `stable_hash` state) with `parts` whitespace-folded.
+fn fnv_continue(mut h: u64, parts: &[&str]) -> u64 {
+    for part in parts {
+        for (i, word) in part.split_whitespace().enumerate() {
+            if i > 0 {
+                h = fnv(h, [b' '].into_iter());
+            }
+            h = fnv(h, word.bytes());
+        }
+        h = fnv(h, [0xff].into_iter());
+    }
+    h
+}
+
+/// `stable_hash` of the parts with whitespace folded (as by [`normalise_ws`]), without building
+/// the folded strings: every finding and every claim is hashed this way.
+pub fn stable_hash_ws(parts: &[&str]) -> u64 {
+    fnv_continue(FNV_OFFSET, parts)
 }
 
 /// Whitespace folded, so that re-wrapping a paragraph does not change a fingerprint.
@@ -128,10 +155,10 @@ pub fn context_window(text: &str, range: &Range<usize>, context: &Range<usize>) 
 /// A fingerprint from what a finding is, never where it is: rule, file, flagged text, and the
 /// sentence around it. Inserting text elsewhere leaves it unchanged.
 pub fn fingerprint(rule: &str, path: &str, text: &str, context: &str) -> String {
-    format!(
-        "{:016x}",
-        stable_hash(&[rule, path, &normalise_ws(text), &normalise_ws(context)])
-    )
+    // Rule and path hash as they are; text and context with whitespace folded.
+    let h = stable_hash(&[rule, path]);
+    let folded = fnv_continue(h, &[text, context]);
+    format!("{folded:016x}")
 }
 
 #[cfg(test)]
@@ -164,6 +191,31 @@ mod tests {
         assert!(w.start <= at && w.end >= at + 2);
         let small = context_window(&text, &(at..at + 2), &(at - 2..at + 4));
         assert_eq!(small, at - 2..at + 4);
+    }
+
+    #[test]
+    fn folded_hash_equals_hash_of_folded_text() {
+        for s in [
+            "",
+            "  ",
+            "a",
+            " a  b\n\tc ",
+            "12,000 were\n held.",
+            "é  ü\u{a0}x",
+        ] {
+            assert_eq!(
+                stable_hash_ws(&[s]),
+                stable_hash(&[&normalise_ws(s)]),
+                "{s:?}"
+            );
+            assert_eq!(
+                fingerprint("r", "p", s, s),
+                format!(
+                    "{:016x}",
+                    stable_hash(&["r", "p", &normalise_ws(s), &normalise_ws(s)])
+                )
+            );
+        }
     }
 
     #[test]

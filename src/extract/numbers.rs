@@ -1655,10 +1655,12 @@ impl Recognizer {
             .identifiers
             .find(text, q2, lo.saturating_sub(64))
             .is_some()
-            || self
-                .identifiers
-                .find(text, q, lo.saturating_sub(64))
-                .is_some()
+            // Without a '#' or ':' in between, the second look is the first again.
+            || (q2 != q
+                && self
+                    .identifiers
+                    .find(text, q, lo.saturating_sub(64))
+                    .is_some())
         {
             return Some(chain_list(b, e, lim));
         }
