@@ -456,6 +456,22 @@ fn match_fwd(text: &str, p: usize, lim: usize, phrase: &Phrase) -> Option<usize>
     Some(q)
 }
 
+/// The byte a forward phrase match at `p` compares first (after the spaces `match_fwd`
+/// skips): lists of phrases are tried in turn at every figure, and most fail on it.
+fn first_byte_at(b: &[u8], p: usize, lim: usize) -> u8 {
+    let q = skip_sp(b, p, lim);
+    if q < lim { b[q] } else { 0 }
+}
+
+/// Whether `phrase` can match where the first compared byte is `c` (see `first_byte_at`).
+fn may_start_with(phrase: &Phrase, c: u8) -> bool {
+    match phrase.first().and_then(|t| t.as_bytes().first()) {
+        Some(f) => f.eq_ignore_ascii_case(&c),
+        // An empty first token compares nothing.
+        None => true,
+    }
+}
+
 /// Phrases indexed by their last word, so a backward match reads one word and tries only
 /// the phrases that end in it (symbols are few and tried in turn).
 struct BackSet<T> {
@@ -1710,10 +1726,11 @@ impl Recognizer {
             return false;
         }
         let after = skip_sp(b, c.e, lim);
+        let next = first_byte_at(b, c.e, lim);
         if self
             .percent
             .iter()
-            .any(|p| match_fwd(text, c.e, lim, p).is_some())
+            .any(|p| may_start_with(p, next) && match_fwd(text, c.e, lim, p).is_some())
         {
             return false;
         }
@@ -1883,8 +1900,9 @@ impl Recognizer {
         }
         let a = f.a;
         // percent after the figure ("80 percent", "25%", "20 to 30 per cent")
+        let next = first_byte_at(b, f.e, lim);
         if a.kind != NumberKind::Vague {
-            for p in &self.percent {
+            for p in self.percent.iter().filter(|p| may_start_with(p, next)) {
                 if let Some(pe) = match_fwd(text, f.e, lim, p) {
                     // "percent of" inverted forms are not this figure's unit
                     f.e = pe;
@@ -1895,7 +1913,7 @@ impl Recognizer {
         }
         // relative: "two and a half times as high", "10 times more"
         if !f.percent && f.b.is_none() {
-            for r in &self.relative {
+            for r in self.relative.iter().filter(|r| may_start_with(r, next)) {
                 if let Some(te) = match_fwd(text, f.e, lim, r)
                     && let Some(cw) = read_word(text, skip_sp(b, te, lim), lim)
                     && self.comparatives.contains(cw.as_str())
@@ -1967,7 +1985,12 @@ impl Recognizer {
         // hedges after: "12 and over", "500 or more" (but not "or more than 10")
         let mut e = f.e;
         if hedge.is_none() && f.b.is_none() {
-            for (hp, h) in &self.hedges_after {
+            let next = first_byte_at(b, f.e, lim);
+            for (hp, h) in self
+                .hedges_after
+                .iter()
+                .filter(|(hp, _)| may_start_with(hp, next))
+            {
                 if let Some(he) = match_fwd(text, f.e, lim, hp) {
                     let nx = skip_sp(b, he, lim);
                     let follows_num = nx < lim
