@@ -327,14 +327,32 @@ pub fn contrasts(sentence: &str) -> bool {
     re.is_match(sentence) && !part.is_match(sentence)
 }
 
-/// Compile the embedded measure lexicon and every regex a claim key uses, so that the first
-/// file to need them does not wait for the compilation (the CLI runs this on a spare thread).
+/// Compile every regex a claim key uses, then the embedded measure lexicon unless a user's
+/// lexicon takes its place, so that the first file to need them does not wait for the
+/// compilation (the CLI runs this on a spare thread while the rules load).
 pub fn prewarm() {
-    let sentence = "In 1937 about 5% of the 1,200 members, not 30 a day, were shot if arrested.";
-    for fig in ["5%", "1,200", "30"] {
-        let at = sentence.find(fig).unwrap_or(0);
-        let _ = Measures::embedded().key(sentence, at..at + fig.len());
+    // A lexicon without entries compiles at once and still runs a key's every regex.
+    if let Ok(bare) = Measures::new(&MeasureLexicon::default()) {
+        let sentence =
+            "In 1937 about 5% of the 1,200 members, not 30 a day, were shot if arrested.";
+        for fig in ["5%", "1,200", "30"] {
+            let at = sentence.find(fig).unwrap_or(0);
+            let _ = bare.key(sentence, at..at + fig.len());
+        }
     }
+    // The loader says so as soon as it reads a user measure lexicon: compiling the embedded
+    // one then would only take the core the user's is compiled on.
+    if !USER_MEASURES.load(std::sync::atomic::Ordering::Relaxed) {
+        let _ = Measures::embedded();
+    }
+}
+
+/// Set when a rules folder brings a measure lexicon (see [`prewarm`]).
+static USER_MEASURES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Record that a user measure lexicon was read: claim keys will not use the embedded one alone.
+pub fn user_measures_coming() {
+    USER_MEASURES.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// The measure lexicon as written in `rules/lexicon/measures.toml`.
@@ -490,21 +508,21 @@ impl Measures {
             groups.push(format!("({})", alts.join("|")));
             measure_names.push(m.name.clone());
         }
-        // No measure at all: a pattern that never matches keeps the search code uniform.
-        let alternation = if groups.is_empty() {
+        // No measure at all: a pattern that never matches keeps the search code uniform. (Not
+        // case-insensitive: folding the case of every code point costs ~100 M instructions.)
+        let pattern = if groups.is_empty() {
             r"[^\s\S]".to_string()
         } else {
-            groups.join("|")
+            format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", groups.join("|"))
         };
-        let measure_words = compile_one(&format!(r"(?i)(?-u:\b)(?:{alternation})(?-u:\b)"))
-            .map_err(|message| PatternError {
-                span: lex
-                    .measure
-                    .iter()
-                    .find_map(|m| m.words.first())
-                    .map_or(0..0, |w| w.span()),
-                message,
-            })?;
+        let measure_words = compile_one(&pattern).map_err(|message| PatternError {
+            span: lex
+                .measure
+                .iter()
+                .find_map(|m| m.words.first())
+                .map_or(0..0, |w| w.span()),
+            message,
+        })?;
         let mut subjects = Vec::new();
         for s in &lex.subject {
             subjects.push(Subject {

@@ -481,6 +481,9 @@ fn add_lexicon(
             "attributions"
         }
         "measures" => {
+            if validate {
+                crate::claims::user_measures_coming();
+            }
             if let Some(l) = parse::<crate::claims::MeasureLexicon>(path, src, errors) {
                 match validate
                     .then(|| crate::claims::Measures::new(&l))
