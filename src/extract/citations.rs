@@ -234,14 +234,14 @@ impl CitationMatcher {
     }
 
     fn find_inline_references(&self, text: &str, block: Range<usize>, found: &mut Vec<Citation>) {
-        let mut taken: Vec<Range<usize>> = Vec::new();
         // 1. References that begin at a glue point left by flattened footnotes.
+        let mut taken = Covered::default();
         for glue in glue_points(text, block.clone()) {
-            if taken.iter().any(|r| r.contains(&glue.at)) {
+            if taken.covers(glue.at) {
                 continue;
             }
             if let Some(c) = self.scan_reference(text, block.clone(), glue.at, Some(glue.kind)) {
-                taken.push(c.range.clone());
+                taken.add(c.range.clone());
                 found.push(c);
             }
         }
@@ -251,17 +251,21 @@ impl CitationMatcher {
         if !slice.bytes().any(|b| b.is_ascii_digit()) && !slice.contains("Press") {
             return;
         }
+        // Everything found so far (the glue references among it) blocks an anchor inside it.
+        let mut taken = Covered::default();
+        for c in found.iter() {
+            taken.add(c.range.clone());
+        }
         for m in self.strong.find_iter(slice) {
             let at = block.start + m.start();
-            if taken.iter().any(|r| r.contains(&at)) || found.iter().any(|c| c.range.contains(&at))
-            {
+            if taken.covers(at) {
                 continue;
             }
             let start = self.walk_back(text, block.start, at);
             if let Some(c) = self.scan_reference(text, block.clone(), start, None)
                 && c.range.end > at
             {
-                taken.push(c.range.clone());
+                taken.add(c.range.clone());
                 found.push(c);
             }
         }
@@ -778,6 +782,41 @@ fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token> {
 }
 
 /// Sort, and drop citations nested inside others (a marker inside a glued reference).
+/// Ranges, asked whether any contains a position. Positions are asked in increasing order
+/// (anchors and glue points are found left to right), so a heap of starts and the furthest
+/// end among the ranges begun so far answer each in logarithmic time: a one-paragraph file
+/// can hold a hundred thousand references. An out-of-order question is answered by a scan.
+#[derive(Default)]
+struct Covered {
+    by_start: std::collections::BinaryHeap<std::cmp::Reverse<(usize, usize)>>,
+    all: Vec<Range<usize>>,
+    furthest_end: usize,
+    last_asked: usize,
+}
+
+impl Covered {
+    fn add(&mut self, r: Range<usize>) {
+        self.by_start.push(std::cmp::Reverse((r.start, r.end)));
+        self.all.push(r);
+    }
+
+    fn covers(&mut self, at: usize) -> bool {
+        if at < self.last_asked {
+            return self.all.iter().any(|r| r.contains(&at));
+        }
+        self.last_asked = at;
+        while let Some(&std::cmp::Reverse((start, end))) = self.by_start.peek() {
+            if start > at {
+                break;
+            }
+            self.furthest_end = self.furthest_end.max(end);
+            self.by_start.pop();
+        }
+        // A range begun at or before `at` that ends after it contains it.
+        self.furthest_end > at
+    }
+}
+
 fn normalise(mut found: Vec<Citation>) -> Vec<Citation> {
     found.sort_by(|a, b| {
         a.range
@@ -801,6 +840,40 @@ fn normalise(mut found: Vec<Citation>) -> Vec<Citation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Covered` answers as a scan of its ranges, asked in order or not, with ranges added
+    /// between questions (as references are found).
+    #[test]
+    fn covered_matches_a_scan() {
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..200 {
+            let mut covered = Covered::default();
+            let mut ranges: Vec<Range<usize>> = Vec::new();
+            let mut at = 0;
+            for _ in 0..40 {
+                if next(3) == 0 {
+                    let start = next(120);
+                    let r = start..start + next(15);
+                    covered.add(r.clone());
+                    ranges.push(r);
+                }
+                // Mostly forward, sometimes back.
+                at = if next(8) == 0 {
+                    next(120)
+                } else {
+                    at + next(6)
+                };
+                let scan = ranges.iter().any(|r| r.contains(&at));
+                assert_eq!(covered.covers(at), scan, "{at} in {ranges:?}");
+            }
+        }
+    }
 
     fn matcher() -> CitationMatcher {
         CitationMatcher::new(&CitationLexicon::embedded()).unwrap()

@@ -198,12 +198,13 @@ impl Extractors {
             // 3. Which sentence each citation covers.
             for ci in block_cites.clone() {
                 let c = &citations[ci];
-                let Some(si) = block_sents
-                    .clone()
-                    .find(|&s| sentences[s].range.end > c.range.start)
-                else {
+                // The block's sentences are in order: the first ending after the citation's start.
+                let si = block_sents.start
+                    + sentences[block_sents.clone()]
+                        .partition_point(|s| s.range.end <= c.range.start);
+                if si >= block_sents.end {
                     continue;
-                };
+                }
                 let s = &sentences[si];
                 let lead = &text[s.range.start..c.range.start.max(s.range.start)];
                 let at_start = lead
@@ -298,11 +299,11 @@ impl Extractors {
             }
             let mut found = self.numbers.find(text, s.range.clone());
             found.retain(|m| {
-                let in_citation = citations[block_cite_ranges[s.block].clone()]
-                    .iter()
-                    .any(|c| {
-                        c.range.start <= m.value_span.start && m.value_span.end <= c.range.end
-                    });
+                let in_citation = citation_around(
+                    &citations[block_cite_ranges[s.block].clone()],
+                    &m.value_span,
+                )
+                .is_some();
                 !in_citation && !doc.is_excluded(&m.span)
             });
             found
@@ -397,9 +398,7 @@ impl Extractors {
             .map(|span| {
                 let is_reference = is_bibline
                     || block.kind == BlockKind::FootnoteDefinition
-                    || found
-                        .iter()
-                        .any(|c| c.range.start <= span.start && c.range.end >= span.end)
+                    || citation_around(&found, &span).is_some()
                     || self.citations.is_reference_sentence(&text[span.clone()]);
                 (span, is_reference)
             })
@@ -535,25 +534,30 @@ fn sentences_overlapping(
     within: Range<usize>,
     r: &Range<usize>,
 ) -> Range<usize> {
-    let mut first = None;
-    let mut last = within.start;
-    for si in within.clone() {
-        let s = &sentences[si].range;
-        if s.start < r.end && r.start < s.end {
-            first.get_or_insert(si);
-            last = si;
-        }
+    // The sentences of a block are in order and do not overlap: those overlapping `r` are a
+    // run, found by binary search (a one-paragraph file has a hundred thousand sentences).
+    let of_block = &sentences[within.clone()];
+    let first = of_block.partition_point(|s| s.range.end <= r.start);
+    let end = of_block.partition_point(|s| s.range.start < r.end);
+    if first < end {
+        return within.start + first..within.start + end;
     }
-    match first {
-        Some(f) => f..last + 1,
-        None => {
-            let at = within
-                .clone()
-                .find(|&si| sentences[si].range.end >= r.start)
-                .unwrap_or(within.start);
-            at..at + 1
-        }
-    }
+    let at = of_block.partition_point(|s| s.range.end < r.start);
+    let at = if at < of_block.len() {
+        within.start + at
+    } else {
+        within.start
+    };
+    at..at + 1
+}
+
+/// The citation of `citations` (one block's: in order, not overlapping) that contains `span`.
+fn citation_around(citations: &[Citation], span: &Range<usize>) -> Option<usize> {
+    // Only the last citation starting at or before the span can contain it.
+    let i = citations
+        .partition_point(|c| c.range.start <= span.start)
+        .checked_sub(1)?;
+    (citations[i].range.end >= span.end).then_some(i)
 }
 
 /// Split sentence spans at extra boundaries (where prose resumes after a glued reference).
@@ -788,6 +792,63 @@ fn add_block_quotes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sentence(range: Range<usize>) -> Sentence {
+        Sentence {
+            range,
+            block: 0,
+            is_reference: false,
+            citation: None,
+            attribution: None,
+        }
+    }
+
+    /// The binary searches answer as the scans they replaced, on every span near a run of
+    /// sentences with gaps between them.
+    #[test]
+    fn sentence_and_citation_lookups_match_scans() {
+        let sentences: Vec<Sentence> = (0..12).map(|i| sentence(i * 10..i * 10 + 7)).collect();
+        let citations: Vec<Citation> = (0..12)
+            .map(|i| Citation {
+                range: i * 10 + 2..i * 10 + 6,
+                kind: CitationKind::Marker,
+                resumes_at: None,
+            })
+            .collect();
+        for within in [0..12, 3..9, 5..5] {
+            for start in 0..130 {
+                for len in 0..25 {
+                    let r = start..start + len;
+                    let mut first = None;
+                    let mut last = within.start;
+                    for si in within.clone() {
+                        let s = &sentences[si].range;
+                        if s.start < r.end && r.start < s.end {
+                            first.get_or_insert(si);
+                            last = si;
+                        }
+                    }
+                    let scan = match first {
+                        Some(f) => f..last + 1,
+                        None => {
+                            let at = within
+                                .clone()
+                                .find(|&si| sentences[si].range.end >= r.start)
+                                .unwrap_or(within.start);
+                            at..at + 1
+                        }
+                    };
+                    assert_eq!(sentences_overlapping(&sentences, within.clone(), &r), scan);
+                    if len > 0 {
+                        let scan = citations
+                            .iter()
+                            .position(|c| c.range.start <= r.start && r.end <= c.range.end);
+                        assert_eq!(citation_around(&citations, &r), scan, "{r:?}");
+                    }
+                }
+            }
+        }
+    }
 
     /// The parallel path (taken by large files) gives exactly the sequential analysis: a
     /// document long enough to be split into many pieces, in every style at once.
