@@ -17,7 +17,7 @@ use crate::source::{LineCol, LineIndex, SourceFile};
 pub struct ClaimSource {
     pub status: SourceKind,
     /// The citation or attribution text, when there is one.
-    pub text: Option<String>,
+    pub text: Option<Box<str>>,
 }
 
 /// How a claim is sourced: one byte, not a `&str`'s sixteen, in each of a million claims.
@@ -67,11 +67,12 @@ pub struct ClaimKey {
 pub struct Claim {
     /// Shared by all claims of a file: the claim index holds up to a million of them.
     pub path: Arc<str>,
-    pub line: usize,
-    pub column: usize,
-    pub span: Span,
-    pub end: LineCol,
-    pub text: String,
+    /// Positions are `u32` (see [`narrow`]): half the room, in a million claims.
+    pub line: u32,
+    pub column: u32,
+    pub span: ClaimSpan,
+    pub end: ClaimLineCol,
+    pub text: FigureText,
     pub low: Option<f64>,
     pub high: Option<f64>,
     pub approx: bool,
@@ -99,10 +100,116 @@ pub struct Claim {
     pub denominator: Option<f64>,
     /// The paragraph (block group) the figure stands in, within its file.
     #[serde(skip)]
-    pub paragraph: usize,
+    pub paragraph: u32,
     /// The sentence the figure stands in (index within its file): which figures share one.
     #[serde(skip)]
-    pub sentence_id: usize,
+    pub sentence_id: u32,
+}
+
+/// A claim's byte range in its file; serialised like [`Span`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClaimSpan {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl From<ClaimSpan> for Span {
+    fn from(s: ClaimSpan) -> Span {
+        Span {
+            start: s.start as usize,
+            end: s.end as usize,
+        }
+    }
+}
+
+/// A claim's line and column; serialised like [`LineCol`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClaimLineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl From<ClaimLineCol> for LineCol {
+    fn from(p: ClaimLineCol) -> LineCol {
+        LineCol {
+            line: p.line as usize,
+            column: p.column as usize,
+        }
+    }
+}
+
+/// A position, line, column or index within one file, as a claim keeps it. Files stay far
+/// below 4 GiB (the default size cap is 256 MiB, and analysing a file takes several times its
+/// size); beyond that, positions saturate rather than wrap.
+fn narrow(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
+/// A figure as written ("1,200", "5 per cent"). Nearly all fit in the claim itself, which
+/// spares each of a million claims a heap block of its own.
+#[derive(Clone)]
+pub struct FigureText(TextRepr);
+
+/// Longest text kept inline: with the length and the tag, the type is as big as a `String`.
+const INLINE_TEXT: usize = 22;
+
+#[derive(Clone)]
+enum TextRepr {
+    Inline { len: u8, bytes: [u8; INLINE_TEXT] },
+    Heap(Box<str>),
+}
+
+impl From<&str> for FigureText {
+    fn from(s: &str) -> FigureText {
+        FigureText(match u8::try_from(s.len()) {
+            Ok(len) if s.len() <= INLINE_TEXT => {
+                let mut bytes = [0; INLINE_TEXT];
+                bytes[..s.len()].copy_from_slice(s.as_bytes());
+                TextRepr::Inline { len, bytes }
+            }
+            _ => TextRepr::Heap(s.into()),
+        })
+    }
+}
+
+impl std::ops::Deref for FigureText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match &self.0 {
+            // Copied whole from a `str`, so always UTF-8: the fallback is never taken.
+            TextRepr::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            TextRepr::Heap(s) => s,
+        }
+    }
+}
+
+impl PartialEq for FigureText {
+    fn eq(&self, other: &FigureText) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for FigureText {}
+
+impl std::fmt::Debug for FigureText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl std::fmt::Display for FigureText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&**self, f)
+    }
+}
+
+impl Serialize for FigureText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
 }
 
 /// The one shared copy of `key`. Process-wide, as claims of every file and thread meet in
@@ -319,7 +426,7 @@ fn claim(
     // The citation's text is for the figure index; the claim index (corpus rules) does not
     // show it, and a million copies of it would be most of the index.
     let source_text =
-        |r: Range<usize>| with_source_text.then(|| crate::diagnostic::normalise_ws(&t[r]));
+        |r: Range<usize>| with_source_text.then(|| crate::diagnostic::normalise_ws(&t[r]).into());
     let source = match a.source_of(f.sentence, Scope::Auto) {
         SourceStatus::Cited(c) => ClaimSource {
             status: SourceKind::Cited,
@@ -341,16 +448,20 @@ fn claim(
         || a.figures
             .get(i + 1)
             .is_some_and(|g| g.sentence == f.sentence);
+    let end = index.line_col(t, f.m.span.end);
     Claim {
         path: path.clone(),
-        line: start.line,
-        column: start.column,
-        span: Span {
-            start: f.m.span.start,
-            end: f.m.span.end,
+        line: narrow(start.line),
+        column: narrow(start.column),
+        span: ClaimSpan {
+            start: narrow(f.m.span.start),
+            end: narrow(f.m.span.end),
         },
-        end: index.line_col(t, f.m.span.end),
-        text: t[f.m.span.clone()].to_string(),
+        end: ClaimLineCol {
+            line: narrow(end.line),
+            column: narrow(end.column),
+        },
+        text: t[f.m.span.clone()].into(),
         low: f.m.low,
         high: f.m.high,
         approx: f.m.approx || (f.m.low == f.m.high && estimated(&t[..f.m.span.start])),
@@ -360,13 +471,14 @@ fn claim(
         source,
         sentence_digest: crate::diagnostic::stable_hash_ws(&[sentence]),
         contrasts: shares_sentence && contrasts(sentence),
-        sentence_id: f.sentence,
+        sentence_id: narrow(f.sentence),
         quoted: f.quotation.is_some(),
         denominator: f.m.denominator,
-        paragraph: a
-            .blocks
-            .get(a.sentences[f.sentence].block)
-            .map_or(a.sentences[f.sentence].block, |b| b.group),
+        paragraph: narrow(
+            a.blocks
+                .get(a.sentences[f.sentence].block)
+                .map_or(a.sentences[f.sentence].block, |b| b.group),
+        ),
     }
 }
 
@@ -1301,10 +1413,33 @@ mod tests {
         // The claim index holds a million claims (the 1 GB corpus): each byte here is a
         // megabyte of peak memory there.
         assert!(
-            std::mem::size_of::<Claim>() <= 216,
+            std::mem::size_of::<Claim>() <= 176,
             "{}",
             std::mem::size_of::<Claim>()
         );
+    }
+
+    #[test]
+    fn figure_text_inline_or_not() {
+        assert_eq!(
+            std::mem::size_of::<FigureText>(),
+            std::mem::size_of::<String>()
+        );
+        for s in [
+            "",
+            "1,200",
+            "5 per cent",
+            "ü2,345,678,901 ü1234",
+            "ü2,345,678,901 ü12345",
+        ] {
+            let t = FigureText::from(s);
+            assert_eq!(&*t, s);
+            assert_eq!(format!("{t}"), s);
+            assert_eq!(
+                serde_json::to_string(&t).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
     }
 
     #[test]

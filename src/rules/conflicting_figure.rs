@@ -259,13 +259,14 @@ fn by_period<'a>(members: &[&'a Claim]) -> Vec<Vec<&'a Claim>> {
             .map(|i| home[i])
     };
     // Dated statements by file, in order, for finding the nearest one to an undated statement.
-    let mut dated: HashMap<&str, Vec<(usize, usize, usize)>> = HashMap::new();
+    let mut dated: HashMap<&str, Vec<(usize, u32, usize)>> = HashMap::new();
     for c in members {
         if let Some(slot) = slot_of(c) {
-            dated
-                .entry(c.path.as_ref())
-                .or_default()
-                .push((c.span.start, c.paragraph, slot));
+            dated.entry(c.path.as_ref()).or_default().push((
+                c.span.start as usize,
+                c.paragraph,
+                slot,
+            ));
         }
     }
     for v in dated.values_mut() {
@@ -292,14 +293,15 @@ fn by_period<'a>(members: &[&'a Claim]) -> Vec<Vec<&'a Claim>> {
                 // An undated statement shares the period of the dated statements of its measure
                 // before it in its paragraph, or failing those in the passage around it, when
                 // they agree on one.
+                let start = c.span.start as usize;
                 let around = dated.get(c.path.as_ref()).map_or(&[][..], |v| {
-                    let from = v.partition_point(|&(at, _, _)| at + NEAR < c.span.start);
-                    let to = v.partition_point(|&(at, _, _)| at <= c.span.start + NEAR);
+                    let from = v.partition_point(|&(at, _, _)| at + NEAR < start);
+                    let to = v.partition_point(|&(at, _, _)| at <= start + NEAR);
                     &v[from..to]
                 });
                 let in_paragraph: Vec<usize> = around
                     .iter()
-                    .filter(|&&(at, p, _)| p == c.paragraph && at < c.span.start)
+                    .filter(|&&(at, p, _)| p == c.paragraph && at < start)
                     .map(|&(_, _, slot)| slot)
                     .collect();
                 let mut nearby: Box<dyn Iterator<Item = usize>> = if in_paragraph.is_empty() {
@@ -343,7 +345,7 @@ fn near_enough(group: Vec<&Claim>) -> Vec<&Claim> {
             && if bare(a) {
                 a.paragraph == b.paragraph
             } else {
-                a.span.start.abs_diff(b.span.start) <= NEAR
+                a.span.start.abs_diff(b.span.start) as usize <= NEAR
             }
     };
     // In document order, the closest other statements are the neighbours: linear, not pairwise.
@@ -459,13 +461,13 @@ fn quantity_name(c: &Claim) -> String {
 fn location_of(c: &Claim) -> Location {
     Location {
         path: c.path.to_string(),
-        span: c.span,
+        span: c.span.into(),
         start: crate::source::LineCol {
-            line: c.line,
-            column: c.column,
+            line: c.line as usize,
+            column: c.column as usize,
         },
-        end: c.end,
-        text: c.text.clone(),
+        end: c.end.into(),
+        text: c.text.to_string(),
     }
 }
 
@@ -487,7 +489,7 @@ impl Rule for ConflictingFigure {
         for mut g in self.groups(claims) {
             // Two figures of one measure in one sentence count different things ("at least
             // 1.7 million arrested, 1.4 million of them in the camps"): leave such sentences out.
-            let mut per_sentence: HashMap<(&str, usize), usize> = HashMap::new();
+            let mut per_sentence: HashMap<(&str, u32), usize> = HashMap::new();
             for c in &g {
                 *per_sentence
                     .entry((c.path.as_ref(), c.sentence_id))
