@@ -1,6 +1,6 @@
 //! The figure index (`factlint figures`): every figure, its value, key and source status.
 
-use crate::claims::Claim;
+use crate::claims::{Claim, MaybeF64};
 
 /// One JSON object per line; evaluation tooling reads it.
 pub fn jsonl(claims: &[Claim]) -> String {
@@ -12,8 +12,8 @@ pub fn jsonl(claims: &[Claim]) -> String {
     out
 }
 
-fn num(v: Option<f64>) -> String {
-    v.map_or(String::new(), |x| x.to_string())
+fn num(v: MaybeF64) -> String {
+    v.get().map_or(String::new(), |x| x.to_string())
 }
 
 fn csv_field(s: &str) -> String {
@@ -55,7 +55,7 @@ pub fn csv(claims: &[Claim]) -> String {
 pub fn table(claims: &[Claim]) -> String {
     let mut out = String::new();
     for c in claims {
-        let value = match (c.low, c.high) {
+        let value = match (c.low.get(), c.high.get()) {
             (Some(l), Some(h)) if l == h => format!("{}{}", if c.approx { "~" } else { "" }, l),
             (Some(l), Some(h)) => format!("{l}–{h}"),
             (Some(l), None) => format!("≥{l}"),

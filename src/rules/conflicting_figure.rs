@@ -54,14 +54,15 @@ pub fn build(spec: &RuleSpec, mut meta: RuleMeta) -> Result<Box<dyn Rule>, SpecE
 
 /// Whether a claim can take part in a comparison at all.
 fn comparable(c: &Claim) -> bool {
-    let top = c.high.or(c.low).unwrap_or(0.0);
+    let (low, high) = (c.low.get(), c.high.get());
+    let top = high.or(low).unwrap_or(0.0);
     c.key.measure.is_some()
-        && (c.low.is_some() || c.high.is_some())
+        && (low.is_some() || high.is_some())
         && !matches!(
             c.kind,
             NumberKind::Relative | NumberKind::Fraction | NumberKind::Vague
         )
-        && c.denominator.is_none()
+        && c.denominator.get().is_none()
         && top >= 5.0
 }
 
@@ -69,7 +70,7 @@ type GroupKey<'a> = (&'a str, Option<&'a str>, bool);
 
 impl ConflictingFigure {
     fn interval(&self, c: &Claim) -> Interval {
-        Interval::of(c.low, c.high, c.approx, self.approx_tolerance)
+        Interval::of(c.low.get(), c.high.get(), c.approx, self.approx_tolerance)
     }
 
     /// Groups of claims stating one quantity: same measure and subject, overlapping periods.
@@ -262,7 +263,7 @@ fn by_period<'a>(members: &[&'a Claim]) -> Vec<Vec<&'a Claim>> {
     let mut dated: HashMap<&str, Vec<(usize, u32, usize)>> = HashMap::new();
     for c in members {
         if let Some(slot) = slot_of(c) {
-            dated.entry(c.path.as_ref()).or_default().push((
+            dated.entry(c.path.as_str()).or_default().push((
                 c.span.start as usize,
                 c.paragraph,
                 slot,
@@ -294,7 +295,7 @@ fn by_period<'a>(members: &[&'a Claim]) -> Vec<Vec<&'a Claim>> {
                 // before it in its paragraph, or failing those in the passage around it, when
                 // they agree on one.
                 let start = c.span.start as usize;
-                let around = dated.get(c.path.as_ref()).map_or(&[][..], |v| {
+                let around = dated.get(c.path.as_str()).map_or(&[][..], |v| {
                     let from = v.partition_point(|&(at, _, _)| at + NEAR < start);
                     let to = v.partition_point(|&(at, _, _)| at <= start + NEAR);
                     &v[from..to]
@@ -351,8 +352,8 @@ fn near_enough(group: Vec<&Claim>) -> Vec<&Claim> {
     // In document order, the closest other statements are the neighbours: linear, not pairwise.
     let mut order: Vec<usize> = (0..group.len()).collect();
     order.sort_by(|&i, &j| {
-        (group[i].path.as_ref(), group[i].span.start)
-            .cmp(&(group[j].path.as_ref(), group[j].span.start))
+        (group[i].path.as_str(), group[i].span.start)
+            .cmp(&(group[j].path.as_str(), group[j].span.start))
     });
     let mut keep = vec![false; group.len()];
     for (k, &i) in order.iter().enumerate() {
@@ -398,7 +399,7 @@ fn by_subject(group: Vec<&Claim>) -> Vec<Vec<&Claim>> {
 const MAX_GAP_RATIO: f64 = 40.0;
 
 fn magnitude(c: &Claim) -> f64 {
-    match (c.low, c.high) {
+    match (c.low.get(), c.high.get()) {
         (Some(l), Some(h)) => (l.abs() * h.abs()).sqrt().max(1.0),
         (Some(v), None) | (None, Some(v)) => v.abs().max(1.0),
         (None, None) => 1.0,
@@ -421,7 +422,7 @@ fn by_magnitude(mut group: Vec<&Claim>) -> Vec<Vec<&Claim>> {
     }
     // Back to document order, so that the first statement is the primary one.
     for g in &mut out {
-        g.sort_by(|a, b| (a.path.as_ref(), a.span.start).cmp(&(b.path.as_ref(), b.span.start)));
+        g.sort_by(|a, b| (a.path.as_str(), a.span.start).cmp(&(b.path.as_str(), b.span.start)));
     }
     out
 }
@@ -492,10 +493,10 @@ impl Rule for ConflictingFigure {
             let mut per_sentence: HashMap<(&str, u32), usize> = HashMap::new();
             for c in &g {
                 *per_sentence
-                    .entry((c.path.as_ref(), c.sentence_id))
+                    .entry((c.path.as_str(), c.sentence_id))
                     .or_default() += 1;
             }
-            g.retain(|c| per_sentence[&(c.path.as_ref(), c.sentence_id)] == 1 || c.contrasts);
+            g.retain(|c| per_sentence[&(c.path.as_str(), c.sentence_id)] == 1 || c.contrasts);
             if g.len() > 1
                 && let Some(d) = self.diagnostic(&g)
             {
