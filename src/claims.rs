@@ -68,7 +68,7 @@ pub struct Claim {
     /// Shared by all claims of a file: the claim index holds up to a million of them. An
     /// `Arc<String>`, not `Arc<str>`: a thin pointer, eight bytes less in each claim.
     pub path: Arc<String>,
-    /// Positions are `u32` (see [`narrow`]): half the room, in a million claims.
+    /// Positions are `u32` (see `narrow`): half the room, in a million claims.
     pub line: u32,
     pub column: u32,
     pub span: ClaimSpan,
