@@ -99,8 +99,13 @@ pub struct CheckArgs {
     /// Exit 1 when a finding is at or above this level [default: the config's fail-on, else warning].
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Skip files larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::discover::DEFAULT_MAX_FILE_BYTES)]
+    /// Skip files larger than this many bytes (at most 4294967295: claim positions are 32-bit).
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = crate::discover::DEFAULT_MAX_FILE_BYTES,
+        value_parser = clap::value_parser!(u64).range(0..=u64::from(u32::MAX))
+    )]
     pub max_file_size: u64,
     #[command(flatten)]
     pub source: RuleSource,

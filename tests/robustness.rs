@@ -805,3 +805,30 @@ fn fuzz_regressions_do_not_panic() {
         }
     }
 }
+
+/// Claim positions are 32-bit: a size limit past 4 GiB is refused at the flag, not honoured
+/// with positions that would saturate.
+#[test]
+fn max_file_size_beyond_32_bits_is_refused_at_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.md", "About 12 people came.\n");
+    let o = run(
+        dir.path(),
+        &["check", "a.md", "--max-file-size", "4294967296"],
+    );
+    assert_clean_exit(&o, &[2]);
+    assert!(stderr(&o).contains("--max-file-size"), "{}", stderr(&o));
+    let o = run(
+        dir.path(),
+        &[
+            "check",
+            "a.md",
+            "--max-file-size",
+            "4294967295",
+            "--format",
+            "jsonl",
+        ],
+    );
+    assert_clean_exit(&o, &[0, 1]);
+    assert_eq!(diagnostics(&o).len(), 1);
+}
