@@ -335,9 +335,13 @@ impl KeyContext {
 pub fn claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) -> Vec<Claim> {
     let keys = keys_of(file, a, false);
     let path = Arc::new(file.path.clone());
+    let unknown = intern_key(ClaimKey::default());
     (0..a.figures.len())
         .zip(keys)
-        .map(|(i, key)| claim(file, a, index, &path, i, key, true))
+        .map(|(i, key)| {
+            let key = key.unwrap_or_else(|| unknown.clone());
+            claim(file, a, index, &path, i, key, true)
+        })
         .collect()
 }
 
@@ -350,7 +354,7 @@ pub fn comparable_claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) 
     let path = Arc::new(file.path.clone());
     (0..a.figures.len())
         .zip(keys)
-        .filter(|(_, key)| key.measure.is_some())
+        .filter_map(|(i, key)| Some((i, key.filter(|k| k.measure.is_some())?)))
         .map(|(i, key)| claim(file, a, index, &path, i, key, false))
         .collect()
 }
@@ -358,8 +362,11 @@ pub fn comparable_claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) 
 /// Files at least this large have their keys worked out on every core.
 const PARALLEL_MIN_BYTES: usize = 1 << 20;
 
-/// Every figure's key, elided statements filled in (see `inherit_elided`).
-fn keys_of(file: &SourceFile, a: &Analysis, measured_only: bool) -> Vec<ClaimKey> {
+/// Every figure's key, elided statements filled in (see `inherit_elided`); `None` for a key
+/// that knows nothing. Interned: a large file has a million figures and a few hundred keys.
+type FigureKeys = Vec<Option<Arc<ClaimKey>>>;
+
+fn keys_of(file: &SourceFile, a: &Analysis, measured_only: bool) -> FigureKeys {
     keys_of_with(
         file,
         a,
@@ -373,27 +380,27 @@ fn keys_of_with(
     a: &Analysis,
     measured_only: bool,
     parallel: bool,
-) -> Vec<ClaimKey> {
+) -> FigureKeys {
     let kc = KeyContext::new(a);
     // Resolved once per file, not per figure (a lock and a reference count each time).
     let user = active_measures();
     let m = user.as_deref().unwrap_or_else(|| Measures::embedded());
-    let keys_of_run = |figures: &[crate::extract::Figure]| -> Vec<ClaimKey> {
+    let keys_of_run = |figures: &[crate::extract::Figure]| -> FigureKeys {
         let mut cues = CueIndex::default();
         figures
             .iter()
             .map(|f| {
                 if measured_only && !cues.may_have_measure(m, file, a, f) {
-                    ClaimKey::default()
-                } else {
-                    key_in_file(m, file, a, f, &kc)
+                    return None;
                 }
+                let key = key_in_file(m, file, a, f, &kc);
+                (key != ClaimKey::default()).then(|| intern_key(key))
             })
             .collect()
     };
     // Each key depends on its figure alone: a large file's keys are worked out on every core,
     // in runs of figures (each with its own cue cache), and put back in order.
-    let mut keys: Vec<ClaimKey> = if parallel {
+    let mut keys: FigureKeys = if parallel {
         use rayon::prelude::*;
         a.figures
             .par_chunks(1024)
@@ -409,10 +416,11 @@ fn keys_of_with(
 /// "In 1934 the survey counted 5 million detainees. In fact there were 150,000." — a short
 /// sentence ending in a bare figure restates the quantity of the sentence before it: it takes
 /// the key of that sentence's last figure.
-fn inherit_elided(file: &SourceFile, a: &Analysis, keys: &mut [ClaimKey]) {
+fn inherit_elided(file: &SourceFile, a: &Analysis, keys: &mut [Option<Arc<ClaimKey>>]) {
+    let measured = |k: &Option<Arc<ClaimKey>>| k.as_ref().is_some_and(|k| k.measure.is_some());
     for i in 1..keys.len().min(a.figures.len()) {
         let f = &a.figures[i];
-        if keys[i].measure.is_some() || f.sentence == 0 {
+        if measured(&keys[i]) || f.sentence == 0 {
             continue;
         }
         let s = a.sentences[f.sentence].range.clone();
@@ -437,15 +445,21 @@ fn inherit_elided(file: &SourceFile, a: &Analysis, keys: &mut [ClaimKey]) {
             a,
             a.sentences[prev_sentence].block,
             a.sentences[f.sentence].block,
-        ) || keys[j].measure.is_none()
+        ) || !measured(&keys[j])
         {
             continue;
         }
-        let mut key = keys[j].clone();
-        if let Some(p) = keys[i].period.clone() {
-            key.period = Some(p);
-        }
-        keys[i] = key;
+        let Some(earlier) = &keys[j] else {
+            continue;
+        };
+        let own_period = keys[i].as_ref().and_then(|k| k.period.clone());
+        keys[i] = Some(match own_period {
+            Some(p) => intern_key(ClaimKey {
+                period: Some(p),
+                ..(**earlier).clone()
+            }),
+            None => earlier.clone(),
+        });
     }
 }
 
@@ -456,7 +470,7 @@ fn claim(
     index: &LineIndex,
     path: &Arc<String>,
     i: usize,
-    key: ClaimKey,
+    key: Arc<ClaimKey>,
     with_source_text: bool,
 ) -> Claim {
     let t = &file.text;
@@ -506,7 +520,7 @@ fn claim(
         approx: f.m.approx || (f.m.low == f.m.high && estimated(&t[..f.m.span.start])),
         unit: f.m.unit,
         kind: f.m.kind,
-        key: intern_key(key),
+        key,
         source,
         sentence_digest: crate::diagnostic::stable_hash_ws(&[sentence]),
         contrasts: shares_sentence && contrasts(sentence),
@@ -1443,7 +1457,7 @@ mod tests {
             let one = keys_of_with(&file, &a, measured_only, false);
             let runs = keys_of_with(&file, &a, measured_only, true);
             assert_eq!(runs, one);
-            assert!(one.iter().filter(|k| k.measure.is_some()).count() > 900);
+            assert!(one.iter().flatten().filter(|k| k.measure.is_some()).count() > 900);
         }
     }
 
