@@ -139,9 +139,9 @@ impl From<ClaimLineCol> for LineCol {
     }
 }
 
-/// A position, line, column or index within one file, as a claim keeps it. Files stay far
-/// below 4 GiB (the default size cap is 256 MiB, and analysing a file takes several times its
-/// size); beyond that, positions saturate rather than wrap.
+/// A position, line, column or index within one file, as a claim keeps it. Files stay below
+/// 4 GiB: the CLI refuses a larger `--max-file-size` (the default is 256 MiB); a library caller
+/// with a larger text would see positions saturate rather than wrap.
 fn narrow(x: usize) -> u32 {
     u32::try_from(x).unwrap_or(u32::MAX)
 }
