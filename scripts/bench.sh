@@ -116,6 +116,19 @@ t0=$(date +%s%N)
 for _ in $(seq "$SMALL_RUNS"); do "$FACTLINT" check "$SMALLF" "${RULES[@]}" --format "$FORMAT" --fail-on never >/dev/null 2>&1 || true; done
 t1=$(date +%s%N)
 SMALL_MS=$(awk -v a="$t0" -v b="$t1" -v n="$SMALL_RUNS" 'BEGIN { printf "%.1f", (b - a) / 1e6 / n }')
+# The loop above includes the shell's fork and wait (~1 ms here); perf stat times the process
+# alone, with its spread. Both with default rules only too, the target's setting.
+small_perf() { # small_perf ARGS... -> "mean ms +- spread %", or "perf not installed"
+    if command -v perf >/dev/null 2>&1; then
+        perf stat -r "$SMALL_RUNS" "$FACTLINT" check "$SMALLF" "$@" --format "$FORMAT" \
+            --fail-on never 2>&1 >/dev/null |
+            awk '/time elapsed/ { printf "%.1f ms +- %s", $1 * 1000, $(NF-1) }'
+    else
+        echo "perf not installed"
+    fi
+}
+SMALL_PERF=$(small_perf "${RULES[@]}")
+SMALL_PERF_DEFAULT=$(small_perf)
 
 # proselint / textlint on a ~1 MB sample, when installed.
 SAMPLE="$BENCH_DIR/sample-seed$SEED"
@@ -154,6 +167,7 @@ rg -c '[0-9]'               ${R_WALL} s   $(mbps "$B_BYTES" "$R_WALL") MB/s   pe
 ratio factlint / rg         $(ratio "$F_WALL" "$R_WALL")x
 one large file              $(mb "$L_BYTES") MB in ${L_WALL} s ($(mbps "$L_BYTES" "$L_WALL") MB/s, RSS $((L_RSS / 1024)) MB; rg ${LR_WALL} s)
 one small file              ${SMALL_MS} ms per run (mean of $SMALL_RUNS, $(stat -c %s "$SMALLF") bytes)
+  perf stat, same runs      ${SMALL_PERF} (with the corpus rules); ${SMALL_PERF_DEFAULT} (default rules)
 linearity                   $(mb "$S_BYTES") MB in ${T_WALL} s (RSS $((T_RSS / 1024)) MB) -> ${GROWTH}x the data took ${LIN}x the time
 sample for other linters    $(mb "$SAMPLE_BYTES") MB
 $OTHERS
