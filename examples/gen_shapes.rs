@@ -92,6 +92,19 @@ const SHAPES: &[Shape] = &[
         },
         None,
     ),
+    (
+        "one-paragraph-quotes.md",
+        |i| {
+            format!(
+                "The clerk wrote \"we moved {} bales\" in {} (Harlow {}, p. {}). ",
+                i * 5,
+                1900 + i % 100,
+                1950 + i % 40,
+                i % 200
+            )
+        },
+        None,
+    ),
 ];
 
 fn parse_size(s: &str) -> Option<usize> {

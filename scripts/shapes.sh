@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Linearity by document shape: each stress shape of `examples/gen_shapes.rs` (footnotes, a long
-# list, a table, block quotes, excerpts, one long paragraph) at 1 MB and at 4 MB, factlint's user
-# time on each, and the ratio. A ratio well above 4 means some lookup grows with the square of
+# list, a table, block quotes, excerpts, one long paragraph with and without quotations) at 1 MB
+# and at 4 MB, factlint's user time on each, and the ratio. A ratio well above 4 means some lookup grows with the square of
 # the file (one long paragraph was 18x before the lookups became binary searches).
 #
 #   scripts/shapes.sh            # 1M and 4M
@@ -23,11 +23,11 @@ user_time() { # user_time FILE -> seconds of user CPU
     /usr/bin/time -f '%U' "$TARGET/release/factlint" check "$1" --format json --fail-on never \
         2>&1 >/dev/null | tail -1
 }
-printf '%-18s %10s %10s %7s\n' shape "$SMALL (s)" "$LARGE (s)" ratio
+printf '%-24s %10s %10s %7s\n' shape "$SMALL (s)" "$LARGE (s)" ratio
 for f in "$DIR/$SMALL"/*; do
     name=$(basename "$f")
     a=$(user_time "$f")
     b=$(user_time "$DIR/$LARGE/$name")
     awk -v n="$name" -v a="$a" -v b="$b" 'BEGIN { r = (a > 0) ? b / a : 0;
-        printf "%-18s %10.2f %10.2f %7.1f\n", n, a, b, r }'
+        printf "%-24s %10.2f %10.2f %7.1f\n", n, a, b, r }'
 done

@@ -158,7 +158,7 @@ impl Extractors {
         let mut block_is_bibline = vec![false; doc.blocks.len()];
         let mut block_cite_ranges: Vec<Range<usize>> = Vec::with_capacity(doc.blocks.len());
 
-        // Markup citations come in document order, like blocks: where each block's begin.
+        // Markup citations come in document order, like blocks: the first at or after each block.
         let mut markup_from = Vec::with_capacity(doc.blocks.len());
         let mut markup_next = 0usize;
         for block in &doc.blocks {
@@ -242,9 +242,8 @@ impl Extractors {
 
             // 5. Inline quotations, outside citations and excluded markup.
             for q in scan.quotations {
-                let inside_citation = citations[block_cites.clone()]
-                    .iter()
-                    .any(|c| c.range.start <= q.range.start && q.range.end <= c.range.end);
+                let inside_citation =
+                    citation_around(&citations[block_cites.clone()], &q.range).is_some();
                 if inside_citation || doc.is_excluded(&q.range) {
                     continue;
                 }
