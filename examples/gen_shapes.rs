@@ -105,6 +105,19 @@ const SHAPES: &[Shape] = &[
         },
         None,
     ),
+    (
+        "glued-references.txt",
+        |i| {
+            format!(
+                "The mill employed {} weavers.Dunmore, Ellen. River Trades. London: Fenwick \
+                 Press, {}, p. {}. ",
+                i * 3,
+                1900 + i % 100,
+                i % 300
+            )
+        },
+        None,
+    ),
 ];
 
 fn parse_size(s: &str) -> Option<usize> {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Linearity by document shape: each stress shape of `examples/gen_shapes.rs` (footnotes, a long
-# list, a table, block quotes, excerpts, one long paragraph with and without quotations) at 1 MB
-# and at 4 MB, factlint's user time on each, and the ratio. A ratio well above 4 means some lookup grows with the square of
-# the file (one long paragraph was 18x before the lookups became binary searches).
+# list, a table, block quotes, excerpts, one long paragraph with and without quotations, one of
+# footnotes flattened into the text) at 1 MB and at 4 MB, factlint's user time on each, and the
+# ratio. A ratio well above 4 means some lookup grows with the square of a block (one long
+# paragraph was 18x before the lookups became binary searches).
 #
 #   scripts/shapes.sh            # 1M and 4M
 #   SMALL=2M LARGE=16M scripts/shapes.sh
