@@ -879,6 +879,60 @@ mod tests {
         }
     }
 
+    const PIECES: &[&str] = &[
+        "In 1937 the mill employed 1,200 weavers",
+        " about forty more",
+        ". ",
+        "\n\n",
+        "\n\n",
+        "\n\n",
+        " [3]",
+        " (Harlow 1990, p. 41)",
+        "[^1]",
+        "\n\n[^1]: Port log, p. 9.\n\n",
+        "> \"We counted 15,000 bales,\" the foreman said.",
+        "\n\n— Mill records, 1938\n\n",
+        "Dunmore, Ellen. River Trades. London: Fenwick Press, 1959, p. 170.",
+        ".Dunmore, Ellen. River Trades. London: Fenwick Press, 1959, p. 170. The",
+        " the \"official\" tally",
+        "That the yard built 40 boats. ",
+        "| 1936 | 40 |\n",
+        "- 40 percent of the carts\n",
+        "```\n12 crates\n```\n",
+        "<!-- 7 notes -->",
+        " according to Werth ",
+        "é",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 12,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// Random documents long enough to be split into several pieces: the parallel
+        /// analysis is the sequential one, for Markdown and plain text.
+        #[test]
+        fn parallel_analysis_equals_sequential_on_random_documents(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 3000..5000),
+            markdown in proptest::bool::ANY,
+        ) {
+            let file = SourceFile {
+                path: if markdown { "t.md" } else { "t.txt" }.into(),
+                text: pieces.concat(),
+                kind: if markdown {
+                    crate::source::DocKind::Markdown
+                } else {
+                    crate::source::DocKind::Plain
+                },
+            };
+            let rules = crate::rules::loader::load(&[]).expect("embedded rules load");
+            let doc = crate::parse::parse(&file);
+            let sequential = rules.extractors.analyze_with(&file, &doc, false);
+            let parallel = rules.extractors.analyze_with(&file, &doc, true);
+            proptest::prop_assert_eq!(format!("{parallel:?}"), format!("{sequential:?}"));
+        }
+    }
+
     /// The parallel path (taken by large files) gives exactly the sequential analysis: a
     /// document long enough to be split into many pieces, in every style at once.
     #[test]
