@@ -359,9 +359,6 @@ pub fn comparable_claims_of(file: &SourceFile, a: &Analysis, index: &LineIndex) 
         .collect()
 }
 
-/// Files at least this large have their keys worked out on every core.
-const PARALLEL_MIN_BYTES: usize = 1 << 20;
-
 /// Every figure's key, elided statements filled in (see `inherit_elided`); `None` for a key
 /// that knows nothing. Interned: a large file has a million figures and a few hundred keys.
 type FigureKeys = Vec<Option<Arc<ClaimKey>>>;
@@ -371,7 +368,7 @@ fn keys_of(file: &SourceFile, a: &Analysis, measured_only: bool) -> FigureKeys {
         file,
         a,
         measured_only,
-        file.text.len() >= PARALLEL_MIN_BYTES,
+        file.text.len() >= crate::extract::PARALLEL_MIN_BYTES,
     )
 }
 

@@ -781,7 +781,6 @@ fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token> {
     out
 }
 
-/// Sort, and drop citations nested inside others (a marker inside a glued reference).
 /// Ranges, asked whether any contains a position. Positions are asked in increasing order
 /// (anchors and glue points are found left to right), so a heap of starts and the furthest
 /// end among the ranges begun so far answer each in logarithmic time: a one-paragraph file
@@ -817,6 +816,7 @@ impl Covered {
     }
 }
 
+/// Sort, and drop citations nested inside others (a marker inside a glued reference).
 fn normalise(mut found: Vec<Citation>) -> Vec<Citation> {
     found.sort_by(|a, b| {
         a.range

@@ -105,9 +105,9 @@ pub struct Analysis {
     pub blocks: Vec<crate::parse::Block>,
 }
 
-/// Files at least this large are analysed on every core (see `Extractors::analyze`); below,
-/// handing out the pieces costs more than it saves.
-const PARALLEL_MIN_BYTES: usize = 1 << 20;
+/// Files at least this large are analysed on every core (see `Extractors::analyze`, and claim
+/// keys in `claims`); below, handing out the pieces costs more than it saves.
+pub const PARALLEL_MIN_BYTES: usize = 1 << 20;
 
 /// What one block yields before the blocks are put together (indices are the block's own).
 struct BlockScan {
