@@ -6,6 +6,7 @@
 
 pub mod baseline;
 pub mod changed;
+pub mod claim_index;
 pub mod claims;
 pub mod cli;
 pub mod config;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
+use crate::claim_index::ClaimIndex;
 use crate::claims::Claim;
 use crate::diagnostic::Diagnostic;
 use crate::discover::{self, InputError, Loaded, Skipped};
@@ -138,10 +139,8 @@ fn lint_each_threads(
         sink(FileEvent::Error(e));
     }
     let wants_claims = rules.rules.iter().any(|r| r.wants_claims());
-    // The claim index: only comparable claims (see `comparable_claims_of`) are kept.
-    // Kept per file, never joined: a vector of a million claims that doubles as they arrive (or
-    // a join at the end) briefly holds the index twice. Corpus rules get references.
-    let mut claim_batches: Vec<Vec<Claim>> = Vec::new();
+    // The claim index: only comparable claims (see `comparable_claims_of`) are kept, compactly.
+    let mut claim_index = ClaimIndex::new();
     let mut suppressions: HashMap<String, Suppressions> = HashMap::new();
     let mut files_checked = 0;
     let bar = (options.progress && found.files.len() >= PROGRESS_MIN_FILES).then(|| {
@@ -168,9 +167,7 @@ fn lint_each_threads(
             let event = match result {
                 FileResult::Linted(path, diagnostics, c, s) => {
                     files_checked += 1;
-                    if !c.is_empty() {
-                        claim_batches.push(c);
-                    }
+                    claim_index.extend(c);
                     if let Some(s) = s {
                         suppressions.insert(s.path.clone(), s);
                     }
@@ -192,12 +189,10 @@ fn lint_each_threads(
         b.finish_and_clear();
     }
     let mut diagnostics = Vec::new();
-    let claims: Vec<&Claim> = claim_batches.iter().flatten().collect();
     for rule in rules.rules.iter().filter(|r| r.wants_claims()) {
-        diagnostics.extend(rule.check_corpus(&claims));
+        diagnostics.extend(rule.check_corpus(&claim_index));
     }
-    drop(claims);
-    drop(claim_batches);
+    drop(claim_index);
     // Suppressions apply to corpus findings too, so that a conflict can be silenced where it is
     // reported, like any other finding.
     if !suppressions.is_empty() {

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use super::loader::SpecError;
 use super::{FileContext, Rule, RuleMeta, RuleSpec};
+use crate::claim_index::ClaimIndex;
 use crate::claims::{Claim, period_years};
 use crate::diagnostic::{Diagnostic, Location, Related};
 use crate::extract::numbers::NumberKind;
@@ -76,10 +77,14 @@ impl ConflictingFigure {
     /// Groups of claims stating one quantity: same measure and subject, overlapping periods.
     /// A claim without a period joins the one dated group of its measure and subject, if there is
     /// exactly one; otherwise it stays with the undated.
-    fn groups<'a>(&self, claims: &[&'a Claim]) -> Vec<Vec<&'a Claim>> {
+    ///
+    /// `claims` are of one measure, with their arrival numbers (`seqs`); each group comes with
+    /// the arrival number of the first claim of its kind (measure, qualifier, percentage or not),
+    /// which orders findings across measures as if all claims had been grouped at once.
+    fn groups<'a>(&self, claims: &'a [Claim], seqs: &[u32]) -> Vec<(u32, Vec<&'a Claim>)> {
         let mut by_key: HashMap<GroupKey<'a>, Vec<&'a Claim>> = HashMap::new();
-        let mut order: Vec<GroupKey<'a>> = Vec::new();
-        for &c in claims.iter().filter(|c| comparable(c)) {
+        let mut order: Vec<(u32, GroupKey<'a>)> = Vec::new();
+        for (c, &seq) in claims.iter().zip(seqs).filter(|(c, _)| comparable(c)) {
             let k = (
                 c.key.measure.as_deref().unwrap_or(""),
                 c.key.qualifier.as_deref(),
@@ -88,13 +93,13 @@ impl ConflictingFigure {
             by_key
                 .entry(k)
                 .or_insert_with(|| {
-                    order.push(k);
+                    order.push((seq, k));
                     Vec::new()
                 })
                 .push(c);
         }
         let mut out = Vec::new();
-        for k in order {
+        for (first, k) in order {
             let members = &by_key[&k];
             let groups = by_period(members);
             for g in groups.into_iter().filter(|g| g.len() > 1) {
@@ -102,7 +107,7 @@ impl ConflictingFigure {
                     for g in by_magnitude(g) {
                         let g = near_enough(g);
                         if g.len() > 1 {
-                            out.push(g);
+                            out.push((first, g));
                         }
                     }
                 }
@@ -485,9 +490,22 @@ impl Rule for ConflictingFigure {
         true
     }
 
-    fn check_corpus(&self, claims: &[&Claim]) -> Vec<Diagnostic> {
+    fn check_corpus(&self, index: &ClaimIndex) -> Vec<Diagnostic> {
+        let mut found: Vec<(u32, Diagnostic)> = Vec::new();
+        index.for_each_measure(|claims, seqs| {
+            found.extend(self.check_measure(claims, seqs));
+        });
+        // Stable: findings of one kind of quantity keep their order.
+        found.sort_by_key(|&(first, _)| first);
+        found.into_iter().map(|(_, d)| d).collect()
+    }
+}
+
+impl ConflictingFigure {
+    /// Findings among the claims of one measure, each with the arrival number that orders it.
+    fn check_measure(&self, claims: &[Claim], seqs: &[u32]) -> Vec<(u32, Diagnostic)> {
         let mut out = Vec::new();
-        for mut g in self.groups(claims) {
+        for (first, mut g) in self.groups(claims, seqs) {
             // Two figures of one measure in one sentence count different things ("at least
             // 1.7 million arrested, 1.4 million of them in the camps"): leave such sentences out.
             let mut per_sentence: HashMap<(&str, u32), usize> = HashMap::new();
@@ -500,9 +518,74 @@ impl Rule for ConflictingFigure {
             if g.len() > 1
                 && let Some(d) = self.diagnostic(&g)
             {
-                out.push(d);
+                out.push((first, d));
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::claims::{ClaimKey, ClaimLineCol, ClaimSource, ClaimSpan, SourceKind, intern_key};
+
+    fn claim(file: &str, measure: &str, qualifier: Option<&str>, value: f64, text: &str) -> Claim {
+        Claim {
+            path: Arc::new(file.to_string()),
+            line: 1,
+            column: 1,
+            span: ClaimSpan { start: 0, end: 5 },
+            end: ClaimLineCol { line: 1, column: 6 },
+            text: text.into(),
+            low: Some(value).into(),
+            high: Some(value).into(),
+            approx: false,
+            unit: 1.0,
+            kind: NumberKind::Count,
+            key: intern_key(ClaimKey {
+                measure: Some(measure.into()),
+                subject: Some("the delegates".into()),
+                period: Some("1934".into()),
+                qualifier: qualifier.map(str::to_string),
+                generic_subject: false,
+            }),
+            source: ClaimSource {
+                status: SourceKind::Unsourced,
+                text: None,
+            },
+            sentence_digest: 0,
+            contrasts: false,
+            quoted: false,
+            denominator: None.into(),
+            paragraph: 0,
+            sentence_id: 0,
+        }
+    }
+
+    /// Claims of one measure are decoded together; findings still come in the order each kind
+    /// of quantity first appeared in the corpus, as when all claims were grouped at once.
+    #[test]
+    fn findings_follow_first_appearance_across_measures() {
+        let rules = crate::rules::loader::load(&[]).expect("default rules load");
+        let rule = rules.get("conflicting-figure").expect("a default rule");
+        let index: ClaimIndex = [
+            claim("a.md", "delegates", None, 1966.0, "1,966"),
+            claim("b.md", "votes", None, 2431.0, "2,431"),
+            claim("c.md", "delegates", Some("average"), 40.0, "40"),
+            claim("d.md", "delegates", None, 1996.0, "1,996"),
+            claim("e.md", "votes", None, 2413.0, "2,413"),
+            claim("f.md", "delegates", Some("average"), 55.0, "55"),
+        ]
+        .into_iter()
+        .collect();
+        let firsts: Vec<String> = rule
+            .check_corpus(&index)
+            .iter()
+            .map(|d| d.location.text.clone())
+            .collect();
+        assert_eq!(firsts, ["1,966", "2,431", "40"]);
     }
 }

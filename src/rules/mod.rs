@@ -182,8 +182,8 @@ pub trait Rule: Send + Sync {
     fn wants_claims(&self) -> bool {
         false
     }
-    /// Findings across the corpus, from the claims of every file, in discovery order.
-    fn check_corpus(&self, _claims: &[&crate::claims::Claim]) -> Vec<Diagnostic> {
+    /// Findings across the corpus, from the comparable claims of every file.
+    fn check_corpus(&self, _claims: &crate::claim_index::ClaimIndex) -> Vec<Diagnostic> {
         Vec::new()
     }
 }
