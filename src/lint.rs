@@ -374,7 +374,7 @@ pub fn analyze(file: &SourceFile, rules: &RuleSet) -> (crate::parse::Document, A
     if file.kind == DocKind::Plain {
         crate::suppress::extract_plain_directives(&file.text, &mut doc);
     }
-    let analysis = rules.extractors.analyze(file, &doc);
+    let analysis = rules.extractors.analyze(file, &mut doc);
     (doc, analysis)
 }
 

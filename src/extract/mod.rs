@@ -141,13 +141,24 @@ fn for_each_in_order<T: Sync, U: Send>(
 }
 
 impl Extractors {
-    pub fn analyze(&self, file: &SourceFile, doc: &Document) -> Analysis {
+    /// The analysis of a parsed document. The document's blocks move to the analysis, where
+    /// rules read them, and its markup citations are dropped (they are among the analysis's
+    /// citations now): a large file has hundreds of thousands of each, not worth a copy.
+    pub fn analyze(&self, file: &SourceFile, doc: &mut Document) -> Analysis {
         // A large file is scanned in pieces on every core; the pieces are pure functions of
         // their block or sentence and are put together in order, so the result is the same.
         self.analyze_with(file, doc, file.text.len() >= PARALLEL_MIN_BYTES)
     }
 
-    fn analyze_with(&self, file: &SourceFile, doc: &Document, parallel: bool) -> Analysis {
+    fn analyze_with(&self, file: &SourceFile, doc: &mut Document, parallel: bool) -> Analysis {
+        let mut analysis = self.analyze_doc(file, doc, parallel);
+        analysis.blocks = std::mem::take(&mut doc.blocks);
+        doc.markup_citations = Vec::new();
+        analysis
+    }
+
+    /// Everything but `blocks`, which the caller moves in.
+    fn analyze_doc(&self, file: &SourceFile, doc: &Document, parallel: bool) -> Analysis {
         let text = file.text.as_str();
         let mut citations: Vec<Citation> = Vec::new();
         let mut sentences: Vec<Sentence> = Vec::new();
@@ -341,7 +352,7 @@ impl Extractors {
             block_citation,
             paragraph_citation,
             convention,
-            blocks: doc.blocks.clone(),
+            blocks: Vec::new(),
         }
     }
 
@@ -927,8 +938,8 @@ mod tests {
             };
             let rules = crate::rules::loader::load(&[]).expect("embedded rules load");
             let doc = crate::parse::parse(&file);
-            let sequential = rules.extractors.analyze_with(&file, &doc, false);
-            let parallel = rules.extractors.analyze_with(&file, &doc, true);
+            let sequential = rules.extractors.analyze_with(&file, &mut doc.clone(), false);
+            let parallel = rules.extractors.analyze_with(&file, &mut doc.clone(), true);
             proptest::prop_assert_eq!(format!("{parallel:?}"), format!("{sequential:?}"));
         }
     }
@@ -961,8 +972,10 @@ mod tests {
         };
         let rules = crate::rules::loader::load(&[]).expect("embedded rules load");
         let doc = crate::parse::parse(&file);
-        let sequential = rules.extractors.analyze_with(&file, &doc, false);
-        let parallel = rules.extractors.analyze_with(&file, &doc, true);
+        let sequential = rules
+            .extractors
+            .analyze_with(&file, &mut doc.clone(), false);
+        let parallel = rules.extractors.analyze_with(&file, &mut doc.clone(), true);
         assert!(doc.blocks.len() > 1500 && sequential.figures.len() > 1500);
         assert!(!sequential.quotations.is_empty() && !sequential.citations.is_empty());
         assert_eq!(format!("{parallel:?}"), format!("{sequential:?}"));
