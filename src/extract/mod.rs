@@ -27,6 +27,54 @@ pub struct Extractors {
     pub attributions: AttributionFinder,
 }
 
+/// An index into one of the analysis's lists, or none: an `Option<u32>` in four bytes
+/// (`Option<usize>` takes sixteen). A large file has hundreds of thousands of sentences, each
+/// holding two; no list outgrows a `u32`, as files stay below 4 GiB.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct OptIdx(u32);
+
+impl OptIdx {
+    pub const NONE: OptIdx = OptIdx(u32::MAX);
+
+    pub fn some(i: usize) -> OptIdx {
+        match u32::try_from(i) {
+            Ok(i) if i != u32::MAX => OptIdx(i),
+            _ => panic!("index {i} does not fit an OptIdx"),
+        }
+    }
+
+    pub fn get(self) -> Option<usize> {
+        (self != OptIdx::NONE).then_some(self.0 as usize)
+    }
+
+    pub fn is_some(self) -> bool {
+        self != OptIdx::NONE
+    }
+
+    pub fn is_none(self) -> bool {
+        self == OptIdx::NONE
+    }
+
+    /// Set to `i` unless already set (`Option::get_or_insert`).
+    fn set_if_none(&mut self, i: usize) {
+        if self.is_none() {
+            *self = OptIdx::some(i);
+        }
+    }
+}
+
+impl From<Option<usize>> for OptIdx {
+    fn from(i: Option<usize>) -> OptIdx {
+        i.map_or(OptIdx::NONE, OptIdx::some)
+    }
+}
+
+impl std::fmt::Debug for OptIdx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.get(), f)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Sentence {
     pub range: Range<usize>,
@@ -34,9 +82,9 @@ pub struct Sentence {
     /// The sentence is itself reference text (a glued footnote, a bibliography entry).
     pub is_reference: bool,
     /// A citation in or closing this sentence (index into `citations`).
-    pub citation: Option<usize>,
+    pub citation: OptIdx,
     /// An attribution in this sentence (index into `attributions`).
-    pub attribution: Option<usize>,
+    pub attribution: OptIdx,
 }
 
 #[derive(Debug, Clone)]
@@ -44,7 +92,7 @@ pub struct Figure {
     pub m: NumberMatch,
     pub sentence: usize,
     /// The quotation this figure stands in, if any.
-    pub quotation: Option<usize>,
+    pub quotation: OptIdx,
 }
 
 #[derive(Debug, Clone)]
@@ -53,7 +101,7 @@ pub struct QuotationInfo {
     /// First and last sentence the quotation overlaps.
     pub sentences: Range<usize>,
     /// A citation that covers the quotation as a whole (block quotes and excerpts).
-    pub block_citation: Option<usize>,
+    pub block_citation: OptIdx,
     /// The sentence before the quotation introduces it (ends with a colon).
     pub introduced: bool,
 }
@@ -98,9 +146,9 @@ pub struct Analysis {
     pub quotations: Vec<QuotationInfo>,
     pub attributions: Vec<Attribution>,
     /// Per block: a citation covering the block as part of a paragraph or excerpt.
-    pub block_citation: Vec<Option<usize>>,
+    pub block_citation: Vec<OptIdx>,
     /// Per block: the citation that closes its paragraph, whatever the convention.
-    pub paragraph_citation: Vec<Option<usize>>,
+    pub paragraph_citation: Vec<OptIdx>,
     pub convention: Convention,
     pub blocks: Vec<crate::parse::Block>,
 }
@@ -199,8 +247,8 @@ impl Extractors {
                     range: span,
                     block: b,
                     is_reference,
-                    citation: None,
-                    attribution: None,
+                    citation: OptIdx::NONE,
+                    attribution: OptIdx::NONE,
                 });
             }
             let block_sents = first_sentence..sentences.len();
@@ -225,7 +273,7 @@ impl Extractors {
                 if at_start && si > block_sents.start {
                     // A reference opening a sentence closes the one before it, and covers the
                     // sentence it opens only where it is that whole sentence.
-                    sentences[si - 1].citation.get_or_insert(ci);
+                    sentences[si - 1].citation.set_if_none(ci);
                     if c.range.end < sentences[si].range.end {
                         first_covered = si + 1;
                     }
@@ -234,7 +282,7 @@ impl Extractors {
                     if s.range.start >= c.range.end {
                         break;
                     }
-                    s.citation.get_or_insert(ci);
+                    s.citation.set_if_none(ci);
                 }
             }
 
@@ -246,7 +294,7 @@ impl Extractors {
             for (k, attribution) in scan.attributions {
                 let si = prose[k];
                 if sentences[si].attribution.is_none() {
-                    sentences[si].attribution = Some(attributions.len());
+                    sentences[si].attribution = OptIdx::some(attributions.len());
                     attributions.push(attribution);
                 }
             }
@@ -262,7 +310,7 @@ impl Extractors {
                 quotations.push(QuotationInfo {
                     q,
                     sentences: sents,
-                    block_citation: None,
+                    block_citation: OptIdx::NONE,
                     introduced: false,
                 });
             }
@@ -337,7 +385,7 @@ impl Extractors {
                 figures.push(Figure {
                     m,
                     sentence: si,
-                    quotation,
+                    quotation: quotation.into(),
                 });
             }
             si += 1;
@@ -475,7 +523,7 @@ impl Extractors {
                         closed: true,
                     },
                     sentences: i..j + 1,
-                    block_citation: None,
+                    block_citation: OptIdx::NONE,
                     introduced: false,
                 });
             }
@@ -488,18 +536,20 @@ impl Analysis {
     /// The source of a span in sentence `si`, under a citation scope.
     pub fn source_of(&self, si: usize, scope: Scope) -> SourceStatus {
         let s = &self.sentences[si];
-        if let Some(c) = s.citation {
+        if let Some(c) = s.citation.get() {
             return SourceStatus::Cited(c);
         }
         let by_block = match scope {
             Scope::Sentence => None,
-            Scope::Auto => self.block_citation[s.block],
-            Scope::Paragraph => self.block_citation[s.block].or(self.paragraph_citation[s.block]),
+            Scope::Auto => self.block_citation[s.block].get(),
+            Scope::Paragraph => self.block_citation[s.block]
+                .get()
+                .or(self.paragraph_citation[s.block].get()),
         };
         if let Some(c) = by_block {
             return SourceStatus::Cited(c);
         }
-        match s.attribution {
+        match s.attribution.get() {
             Some(a) => SourceStatus::Attributed(a),
             None => SourceStatus::None,
         }
@@ -509,7 +559,7 @@ impl Analysis {
     /// or closing the sentence right after it ends.
     pub fn quotation_source(&self, qi: usize, scope: Scope) -> SourceStatus {
         let q = &self.quotations[qi];
-        if let Some(c) = q.block_citation {
+        if let Some(c) = q.block_citation.get() {
             return SourceStatus::Cited(c);
         }
         let mut attributed = None;
@@ -525,11 +575,11 @@ impl Analysis {
         if q.q.kind != QuoteKind::Inline && q.sentences.start > 0 && q.introduced {
             let prev = q.sentences.start - 1;
             let prev_sentence = &self.sentences[prev];
-            if let Some(c) = prev_sentence.citation {
+            if let Some(c) = prev_sentence.citation.get() {
                 return SourceStatus::Cited(c);
             }
             if attributed.is_none() {
-                attributed = prev_sentence.attribution;
+                attributed = prev_sentence.attribution.get();
             }
         }
         match attributed {
@@ -612,7 +662,7 @@ fn trim(text: &str, r: Range<usize>) -> Range<usize> {
     r.start + lead..r.end - trail
 }
 
-type Conventions = (Convention, Vec<Option<usize>>, Vec<Option<usize>>);
+type Conventions = (Convention, Vec<OptIdx>, Vec<OptIdx>);
 
 /// Decide how the document cites, and which blocks a closing citation covers.
 fn detect_convention(
@@ -623,8 +673,8 @@ fn detect_convention(
     block_is_bibline: &[bool],
 ) -> Conventions {
     let n = doc.blocks.len();
-    let mut block_citation = vec![None; n];
-    let mut paragraph_citation = vec![None; n];
+    let mut block_citation = vec![OptIdx::NONE; n];
+    let mut paragraph_citation = vec![OptIdx::NONE; n];
 
     // Paragraph-final citations: the last sentence of a block carries one and no other does.
     let mut final_only = 0usize;
@@ -638,8 +688,8 @@ fn detect_convention(
             .clone()
             .filter(|&s| s != last)
             .any(|s| sentences[s].citation.is_some());
-        if let Some(c) = sentences[last].citation {
-            paragraph_citation[b] = Some(c);
+        if sentences[last].citation.is_some() {
+            paragraph_citation[b] = sentences[last].citation;
             if cited_inside {
                 inline += 1;
             } else if sents.len() > 1 {
@@ -664,7 +714,7 @@ fn detect_convention(
         let mut prev_end = 0usize;
         for &b in &closing_biblines {
             let block = &doc.blocks[b].range;
-            let ci = first_citation_within(citations, sorted, block, |c| c.range == *block);
+            let ci = first_citation_within(citations, sorted, block, |c| c.range == *block).into();
             for slot in block_citation.iter_mut().take(b).skip(prev_end) {
                 *slot = ci;
             }
@@ -713,7 +763,7 @@ fn add_excerpts(
     text: &str,
     doc: &Document,
     block_is_bibline: &[bool],
-    block_citation: &[Option<usize>],
+    block_citation: &[OptIdx],
     quotations: &mut Vec<QuotationInfo>,
 ) {
     let mut b = 0;
@@ -802,7 +852,7 @@ fn add_block_quotes(
                 closed: true,
             },
             sentences: first_sentence,
-            block_citation: inside.or(after),
+            block_citation: inside.or(after).into(),
             introduced,
         });
         b += 1;
@@ -818,9 +868,30 @@ mod tests {
             range,
             block: 0,
             is_reference: false,
-            citation: None,
-            attribution: None,
+            citation: OptIdx::NONE,
+            attribution: OptIdx::NONE,
         }
+    }
+
+    /// A large file holds hundreds of thousands of each: a field that grows them shows here.
+    #[test]
+    fn analysis_items_stay_small() {
+        assert_eq!(std::mem::size_of::<OptIdx>(), 4);
+        assert_eq!(std::mem::size_of::<Sentence>(), 40);
+    }
+
+    #[test]
+    fn opt_idx_is_an_option() {
+        for i in [None, Some(0), Some(7), Some(u32::MAX as usize - 1)] {
+            let x = OptIdx::from(i);
+            assert_eq!(x.get(), i);
+            assert_eq!((x.is_some(), x.is_none()), (i.is_some(), i.is_none()));
+            assert_eq!(format!("{x:?}"), format!("{i:?}"));
+        }
+        let mut x = OptIdx::NONE;
+        x.set_if_none(3);
+        x.set_if_none(5);
+        assert_eq!(x.get(), Some(3));
     }
 
     /// The binary searches answer as the scans they replaced, on every span near a run of
