@@ -99,8 +99,8 @@ pub fn view(file: &SourceFile, a: &Analysis) -> FileView {
             .map(|f| FigureView {
                 span: span(&f.m.span),
                 text: t[f.m.span.clone()].to_string(),
-                low: f.m.low,
-                high: f.m.high,
+                low: f.m.low.get(),
+                high: f.m.high.get(),
                 approx: f.m.approx,
                 kind: f.m.kind,
                 source: status(a.source_of(f.sentence, Scope::Auto)),

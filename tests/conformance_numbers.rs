@@ -192,8 +192,8 @@ fn predictions(model: Model, found: &[NumberMatch]) -> Vec<(&NumberMatch, std::o
     found
         .iter()
         .filter_map(|m| match model {
-            Model::Number => Some((m, m.value_span.clone())),
-            Model::Percent => (m.kind == NumberKind::Percent).then(|| (m, m.value_span.clone())),
+            Model::Number => Some((m, m.value_span())),
+            Model::Percent => (m.kind == NumberKind::Percent).then(|| (m, m.value_span())),
             Model::Range => {
                 (m.kind == NumberKind::Range || m.low != m.high).then(|| (m, m.span.clone()))
             }
@@ -211,8 +211,8 @@ fn close(a: Option<f64>, b: Option<f64>) -> bool {
 
 fn value_ok(model: Model, m: &NumberMatch, g: &Gold) -> bool {
     match model {
-        Model::Range => close(m.low, g.low) && close(m.high, g.high),
-        _ => close(m.low.or(m.high), g.low),
+        Model::Range => close(m.low.get(), g.low) && close(m.high.get(), g.high),
+        _ => close(m.low.get().or(m.high.get()), g.low),
     }
 }
 

@@ -169,9 +169,9 @@ fn check_file(text: String, kind: DocKind) -> Result<(), TestCaseError> {
     }
     for f in &a.figures {
         check_range(text, &f.m.span, "figure")?;
-        check_range(text, &f.m.value_span, "figure value")?;
+        check_range(text, &f.m.value_span(), "figure value")?;
         prop_assert!(f.sentence < a.sentences.len());
-        if let (Some(lo), Some(hi)) = (f.m.low, f.m.high) {
+        if let (Some(lo), Some(hi)) = (f.m.low.get(), f.m.high.get()) {
             prop_assert!(
                 lo <= hi,
                 "figure {:?}: {lo} > {hi}",

@@ -22,7 +22,7 @@ pub fn run(data: &[u8], kind: DocKind) {
     let (_doc, analysis) = factlint::lint::analyze(&file, rules());
     for f in &analysis.figures {
         assert!(file.text.get(f.m.span.clone()).is_some(), "figure span");
-        if let (Some(lo), Some(hi)) = (f.m.low, f.m.high) {
+        if let (Some(lo), Some(hi)) = (f.m.low.get(), f.m.high.get()) {
             assert!(lo <= hi, "figure interval");
         }
     }

@@ -359,7 +359,7 @@ impl Extractors {
             found.retain(|m| {
                 let in_citation = citation_around(
                     &citations[block_cite_ranges[s.block].clone()],
-                    &m.value_span,
+                    &m.value_span(),
                 )
                 .is_some();
                 !in_citation && !doc.is_excluded(&m.span)
@@ -878,6 +878,9 @@ mod tests {
     fn analysis_items_stay_small() {
         assert_eq!(std::mem::size_of::<OptIdx>(), 4);
         assert_eq!(std::mem::size_of::<Sentence>(), 40);
+        assert_eq!(std::mem::size_of::<numbers::OptF64>(), 8);
+        assert_eq!(std::mem::size_of::<NumberMatch>(), 64);
+        assert_eq!(std::mem::size_of::<Figure>(), 80);
     }
 
     #[test]

@@ -146,20 +146,91 @@ pub enum NumberKind {
     Relative,
 }
 
+/// A figure as recognised. A large file has hundreds of thousands, all kept while rules run:
+/// the value span and the optional values take half the room of a `Range<usize>` and of an
+/// `Option<f64>` (offsets fit a `u32`, as files stay below 4 GiB).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NumberMatch {
     /// Whole figure, qualifier included ("at least 724,000", "950,000 to 1.2 million").
     pub span: Range<usize>,
-    /// The numeric core without hedge words.
-    pub value_span: Range<usize>,
-    pub low: Option<f64>,
-    pub high: Option<f64>,
+    /// The numeric core without hedge words (see [`NumberMatch::value_span`]).
+    value_span: Range<u32>,
+    pub low: OptF64,
+    pub high: OptF64,
     pub approx: bool,
     /// Place value of the last significant digit as written ("140,000" -> 10000).
     pub unit: f64,
     pub kind: NumberKind,
     /// "13 of 15" -> Some(15).
-    pub denominator: Option<f64>,
+    pub denominator: OptF64,
+}
+
+impl NumberMatch {
+    /// The numeric core without hedge words.
+    pub fn value_span(&self) -> Range<usize> {
+        self.value_span.start as usize..self.value_span.end as usize
+    }
+}
+
+/// Offsets as a figure keeps them; a library caller with a text beyond 4 GiB would see them
+/// saturate rather than wrap.
+fn narrow(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
+/// An `Option<f64>` in the room of an `f64`, as `claims::MaybeF64` (which see): `None` is one
+/// signalling NaN that neither parsing nor arithmetic produces, so every `Some` value, NaN
+/// included, comes back as it went in.
+#[derive(Clone, Copy)]
+pub struct OptF64(u64);
+
+const NONE_BITS: u64 = 0x7ff0_c1a1_0000_0001;
+
+impl OptF64 {
+    pub const NONE: OptF64 = OptF64(NONE_BITS);
+
+    pub fn get(self) -> Option<f64> {
+        (self.0 != NONE_BITS).then(|| f64::from_bits(self.0))
+    }
+
+    pub fn is_some(self) -> bool {
+        self.0 != NONE_BITS
+    }
+
+    pub fn is_none(self) -> bool {
+        self.0 == NONE_BITS
+    }
+}
+
+impl From<Option<f64>> for OptF64 {
+    fn from(v: Option<f64>) -> OptF64 {
+        OptF64(v.map_or(NONE_BITS, f64::to_bits))
+    }
+}
+
+/// Claims keep a figure's values in their own eight-byte option.
+impl From<OptF64> for crate::claims::MaybeF64 {
+    fn from(v: OptF64) -> crate::claims::MaybeF64 {
+        v.get().into()
+    }
+}
+
+impl PartialEq for OptF64 {
+    fn eq(&self, other: &OptF64) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl PartialEq<Option<f64>> for OptF64 {
+    fn eq(&self, other: &Option<f64>) -> bool {
+        self.get() == *other
+    }
+}
+
+impl std::fmt::Debug for OptF64 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.get(), f)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -2494,13 +2565,13 @@ impl Recognizer {
         };
         NumberMatch {
             span: s..e,
-            value_span: vs..ve,
-            low: lo_o,
-            high: hi_o,
+            value_span: narrow(vs)..narrow(ve),
+            low: lo_o.into(),
+            high: hi_o.into(),
             approx,
             unit,
             kind,
-            denominator: f.den,
+            denominator: f.den.into(),
         }
     }
 }
@@ -2665,9 +2736,9 @@ fn push(text: &str, out: &mut Vec<NumberMatch>, m: NumberMatch) {
         let lower_only = |x: &NumberMatch| x.low.is_some() && x.high.is_none();
         let upper_only = |x: &NumberMatch| x.high.is_some() && x.low.is_none();
         let (l, h) = if lower_only(p) && upper_only(&m) {
-            (p.low, m.high)
+            (p.low.get(), m.high.get())
         } else if upper_only(p) && lower_only(&m) {
-            (m.low, p.high)
+            (m.low.get(), p.high.get())
         } else {
             (None, None)
         };
@@ -2675,9 +2746,9 @@ fn push(text: &str, out: &mut Vec<NumberMatch>, m: NumberMatch) {
             && l < h
         {
             p.span.end = m.span.end;
-            p.value_span = p.span.clone();
-            p.low = Some(l);
-            p.high = Some(h);
+            p.value_span = narrow(p.span.start)..narrow(p.span.end);
+            p.low = Some(l).into();
+            p.high = Some(h).into();
             p.kind = NumberKind::Range;
             p.unit = p.unit.min(m.unit);
             return;
@@ -2697,11 +2768,33 @@ mod tests {
         Recognizer::new(&NumberLexicon::embedded()).expect("lexicon compiles")
     }
 
+    #[test]
+    fn opt_f64_round_trips() {
+        for v in [
+            None,
+            Some(0.0),
+            Some(-0.0),
+            Some(1.5e300),
+            Some(f64::INFINITY),
+        ] {
+            let m = OptF64::from(v);
+            assert_eq!(m.get().map(f64::to_bits), v.map(f64::to_bits));
+            assert_eq!((m.is_some(), m == v), (v.is_some(), true));
+            assert_eq!(format!("{m:?}"), format!("{v:?}"));
+            assert_eq!(
+                crate::claims::MaybeF64::from(m),
+                crate::claims::MaybeF64::from(v)
+            );
+        }
+        assert!(OptF64::from(Some(f64::NAN)).get().is_some_and(f64::is_nan));
+        assert!(OptF64::NONE.is_none() && f64::from_bits(NONE_BITS).is_nan());
+    }
+
     fn run(text: &str) -> Vec<(String, Option<f64>, Option<f64>)> {
         rec()
             .find(text, 0..text.len())
             .into_iter()
-            .map(|m| (text[m.span.clone()].to_string(), m.low, m.high))
+            .map(|m| (text[m.span.clone()].to_string(), m.low.get(), m.high.get()))
             .collect()
     }
 
@@ -3106,7 +3199,7 @@ mod tests {
         let m = r.find(t, 0..t.len());
         assert_eq!(m.len(), 3, "{m:?}");
         assert_eq!(m[0].denominator, Some(15.0));
-        assert_eq!(&t[m[1].value_span.clone()], "111,000");
+        assert_eq!(&t[m[1].value_span()], "111,000");
         assert_eq!(m[1].unit, 1000.0);
         assert_eq!(m[2].kind, NumberKind::Percent);
         assert!(m[2].approx);
@@ -3179,8 +3272,8 @@ mod tests {
             for x in &m {
                 prop_assert!(x.span.start >= last && x.span.start < x.span.end && x.span.end <= hi);
                 prop_assert!(t.is_char_boundary(x.span.start) && t.is_char_boundary(x.span.end));
-                prop_assert!(x.value_span.start >= x.span.start && x.value_span.end <= x.span.end);
-                if let (Some(l), Some(h)) = (x.low, x.high) { prop_assert!(l <= h); }
+                prop_assert!(x.value_span().start >= x.span.start && x.value_span().end <= x.span.end);
+                if let (Some(l), Some(h)) = (x.low.get(), x.high.get()) { prop_assert!(l <= h); }
                 last = x.span.end;
             }
         }
@@ -3192,7 +3285,7 @@ mod tests {
             let mut last = 0;
             for x in &m {
                 prop_assert!(x.span.start >= last && x.span.end <= t.len());
-                if let (Some(l), Some(h)) = (x.low, x.high) { prop_assert!(l <= h, "{t:?} {x:?}"); }
+                if let (Some(l), Some(h)) = (x.low.get(), x.high.get()) { prop_assert!(l <= h, "{t:?} {x:?}"); }
                 last = x.span.end;
             }
         }

@@ -112,7 +112,7 @@ impl RequiresCitation {
     /// "two categories", "four periods", "ten year periods": a small count written in words,
     /// followed within two words by a structural noun.
     fn is_structural(&self, text: &str, f: &crate::extract::Figure) -> bool {
-        if self.structural_nouns.is_empty() || f.m.high.is_none_or(|h| h > 10.0) {
+        if self.structural_nouns.is_empty() || f.m.high.get().is_none_or(|h| h > 10.0) {
             return false;
         }
         if text[f.m.span.clone()].chars().any(|c| c.is_ascii_digit()) {
