@@ -17,6 +17,7 @@ use std::ops::Range;
 use regex::Regex;
 use toml::Spanned;
 
+use crate::extract::OptIdx;
 use crate::extract::lexicon_regex::{PatternError, compile_alternation};
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -91,7 +92,7 @@ pub struct Citation {
     pub kind: CitationKind,
     /// Where prose starts again right after the reference with a new sentence (a capitalised word
     /// not separated by punctuation from the reference); the segmenter cannot see that boundary.
-    pub resumes_at: Option<usize>,
+    pub resumes_at: OptIdx,
 }
 
 /// Compiled citation patterns.
@@ -169,7 +170,7 @@ impl CitationMatcher {
                 found.push(Citation {
                     range: block.start + m.start()..block.start + m.end(),
                     kind: *kind,
-                    resumes_at: None,
+                    resumes_at: OptIdx::NONE,
                 });
             }
         }
@@ -177,7 +178,7 @@ impl CitationMatcher {
             found.push(Citation {
                 range: block.clone(),
                 kind: CitationKind::BibliographicLine,
-                resumes_at: None,
+                resumes_at: OptIdx::NONE,
             });
         } else {
             self.find_inline_references(text, block.clone(), &mut found);
@@ -445,7 +446,7 @@ impl CitationMatcher {
         Some(Citation {
             range,
             kind: CitationKind::InlineReference,
-            resumes_at,
+            resumes_at: resumes_at.into(),
         })
     }
 
@@ -988,7 +989,11 @@ mod tests {
                 .collect();
             assert_eq!(refs.len(), 1, "{text:?}: {found:?}");
             assert_eq!(&text[refs[0].range.clone()], want, "{text:?}");
-            assert_eq!(refs[0].resumes_at.map(|r| &text[r..]), resumes, "{text:?}");
+            assert_eq!(
+                refs[0].resumes_at.get().map(|r| &text[r..]),
+                resumes,
+                "{text:?}"
+            );
         }
     }
 

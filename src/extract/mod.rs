@@ -27,9 +27,10 @@ pub struct Extractors {
     pub attributions: AttributionFinder,
 }
 
-/// An index into one of the analysis's lists, or none: an `Option<u32>` in four bytes
-/// (`Option<usize>` takes sixteen). A large file has hundreds of thousands of sentences, each
-/// holding two; no list outgrows a `u32`, as files stay below 4 GiB.
+/// An index into one of the analysis's lists (or an offset into the file), or none: an
+/// `Option<u32>` in four bytes (`Option<usize>` takes sixteen). A large file has hundreds of
+/// thousands of sentences, each holding two; no list or offset outgrows a `u32`, as files stay
+/// below 4 GiB.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct OptIdx(u32);
 
@@ -419,7 +420,7 @@ impl Extractors {
             vec![Citation {
                 range: block.range.clone(),
                 kind: CitationKind::BibliographicLine,
-                resumes_at: None,
+                resumes_at: OptIdx::NONE,
             }]
         } else {
             self.citations.find(text, block.range.clone())
@@ -435,7 +436,7 @@ impl Extractors {
                         MarkupCitationKind::Link => CitationKind::Link,
                         MarkupCitationKind::FootnoteReference => CitationKind::FootnoteReference,
                     },
-                    resumes_at: None,
+                    resumes_at: OptIdx::NONE,
                 });
             }
         }
@@ -447,7 +448,7 @@ impl Extractors {
 
         // 2. Sentences, cut again where prose resumes right after a glued reference.
         let mut spans = self.segmenter.split(text, block.range.clone());
-        let cuts: Vec<usize> = found.iter().filter_map(|c| c.resumes_at).collect();
+        let cuts: Vec<usize> = found.iter().filter_map(|c| c.resumes_at.get()).collect();
         if !cuts.is_empty() {
             spans = cut_at(text, spans, &cuts);
         }
@@ -878,6 +879,7 @@ mod tests {
     fn analysis_items_stay_small() {
         assert_eq!(std::mem::size_of::<OptIdx>(), 4);
         assert_eq!(std::mem::size_of::<Sentence>(), 40);
+        assert_eq!(std::mem::size_of::<Citation>(), 24);
         assert_eq!(std::mem::size_of::<numbers::OptF64>(), 8);
         assert_eq!(std::mem::size_of::<NumberMatch>(), 64);
         assert_eq!(std::mem::size_of::<Figure>(), 80);
@@ -906,7 +908,7 @@ mod tests {
             .map(|i| Citation {
                 range: i * 10 + 2..i * 10 + 6,
                 kind: CitationKind::Marker,
-                resumes_at: None,
+                resumes_at: OptIdx::NONE,
             })
             .collect();
         for within in [0..12, 3..9, 5..5] {
