@@ -75,8 +75,8 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(flatten)]
     pub location: Location,
-    /// The short label under the primary span.
-    pub label: String,
+    /// The short label under the primary span; shared with the rule, like `help`.
+    pub label: std::sync::Arc<str>,
     pub related: Vec<Related>,
     /// Shared with the rule: thousands of findings of one rule hold one copy.
     pub help: Option<std::sync::Arc<str>>,

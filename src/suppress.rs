@@ -298,7 +298,7 @@ mod tests {
                     severity: Severity::Warning,
                     message: String::new(),
                     location: Location::new("t.md", &text, &index, at..at),
-                    label: String::new(),
+                    label: "".into(),
                     related: Vec::new(),
                     help: None,
                     notes: Vec::new().into(),

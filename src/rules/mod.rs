@@ -123,7 +123,7 @@ pub struct RuleMeta {
     pub severity: Severity,
     pub summary: String,
     pub message: String,
-    pub label: Option<String>,
+    pub label: Option<std::sync::Arc<str>>,
     pub help: Option<std::sync::Arc<str>>,
     pub notes: std::sync::Arc<[String]>,
     pub explain: Explain,
