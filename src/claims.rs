@@ -1092,45 +1092,94 @@ impl Measures {
         None
     }
 
+    /// The spans of the year regex's matches in `text`, as `find_iter` gives them. A match
+    /// starts with "1[6-9]" or "20" after an ASCII word boundary: the text is scanned for those
+    /// bytes, and a plain ASCII match is read by hand (`year_end`); the regex is asked only
+    /// where the text is not plain. (A regex search costs about a thousand instructions even
+    /// for a four-digit year.)
+    fn year_spans(&self, text: &str) -> impl Iterator<Item = (usize, usize)> {
+        let b = text.as_bytes();
+        let mut from = 0;
+        std::iter::from_fn(move || {
+            while from < b.len() {
+                let c = from + memchr::memchr2(b'1', b'2', &b[from..])?;
+                from = c + 1;
+                let prefix = matches!(b.get(c..c + 2), Some([b'1', b'6'..=b'9'] | [b'2', b'0']));
+                if !prefix || (c > 0 && is_word_byte(b[c - 1])) {
+                    continue;
+                }
+                let Some(&[d3, d4]) = b.get(c + 2..c + 4) else {
+                    continue;
+                };
+                let ascii_non_digit = |x: u8| x.is_ascii() && !x.is_ascii_digit();
+                let span = if d3.is_ascii_digit() && d4.is_ascii_digit() {
+                    match year_end(b, c + 4) {
+                        Some(end) => (c, end),
+                        None => self.year_at(text, c)?,
+                    }
+                } else if ascii_non_digit(d3) || (d3.is_ascii_digit() && ascii_non_digit(d4)) {
+                    continue;
+                } else {
+                    // `\d` is any Unicode digit: the regex decides. No match starts between
+                    // the previous match and `c`, so the leftmost one from `c` is the next.
+                    self.year_at(text, c)?
+                };
+                from = span.1.max(span.0 + 1);
+                return Some(span);
+            }
+            None
+        })
+    }
+
+    fn year_at(&self, text: &str, c: usize) -> Option<(usize, usize)> {
+        self.year.find_at(text, c).map(|m| (m.start(), m.end()))
+    }
+
     /// The year or span of years nearest the figure in `text` ("1937–38"); decades ("the
     /// 1930s") are not periods.
     fn period(&self, text: &str, fig: Range<usize>) -> Option<String> {
-        let mut best: Option<(usize, String)> = None;
-        for c in self.year.captures_iter(text) {
-            let m = c.get(0).expect("match");
-            if m.start() < fig.end && fig.start < m.end() {
+        let mut best: Option<(usize, usize, usize)> = None;
+        for (start, end) in self.year_spans(text) {
+            if start < fig.end && fig.start < end {
                 continue;
             }
-            if text[m.end()..].starts_with(['s', '\'']) {
+            if text[end..].starts_with(['s', '\'']) {
                 continue;
             }
-            let dist = if m.start() >= fig.end {
-                m.start() - fig.end
+            let dist = if start >= fig.end {
+                start - fig.end
             } else {
-                fig.start.saturating_sub(m.end())
+                fig.start.saturating_sub(end)
             };
-            let y1: u32 = c[1].parse().unwrap_or(0);
-            let text = match c.get(2) {
-                Some(e) => {
-                    let e = e.as_str();
-                    let y2: u32 = if e.len() == 2 {
-                        y1 / 100 * 100 + e.parse::<u32>().unwrap_or(0)
-                    } else {
-                        e.parse().unwrap_or(0)
-                    };
-                    if y2 > y1 && y2 - y1 < 50 {
-                        format!("{y1}–{:02}", y2 % 100)
-                    } else {
-                        y1.to_string()
-                    }
-                }
-                None => y1.to_string(),
-            };
-            if best.as_ref().is_none_or(|(d, _)| dist < *d) {
-                best = Some((dist, text));
+            if best.is_none_or(|(d, _, _)| dist < d) {
+                best = Some((dist, start, end));
             }
         }
-        best.map(|(_, t)| t)
+        let (_, start, end) = best?;
+        let (y1, y2) = match year_groups(&text[start..end]) {
+            Some(g) => g,
+            None => {
+                // The leftmost-first match from a match's start is that same match.
+                let c = self.year.captures_at(text, start)?;
+                (c.get(1)?.as_str(), c.get(2).map(|e| e.as_str()))
+            }
+        };
+        let y1: u32 = y1.parse().unwrap_or(0);
+        Some(match y2 {
+            Some(e) => {
+                let y2: u32 = if e.len() == 2 {
+                    y1 / 100 * 100 + e.parse::<u32>().unwrap_or(0)
+                } else {
+                    e.parse().unwrap_or(0)
+                };
+                if y2 > y1 && y2 - y1 < 50 {
+                    format!("{y1}–{:02}", y2 % 100)
+                } else {
+                    y1.to_string()
+                }
+            }
+            None => y1.to_string(),
+        })
     }
 }
 
@@ -1244,6 +1293,102 @@ pub fn period_years(p: &str) -> Option<(u32, u32)> {
         }
         None => Some((a, a)),
     }
+}
+
+/// A word byte for `(?-u:\b)`.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Where the match of the year regex whose four-digit year ends at `p` ends, read by hand:
+/// `(?:\s*[-–—/]\s*|\s+(?:to|and|through|until)\s+)(\d{4}|\d{2}\b)` if it follows, else `p`.
+/// `None` when a non-ASCII character (Unicode space or digit) leaves it to the regex.
+fn year_end(b: &[u8], p: usize) -> Option<usize> {
+    let skip_ws = |mut i: usize| {
+        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+            i += 1;
+        }
+        i
+    };
+    // The second year: `Some(Some(end))` read, `Some(None)` not there, `None` undecided.
+    let second = |j: usize| -> Option<Option<usize>> {
+        let mut n = 0;
+        while n < 4 {
+            match b.get(j + n) {
+                Some(x) if x.is_ascii_digit() => n += 1,
+                Some(x) if !x.is_ascii() => return None,
+                _ => break,
+            }
+        }
+        Some(match n {
+            4 => Some(j + 4),
+            2 if b.get(j + 2).is_none_or(|&x| !is_word_byte(x)) => Some(j + 2),
+            _ => None,
+        })
+    };
+    // A dash or slash between the years (whitespace cannot be a dash, nor stand before a
+    // digit, so the greedy `\s*` never gives any back).
+    let i = skip_ws(p);
+    let dash = match b.get(i..) {
+        Some([b'-' | b'/', ..]) => Some(i + 1),
+        Some([0xE2, 0x80, 0x93 | 0x94, ..]) => Some(i + 3),
+        Some([x, ..]) if !x.is_ascii() => return None,
+        _ => None,
+    };
+    if let Some(d) = dash
+        && let Some(end) = second(skip_ws(d))?
+    {
+        return Some(end);
+    }
+    // "to", "and", "through" or "until" between spaces.
+    if dash.is_some() {
+        return Some(p);
+    }
+    if i == p || b.get(i).is_some_and(|x| !x.is_ascii()) {
+        return if b.get(i).is_some_and(|x| !x.is_ascii()) {
+            None
+        } else {
+            Some(p)
+        };
+    }
+    let rest = &b[i..];
+    let Some(w) = [&b"to"[..], b"and", b"through", b"until"]
+        .into_iter()
+        .find(|w| rest.starts_with(w))
+    else {
+        return Some(p);
+    };
+    let k = i + w.len();
+    let j = skip_ws(k);
+    if j == k {
+        return if b.get(k).is_some_and(|x| !x.is_ascii()) {
+            None
+        } else {
+            Some(p)
+        };
+    }
+    Some(second(j)?.unwrap_or(p))
+}
+
+/// The groups of a year match (`text` is the whole match), read by hand when plain ASCII
+/// digits make them plain; `None` leaves them to the regex.
+fn year_groups(text: &str) -> Option<(&str, Option<&str>)> {
+    let b = text.as_bytes();
+    if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let rest = &text[4..];
+    if rest.is_empty() {
+        return Some((&text[..4], None));
+    }
+    // The second year ends the match, after a separator that holds no digit.
+    let run = rest.bytes().rev().take_while(u8::is_ascii_digit).count();
+    let sep = &rest[..rest.len() - run];
+    let plain_sep = sep
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii() || c.is_whitespace() || matches!(c, '–' | '—'));
+    ((run == 2 || run == 4) && plain_sep).then(|| (&text[..4], Some(&rest[rest.len() - run..])))
 }
 
 /// Byte length of the first `n` words of `s` (with the spaces before them).
@@ -1778,6 +1923,139 @@ mod tests {
         assert!(estimated("his estimate of "));
         assert!(estimated("was estimated at "));
         assert!(!estimated("the figure of "));
+    }
+
+    /// `Measures::period` as first written: every match captured.
+    fn period_reference(m: &Measures, text: &str, fig: Range<usize>) -> Option<String> {
+        let mut best: Option<(usize, String)> = None;
+        for c in m.year.captures_iter(text) {
+            let x = c.get(0).expect("match");
+            if x.start() < fig.end && fig.start < x.end() {
+                continue;
+            }
+            if text[x.end()..].starts_with(['s', '\'']) {
+                continue;
+            }
+            let dist = if x.start() >= fig.end {
+                x.start() - fig.end
+            } else {
+                fig.start.saturating_sub(x.end())
+            };
+            let y1: u32 = c[1].parse().unwrap_or(0);
+            let text = match c.get(2) {
+                Some(e) => {
+                    let e = e.as_str();
+                    let y2: u32 = if e.len() == 2 {
+                        y1 / 100 * 100 + e.parse::<u32>().unwrap_or(0)
+                    } else {
+                        e.parse().unwrap_or(0)
+                    };
+                    if y2 > y1 && y2 - y1 < 50 {
+                        format!("{y1}–{:02}", y2 % 100)
+                    } else {
+                        y1.to_string()
+                    }
+                }
+                None => y1.to_string(),
+            };
+            if best.as_ref().is_none_or(|(d, _)| dist < *d) {
+                best = Some((dist, text));
+            }
+        }
+        best.map(|(_, t)| t)
+    }
+
+    /// The year spans and periods read by hand are the regex's, on `text` with the figure at
+    /// its start, its end and in its middle.
+    fn assert_years_as_regex(m: &Measures, text: &str) {
+        let want: Vec<(usize, usize)> = m
+            .year
+            .find_iter(text)
+            .map(|x| (x.start(), x.end()))
+            .collect();
+        let got: Vec<(usize, usize)> = m.year_spans(text).collect();
+        assert_eq!(got, want, "spans of {text:?}");
+        for &(start, end) in &want {
+            let c = m.year.captures_at(text, start).expect("match");
+            let regex = (&c[1], c.get(2).map(|e| e.as_str()));
+            if let Some(by_hand) = year_groups(&text[start..end]) {
+                assert_eq!(by_hand, regex, "groups of {:?}", &text[start..end]);
+            }
+        }
+        let mid = text.floor_char_boundary(text.len() / 2);
+        for fig in [0..0, text.len()..text.len(), mid..mid, 0..mid] {
+            assert_eq!(
+                m.period(text, fig.clone()),
+                period_reference(m, text, fig.clone()),
+                "period of {text:?} at {fig:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn years_read_by_hand_are_the_regex_years() {
+        let m = Measures::embedded();
+        let cases = [
+            "",
+            "1937",
+            "In 1937 and 1938.",
+            "1937-38",
+            "1937 - 38 ",
+            "1937–38",
+            "1937 — 1939",
+            "1937/8",
+            "1937/38x",
+            "1937/381",
+            "1937 to 1939",
+            "1937 to  39,",
+            "1937 through 1941",
+            "1937 until 40",
+            "1937 and",
+            "1937 and 1",
+            "1937 toward 1940",
+            "1937to 1940",
+            "1937 to\u{a0}1940",
+            "1937\u{a0}– 38",
+            "1937 –\u{a0}38",
+            "1937s",
+            "the 1930's",
+            "1937—٣٨",
+            "19٣٧ and 1940",
+            "1٩37",
+            "x1937 _1938 1938_ é1939",
+            "1,937 2,000 2000 2020 1599 1600 1999 2100 20",
+            "12 1 2 16 20 200 2000s",
+            "1937-1938-1939",
+            "1937 -",
+            "1937 –",
+            "1937 to",
+            "1937\u{0B}-\u{0C}38",
+            "1937-38_",
+            "1937-38é",
+            "1937-3é",
+        ];
+        for text in cases {
+            assert_years_as_regex(m, text);
+        }
+    }
+
+    const YEAR_PIECES: &[&str] = &[
+        "1937", "1938", "16", "20", "2", "1", "0", "38", "9", " ", "  ", "\t", "\u{a0}",
+        "\u{2009}", "-", "–", "—", "/", "to", "and", "through", "until", "s", "'", "x", "_", "٣",
+        "۱۹", "é", "\u{0B}", ",", ".", "(", "th",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 4000,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        #[test]
+        fn years_read_by_hand_on_random_text(
+            pieces in proptest::collection::vec(proptest::sample::select(YEAR_PIECES), 0..24),
+        ) {
+            assert_years_as_regex(Measures::embedded(), &pieces.concat());
+        }
     }
 
     #[test]
