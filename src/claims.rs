@@ -384,13 +384,14 @@ fn keys_of_with(
     let m = user.as_deref().unwrap_or_else(|| Measures::embedded());
     let keys_of_run = |figures: &[crate::extract::Figure]| -> FigureKeys {
         let mut cues = CueIndex::default();
+        let mut shared = SharedTexts::default();
         figures
             .iter()
             .map(|f| {
                 if measured_only && !cues.may_have_measure(m, file, a, f) {
                     return None;
                 }
-                let key = key_in_file(m, file, a, f, &kc);
+                let key = key_in_file(m, file, a, f, &kc, &mut shared);
                 (key != ClaimKey::default()).then(|| intern_key(key))
             })
             .collect()
@@ -833,6 +834,19 @@ impl Measures {
         context: &[&str],
         heading: Option<&str>,
     ) -> ClaimKey {
+        self.key_with(sentence, fig, context, heading, &mut SharedTexts::default())
+    }
+
+    /// `key_in`, with the subjects and periods of `context` and `heading` kept in `shared`
+    /// for the next figures, which mostly lean on the same texts.
+    fn key_with<'t>(
+        &self,
+        sentence: &str,
+        fig: Range<usize>,
+        context: &[&'t str],
+        heading: Option<&'t str>,
+        shared: &mut SharedTexts<'t>,
+    ) -> ClaimKey {
         // A named claim pins the quantity whatever the wording around it.
         for (id, re) in &self.named {
             for c in re.captures_iter(sentence) {
@@ -849,23 +863,25 @@ impl Measures {
             }
         }
         let clause = clause_of(sentence, fig.clone());
+        // A clause that is the whole sentence has been searched as the sentence already.
+        let whole = clause == (0..sentence.len());
         let subject = self
             .subject_in(&sentence[clause.clone()])
-            .or_else(|| self.subject_in(sentence))
-            .or_else(|| context.iter().find_map(|c| self.subject_in(c)))
-            .or_else(|| heading.and_then(|h| self.subject_in(h)));
+            .or_else(|| (!whole).then(|| self.subject_in(sentence)).flatten())
+            .or_else(|| context.iter().find_map(|c| shared.get(c).subject(self)))
+            .or_else(|| heading.and_then(|h| shared.get(h).subject(self)));
         // Periods come from the sentence, the one just before it, or the heading; sentences
         // further back date other events as often as this one.
         let period = self
             .framing_period(sentence)
             .or_else(|| self.period(&sentence[clause.clone()], shift(&fig, clause.start)))
-            .or_else(|| self.period(sentence, fig.clone()))
             .or_else(|| {
-                context
-                    .first()
-                    .and_then(|c| self.period(c, c.len()..c.len()))
+                (!whole)
+                    .then(|| self.period(sentence, fig.clone()))
+                    .flatten()
             })
-            .or_else(|| heading.and_then(|h| self.period(h, h.len()..h.len())));
+            .or_else(|| context.first().and_then(|c| shared.get(c).period(self)))
+            .or_else(|| heading.and_then(|h| shared.get(h).period(self)));
         let (subject, generic_subject) = match subject {
             Some((s, g)) => (Some(s), g),
             None => (None, false),
@@ -1180,6 +1196,69 @@ impl Measures {
             }
             None => y1.to_string(),
         })
+    }
+}
+
+/// The subjects and periods of texts that the keys of several figures lean on (the sentences
+/// before theirs, their heading): found once for all the figures of a sentence and its
+/// neighbours rather than once per figure. Texts are told apart by address and length (the
+/// texts are borrowed for as long as they are kept, so the same address holds the same text).
+#[derive(Default)]
+struct SharedTexts<'t> {
+    texts: Vec<SharedText<'t>>,
+    /// The slot replaced next once `texts` is full.
+    next: usize,
+}
+
+struct SharedText<'t> {
+    text: &'t str,
+    subject: Option<Option<(String, bool)>>,
+    /// The year nearest its end (see `Measures::key_with`).
+    period: Option<Option<String>>,
+}
+
+impl<'t> SharedTexts<'t> {
+    /// Enough for the context sentences and heading of two neighbouring sentences.
+    const SIZE: usize = 8;
+
+    fn get(&mut self, text: &'t str) -> &mut SharedText<'t> {
+        let same = |t: &SharedText<'t>| {
+            std::ptr::eq(t.text.as_ptr(), text.as_ptr()) && t.text.len() == text.len()
+        };
+        let fresh = SharedText {
+            text,
+            subject: None,
+            period: None,
+        };
+        let i = match self.texts.iter().position(same) {
+            Some(i) => i,
+            None if self.texts.len() < Self::SIZE => {
+                self.texts.push(fresh);
+                self.texts.len() - 1
+            }
+            None => {
+                let i = self.next;
+                self.next = (i + 1) % Self::SIZE;
+                self.texts[i] = fresh;
+                i
+            }
+        };
+        &mut self.texts[i]
+    }
+}
+
+impl SharedText<'_> {
+    fn subject(&mut self, m: &Measures) -> Option<(String, bool)> {
+        self.subject
+            .get_or_insert_with(|| m.subject_in(self.text))
+            .clone()
+    }
+
+    fn period(&mut self, m: &Measures) -> Option<String> {
+        let t = self.text;
+        self.period
+            .get_or_insert_with(|| m.period(t, t.len()..t.len()))
+            .clone()
     }
 }
 
@@ -1500,12 +1579,13 @@ impl CueIndex {
 
 /// The claim key of a figure: measure, subject and period from its sentence, then from the
 /// sentences before it in its paragraph and the heading of its section.
-fn key_in_file(
+fn key_in_file<'t>(
     m: &Measures,
-    file: &SourceFile,
+    file: &'t SourceFile,
     a: &Analysis,
     f: &crate::extract::Figure,
     kc: &KeyContext,
+    shared: &mut SharedTexts<'t>,
 ) -> ClaimKey {
     let s = window(&file.text, &a.sentences[f.sentence].range, &f.m.span);
     let sentence = &file.text[s.clone()];
@@ -1561,7 +1641,7 @@ fn key_in_file(
         .cloned()
         .flatten()
         .map(|h| &file.text[h]);
-    m.key_in(sentence, fig, &context, heading)
+    m.key_with(sentence, fig, &context, heading, shared)
 }
 
 fn same_paragraph(a: &Analysis, x: usize, y: usize) -> bool {
