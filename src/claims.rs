@@ -965,14 +965,15 @@ impl Measures {
         let pol = POL.get_or_init(|| {
             Regex::new(r"(?i)(?-u:\b)politicals?(?-u:\b)").expect("political regex")
         });
-        let after = &sentence[fig.end..];
-        let near = &after[..word_limit(after, 4)];
-        let before = &sentence[..fig.start];
-        let before = &before[last_words(before, 6).max(clause_start)..];
-        let measure = self.measure_name(sentence, fig, clause_start);
+        let measure = self.measure_name(sentence, fig.clone(), clause_start);
         // Political prisoners and all prisoners are different counts.
-        let political =
-            measure.as_deref() == Some("prisoners") && (pol.is_match(near) || pol.is_match(before));
+        let political = measure.as_deref() == Some("prisoners") && {
+            let after = &sentence[fig.end..];
+            let near = &after[..word_limit(after, 4)];
+            let before = &sentence[..fig.start];
+            let before = &before[last_words(before, 6).max(clause_start)..];
+            pol.is_match(near) || pol.is_match(before)
+        };
         (measure, political)
     }
 
@@ -1004,8 +1005,7 @@ impl Measures {
         }
         // A percentage measures a share of the whole it names ("9.7% of the officers"); without
         // one it is not compared.
-        let text = sentence[fig.clone()].trim_end().to_lowercase();
-        if text.ends_with('%') || text.ends_with("percent") || text.ends_with("per cent") {
+        if is_percentage(&sentence[fig.clone()]) {
             static OF_WHOLE: OnceLock<Regex> = OnceLock::new();
             let of = OF_WHOLE.get_or_init(|| {
                 Regex::new(r"(?i)^\s*of\s+((?:\S+\s+){0,4}\S+)").expect("share regex")
@@ -1029,18 +1029,13 @@ impl Measures {
                 return Some(name.to_string());
             }
         }
-        let after = without_insertions(after_all);
+        // Only the first 14 words after the figure are ever looked at.
+        let after = without_insertions_to(after_all, 14);
         // "34,301 army, air force and staff officers were discharged", "327,400 prisoners were
         // released": the passive verb of the clause the figure is the subject of comes first,, within a dozen words, before any other figure.
-        let stop = after
-            .find([';', ':', '.', '!', '?', '—'])
-            .unwrap_or(after.len())
-            .min(
-                after
-                    .find(|c: char| c.is_ascii_digit())
-                    .unwrap_or(after.len()),
-            )
-            .min(word_limit(&after, 14));
+        let stop = cut_at(&after, 14, |c| {
+            matches!(c, ';' | ':' | '.' | '!' | '?' | '—') || c.is_ascii_digit()
+        });
         let window = &after[..stop];
         static REL: OnceLock<Regex> = OnceLock::new();
         let rel = REL.get_or_init(|| {
@@ -1059,24 +1054,17 @@ impl Measures {
         }
         // Else the words after the figure, skipping editorial insertions ("[the 1934 Congress]"),
         // up to a clause break or another figure, at most six words.
-        let cut = after
-            .find([',', ';', ':', '(', ')', '–', '—', '.', '!', '?'])
-            .unwrap_or(after.len())
-            .min(
-                after
-                    .find(|c: char| c.is_ascii_digit())
-                    .unwrap_or(after.len()),
-            )
-            .min(word_limit(&after, 6));
+        let cut = cut_at(&after, 6, |c| {
+            matches!(c, ',' | ';' | ':' | '(' | ')' | '–' | '—' | '.' | '!' | '?')
+                || c.is_ascii_digit()
+        });
         if let Some((_, _, name)) = self.first_measure_in(&after[..cut]) {
             return Some(name.to_string());
         }
         // Else the words before it, within its clause, at most eight words.
-        let from = before_all
-            .rfind([',', ';', ':', '(', ')', '[', '–', '—', '.'])
-            .map(|i| i + before_all[i..].chars().next().map_or(1, char::len_utf8))
-            .unwrap_or(0)
-            .max(last_words(before_all, 8));
+        let from = last_words_after(before_all, 8, |c| {
+            matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | '–' | '—' | '.')
+        });
         let before = &before_all[from..];
         if before.contains(|c: char| c.is_ascii_digit()) {
             return None;
@@ -1295,8 +1283,7 @@ fn qualifiers(sentence: &str, fig: Range<usize>, clause_start: usize) -> Vec<&'s
             _ => "unit",
         });
     }
-    let after = &after[..word_limit(after, 3)];
-    let after = &after[..after.find([',', ';', ':', '.']).unwrap_or(after.len())];
+    let after = &after[..cut_at(after, 3, |c| matches!(c, ',' | ';' | ':' | '.'))];
     if let Some(m) = re.find(before).or_else(|| re.find(after)) {
         out.push(match m.as_str().to_lowercase().as_str() {
             "extra" | "additional" | "excess" => "excess",
@@ -1359,6 +1346,108 @@ fn without_insertions(s: &str) -> String {
         }
     }
     out
+}
+
+/// The prefix of `without_insertions(s)` that holds its first `n` words (as `word_limit` cuts
+/// it), copied only when an insertion is taken out of it.
+fn without_insertions_to(s: &str, n: usize) -> std::borrow::Cow<'_, str> {
+    let mut words = 0;
+    let mut in_word = false;
+    let mut depth = 0usize;
+    // The text kept, once it is no longer a prefix of `s`.
+    let mut out: Option<String> = None;
+    for (i, ch) in s.char_indices() {
+        let kept = match ch {
+            '[' => {
+                depth += 1;
+                false
+            }
+            ']' if depth > 0 => {
+                depth -= 1;
+                false
+            }
+            _ => depth == 0,
+        };
+        if !kept {
+            out.get_or_insert_with(|| {
+                let mut o = String::with_capacity(s.len());
+                o.push_str(&s[..i]);
+                o
+            });
+            continue;
+        }
+        if ch.is_whitespace() {
+            if in_word {
+                words += 1;
+                in_word = false;
+                if words == n {
+                    return out.map_or(s[..i].into(), Into::into);
+                }
+            }
+        } else {
+            in_word = true;
+        }
+        if let Some(o) = &mut out {
+            o.push(ch);
+        }
+    }
+    out.map_or(s.into(), Into::into)
+}
+
+/// `word_limit(s, n)`, or the offset of the first character `stop` accepts if that comes
+/// first: one pass over the few words wanted, not a search of the whole rest of the sentence.
+fn cut_at(s: &str, n: usize, stop: impl Fn(char) -> bool) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for (i, ch) in s.char_indices() {
+        if stop(ch) {
+            return i;
+        }
+        if ch.is_whitespace() {
+            if in_word {
+                words += 1;
+                in_word = false;
+                if words == n {
+                    return i;
+                }
+            }
+        } else {
+            in_word = true;
+        }
+    }
+    s.len()
+}
+
+/// `last_words(s, n)`, or the offset just after the last character `stop` accepts if that is
+/// later: one backward pass over the few words wanted.
+fn last_words_after(s: &str, n: usize, stop: impl Fn(char) -> bool) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for (i, ch) in s.char_indices().rev() {
+        if stop(ch) {
+            return i + ch.len_utf8();
+        }
+        if ch.is_whitespace() {
+            if in_word {
+                words += 1;
+                in_word = false;
+                if words == n {
+                    return i + ch.len_utf8();
+                }
+            }
+        } else {
+            in_word = true;
+        }
+    }
+    0
+}
+
+/// Whether a figure's text ends in "%", "percent" or "per cent" (any case), as its lowercase
+/// form does: no character but ASCII lowercases to these ASCII letters.
+fn is_percentage(fig_text: &str) -> bool {
+    let t = fig_text.trim_end().as_bytes();
+    let ends = |w: &[u8]| t.len() >= w.len() && t[t.len() - w.len()..].eq_ignore_ascii_case(w);
+    t.ends_with(b"%") || ends(b"percent") || ends(b"per cent")
 }
 
 /// The years a period covers, inclusive.
@@ -2135,6 +2224,122 @@ mod tests {
             pieces in proptest::collection::vec(proptest::sample::select(YEAR_PIECES), 0..24),
         ) {
             assert_years_as_regex(Measures::embedded(), &pieces.concat());
+        }
+    }
+
+    /// Texts for the scanning helpers: brackets, dashes, non-ASCII spaces and digits.
+    const SCAN_PIECES: &[&str] = &[
+        "the",
+        "camps",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\u{a0}",
+        "\u{2003}",
+        "\u{0B}",
+        "[",
+        "]",
+        "[the 1934 Congress]",
+        ",",
+        ";",
+        ":",
+        ".",
+        "!",
+        "?",
+        "(",
+        ")",
+        "–",
+        "—",
+        "-",
+        "7",
+        "1,205",
+        "٣",
+        "é",
+        "%",
+        "per",
+        "cent",
+        "PerCent",
+        "\u{212A}",
+        "\u{130}",
+        "of",
+        "",
+    ];
+
+    /// Each scanning helper is the straightforward composition it replaces, on `s`.
+    fn assert_scans_as_before(s: &str) {
+        for n in [0, 1, 3, 6, 14] {
+            let full = without_insertions(s);
+            assert_eq!(
+                without_insertions_to(s, n),
+                &full[..word_limit(&full, n)],
+                "without_insertions_to({s:?}, {n})"
+            );
+            let stops: [fn(char) -> bool; 3] = [
+                |c| matches!(c, ';' | ':' | '.' | '!' | '?' | '—') || c.is_ascii_digit(),
+                |c| matches!(c, ',' | ';' | ':' | '(' | ')' | '–' | '—' | '.' | '!' | '?'),
+                |c| c.is_whitespace() || c == '[',
+            ];
+            for stop in stops {
+                let before = s.find(stop).unwrap_or(s.len()).min(word_limit(s, n));
+                assert_eq!(cut_at(s, n, stop), before, "cut_at({s:?}, {n})");
+                let before = s
+                    .rfind(stop)
+                    .map(|i| i + s[i..].chars().next().map_or(1, char::len_utf8))
+                    .unwrap_or(0)
+                    .max(last_words(s, n));
+                assert_eq!(
+                    last_words_after(s, n, stop),
+                    before,
+                    "last_words_after({s:?}, {n})"
+                );
+            }
+        }
+        let lower = s.trim_end().to_lowercase();
+        assert_eq!(
+            is_percentage(s),
+            lower.ends_with('%') || lower.ends_with("percent") || lower.ends_with("per cent"),
+            "is_percentage({s:?})"
+        );
+    }
+
+    #[test]
+    fn scans_are_the_searches_they_replace() {
+        let cases = [
+            "",
+            " ",
+            "[",
+            "]",
+            "a]b [c] d",
+            " prisoners [the 1934 Congress] were released from the camps in 1937",
+            "[[nested] still] out] kept [open to the end",
+            "one two\u{a0}three\u{2003}four\tfive\nsix seven",
+            "x — y – z; w: v, u.",
+            "a b c d e f g h i j k l m n o p q r s t",
+            "٣ and 7 and é",
+            "5 per cent",
+            "5 PER CENT  ",
+            "5 Percent\u{a0}",
+            "5 percen\u{212A}",
+            "5 \u{130}%",
+            "%",
+            "cent",
+        ];
+        for s in cases {
+            assert_scans_as_before(s);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 4000,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        #[test]
+        fn scans_on_random_text(
+            pieces in proptest::collection::vec(proptest::sample::select(SCAN_PIECES), 0..40),
+        ) {
+            assert_scans_as_before(&pieces.concat());
         }
     }
 
