@@ -993,14 +993,9 @@ impl Measures {
             Regex::new(r"(?i)(?-u:\b)(?:were|was|are|is|had\s+been|have\s+been|has\s+been)\s+(?:(?:not\s+only|all|also|then|later|eventually|either|subsequently|summarily)\s+)?")
                 .expect("passive regex")
         });
-        static COND: OnceLock<Regex> = OnceLock::new();
-        let cond = COND.get_or_init(|| {
-            Regex::new(r"(?i)(?-u:\b)(?:if|unless|suppose|supposing|whether)(?-u:\b)")
-                .expect("conditional regex")
-        });
         let after_all = &sentence[fig.end..];
         // A figure in a condition ("if we expelled 30,000") is not asserted.
-        if cond.is_match(&sentence[clause_start..fig.start]) {
+        if conditional(&sentence[clause_start..fig.start]).is_some() {
             return None;
         }
         // A percentage measures a share of the whole it names ("9.7% of the officers"); without
@@ -1037,12 +1032,7 @@ impl Measures {
             matches!(c, ';' | ':' | '.' | '!' | '?' | '—') || c.is_ascii_digit()
         });
         let window = &after[..stop];
-        static REL: OnceLock<Regex> = OnceLock::new();
-        let rel = REL.get_or_init(|| {
-            Regex::new(r"(?i)(?-u:\b)(?:which|who|whom|whose|that|than)(?-u:\b)")
-                .expect("relative regex")
-        });
-        let window = &window[..rel.find(window).map_or(window.len(), |m| m.start())];
+        let window = &window[..relative(window).map_or(window.len(), |m| m.start)];
         if let Some(p) = passive.find(window) {
             let rest = &window[p.end()..];
             let rest = &rest[..word_limit(rest, 3)];
@@ -1254,12 +1244,7 @@ impl SharedText<'_> {
 /// average, an excess over a baseline, or a unit other than people ("100,000 families",
 /// "48 hours").
 fn qualifiers(sentence: &str, fig: Range<usize>, clause_start: usize) -> Vec<&'static str> {
-    static Q: OnceLock<Regex> = OnceLock::new();
     static UNIT: OnceLock<Regex> = OnceLock::new();
-    let re = Q.get_or_init(|| {
-        Regex::new(r"(?i)(?-u:\b)(average|mean|excess|extra|additional|annual(?:ly)?|yearly|monthly|daily|net|common[\s-]+law|criminals?|ordinary)(?-u:\b)")
-            .expect("qualifier regex")
-    });
     let unit = UNIT.get_or_init(|| {
         Regex::new(r"(?i)^[\s\p{Pi}\p{Pf}\x22]*(?:\p{L}+\s+)?(famil(?:y|ies)|households?|hours?|days?|weeks?|months?|years?|cases|times|percent|per\s+cent|roubles|rubles|dollars|tons|tonnes|km|kilometres|kilometers|miles)(?-u:\b)")
             .expect("unit regex")
@@ -1284,8 +1269,11 @@ fn qualifiers(sentence: &str, fig: Range<usize>, clause_start: usize) -> Vec<&'s
         });
     }
     let after = &after[..cut_at(after, 3, |c| matches!(c, ',' | ';' | ':' | '.'))];
-    if let Some(m) = re.find(before).or_else(|| re.find(after)) {
-        out.push(match m.as_str().to_lowercase().as_str() {
+    let word = qualifier_word(before)
+        .map(|r| &before[r])
+        .or_else(|| qualifier_word(after).map(|r| &after[r]));
+    if let Some(m) = word {
+        out.push(match m.to_lowercase().as_str() {
             "extra" | "additional" | "excess" => "excess",
             "mean" | "average" => "average",
             "annual" | "annually" | "yearly" => "annual",
@@ -1296,6 +1284,146 @@ fn qualifiers(sentence: &str, fig: Range<usize>, clause_start: usize) -> Vec<&'s
         });
     }
     out
+}
+
+/// The regexes of the words that `conditional`, `relative` and `qualifier_word` find.
+const CONDITIONAL: &str = r"(?i)(?-u:\b)(?:if|unless|suppose|supposing|whether)(?-u:\b)";
+const RELATIVE: &str = r"(?i)(?-u:\b)(?:which|who|whom|whose|that|than)(?-u:\b)";
+const QUALIFIER: &str = r"(?i)(?-u:\b)(average|mean|excess|extra|additional|annual(?:ly)?|yearly|monthly|daily|net|common[\s-]+law|criminals?|ordinary)(?-u:\b)";
+
+/// A word that puts the figure in a condition ("if", "unless" …): the first match of
+/// `CONDITIONAL`.
+fn conditional(text: &str) -> Option<Range<usize>> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    if folds_plainly(text) {
+        return first_word(text, |w| {
+            matches!(
+                w,
+                b"if" | b"unless" | b"suppose" | b"supposing" | b"whether"
+            )
+        });
+    }
+    let re = RE.get_or_init(|| Regex::new(CONDITIONAL).expect("conditional regex"));
+    re.find(text).map(|m| m.range())
+}
+
+/// A relative pronoun ("which", "who" …): the first match of `RELATIVE`.
+fn relative(text: &str) -> Option<Range<usize>> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    if folds_plainly(text) {
+        return first_word(text, |w| {
+            matches!(
+                w,
+                b"which" | b"who" | b"whom" | b"whose" | b"that" | b"than"
+            )
+        });
+    }
+    let re = RE.get_or_init(|| Regex::new(RELATIVE).expect("relative regex"));
+    re.find(text).map(|m| m.range())
+}
+
+/// A word that qualifies the quantity ("average", "excess", "common-law" …): the first match
+/// of `QUALIFIER`.
+fn qualifier_word(text: &str) -> Option<Range<usize>> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    if folds_plainly(text) {
+        let b = text.as_bytes();
+        return word_runs(text).find_map(|r| {
+            let w = lowercase(&b[r.clone()])?;
+            let w = &w[..r.len()];
+            if matches!(
+                w,
+                b"average"
+                    | b"mean"
+                    | b"excess"
+                    | b"extra"
+                    | b"additional"
+                    | b"annual"
+                    | b"annually"
+                    | b"yearly"
+                    | b"monthly"
+                    | b"daily"
+                    | b"net"
+                    | b"criminal"
+                    | b"criminals"
+                    | b"ordinary"
+            ) {
+                return Some(r);
+            }
+            if w != b"common" {
+                return None;
+            }
+            // "common[\s-]+law": dashes and spaces, then "law" as a whole word.
+            let gap = text[r.end..]
+                .char_indices()
+                .find(|&(_, c)| !(c == '-' || c.is_whitespace()))
+                .map_or(text.len() - r.end, |(i, _)| i);
+            let law = r.end + gap;
+            let end = law + 3;
+            (gap > 0
+                && b.get(law..end)
+                    .is_some_and(|l| l.eq_ignore_ascii_case(b"law"))
+                && b.get(end).is_none_or(|&x| !is_word_byte(x)))
+            .then_some(r.start..end)
+        });
+    }
+    let re = RE.get_or_init(|| Regex::new(QUALIFIER).expect("qualifier regex"));
+    re.find(text).map(|m| m.range())
+}
+
+/// Whether case-insensitive matching in `text` pairs ASCII letters with ASCII letters only:
+/// the long s and the Kelvin sign are the two other characters that fold to them.
+fn folds_plainly(text: &str) -> bool {
+    let b = text.as_bytes();
+    // U+017F is C5 BF, U+212A is E2 84 AA.
+    text.is_ascii()
+        || memchr::memchr2_iter(0xC5, 0xE2, b)
+            .all(|i| !matches!(&b[i..], [0xC5, 0xBF, ..] | [0xE2, 0x84, 0xAA, ..]))
+}
+
+/// The maximal runs of ASCII word bytes in `text`, the words `(?-u:\b)` bounds.
+fn word_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    const WORD: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            t[i] = is_word_byte(i as u8);
+            i += 1;
+        }
+        t
+    };
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && !WORD[b[i] as usize] {
+            i += 1;
+        }
+        if i == b.len() {
+            return None;
+        }
+        let start = i;
+        while i < b.len() && WORD[b[i] as usize] {
+            i += 1;
+        }
+        Some(start..i)
+    })
+}
+
+/// The first match of `(?i)(?-u:\b)(?:w1|w2|…)(?-u:\b)` for ASCII-letter `words`, in a text
+/// that `folds_plainly`: such a match is made of ASCII letters bounded by non-word bytes, so
+/// it is a whole run of word bytes, equal to a word in some case.
+fn first_word(text: &str, is_word: impl Fn(&[u8]) -> bool) -> Option<Range<usize>> {
+    let b = text.as_bytes();
+    word_runs(text).find(|r| lowercase(&b[r.clone()]).is_some_and(|w| is_word(&w[..r.len()])))
+}
+
+/// `w` in ASCII lowercase, in a buffer as long as the longest word looked for (`None` if
+/// `w` is longer).
+fn lowercase(w: &[u8]) -> Option<[u8; 12]> {
+    let mut buf = [0u8; 12];
+    buf.get_mut(..w.len())?.copy_from_slice(w);
+    buf.make_ascii_lowercase();
+    Some(buf)
 }
 
 fn shift(r: &Range<usize>, by: usize) -> Range<usize> {
@@ -1464,7 +1592,7 @@ pub fn period_years(p: &str) -> Option<(u32, u32)> {
 }
 
 /// A word byte for `(?-u:\b)`.
-fn is_word_byte(b: u8) -> bool {
+const fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
@@ -2340,6 +2468,116 @@ mod tests {
             pieces in proptest::collection::vec(proptest::sample::select(SCAN_PIECES), 0..40),
         ) {
             assert_scans_as_before(&pieces.concat());
+        }
+    }
+
+    /// The hand-written word finders give the first match of the regex they stand for.
+    fn assert_words_as_regex(text: &str) {
+        static RES: OnceLock<[Regex; 3]> = OnceLock::new();
+        let res = RES.get_or_init(|| {
+            [CONDITIONAL, RELATIVE, QUALIFIER].map(|p| Regex::new(p).expect("regex"))
+        });
+        type Finder = fn(&str) -> Option<Range<usize>>;
+        let finders: [Finder; 3] = [conditional, relative, qualifier_word];
+        for (find, re) in finders.into_iter().zip(res) {
+            let want = re.find(text).map(|m| m.range());
+            assert_eq!(find(text), want, "{} in {text:?}", re.as_str());
+        }
+        assert_eq!(
+            folds_plainly(text),
+            !text.contains(['\u{17F}', '\u{212A}']),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn words_found_by_hand_are_the_regex_words() {
+        let cases = [
+            "",
+            "if",
+            "If we expelled",
+            "what if_ not, iff, IF.",
+            "unleſs we", // the long s folds to s: left to the regex
+            "ſuppose",
+            "\u{212A}",
+            "the clerks, WHICH met",
+            "who\u{a0}whom—whose",
+            "thatthan than",
+            "é that",
+            "thaté",
+            "9that that9 x",
+            "common law",
+            "Common -\u{a0}- LAW courts",
+            "common-lawyer common law",
+            "common- law",
+            "common law_",
+            "commonlaw",
+            "common\u{2003}law",
+            "common",
+            "common ",
+            "an annually yearly average",
+            "criminalS and ordinary",
+            "extraordinary net",
+            "the averages",
+            "\u{17F}ome common law",
+        ];
+        for text in cases {
+            assert_words_as_regex(text);
+        }
+    }
+
+    const WORD_PIECES: &[&str] = &[
+        "if",
+        "IF",
+        "unless",
+        "suppose",
+        "supposing",
+        "whether",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "that",
+        "than",
+        "average",
+        "mean",
+        "Excess",
+        "extra",
+        "annual",
+        "ly",
+        "net",
+        "common",
+        "law",
+        "LAW",
+        "criminal",
+        "s",
+        "ordinary",
+        " ",
+        "  ",
+        "-",
+        "\u{a0}",
+        "\u{2003}",
+        "_",
+        "9",
+        ",",
+        ".",
+        "é",
+        "—",
+        "\u{17F}",
+        "\u{212A}",
+        "x",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 4000,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        #[test]
+        fn words_on_random_text(
+            pieces in proptest::collection::vec(proptest::sample::select(WORD_PIECES), 0..16),
+        ) {
+            assert_words_as_regex(&pieces.concat());
         }
     }
 
