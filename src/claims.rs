@@ -1252,7 +1252,8 @@ fn qualifiers(sentence: &str, fig: Range<usize>, clause_start: usize) -> Vec<&'s
     let mut out = Vec::new();
     let before = &sentence[clause_start..fig.start];
     let after = &sentence[fig.end..];
-    if let Some(u) = unit.captures(after) {
+    // Most figures have no unit: the match test is cheaper than a capturing search.
+    if let Some(u) = unit.is_match(after).then(|| unit.captures(after)).flatten() {
         let w = u[1].to_lowercase();
         out.push(match w.chars().next() {
             Some('f') => "families",
