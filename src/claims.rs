@@ -1070,18 +1070,24 @@ impl Measures {
         }
         // The first pattern (in lexicon order) that matches wins, as before.
         let first = self.subject_set.matches(text).iter().next()?;
-        for subject in &self.subjects[first..] {
-            let (name, generic) = (&subject.name, &subject.generic);
-            if let Some(c) = subject.regex().and_then(|re| re.captures(text)) {
-                let s = match name {
-                    Some(n) => n.clone(),
-                    None => {
-                        let g = c.get(1).unwrap_or_else(|| c.get(0).expect("match"));
-                        crate::diagnostic::normalise_ws(g.as_str()).to_lowercase()
-                    }
-                };
-                return Some((s, *generic));
-            }
+        for (i, subject) in self.subjects.iter().enumerate().skip(first) {
+            let Some(re) = subject.regex() else {
+                continue;
+            };
+            let s = match &subject.name {
+                // A named subject needs no capture: the set has just said that pattern
+                // `first` matches.
+                Some(n) if i == first || re.is_match(text) => n.clone(),
+                Some(_) => continue,
+                None => {
+                    let Some(c) = re.captures(text) else {
+                        continue;
+                    };
+                    let g = c.get(1).unwrap_or_else(|| c.get(0).expect("match"));
+                    crate::diagnostic::normalise_ws(g.as_str()).to_lowercase()
+                }
+            };
+            return Some((s, subject.generic));
         }
         None
     }
@@ -2579,6 +2585,59 @@ mod tests {
             pieces in proptest::collection::vec(proptest::sample::select(WORD_PIECES), 0..16),
         ) {
             assert_words_as_regex(&pieces.concat());
+        }
+    }
+
+    /// `Measures::subject_in` as first written: the matching subject's regex always captures.
+    fn subject_reference(m: &Measures, text: &str) -> Option<(String, bool)> {
+        let first = m.subject_set.matches(text).iter().next()?;
+        for subject in &m.subjects[first..] {
+            if let Some(c) = subject.regex().and_then(|re| re.captures(text)) {
+                let s = match &subject.name {
+                    Some(n) => n.clone(),
+                    None => {
+                        let g = c.get(1).unwrap_or_else(|| c.get(0).expect("match"));
+                        crate::diagnostic::normalise_ws(g.as_str()).to_lowercase()
+                    }
+                };
+                return Some((s, subject.generic));
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn subjects_as_first_written() {
+        let lex: MeasureLexicon = toml::from_str(
+            r#"
+            [[subject]]
+            name = "harrow"
+            pattern = '(?-u:\b)Harrow\b'
+            [[subject]]
+            pattern = '(?i)the\s+(\w+)\s+cooperative'
+            [[subject]]
+            name = "valley"
+            pattern = '(?i)valley'
+            generic = true
+            "#,
+        )
+        .expect("lexicon");
+        let mut lex2: MeasureLexicon = toml::from_str(EMBEDDED_MEASURES).expect("embedded");
+        lex2.prepend(lex.clone());
+        let own = Measures::new(&lex).expect("compiles");
+        let both = Measures::new(&lex2).expect("compiles");
+        for m in [&own, &both, Measures::embedded()] {
+            for text in [
+                "",
+                "the Harrow Valley cooperative",
+                "The  Marrowby\tcooperative of the valley",
+                "the camps of Kolyma held 12th Congress delegates",
+                "Harrow",
+                "Valley",
+                "the Central Committee and the army",
+            ] {
+                assert_eq!(m.subject_in(text), subject_reference(m, text), "{text:?}");
+            }
         }
     }
 
