@@ -31,11 +31,19 @@ pub struct ClaimIndex {
     partitions: Vec<Partition>,
     partition_of_measure: FxHashMap<Option<String>, u32>,
     len: u32,
+    /// The record being written, before it goes to its block.
+    scratch: Vec<u8>,
 }
+
+/// Records are written into blocks of this size, never regrown: a vector doubling as a
+/// measure's records arrive leaves up to half its room unused, and each regrowth a hole in
+/// the heap.
+const BLOCK: usize = 64 << 10;
 
 #[derive(Default)]
 struct Partition {
-    records: Vec<u8>,
+    /// Whole records, each within one block.
+    blocks: Vec<Vec<u8>>,
     count: u32,
     /// Arrival number of the last claim written, from which the next one's is a difference.
     last_seq: u32,
@@ -57,20 +65,17 @@ impl ClaimIndex {
 
     /// Bytes the records take (tables and slack aside).
     pub fn record_bytes(&self) -> usize {
-        self.partitions.iter().map(|p| p.records.len()).sum()
+        self.partitions
+            .iter()
+            .flat_map(|p| &p.blocks)
+            .map(Vec::len)
+            .sum()
     }
 
     /// Add claims after every claim added so far.
     pub fn extend(&mut self, claims: impl IntoIterator<Item = Claim>) {
         for c in claims {
             self.push(&c);
-        }
-        // A corpus is read file by file: room doubled for the last file's records would stay
-        // unused to the end.
-        for p in &mut self.partitions {
-            if p.records.capacity() - p.records.len() > (1 << 16) {
-                p.records.shrink_to(p.records.len() + (1 << 12));
-            }
         }
     }
 
@@ -95,7 +100,17 @@ impl ClaimIndex {
         let gap = seq - p.last_seq;
         p.last_seq = seq;
         p.count += 1;
-        encode(&mut p.records, c, gap, file, key);
+        self.scratch.clear();
+        encode(&mut self.scratch, c, gap, file, key);
+        let record = &self.scratch;
+        match p.blocks.last_mut() {
+            Some(b) if b.capacity() - b.len() >= record.len() => b.extend_from_slice(record),
+            _ => {
+                let mut b = Vec::with_capacity(BLOCK.max(record.len()));
+                b.extend_from_slice(record);
+                p.blocks.push(b);
+            }
+        }
     }
 
     /// Hand each measure's claims to `f`, decoded, in arrival order, with their arrival numbers
@@ -105,17 +120,19 @@ impl ClaimIndex {
         for p in &self.partitions {
             let mut claims = Vec::with_capacity(p.count as usize);
             let mut seqs = Vec::with_capacity(p.count as usize);
-            let mut r = Reader {
-                bytes: &p.records,
-                at: 0,
-            };
             let mut seq = 0u32;
-            for i in 0..p.count {
-                let (gap, claim) = decode(&mut r, &self.paths, &self.keys);
-                // The first record's gap is its arrival number (counted from zero).
-                seq = if i == 0 { gap } else { seq + gap };
-                seqs.push(seq);
-                claims.push(claim);
+            for block in &p.blocks {
+                let mut r = Reader {
+                    bytes: block,
+                    at: 0,
+                };
+                while r.at < block.len() {
+                    let (gap, claim) = decode(&mut r, &self.paths, &self.keys);
+                    // The first record's gap is its arrival number (counted from zero).
+                    seq = if claims.is_empty() { gap } else { seq + gap };
+                    seqs.push(seq);
+                    claims.push(claim);
+                }
             }
             f(&claims, &seqs);
         }
@@ -532,6 +549,25 @@ mod tests {
         assert_eq!(got.len(), cases.len());
         for (seq, c) in got {
             assert!(same(&c, &cases[seq as usize]), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn records_fill_many_blocks_and_a_huge_one_gets_its_own() {
+        let path = Arc::new("docs/report.md".to_string());
+        let k = key(Some("deaths"), None);
+        let huge = "9".repeat(BLOCK + 10);
+        let mut claims: Vec<Claim> = (0..5000)
+            .map(|i| claim(&path, k.clone(), i * 90, "1,200"))
+            .collect();
+        claims.insert(2500, claim(&path, k.clone(), 7, &huge));
+        let index: ClaimIndex = claims.clone().into_iter().collect();
+        assert!(index.partitions[0].blocks.len() > 3);
+        let got = decoded(&index);
+        assert_eq!(got.len(), claims.len());
+        for (i, (seq, c)) in got.iter().enumerate() {
+            assert_eq!(*seq as usize, i);
+            assert!(same(c, &claims[i]), "{i}");
         }
     }
 
