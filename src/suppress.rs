@@ -21,9 +21,9 @@
 
 use std::ops::Range;
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, Location, Severity, Span};
 use crate::parse::{Block, Comment, Document};
-use crate::source::LineIndex;
+use crate::source::{LineCol, LineIndex};
 
 pub const UNUSED_RULE: &str = "unused-suppression";
 
@@ -35,15 +35,50 @@ pub enum Kind {
     File,
 }
 
+/// One directive, compactly: `lint_each` keeps every file's directives to the end of the run
+/// (corpus findings are filtered by them, unused ones are reported then), and a large corpus
+/// holds a hundred thousand of them. Positions are `u32` (files stay below 4 GiB, as for claims;
+/// a library caller with a larger text would see them saturate), the path is the one of
+/// [`Suppressions`], and what many directives of a file share (kind, rule ids, source text) is
+/// one [`Form`] of the file. The [`Location`] is rebuilt only for an unused directive.
 #[derive(Debug, Clone)]
 struct Directive {
+    /// Index into [`Suppressions::forms`].
+    form: u32,
+    /// Byte span of the comment.
+    span: [u32; 2],
+    /// Line and column of the comment's start and end.
+    start: [u32; 2],
+    end: [u32; 2],
+    /// 1-based lines the directive covers: `lines[0]..lines[1]`.
+    lines: [u32; 2],
+    used: bool,
+}
+
+/// What directives of one file have in common: most of a file's directives are the same comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Form {
     kind: Kind,
     /// Rule ids; empty means all rules.
-    rules: Vec<String>,
-    /// 1-based lines, inclusive, that the directive covers.
-    lines: Range<usize>,
-    location: Location,
-    used: bool,
+    rules: Box<[Box<str>]>,
+    /// The comment's source text.
+    text: Box<str>,
+}
+
+impl Form {
+    fn names(&self, rule: &str) -> bool {
+        self.rules.iter().any(|r| &**r == rule)
+    }
+
+    fn covers_rule(&self, rule: &str) -> bool {
+        self.rules.is_empty() || self.names(rule)
+    }
+}
+
+impl Directive {
+    fn covers_line(&self, line: usize) -> bool {
+        (self.lines[0] as usize..self.lines[1] as usize).contains(&line)
+    }
 }
 
 /// Every directive of one file.
@@ -51,16 +86,33 @@ struct Directive {
 pub struct Suppressions {
     pub path: String,
     directives: Vec<Directive>,
+    forms: Vec<Form>,
     /// Directives covering at most `SHORT_SPAN` lines, by first line: a finding looks only at
     /// those starting within that many lines before it. A long file can hold thousands of
     /// directives and a million findings.
-    short_by_start: Vec<usize>,
+    short_by_start: Vec<u32>,
     /// The others (disable … enable regions, whole-file): few, tried in turn.
-    long: Vec<usize>,
+    long: Vec<u32>,
 }
 
 /// Directives spanning more lines than this are looked up linearly (see `Suppressions`).
 const SHORT_SPAN: usize = 64;
+
+/// A position or line as a directive keeps it (see [`Directive`]).
+fn narrow(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
+fn narrow_line_col(p: LineCol) -> [u32; 2] {
+    [narrow(p.line), narrow(p.column)]
+}
+
+fn wide_line_col(p: [u32; 2]) -> LineCol {
+    LineCol {
+        line: p[0] as usize,
+        column: p[1] as usize,
+    }
+}
 
 /// Parse a comment body (`factlint-disable-next-line a b`) or a plain-text directive line
 /// (`factlint: disable-next-line a b`) into kind and rules.
@@ -115,21 +167,37 @@ fn is_blank_line(text: &str, index: &LineIndex, line: usize) -> bool {
     text[index.line_range(text, line)].trim().is_empty()
 }
 
+/// The short and the long directives (see [`Suppressions`]), the short ones by first line.
+fn index_directives(directives: &[Directive]) -> (Vec<u32>, Vec<u32>) {
+    let (mut short_by_start, mut long): (Vec<u32>, Vec<u32>) = (0..narrow(directives.len()))
+        .partition(|&i| {
+            let l = directives[i as usize].lines;
+            (l[1] as usize).saturating_sub(l[0] as usize) <= SHORT_SPAN
+        });
+    short_by_start.sort_by_key(|&i| directives[i as usize].lines[0]);
+    short_by_start.shrink_to_fit();
+    long.shrink_to_fit();
+    (short_by_start, long)
+}
+
 impl Suppressions {
     pub fn from_comments(path: &str, text: &str, index: &LineIndex, comments: &[Comment]) -> Self {
         let last_line = index.line_count();
-        // (kind, rules, comment span, first line, last line)
-        type Parsed = (Kind, Vec<String>, Range<usize>, usize, usize);
+        // (kind, rules, comment, first line, last line)
+        type Parsed<'a> = (Kind, Vec<String>, &'a Comment, usize, usize);
         let mut parsed: Vec<Parsed> = Vec::new();
         for c in comments {
             if let Some((kind, rules)) = parse_directive(&c.body) {
                 let first = index.line_col(text, c.range.start).line;
                 let last = index.line_col(text, c.range.end).line;
-                parsed.push((kind, rules, c.range.clone(), first, last));
+                parsed.push((kind, rules, c, first, last));
             }
         }
-        let mut directives = Vec::new();
-        for (i, (kind, rules, range, first, last)) in parsed.iter().enumerate() {
+        let mut directives = Vec::with_capacity(parsed.len());
+        let mut forms: Vec<Form> = Vec::new();
+        // A comment's source text and body make its form.
+        let mut form_of: rustc_hash::FxHashMap<(&str, &str), u32> = Default::default();
+        for (i, (kind, rules, comment, first, last)) in parsed.iter().enumerate() {
             let lines = match kind {
                 Kind::Enable => continue,
                 Kind::File => 1..last_line + 1,
@@ -154,20 +222,34 @@ impl Suppressions {
                     *first..end + 1
                 }
             };
+            let range = comment.range.clone();
+            let source = &text[range.clone()];
+            let form = *form_of
+                .entry((source, comment.body.as_str()))
+                .or_insert_with(|| {
+                    forms.push(Form {
+                        kind: *kind,
+                        rules: rules.iter().map(|r| r.as_str().into()).collect(),
+                        text: source.into(),
+                    });
+                    narrow(forms.len() - 1)
+                });
             directives.push(Directive {
-                kind: *kind,
-                rules: rules.clone(),
-                lines,
-                location: Location::new(path, text, index, range.clone()),
+                form,
+                span: [narrow(range.start), narrow(range.end)],
+                start: narrow_line_col(index.line_col(text, range.start)),
+                end: narrow_line_col(index.line_col(text, range.end)),
+                lines: [narrow(lines.start), narrow(lines.end)],
                 used: false,
             });
         }
-        let (mut short_by_start, long): (Vec<usize>, Vec<usize>) =
-            (0..directives.len()).partition(|&i| directives[i].lines.len() <= SHORT_SPAN);
-        short_by_start.sort_by_key(|&i| directives[i].lines.start);
+        directives.shrink_to_fit();
+        forms.shrink_to_fit();
+        let (short_by_start, long) = index_directives(&directives);
         Suppressions {
             path: path.to_string(),
             directives,
+            forms,
             short_by_start,
             long,
         }
@@ -185,17 +267,19 @@ impl Suppressions {
         let line = d.location.start.line;
         let Suppressions {
             directives,
+            forms,
             short_by_start,
             long,
             ..
         } = self;
-        let from =
-            short_by_start.partition_point(|&i| directives[i].lines.start + SHORT_SPAN <= line);
-        let to = short_by_start.partition_point(|&i| directives[i].lines.start <= line);
+        let from = short_by_start
+            .partition_point(|&i| directives[i as usize].lines[0] as usize + SHORT_SPAN <= line);
+        let to =
+            short_by_start.partition_point(|&i| directives[i as usize].lines[0] as usize <= line);
         let mut hit = false;
         for &i in short_by_start[from..to.max(from)].iter().chain(long.iter()) {
-            let dir = &mut directives[i];
-            if dir.lines.contains(&line) && (dir.rules.is_empty() || dir.rules.contains(&d.rule)) {
+            let dir = &mut directives[i as usize];
+            if dir.covers_line(line) && forms[dir.form as usize].covers_rule(&d.rule) {
                 dir.used = true;
                 hit = true;
             }
@@ -209,19 +293,25 @@ impl Suppressions {
         self.directives
             .iter()
             .filter(|d| !d.used)
-            .filter(|d| {
-                d.rules.is_empty()
-                    || d.rules
-                        .iter()
-                        .any(|r| active.contains(r) || !known.contains(r))
+            .map(|d| (d, &self.forms[d.form as usize]))
+            .filter(|(_, f)| {
+                f.rules.is_empty()
+                    || f.rules.iter().any(|r| {
+                        active.iter().any(|a| a == &**r) || !known.iter().any(|k| k == &**r)
+                    })
             })
-            .map(|d| {
-                let what = if d.rules.is_empty() {
+            .map(|(d, f)| {
+                let what = if f.rules.is_empty() {
                     "all rules".to_string()
                 } else {
-                    d.rules.join(", ")
+                    f.rules.join(", ")
                 };
-                let unknown: Vec<&String> = d.rules.iter().filter(|r| !known.contains(r)).collect();
+                let unknown: Vec<&str> = f
+                    .rules
+                    .iter()
+                    .map(|r| &**r)
+                    .filter(|r| !known.iter().any(|k| k == r))
+                    .collect();
                 let mut notes = Vec::new();
                 if !unknown.is_empty() {
                     notes.push(format!(
@@ -233,11 +323,21 @@ impl Suppressions {
                             .join(", ")
                     ));
                 }
-                let kind = match d.kind {
+                let kind = match f.kind {
                     Kind::NextLine => "disable-next-line",
                     Kind::Disable => "disable",
                     Kind::File => "disable-file",
                     Kind::Enable => "enable",
+                };
+                let location = Location {
+                    path: self.path.clone(),
+                    span: Span {
+                        start: d.span[0] as usize,
+                        end: d.span[1] as usize,
+                    },
+                    start: wide_line_col(d.start),
+                    end: wide_line_col(d.end),
+                    text: f.text.to_string(),
                 };
                 Diagnostic {
                     rule: UNUSED_RULE.to_string(),
@@ -249,11 +349,11 @@ impl Suppressions {
                     notes: notes.into(),
                     fingerprint: crate::diagnostic::fingerprint(
                         UNUSED_RULE,
-                        &d.location.path,
-                        &d.location.text,
+                        &location.path,
+                        &location.text,
                         "",
                     ),
-                    location: d.location.clone(),
+                    location,
                 }
             })
             .collect()
@@ -306,8 +406,9 @@ mod tests {
                 };
                 let mut expected = false;
                 for dir in &mut scan.directives {
-                    if dir.lines.contains(&line)
-                        && (dir.rules.is_empty() || dir.rules.contains(&d.rule))
+                    let rules = &scan.forms[dir.form as usize].rules;
+                    if (dir.lines[0] as usize..dir.lines[1] as usize).contains(&line)
+                        && (rules.is_empty() || rules.iter().any(|r| **r == d.rule))
                     {
                         dir.used = true;
                         expected = true;
@@ -319,6 +420,41 @@ mod tests {
         let used = |s: &Suppressions| s.directives.iter().map(|d| d.used).collect::<Vec<_>>();
         assert_eq!(used(&fast), used(&scan));
         assert!(used(&fast).iter().any(|u| *u) && used(&fast).iter().any(|u| !*u));
+    }
+
+    /// A directive is held to the end of the run: a corpus holds a hundred thousand of them.
+    #[test]
+    fn a_directive_stays_small() {
+        assert_eq!(std::mem::size_of::<Directive>(), 40);
+    }
+
+    /// The directives of a file share their forms, and an unused one is reported at its place,
+    /// with the location a fresh `Location` of its comment has.
+    #[test]
+    fn forms_are_shared_and_locations_rebuilt() {
+        let text = "# T\n\n<!-- factlint-disable-next-line quiet-rule -->\nA line.\n\n\
+                    <!-- factlint-disable-next-line quiet-rule -->\nÀ line.\n\n\
+                    <!-- factlint-disable x, y -- why -->\nMore.\n<!-- factlint-enable -->\n";
+        let file = crate::source::SourceFile {
+            path: "f.md".into(),
+            text: text.into(),
+            kind: crate::source::DocKind::Markdown,
+        };
+        let doc = crate::parse::parse(&file);
+        let index = LineIndex::new(text);
+        let s = Suppressions::from_comments("f.md", text, &index, &doc.comments);
+        assert_eq!(s.directives.len(), 3);
+        assert_eq!(s.forms.len(), 2);
+        let unused = s.unused(&[], &["x".to_string()]);
+        assert_eq!(unused.len(), 3);
+        for (u, c) in unused.iter().zip(doc.comments.iter()) {
+            assert_eq!(
+                u.location,
+                Location::new("f.md", text, &index, c.range.clone())
+            );
+        }
+        assert_eq!(unused[2].message, "unused suppression `disable` (x, y)");
+        assert_eq!(&*unused[2].notes, ["no rule named `y`".to_string()]);
     }
 
     #[test]
