@@ -245,7 +245,15 @@ fn lint_loaded(file: SourceFile, rules: &RuleSet, wants_claims: bool) -> FileRes
     }
     // The directives remember what they silenced, for the unused ones at the end.
     diagnostics.retain(|d| !s.suppresses(d));
-    FileResult::Linted(file.path, diagnostics, claims, Some(s))
+    // Those that can matter no more (used, naming no corpus rule) need not be kept.
+    s.forget_settled(|id| {
+        rules
+            .rules
+            .iter()
+            .any(|r| r.wants_claims() && r.meta().id == id)
+    });
+    let s = (!s.is_empty()).then_some(s);
+    FileResult::Linted(file.path, diagnostics, claims, s)
 }
 
 /// Hand freed heap pages back to the system. glibc keeps what a thread frees in that thread's

@@ -287,6 +287,40 @@ impl Suppressions {
         hit
     }
 
+    /// Forget the directives that can no longer change the outcome, once the file's own findings
+    /// went through [`Suppressions::suppresses`]: those already used (so not reported as unused)
+    /// that name rules, none of them a corpus rule (whose findings come at the end of the run).
+    /// Those left, in their order, are all the end of the run needs: the ones that may silence a
+    /// corpus finding and the unused ones.
+    pub fn forget_settled(&mut self, corpus_rule: impl Fn(&str) -> bool) {
+        let forms = &self.forms;
+        let before = self.directives.len();
+        self.directives.retain(|d| {
+            let form = &forms[d.form as usize];
+            !d.used || form.rules.is_empty() || form.rules.iter().any(|r| corpus_rule(r))
+        });
+        if self.directives.len() == before {
+            return;
+        }
+        // Keep the forms still named, in their order.
+        let mut renumber = vec![None; self.forms.len()];
+        for d in &self.directives {
+            renumber[d.form as usize] = Some(0);
+        }
+        for (kept, n) in renumber.iter_mut().flatten().enumerate() {
+            *n = narrow(kept);
+        }
+        let mut named = renumber.iter();
+        self.forms
+            .retain(|_| named.next().is_some_and(Option::is_some));
+        for d in &mut self.directives {
+            d.form = renumber[d.form as usize].unwrap_or(u32::MAX);
+        }
+        self.directives.shrink_to_fit();
+        self.forms.shrink_to_fit();
+        (self.short_by_start, self.long) = index_directives(&self.directives);
+    }
+
     /// Directives that silenced nothing. Those naming only rules that exist but are switched off
     /// (by configuration) are left alone: they may matter under another configuration.
     pub fn unused(&self, active: &[String], known: &[String]) -> Vec<Diagnostic> {
@@ -420,6 +454,68 @@ mod tests {
         let used = |s: &Suppressions| s.directives.iter().map(|d| d.used).collect::<Vec<_>>();
         assert_eq!(used(&fast), used(&scan));
         assert!(used(&fast).iter().any(|u| *u) && used(&fast).iter().any(|u| !*u));
+    }
+
+    /// Forgetting the settled directives after a file's own findings changes nothing at the end
+    /// of the run: corpus findings are silenced as before, the same directives are reported
+    /// unused, in the same order.
+    #[test]
+    fn forgetting_settled_directives_changes_no_outcome() {
+        let mut text = String::from("<!-- factlint-disable-file conflict -->\n\n");
+        for i in 0..200 {
+            match i % 5 {
+                0 => text.push_str("<!-- factlint-disable-next-line figure -->\n"),
+                1 => text.push_str("<!-- factlint-disable-next-line figure, conflict -->\n"),
+                2 => text.push_str("<!-- factlint-disable-next-line -->\n"),
+                3 => text.push_str("<!-- factlint-disable figure -->\n"),
+                _ => text.push_str("<!-- factlint-enable -->\n"),
+            }
+            text.push_str(&format!("Line {i} says 12 people came.\n\n"));
+        }
+        let file = crate::source::SourceFile {
+            path: "t.md".into(),
+            text: text.clone(),
+            kind: crate::source::DocKind::Markdown,
+        };
+        let doc = crate::parse::parse(&file);
+        let index = LineIndex::new(&text);
+        let finding = |rule: &str, line: usize| {
+            let at = index.line_range(&text, line).start;
+            Diagnostic {
+                rule: rule.into(),
+                severity: Severity::Warning,
+                message: String::new(),
+                location: Location::new("t.md", &text, &index, at..at),
+                label: "".into(),
+                related: Vec::new(),
+                help: None,
+                notes: Vec::new().into(),
+                fingerprint: String::new(),
+            }
+        };
+        let mut kept = Suppressions::from_comments("t.md", &text, &index, &doc.comments);
+        // The file's own findings: every fourth line.
+        for line in (1..=index.line_count()).step_by(4) {
+            kept.suppresses(&finding("figure", line));
+        }
+        let mut forgot = kept.clone();
+        forgot.forget_settled(|id| id == "conflict");
+        assert!(forgot.directives.len() < kept.directives.len());
+        assert!(forgot.forms.len() < kept.forms.len());
+        // Corpus findings, then the unused report.
+        for line in (1..=index.line_count()).step_by(3) {
+            let d = finding("conflict", line);
+            assert_eq!(kept.suppresses(&d), forgot.suppresses(&d), "line {line}");
+        }
+        let rules = ["figure".to_string(), "conflict".to_string()];
+        let (a, b) = (kept.unused(&rules, &rules), forgot.unused(&rules, &rules));
+        assert!(!a.is_empty());
+        assert_eq!(a, b);
+        // With no corpus rule, only the used directives naming all rules stay.
+        forgot.forget_settled(|_| false);
+        let all_rules = |d: &Directive| forgot.forms[d.form as usize].rules.is_empty();
+        assert!(forgot.directives.iter().all(|d| !d.used || all_rules(d)));
+        assert_eq!(forgot.unused(&rules, &rules), a);
     }
 
     /// A directive is held to the end of the run: a corpus holds a hundred thousand of them.
