@@ -28,7 +28,7 @@ pub struct Baseline {
 impl Entry {
     pub fn of(d: &Diagnostic) -> Entry {
         Entry {
-            fingerprint: d.fingerprint.clone(),
+            fingerprint: d.fingerprint.to_string(),
             rule: d.rule.clone(),
             path: d.location.path.clone(),
             text: crate::diagnostic::normalise_ws(&d.location.text),

@@ -81,7 +81,7 @@ pub struct Diagnostic {
     /// Shared with the rule: thousands of findings of one rule hold one copy.
     pub help: Option<std::sync::Arc<str>>,
     pub notes: std::sync::Arc<[String]>,
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
 }
 
 /// 64-bit FNV-1a: stable across Rust versions and platforms, unlike std's hasher.
@@ -154,11 +154,77 @@ pub fn context_window(text: &str, range: &Range<usize>, context: &Range<usize>) 
 
 /// A fingerprint from what a finding is, never where it is: rule, file, flagged text, and the
 /// sentence around it. Inserting text elsewhere leaves it unchanged.
-pub fn fingerprint(rule: &str, path: &str, text: &str, context: &str) -> String {
+pub fn fingerprint(rule: &str, path: &str, text: &str, context: &str) -> Fingerprint {
     // Rule and path hash as they are; text and context with whitespace folded.
     let h = stable_hash(&[rule, path]);
     let folded = fnv_continue(h, &[text, context]);
-    format!("{folded:016x}")
+    Fingerprint::hex(folded)
+}
+
+/// A finding's fingerprint, as text ("5cebf159603e9392"), held in the finding itself: a large
+/// file has a hundred thousand findings, and a heap string each was ~4 MB of its peak.
+/// Texts longer than 16 bytes (none that factlint makes) are cut at a char boundary.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint {
+    len: u8,
+    bytes: [u8; 16],
+}
+
+impl Fingerprint {
+    /// `h` in sixteen lower-case hex digits, as `format!("{h:016x}")` writes it.
+    pub fn hex(h: u64) -> Fingerprint {
+        let mut bytes = [0; 16];
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = b"0123456789abcdef"[(h >> (60 - 4 * i) & 0xf) as usize];
+        }
+        Fingerprint { len: 16, bytes }
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Copied from a `str` on a char boundary: always UTF-8, the fallback is never taken.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl From<&str> for Fingerprint {
+    fn from(s: &str) -> Fingerprint {
+        let mut n = s.len().min(16);
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        let mut bytes = [0; 16];
+        bytes[..n].copy_from_slice(&s.as_bytes()[..n]);
+        Fingerprint {
+            len: n as u8,
+            bytes,
+        }
+    }
+}
+
+impl std::ops::Deref for Fingerprint {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 #[cfg(test)]
@@ -179,6 +245,22 @@ mod tests {
             fingerprint("r", "a.md", "13,000", "About 13,000 were held.")
         );
         assert_eq!(a.len(), 16);
+    }
+
+    #[test]
+    fn fingerprints_read_as_the_text_they_hold() {
+        for h in [0, 1, 0xdead_beef, u64::MAX, 0x0123_4567_89ab_cdef] {
+            assert_eq!(Fingerprint::hex(h).as_str(), format!("{h:016x}"));
+        }
+        for s in ["", "0", "5cebf159603e9392", "ü".repeat(9).as_str()] {
+            let f = Fingerprint::from(s);
+            assert!(s.starts_with(f.as_str()) && f.len() >= s.len().min(15));
+            assert_eq!(
+                serde_json::to_string(&f).unwrap(),
+                serde_json::to_string(&*f).unwrap()
+            );
+        }
+        assert_eq!(std::mem::size_of::<Fingerprint>(), 17);
     }
 
     #[test]
@@ -209,7 +291,7 @@ mod tests {
                 "{s:?}"
             );
             assert_eq!(
-                fingerprint("r", "p", s, s),
+                fingerprint("r", "p", s, s).as_str(),
                 format!(
                     "{:016x}",
                     stable_hash(&["r", "p", &normalise_ws(s), &normalise_ws(s)])

@@ -436,7 +436,7 @@ mod tests {
                     related: Vec::new(),
                     help: None,
                     notes: Vec::new().into(),
-                    fingerprint: String::new(),
+                    fingerprint: Default::default(),
                 };
                 let mut expected = false;
                 for dir in &mut scan.directives {
@@ -490,7 +490,7 @@ mod tests {
                 related: Vec::new(),
                 help: None,
                 notes: Vec::new().into(),
-                fingerprint: String::new(),
+                fingerprint: Default::default(),
             }
         };
         let mut kept = Suppressions::from_comments("t.md", &text, &index, &doc.comments);

@@ -227,7 +227,7 @@ fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult {
             physical_location: physical(&d.location),
             message: None,
         }],
-        partial_fingerprints: BTreeMap::from([("factlint/v1", d.fingerprint.clone())]),
+        partial_fingerprints: BTreeMap::from([("factlint/v1", d.fingerprint.to_string())]),
         related_locations: d
             .related
             .iter()
