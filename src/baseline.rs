@@ -29,7 +29,7 @@ impl Entry {
     pub fn of(d: &Diagnostic) -> Entry {
         Entry {
             fingerprint: d.fingerprint.to_string(),
-            rule: d.rule.clone(),
+            rule: d.rule.to_string(),
             path: d.location.path.clone(),
             text: crate::diagnostic::normalise_ws(&d.location.text),
         }

@@ -313,12 +313,14 @@ fn setup(cfg: &ConfigSource, source: &RuleSource) -> Result<Setup, ExitCode> {
     let known: Vec<(String, String)> = rules
         .rules
         .iter()
-        .map(|r| (r.meta().id.clone(), r.meta().kind.clone()))
+        .map(|r| (r.meta().id.to_string(), r.meta().kind.clone()))
         .collect();
     let active = settings
         .active_rules(&known, &[suppress::UNUSED_RULE])
         .map_err(|e| config_errors(&e, source.color))?;
-    rules.rules.retain(|r| active.contains(&r.meta().id));
+    rules
+        .rules
+        .retain(|r| active.iter().any(|a| **a == *r.meta().id));
     Ok(Setup {
         settings,
         rules,
@@ -358,7 +360,7 @@ struct Statistics {
 
 impl Statistics {
     fn count(&mut self, d: &Diagnostic) {
-        let key = (d.rule.clone(), d.severity.as_str());
+        let key = (d.rule.to_string(), d.severity.as_str());
         *self.by_rule.entry(key).or_default() += 1;
         match self.by_file.get_mut(d.location.path.as_str()) {
             Some(n) => *n += 1,
@@ -681,7 +683,7 @@ fn explain(args: ExplainArgs) -> ExitCode {
         Err(code) => return code,
     };
     let Some(rule) = rules.get(&args.rule) else {
-        let known: Vec<&str> = rules.rules.iter().map(|r| r.meta().id.as_str()).collect();
+        let known: Vec<&str> = rules.rules.iter().map(|r| &*r.meta().id).collect();
         err_line(&format!(
             "error: no rule `{}`; known rules: {}",
             args.rule,

@@ -561,20 +561,20 @@ impl Compiled {
 
     /// [`Compiled::apply`] for one finding: `None` when it is ignored.
     pub fn apply_one(&self, mut d: Diagnostic) -> Option<Diagnostic> {
-        if self.ignore.contains(&d.rule) {
+        if self.ignore.iter().any(|r| **r == *d.rule) {
             return None;
         }
         if !self.per_file.is_empty() {
             let rel = self.relative(Path::new(&d.location.path));
             let ignored = self.per_file.iter().any(|(g, rules)| {
                 rel.as_ref().is_some_and(|r| g.is_match(r))
-                    && rules.iter().any(|x| x == "*" || *x == d.rule)
+                    && rules.iter().any(|x| x == "*" || **x == *d.rule)
             });
             if ignored {
                 return None;
             }
         }
-        if let Some(s) = self.severity.get(&d.rule) {
+        if let Some(s) = self.severity.get(&*d.rule) {
             d.severity = *s;
         }
         Some(d)

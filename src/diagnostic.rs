@@ -70,7 +70,7 @@ pub struct Related {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
-    pub rule: String,
+    pub rule: std::sync::Arc<str>,
     pub severity: Severity,
     pub message: String,
     #[serde(flatten)]

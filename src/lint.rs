@@ -206,7 +206,11 @@ fn lint_each_threads(
                 .is_none_or(|s| !s.suppresses(d))
         });
         if options.report_unused_suppressions {
-            let active: Vec<String> = rules.rules.iter().map(|r| r.meta().id.clone()).collect();
+            let active: Vec<String> = rules
+                .rules
+                .iter()
+                .map(|r| r.meta().id.to_string())
+                .collect();
             let mut known = options.known_rules.clone();
             known.extend(active.iter().cloned());
             let mut paths: Vec<&String> = suppressions.keys().collect();
@@ -250,7 +254,7 @@ fn lint_loaded(file: SourceFile, rules: &RuleSet, wants_claims: bool) -> FileRes
         rules
             .rules
             .iter()
-            .any(|r| r.wants_claims() && r.meta().id == id)
+            .any(|r| r.wants_claims() && *r.meta().id == *id)
     });
     let s = (!s.is_empty()).then_some(s);
     FileResult::Linted(file.path, diagnostics, claims, s)

@@ -261,7 +261,7 @@ impl Suppressions {
 
     /// Whether a directive silences this finding; marks the directives that do as used.
     pub fn suppresses(&mut self, d: &Diagnostic) -> bool {
-        if d.location.path != self.path || d.rule == UNUSED_RULE {
+        if d.location.path != self.path || &*d.rule == UNUSED_RULE {
             return false;
         }
         let line = d.location.start.line;
@@ -374,7 +374,7 @@ impl Suppressions {
                     text: f.text.to_string(),
                 };
                 Diagnostic {
-                    rule: UNUSED_RULE.to_string(),
+                    rule: UNUSED_RULE.into(),
                     severity: Severity::Info,
                     message: format!("unused suppression `{kind}` ({what})"),
                     label: "this directive suppresses no finding".into(),
@@ -442,7 +442,7 @@ mod tests {
                 for dir in &mut scan.directives {
                     let rules = &scan.forms[dir.form as usize].rules;
                     if (dir.lines[0] as usize..dir.lines[1] as usize).contains(&line)
-                        && (rules.is_empty() || rules.iter().any(|r| **r == d.rule))
+                        && (rules.is_empty() || rules.iter().any(|r| **r == *d.rule))
                     {
                         dir.used = true;
                         expected = true;

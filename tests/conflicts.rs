@@ -17,7 +17,7 @@ fn conflicts() -> Vec<Diagnostic> {
     outcome
         .diagnostics
         .into_iter()
-        .filter(|d| d.rule == "conflicting-figure")
+        .filter(|d| &*d.rule == "conflicting-figure")
         .collect()
 }
 

@@ -13,7 +13,7 @@ fn rendered(rule: &str, path: &str) -> String {
     let mine: Vec<_> = outcome
         .diagnostics
         .into_iter()
-        .filter(|d| d.rule == rule)
+        .filter(|d| &*d.rule == rule)
         .collect();
     assert!(!mine.is_empty(), "{rule} finds nothing in {path}");
     String::from_utf8(render(&mine, &mut Sources::default(), false)).unwrap()

@@ -84,7 +84,7 @@ fn streamed_json_is_serde_jsons_pretty_rendering_of_the_whole_report() {
     base.write(&base_path).unwrap();
     let (diagnostics, summary) = collected(dir.path(), Some(&base));
     // The corpus exercises what it should.
-    let rules_seen: Vec<&str> = diagnostics.iter().map(|d| d.rule.as_str()).collect();
+    let rules_seen: Vec<&str> = diagnostics.iter().map(|d| &*d.rule).collect();
     for r in [
         "unsourced-figure",
         "uncited-quote",

@@ -75,10 +75,10 @@ impl Summary {
     /// Count one reported finding.
     pub fn count(&mut self, d: &Diagnostic) {
         self.diagnostics += 1;
-        match self.by_rule.get_mut(d.rule.as_str()) {
+        match self.by_rule.get_mut(&*d.rule) {
             Some(n) => *n += 1,
             None => {
-                self.by_rule.insert(d.rule.clone(), 1);
+                self.by_rule.insert(d.rule.to_string(), 1);
             }
         }
         *self

@@ -196,8 +196,8 @@ fn descriptor(m: &RuleMeta) -> ReportingDescriptor {
         None => format!("Run `factlint explain {}` for details.", m.id),
     };
     ReportingDescriptor {
-        id: m.id.clone(),
-        name: m.id.clone(),
+        id: m.id.to_string(),
+        name: m.id.to_string(),
         short_description: Text {
             text: m.summary.clone(),
         },
@@ -216,7 +216,7 @@ pub fn render(diagnostics: &[Diagnostic], metas: &[&RuleMeta]) -> String {
 
 fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult {
     SarifResult {
-        rule_id: d.rule.clone(),
+        rule_id: d.rule.to_string(),
         rule_index,
         level: level(d.severity),
         message: Text {
@@ -309,7 +309,7 @@ impl Sarif {
 impl Reporter for Sarif {
     fn file(&mut self, _w: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
         for d in diagnostics {
-            let index = match self.rules.iter().position(|r| r.id == d.rule) {
+            let index = match self.rules.iter().position(|r| *r.id == *d.rule) {
                 Some(i) => i,
                 None => {
                     self.rules.push(builtin_descriptor(&d.rule));

@@ -94,7 +94,7 @@ impl RuleSet {
     pub fn get(&self, id: &str) -> Option<&dyn Rule> {
         self.rules
             .iter()
-            .find(|r| r.meta().id == id)
+            .find(|r| *r.meta().id == *id)
             .map(|r| r.as_ref())
     }
 }
@@ -590,7 +590,7 @@ fn build_rule(spec: &RuleSpec, path: &str) -> Result<Box<dyn Rule>, super::loade
         ));
     };
     let meta = RuleMeta {
-        id: spec.id.get_ref().clone(),
+        id: spec.id.get_ref().as_str().into(),
         kind: kind.clone(),
         severity: spec.severity,
         summary: spec.summary.clone(),
@@ -613,7 +613,7 @@ mod tests {
     fn embedded_defaults_load() {
         let set = load(&[])
             .unwrap_or_else(|e| panic!("{:?}", e.iter().map(|e| &e.message).collect::<Vec<_>>()));
-        let ids: Vec<&str> = set.rules.iter().map(|r| r.meta().id.as_str()).collect();
+        let ids: Vec<&str> = set.rules.iter().map(|r| &*r.meta().id).collect();
         assert!(ids.contains(&"unsourced-figure"), "{ids:?}");
         assert!(ids.contains(&"uncited-quote"), "{ids:?}");
     }
@@ -778,7 +778,7 @@ mod tests {
         assert_eq!(
             set.rules
                 .iter()
-                .filter(|r| r.meta().id == "uncited-quote")
+                .filter(|r| &*r.meta().id == "uncited-quote")
                 .count(),
             1
         );

@@ -118,7 +118,7 @@ impl Params {
 /// Metadata shared by all kinds; what `factlint rules` and `explain` print.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RuleMeta {
-    pub id: String,
+    pub id: std::sync::Arc<str>,
     pub kind: String,
     pub severity: Severity,
     pub summary: String,
