@@ -29,17 +29,22 @@ pub fn compile_one(pattern: &str) -> Result<Regex, String> {
         })
 }
 
+/// The one pattern that matches what any of `patterns` matches, in their order of preference.
+pub fn alternation_source(patterns: &[Spanned<String>]) -> String {
+    patterns
+        .iter()
+        .map(|p| format!("(?:{})", p.get_ref()))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
 /// Compile a list of patterns into one alternation. Each is checked alone first so that an
 /// error names the exact pattern. `None` for an empty list.
 pub fn compile_alternation(patterns: &[Spanned<String>]) -> Result<Option<Regex>, PatternError> {
     if patterns.is_empty() {
         return Ok(None);
     }
-    let joined = patterns
-        .iter()
-        .map(|p| format!("(?:{})", p.get_ref()))
-        .collect::<Vec<_>>()
-        .join("|");
+    let joined = alternation_source(patterns);
     // Compile the alternation first: start-up time matters for one-file runs. Only when it
     // fails are the patterns compiled one by one, to name the one at fault.
     match compile_one(&joined) {
