@@ -146,43 +146,9 @@ fn narrow(x: usize) -> u32 {
     u32::try_from(x).unwrap_or(u32::MAX)
 }
 
-/// An `Option<f64>` in the room of an `f64` (eight bytes, not sixteen, three times a claim).
-/// `None` is one signalling NaN that neither parsing nor arithmetic produces (they give quiet
-/// NaNs), so every `Some` value, NaN included, comes back as it went in.
-#[derive(Clone, Copy)]
-pub struct MaybeF64(u64);
-
-const NONE_BITS: u64 = 0x7ff0_c1a1_0000_0001;
-
-impl MaybeF64 {
-    pub fn get(self) -> Option<f64> {
-        (self.0 != NONE_BITS).then(|| f64::from_bits(self.0))
-    }
-}
-
-impl From<Option<f64>> for MaybeF64 {
-    fn from(v: Option<f64>) -> MaybeF64 {
-        MaybeF64(v.map_or(NONE_BITS, f64::to_bits))
-    }
-}
-
-impl PartialEq for MaybeF64 {
-    fn eq(&self, other: &MaybeF64) -> bool {
-        self.get() == other.get()
-    }
-}
-
-impl std::fmt::Debug for MaybeF64 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&self.get(), f)
-    }
-}
-
-impl Serialize for MaybeF64 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.get().serialize(serializer)
-    }
-}
+/// An `Option<f64>` in eight bytes, as figures keep their values (see `numbers::OptF64`):
+/// three times a claim, a million claims.
+pub type MaybeF64 = crate::extract::numbers::OptF64;
 
 /// A figure as written ("1,200", "5 per cent"). Nearly all fit in the claim itself, which
 /// spares each of a million claims a heap block of its own.
@@ -513,8 +479,8 @@ fn claim(
             column: narrow(end.column),
         },
         text: t[f.m.span.clone()].into(),
-        low: f.m.low.into(),
-        high: f.m.high.into(),
+        low: f.m.low,
+        high: f.m.high,
         approx: f.m.approx || (f.m.low == f.m.high && estimated(&t[..f.m.span.start])),
         unit: f.m.unit,
         kind: f.m.kind,
@@ -524,7 +490,7 @@ fn claim(
         contrasts: shares_sentence && contrasts(sentence),
         sentence_id: narrow(f.sentence),
         quoted: f.quotation.is_some(),
-        denominator: f.m.denominator.into(),
+        denominator: f.m.denominator,
         paragraph: narrow(
             a.blocks
                 .get(a.sentences[f.sentence].block)
@@ -1939,31 +1905,6 @@ mod tests {
                 serde_json::to_string(s).unwrap()
             );
         }
-    }
-
-    #[test]
-    fn maybe_f64_round_trips() {
-        assert_eq!(std::mem::size_of::<MaybeF64>(), 8);
-        for v in [
-            None,
-            Some(0.0),
-            Some(-0.0),
-            Some(1.5e300),
-            Some(f64::INFINITY),
-        ] {
-            let m = MaybeF64::from(v);
-            assert_eq!(m.get().map(f64::to_bits), v.map(f64::to_bits));
-            assert_eq!(
-                serde_json::to_string(&m).unwrap(),
-                serde_json::to_string(&v).unwrap()
-            );
-        }
-        assert!(
-            MaybeF64::from(Some(f64::NAN))
-                .get()
-                .is_some_and(f64::is_nan)
-        );
-        assert!(f64::from_bits(NONE_BITS).is_nan());
     }
 
     #[test]

@@ -178,9 +178,9 @@ fn narrow(x: usize) -> u32 {
     u32::try_from(x).unwrap_or(u32::MAX)
 }
 
-/// An `Option<f64>` in the room of an `f64`, as `claims::MaybeF64` (which see): `None` is one
-/// signalling NaN that neither parsing nor arithmetic produces, so every `Some` value, NaN
-/// included, comes back as it went in.
+/// An `Option<f64>` in the room of an `f64` (eight bytes, not sixteen): figures and claims keep
+/// their values in it. `None` is one signalling NaN that neither parsing nor arithmetic produces
+/// (they give quiet NaNs), so every `Some` value, NaN included, comes back as it went in.
 #[derive(Clone, Copy)]
 pub struct OptF64(u64);
 
@@ -208,13 +208,6 @@ impl From<Option<f64>> for OptF64 {
     }
 }
 
-/// Claims keep a figure's values in their own eight-byte option.
-impl From<OptF64> for crate::claims::MaybeF64 {
-    fn from(v: OptF64) -> crate::claims::MaybeF64 {
-        v.get().into()
-    }
-}
-
 impl PartialEq for OptF64 {
     fn eq(&self, other: &OptF64) -> bool {
         self.get() == other.get()
@@ -230,6 +223,12 @@ impl PartialEq<Option<f64>> for OptF64 {
 impl std::fmt::Debug for OptF64 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Debug::fmt(&self.get(), f)
+    }
+}
+
+impl serde::Serialize for OptF64 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(serializer)
     }
 }
 
@@ -2782,8 +2781,8 @@ mod tests {
             assert_eq!((m.is_some(), m == v), (v.is_some(), true));
             assert_eq!(format!("{m:?}"), format!("{v:?}"));
             assert_eq!(
-                crate::claims::MaybeF64::from(m),
-                crate::claims::MaybeF64::from(v)
+                serde_json::to_string(&m).unwrap(),
+                serde_json::to_string(&v).unwrap()
             );
         }
         assert!(OptF64::from(Some(f64::NAN)).get().is_some_and(f64::is_nan));
