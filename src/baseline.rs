@@ -30,7 +30,7 @@ impl Entry {
         Entry {
             fingerprint: d.fingerprint.to_string(),
             rule: d.rule.to_string(),
-            path: d.location.path.clone(),
+            path: d.location.path.to_string(),
             text: crate::diagnostic::normalise_ws(&d.location.text),
         }
     }

@@ -362,10 +362,10 @@ impl Statistics {
     fn count(&mut self, d: &Diagnostic) {
         let key = (d.rule.to_string(), d.severity.as_str());
         *self.by_rule.entry(key).or_default() += 1;
-        match self.by_file.get_mut(d.location.path.as_str()) {
+        match self.by_file.get_mut(&*d.location.path) {
             Some(n) => *n += 1,
             None => {
-                self.by_file.insert(d.location.path.clone(), 1);
+                self.by_file.insert(d.location.path.to_string(), 1);
             }
         }
     }

@@ -565,7 +565,7 @@ impl Compiled {
             return None;
         }
         if !self.per_file.is_empty() {
-            let rel = self.relative(Path::new(&d.location.path));
+            let rel = self.relative(Path::new(&*d.location.path));
             let ignored = self.per_file.iter().any(|(g, rules)| {
                 rel.as_ref().is_some_and(|r| g.is_match(r))
                     && rules.iter().any(|x| x == "*" || **x == *d.rule)

@@ -2,6 +2,8 @@
 
 use std::ops::Range;
 
+use std::sync::Arc;
+
 use crate::source::{LineCol, LineIndex};
 
 #[derive(
@@ -28,7 +30,8 @@ impl Severity {
 /// after it was linted (except by the human renderer, which re-reads what it shows).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Location {
-    pub path: String,
+    /// Shared by the findings of one file (a large file has a hundred thousand).
+    pub path: Arc<str>,
     pub span: Span,
     pub start: LineCol,
     pub end: LineCol,
@@ -43,9 +46,10 @@ pub struct Span {
 }
 
 impl Location {
-    pub fn new(path: &str, text: &str, index: &LineIndex, range: Range<usize>) -> Location {
+    /// `path` is shared: a file's findings hold one copy of it.
+    pub fn new(path: Arc<str>, text: &str, index: &LineIndex, range: Range<usize>) -> Location {
         Location {
-            path: path.to_string(),
+            path,
             span: Span {
                 start: range.start,
                 end: range.end,

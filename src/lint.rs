@@ -202,7 +202,7 @@ fn lint_each_threads(
     if !suppressions.is_empty() {
         diagnostics.retain(|d| {
             suppressions
-                .get_mut(&d.location.path)
+                .get_mut(&*d.location.path)
                 .is_none_or(|s| !s.suppresses(d))
         });
         if options.report_unused_suppressions {
@@ -449,6 +449,7 @@ fn lint_file_inner(
         doc: &doc,
         analysis: &analysis,
         index: &index,
+        path: file.path.as_str().into(),
     };
     // Claims first: building them may take room for every figure of the file for a moment,
     // and that moment should not also hold the findings.

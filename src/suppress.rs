@@ -261,7 +261,7 @@ impl Suppressions {
 
     /// Whether a directive silences this finding; marks the directives that do as used.
     pub fn suppresses(&mut self, d: &Diagnostic) -> bool {
-        if d.location.path != self.path || &*d.rule == UNUSED_RULE {
+        if *d.location.path != *self.path || &*d.rule == UNUSED_RULE {
             return false;
         }
         let line = d.location.start.line;
@@ -364,7 +364,7 @@ impl Suppressions {
                     Kind::Enable => "enable",
                 };
                 let location = Location {
-                    path: self.path.clone(),
+                    path: self.path.as_str().into(),
                     span: Span {
                         start: d.span[0] as usize,
                         end: d.span[1] as usize,
@@ -431,7 +431,7 @@ mod tests {
                     rule: rule.into(),
                     severity: Severity::Warning,
                     message: String::new(),
-                    location: Location::new("t.md", &text, &index, at..at),
+                    location: Location::new("t.md".into(), &text, &index, at..at),
                     label: "".into(),
                     related: Vec::new(),
                     help: None,
@@ -485,7 +485,7 @@ mod tests {
                 rule: rule.into(),
                 severity: Severity::Warning,
                 message: String::new(),
-                location: Location::new("t.md", &text, &index, at..at),
+                location: Location::new("t.md".into(), &text, &index, at..at),
                 label: "".into(),
                 related: Vec::new(),
                 help: None,
@@ -546,7 +546,7 @@ mod tests {
         for (u, c) in unused.iter().zip(doc.comments.iter()) {
             assert_eq!(
                 u.location,
-                Location::new("f.md", text, &index, c.range.clone())
+                Location::new("f.md".into(), text, &index, c.range.clone())
             );
         }
         assert_eq!(unused[2].message, "unused suppression `disable` (x, y)");

@@ -90,7 +90,7 @@ fn multi_file_diagnostic_snapshot() {
     let mut sources = factlint::report::human::Sources::default();
     for d in &ds {
         for l in std::iter::once(&d.location).chain(d.related.iter().map(|r| &r.location)) {
-            let text = std::fs::read_to_string(&l.path).unwrap();
+            let text = std::fs::read_to_string(&*l.path).unwrap();
             sources.add(&l.path, text);
         }
     }

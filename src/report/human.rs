@@ -211,7 +211,7 @@ mod tests {
             rule: "r".into(),
             severity: Severity::Warning,
             message: "m".into(),
-            location: crate::diagnostic::Location::new(path, text, &index, at),
+            location: crate::diagnostic::Location::new(path.into(), text, &index, at),
             label: "l".into(),
             related: Vec::new(),
             help: None,

@@ -75,9 +75,9 @@ impl Reporter for Junit {
             )?;
             spool.write_all(b"    </testcase>\n")?;
             let end = spool.len();
-            let suite = match self.suites.get_mut(d.location.path.as_str()) {
+            let suite = match self.suites.get_mut(&*d.location.path) {
                 Some(s) => s,
-                None => self.suites.entry(d.location.path.clone()).or_default(),
+                None => self.suites.entry(d.location.path.to_string()).or_default(),
             };
             suite.cases += 1;
             match suite.ranges.last_mut() {

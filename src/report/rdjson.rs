@@ -35,17 +35,16 @@ impl Texts {
     /// 1-based byte column of a location's start and end; code points when the file is gone.
     fn byte_columns(&mut self, loc: &Location) -> ((usize, usize), (usize, usize)) {
         let bytes = &mut self.bytes;
-        let entry =
-            self.files.entry(loc.path.clone()).or_insert_with(|| {
-                match crate::discover::load(std::path::Path::new(&loc.path), u64::MAX) {
-                    Ok(crate::discover::Loaded::File(f)) => {
-                        *bytes += f.text.len();
-                        let index = LineIndex::new(&f.text);
-                        Some((f.text, index))
-                    }
-                    _ => None,
+        let entry = self.files.entry(loc.path.to_string()).or_insert_with(|| {
+            match crate::discover::load(std::path::Path::new(&*loc.path), u64::MAX) {
+                Ok(crate::discover::Loaded::File(f)) => {
+                    *bytes += f.text.len();
+                    let index = LineIndex::new(&f.text);
+                    Some((f.text, index))
                 }
-            });
+                _ => None,
+            }
+        });
         match entry {
             Some((text, index)) if loc.span.end <= text.len() => {
                 let col = |offset: usize, line: usize| {

@@ -466,7 +466,7 @@ fn quantity_name(c: &Claim) -> String {
 
 fn location_of(c: &Claim) -> Location {
     Location {
-        path: c.path.to_string(),
+        path: c.path.as_str().into(),
         span: c.span.into(),
         start: crate::source::LineCol {
             line: c.line as usize,

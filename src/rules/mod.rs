@@ -22,6 +22,8 @@ pub struct FileContext<'a> {
     pub doc: &'a Document,
     pub analysis: &'a Analysis,
     pub index: &'a LineIndex,
+    /// The file's path, one copy for all its findings.
+    pub path: std::sync::Arc<str>,
 }
 
 /// One rule, as declared in a rule file.
@@ -153,7 +155,7 @@ impl RuleMeta {
     ) -> Diagnostic {
         let text = &ctx.file.text;
         let location =
-            crate::diagnostic::Location::new(&ctx.file.path, text, ctx.index, range.clone());
+            crate::diagnostic::Location::new(ctx.path.clone(), text, ctx.index, range.clone());
         Diagnostic {
             rule: self.id.clone(),
             severity: self.severity,
