@@ -386,14 +386,15 @@ fn ordered_map<T: Sync, R: Send>(
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, gate, work, weights, order) = (&next, &gate, &work, &weights, &order);
+            let (next, gate, work, weights, order, heavy) =
+                (&next, &gate, &work, &weights, &order, &heavy);
             scope.spawn(move || {
                 let _guard = StopOnPanic(gate);
                 while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let w = weights[i];
                     // Heavy items come first whatever their place: the window does not hold
                     // them back (they would wait for every earlier item, which waits for them).
-                    let window = if w > budget / 4 { usize::MAX } else { window };
+                    let window = if heavy(i) { usize::MAX } else { window };
                     if !gate.admit(i, window, w, budget) {
                         break;
                     }

@@ -398,6 +398,16 @@ impl Suppressions {
 mod tests {
     use super::*;
 
+    /// A Markdown text parsed as the linter parses it, with its line index.
+    fn parsed_markdown(path: &str, text: &str) -> (crate::parse::Document, LineIndex) {
+        let file = crate::source::SourceFile {
+            path: path.into(),
+            text: text.into(),
+            kind: crate::source::DocKind::Markdown,
+        };
+        (crate::parse::parse(&file), LineIndex::new(text))
+    }
+
     /// Many directives of every kind: the indexed lookup answers as a scan of all of them does,
     /// and marks the same directives used.
     #[test]
@@ -414,13 +424,7 @@ mod tests {
             }
             text.push_str(&format!("Line {i} says 12 people came.\n\n"));
         }
-        let file = crate::source::SourceFile {
-            path: "t.md".into(),
-            text: text.clone(),
-            kind: crate::source::DocKind::Markdown,
-        };
-        let doc = crate::parse::parse(&file);
-        let index = LineIndex::new(&text);
+        let (doc, index) = parsed_markdown("t.md", &text);
         let mut fast = Suppressions::from_comments("t.md", &text, &index, &doc.comments);
         let mut scan = fast.clone();
         assert!(!fast.short_by_start.is_empty() && !fast.long.is_empty());
@@ -472,13 +476,7 @@ mod tests {
             }
             text.push_str(&format!("Line {i} says 12 people came.\n\n"));
         }
-        let file = crate::source::SourceFile {
-            path: "t.md".into(),
-            text: text.clone(),
-            kind: crate::source::DocKind::Markdown,
-        };
-        let doc = crate::parse::parse(&file);
-        let index = LineIndex::new(&text);
+        let (doc, index) = parsed_markdown("t.md", &text);
         let finding = |rule: &str, line: usize| {
             let at = index.line_range(&text, line).start;
             Diagnostic {
@@ -531,13 +529,7 @@ mod tests {
         let text = "# T\n\n<!-- factlint-disable-next-line quiet-rule -->\nA line.\n\n\
                     <!-- factlint-disable-next-line quiet-rule -->\nÀ line.\n\n\
                     <!-- factlint-disable x, y -- why -->\nMore.\n<!-- factlint-enable -->\n";
-        let file = crate::source::SourceFile {
-            path: "f.md".into(),
-            text: text.into(),
-            kind: crate::source::DocKind::Markdown,
-        };
-        let doc = crate::parse::parse(&file);
-        let index = LineIndex::new(text);
+        let (doc, index) = parsed_markdown("f.md", text);
         let s = Suppressions::from_comments("f.md", text, &index, &doc.comments);
         assert_eq!(s.directives.len(), 3);
         assert_eq!(s.forms.len(), 2);

@@ -936,17 +936,21 @@ fn normalise(mut found: Vec<Citation>) -> Vec<Citation> {
 mod tests {
     use super::*;
 
-    /// `Covered` answers as a scan of its ranges, asked in order or not, with ranges added
-    /// between questions (as references are found).
-    #[test]
-    fn covered_matches_a_scan() {
-        let mut seed = 7u64;
-        let mut next = |n: usize| {
+    /// A seeded generator of numbers below `n` (a linear congruential one): reproducible tests.
+    fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
             seed = seed
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             (seed >> 33) as usize % n
-        };
+        }
+    }
+
+    /// `Covered` answers as a scan of its ranges, asked in order or not, with ranges added
+    /// between questions (as references are found).
+    #[test]
+    fn covered_matches_a_scan() {
+        let mut next = random_below(7);
         for _ in 0..200 {
             let mut covered = Covered::default();
             let mut ranges: Vec<Range<usize>> = Vec::new();
@@ -1029,13 +1033,7 @@ mod tests {
             "[^a[1]]",
             "[@a; [@b]]",
         ];
-        let mut seed = 11u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = random_below(11);
         let mut anchored_kinds = 0;
         for list in [&lex.markers, &lex.bracketed, &lex.parenthetical] {
             let Some(d) = Delimited::new(list).unwrap() else {
