@@ -198,16 +198,40 @@ pub mod json_stream {
     ) -> io::Result<()> {
         scratch.clear();
         serde_json::to_writer_pretty(&mut *scratch, value)?;
-        let inner = format!("{indent}  ");
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        w.write_all(inner.as_bytes())?;
-        let mut rest = &scratch[..];
-        while let Some(n) = memchr::memchr(b'\n', rest) {
-            w.write_all(&rest[..=n])?;
-            w.write_all(inner.as_bytes())?;
-            rest = &rest[n + 1..];
+        indent_in_place(scratch, if first { b"\n" } else { b",\n" }, indent);
+        w.write_all(scratch)
+    }
+
+    /// Prefix `json` with `lead` and indent each of its lines by `indent` plus two spaces, in
+    /// place and back to front, so that the element goes out in one write. (JSON strings
+    /// escape newlines: every newline byte is a line break of the layout.)
+    fn indent_in_place(json: &mut Vec<u8>, lead: &[u8], indent: &str) {
+        let pad = |out: &mut [u8]| {
+            let (a, b) = out.split_at_mut(indent.len());
+            a.copy_from_slice(indent.as_bytes());
+            b.copy_from_slice(b"  ");
+        };
+        let step = indent.len() + 2;
+        let old_len = json.len();
+        let lines = memchr::memchr_iter(b'\n', json).count() + 1;
+        json.resize(old_len + lead.len() + lines * step, 0);
+        let mut dst = json.len();
+        let (mut end, mut search) = (old_len, old_len);
+        // Line by line, last first; each line moves right by the pads of the lines before it.
+        loop {
+            let start = memchr::memrchr(b'\n', &json[..search]).map_or(0, |p| p + 1);
+            let len = end - start;
+            json.copy_within(start..end, dst - len);
+            dst -= len + step;
+            pad(&mut json[dst..dst + step]);
+            if start == 0 {
+                break;
+            }
+            // The newline before `start` ends the line before.
+            (end, search) = (start, start - 1);
         }
-        w.write_all(rest)
+        debug_assert_eq!(dst, lead.len());
+        json[..lead.len()].copy_from_slice(lead);
     }
 
     /// Close the array (`]` alone when it stayed empty) and write the rest of the document;
@@ -218,6 +242,49 @@ pub mod json_stream {
             w.write_all(indent.as_bytes())?;
         }
         w.write_all(rest.as_bytes())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        /// The obvious way: write the lead, then every line after the indentation.
+        fn indent_by_lines(json: &[u8], lead: &[u8], indent: &str) -> Vec<u8> {
+            let pad = format!("{indent}  ");
+            let mut out = lead.to_vec();
+            for (i, line) in json.split(|&b| b == b'\n').enumerate() {
+                if i > 0 {
+                    out.push(b'\n');
+                }
+                out.extend_from_slice(pad.as_bytes());
+                out.extend_from_slice(line);
+            }
+            out
+        }
+
+        #[test]
+        fn indenting_in_place_equals_indenting_line_by_line() {
+            let cases: &[&str] = &[
+                "",
+                "1",
+                "\n",
+                "\n\n",
+                "{\n  \"a\": 1\n}",
+                "{\n  \"a\": [\n    \"x\\ny\"\n  ]\n}\n",
+                "é\nü",
+            ];
+            for json in cases {
+                for lead in [&b"\n"[..], b",\n", b""] {
+                    for indent in ["", "  ", "\t\t\t"] {
+                        let mut got = json.as_bytes().to_vec();
+                        super::indent_in_place(&mut got, lead, indent);
+                        assert_eq!(
+                            got,
+                            indent_by_lines(json.as_bytes(), lead, indent),
+                            "{json:?} {lead:?} {indent:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }
 
