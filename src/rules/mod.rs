@@ -137,12 +137,13 @@ pub struct RuleMeta {
 
 impl RuleMeta {
     pub fn render_message(&self, text: &str) -> String {
-        let short = crate::diagnostic::normalise_ws(text);
-        let short = if short.chars().count() > 60 {
-            format!("{}…", short.chars().take(57).collect::<String>())
-        } else {
-            short
-        };
+        let mut short = crate::diagnostic::normalise_ws(text);
+        // Byte length bounds the char count: most texts are short and ASCII, and skip counting.
+        if short.len() > 60 && short.chars().count() > 60 {
+            let cut = short.char_indices().nth(57).map_or(short.len(), |(i, _)| i);
+            short.truncate(cut);
+            short.push('…');
+        }
         self.message.replace("{text}", &short)
     }
 
@@ -199,3 +200,46 @@ pub const KINDS: &[(&str, KindBuilder)] = &[
     ("pattern", pattern::build),
     ("conflicting-figure", conflicting_figure::build),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_fold_whitespace_and_cut_long_texts_at_57_chars() {
+        let meta = RuleMeta {
+            id: "r".into(),
+            kind: "pattern".into(),
+            severity: Severity::Warning,
+            summary: String::new(),
+            message: "figure `{text}` here".into(),
+            label: None,
+            help: None,
+            notes: Vec::new().into(),
+            explain: Explain::default(),
+            params: Vec::new(),
+            origin: String::new(),
+        };
+        let sixty = "a".repeat(60);
+        let cases = [
+            ("12,000", "12,000".to_string()),
+            ("  1.2\n  million ", "1.2 million".to_string()),
+            (sixty.as_str(), sixty.clone()),
+            (&format!("{sixty}b"), format!("{}…", "a".repeat(57))),
+            // 60 chars of two bytes each: over 60 bytes, not over 60 chars.
+            (&"é".repeat(60), "é".repeat(60)),
+            (&"é".repeat(61), format!("{}…", "é".repeat(57))),
+            (
+                &format!("{} {}", "x".repeat(56), "yyyy"),
+                format!("{} …", "x".repeat(56)),
+            ),
+        ];
+        for (text, short) in cases {
+            assert_eq!(
+                meta.render_message(text),
+                format!("figure `{short}` here"),
+                "{text:?}"
+            );
+        }
+    }
+}
