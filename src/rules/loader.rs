@@ -113,6 +113,10 @@ struct Lexicons {
     /// A user folder brought a lexicon the extractors use: the embedded extractors cannot be
     /// reused.
     from_user: bool,
+    /// Each user measure lexicon as read (path, source, entries, and how many load errors
+    /// came before it), compiled alone only if the merged lexicon does not compile, to point
+    /// the error into its file. Compiling each up front cost a few ms of every start.
+    user_measures: Vec<(String, String, crate::claims::MeasureLexicon, usize)>,
 }
 
 /// Load the embedded defaults, then each user folder in order.
@@ -178,6 +182,8 @@ pub fn load_files(
         add_user_files(files, &mut specs, &mut lex, &mut errors);
     }
     if !errors.is_empty() {
+        // Report a bad measure pattern beside the other errors, where it was read.
+        insert_measure_errors(&lex.user_measures, &mut errors);
         return Err(errors);
     }
     // Claim keys use the user's measures when a rules folder brings some, else the embedded.
@@ -201,15 +207,20 @@ pub fn load_files(
     let user_measures = match user_measures.transpose() {
         Ok(m) => m,
         Err(e) => {
-            let (path, src) = lex.origin.get("measures").cloned().unwrap_or_default();
-            return Err(vec![LoadError {
-                path,
-                source: src,
-                span: None,
-                message: format!("invalid regex: {}", e.message),
-                label: "this pattern".into(),
-                notes: Vec::new(),
-            }]);
+            insert_measure_errors(&lex.user_measures, &mut errors);
+            if errors.is_empty() {
+                // Each file compiles alone but not together (e.g. a group name twice).
+                let (path, src) = lex.origin.get("measures").cloned().unwrap_or_default();
+                errors.push(LoadError {
+                    path,
+                    source: src,
+                    span: None,
+                    message: format!("invalid regex: {}", e.message),
+                    label: "this pattern".into(),
+                    notes: Vec::new(),
+                });
+            }
+            return Err(errors);
         }
     };
     crate::claims::set_active_measures(user_measures);
@@ -430,6 +441,29 @@ fn parse_rule(path: &str, src: &str, errors: &mut Vec<LoadError>) -> Option<Rule
     }
 }
 
+/// The error of each user measure lexicon that does not compile alone, inserted where it
+/// was read among the other load errors.
+fn insert_measure_errors(
+    read: &[(String, String, crate::claims::MeasureLexicon, usize)],
+    errors: &mut Vec<LoadError>,
+) {
+    for (path, src, l, at) in read.iter().rev() {
+        if let Err(e) = crate::claims::Measures::new(l) {
+            errors.insert(
+                (*at).min(errors.len()),
+                LoadError {
+                    path: path.clone(),
+                    source: src.clone(),
+                    span: Some(e.span),
+                    message: format!("invalid regex: {}", e.message),
+                    label: "this pattern".into(),
+                    notes: Vec::new(),
+                },
+            );
+        }
+    }
+}
+
 /// Merge one lexicon file. `validate` compiles what can be compiled alone (the measures) so that
 /// an error points into this file; the embedded lexicons are known to compile (unit-tested) and
 /// skip it, which keeps start-up short.
@@ -491,20 +525,15 @@ fn add_lexicon(
                 crate::claims::user_measures_coming();
             }
             if let Some(l) = parse::<crate::claims::MeasureLexicon>(path, src, errors) {
-                match validate
-                    .then(|| crate::claims::Measures::new(&l))
-                    .transpose()
-                {
-                    Ok(_) => lex.measures.prepend(l),
-                    Err(e) => errors.push(LoadError {
-                        path: path.to_string(),
-                        source: src.to_string(),
-                        span: Some(e.span),
-                        message: format!("invalid regex: {}", e.message),
-                        label: "this pattern".into(),
-                        notes: Vec::new(),
-                    }),
+                if validate {
+                    lex.user_measures.push((
+                        path.to_string(),
+                        src.to_string(),
+                        l.clone(),
+                        errors.len(),
+                    ));
                 }
+                lex.measures.prepend(l);
             }
             "measures"
         }
@@ -762,6 +791,30 @@ mod tests {
                 assert_eq!(&e.source[span], t, "{files:?}");
             }
         }
+    }
+
+    /// A measure lexicon is compiled alone only when something is wrong: its error must still
+    /// come out beside the others, pointing into its file.
+    #[test]
+    fn a_bad_measure_pattern_is_reported_with_other_errors() {
+        let measures = (
+            "lexicon/measures.toml",
+            "[[subject]]\npattern = 'fine'\n\n[[subject]]\npattern = '(broken'\n",
+        );
+        let errors = errors_for(&[measures, ("z.toml", "id = \"x\"\nkind = ")]);
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(errors.len(), 2, "{messages:?}");
+        let bad = errors
+            .iter()
+            .find(|e| e.message.contains("invalid regex"))
+            .expect("the measure error");
+        assert_eq!(&bad.source[bad.span.clone().expect("span")], "'(broken'");
+        // A good measure lexicon adds no error of its own.
+        let good = ("lexicon/measures.toml", "[[subject]]\npattern = 'fine'\n");
+        assert_eq!(
+            errors_for(&[good, ("z.toml", "id = \"x\"\nkind = ")]).len(),
+            1
+        );
     }
 
     #[test]
