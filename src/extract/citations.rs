@@ -103,6 +103,8 @@ pub struct CitationMatcher {
     year: Regex,
     connectors: HashSet<String>,
     reference_words: HashSet<String>,
+    /// Connectors and reference words together: `prose_ratio` asks whether a word is either.
+    vocabulary: Vocabulary,
     starters: HashSet<String>,
     not_citations: Vec<String>,
 }
@@ -225,6 +227,12 @@ impl CitationMatcher {
                 .expect("static regex"),
             connectors: lex.reference_connectors.iter().cloned().collect(),
             reference_words: lex.reference_words.iter().cloned().collect(),
+            vocabulary: Vocabulary::new(
+                lex.reference_connectors
+                    .iter()
+                    .chain(&lex.reference_words)
+                    .map(String::as_str),
+            ),
             starters: lex.sentence_starters.iter().cloned().collect(),
             not_citations: lex.not_citations.iter().map(|s| s.to_lowercase()).collect(),
         })
@@ -304,23 +312,56 @@ impl CitationMatcher {
     }
 
     /// Share of words that read as running prose: lower-case words outside reference vocabulary.
+    ///
+    /// Words are the pieces between whitespace and `, ; : ( )`, trimmed of what is not
+    /// alphanumeric. One pass over the bytes, classified by table; only non-ASCII lead bytes
+    /// are decoded.
     fn prose_ratio(&self, text: &str) -> f64 {
+        let bytes = text.as_bytes();
         let mut words = 0usize;
         let mut prose = 0usize;
-        for w in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')'))
-        {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-            if w.is_empty() {
-                continue;
-            }
-            words += 1;
-            let first = w.chars().next().unwrap_or(' ');
-            if first.is_lowercase() {
-                let lower = w.trim_end_matches('.');
-                if !self.connectors.contains(lower) && !self.reference_words.contains(lower) {
-                    prose += 1;
+        // The current piece's alphanumeric stretch, first byte to past the last (empty: none yet).
+        let (mut w_start, mut w_end) = (0, 0);
+        let mut i = 0;
+        loop {
+            let (class, len) = match bytes.get(i) {
+                None => (PieceByte::Separator, 0),
+                Some(&b) if b < 0x80 => (PIECE_BYTES[usize::from(b)], 1),
+                Some(_) => {
+                    let c = text[i..].chars().next().unwrap_or(' ');
+                    let class = if c.is_whitespace() {
+                        PieceByte::Separator
+                    } else if c.is_alphanumeric() {
+                        PieceByte::Alphanumeric
+                    } else {
+                        PieceByte::Other
+                    };
+                    (class, c.len_utf8())
                 }
+            };
+            match class {
+                PieceByte::Separator => {
+                    if w_end > w_start {
+                        let w = &text[w_start..w_end];
+                        words += 1;
+                        if starts_lowercase(w) && !self.vocabulary.contains(w) {
+                            prose += 1;
+                        }
+                        w_end = w_start;
+                    }
+                    if len == 0 {
+                        break;
+                    }
+                }
+                PieceByte::Alphanumeric => {
+                    if w_end == w_start {
+                        w_start = i;
+                    }
+                    w_end = i + len;
+                }
+                PieceByte::Other => {}
             }
+            i += len;
         }
         if words == 0 {
             return 1.0;
@@ -395,7 +436,7 @@ impl CitationMatcher {
             if word.ends_with(':') {
                 break;
             }
-            let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+            let bare = trim_non_alnum(word);
             let first = bare.chars().next().unwrap_or(' ');
             let ok = first.is_uppercase()
                 || first.is_ascii_digit()
@@ -417,12 +458,15 @@ impl CitationMatcher {
 
     /// A lower-case prose word within the next few tokens, past connectors only
     /// ("Four of the other five" → "other").
-    fn prose_soon(&self, text: &str, rest: &[Token]) -> bool {
-        for tok in rest.iter().take(4) {
+    fn prose_soon(&self, text: &str, tokens: &mut Tokens, from: usize) -> bool {
+        for k in from..from + 4 {
+            let Some(tok) = tokens.get(k) else {
+                break;
+            };
             if tok.class != TokClass::Word {
                 return false;
             }
-            let bare = text[tok.range.clone()].trim_matches(|c: char| !c.is_alphanumeric());
+            let bare = trim_non_alnum(&text[tok.range.clone()]);
             if self.connectors.contains(bare) {
                 continue;
             }
@@ -436,12 +480,28 @@ impl CitationMatcher {
         tok.class == TokClass::Word
             && self
                 .connectors
-                .contains(text[tok.range.clone()].trim_matches(|c: char| !c.is_alphanumeric()))
+                .contains(trim_non_alnum(&text[tok.range.clone()]))
     }
 
     fn is_ref_word(&self, word: &str) -> bool {
-        let w = word.trim_matches(|c: char| !c.is_alphanumeric());
-        self.reference_words.contains(w) || self.reference_words.contains(&w.to_lowercase())
+        let w = trim_non_alnum(word);
+        if self.reference_words.contains(w) {
+            return true;
+        }
+        // Lower-casing leaves an ASCII word without capitals as it is: no second lookup.
+        if w.is_ascii() {
+            if !w.bytes().any(|b| b.is_ascii_uppercase()) {
+                return false;
+            }
+            let mut buf = [0u8; 32];
+            if let Some(lower) = buf.get_mut(..w.len()) {
+                lower.copy_from_slice(w.as_bytes());
+                lower.make_ascii_lowercase();
+                return std::str::from_utf8(lower)
+                    .is_ok_and(|lower| self.reference_words.contains(lower));
+            }
+        }
+        self.reference_words.contains(&w.to_lowercase())
     }
 
     /// Read a reference forward from `start`; `None` when what follows is not a reference.
@@ -452,14 +512,15 @@ impl CitationMatcher {
         start: usize,
         glue: Option<GlueKind>,
     ) -> Option<Citation> {
-        let tokens = tokenize(text, start, block.end);
+        let mut tokens = Tokens::new(text, start, block.end);
         // A reference glued inside a parenthesis ends with it.
         let paren_limit =
             glue.and_then(|_| unclosed_paren_close(text, block.start, start, block.end));
         let mut good: Vec<usize> = Vec::new(); // tokens that belong to the reference
         let mut resumes_at = None;
         let mut capitalised = 0usize;
-        for (i, tok) in tokens.iter().enumerate() {
+        let mut i = 0;
+        while let Some(tok) = tokens.get(i) {
             if paren_limit.is_some_and(|p| tok.range.start >= p) {
                 break;
             }
@@ -468,27 +529,29 @@ impl CitationMatcher {
                 TokClass::Punct => {}
                 TokClass::Word => {
                     let word = &text[tok.range.clone()];
-                    let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+                    let bare = trim_non_alnum(word);
                     let first = bare.chars().next().unwrap_or(' ');
                     if first.is_uppercase() {
                         let starter = self.starters.contains(bare);
                         // After a number or a full stop, a capitalised word followed by prose
                         // within a few words opens a sentence ("…0195071328. Hundreds of
                         // thousands were…", "…ISBN 1400040051 Four of the other five…").
-                        let after_break = i > 0
-                            && (tokens[i - 1].class == TokClass::Number
-                                || text[tokens[i - 1].range.clone()].ends_with('.')
-                                    && !is_initial(&text[tokens[i - 1].range.clone()]));
-                        if self.next_word_is_prose(text, &tokens[i + 1..], starter)
-                            || after_break && self.prose_soon(text, &tokens[i + 1..])
+                        let after_break = i > 0 && {
+                            let prev = &tokens.read[i - 1];
+                            prev.class == TokClass::Number
+                                || text[prev.range.clone()].ends_with('.')
+                                    && !is_initial(&text[prev.range.clone()])
+                        };
+                        if self.next_word_is_prose(text, &mut tokens, i + 1, starter)
+                            || after_break && self.prose_soon(text, &mut tokens, i + 1)
                         {
                             // Prose starts here or at the head of the capitalised run before it.
                             let begin = if starter {
                                 i
                             } else {
-                                head_of_capitalised_run(text, &tokens, i, &self.connectors)
+                                head_of_capitalised_run(text, &tokens.read, i, &self.connectors)
                             };
-                            resumes_at = Some(tokens[begin].range.start);
+                            resumes_at = Some(tokens.read[begin].range.start);
                             good.retain(|&g| g < begin);
                             break;
                         }
@@ -501,16 +564,13 @@ impl CitationMatcher {
                         // Lower-case prose: the sentence goes on after the reference, unless a
                         // sentence starter opened it just before ("… 2002 According to the …").
                         let mut j = i;
-                        while j > 0 && self.is_connector_token(text, &tokens[j - 1]) {
+                        while j > 0 && self.is_connector_token(text, &tokens.read[j - 1]) {
                             j -= 1;
                         }
-                        if j > 0 && j < i && tokens[j - 1].class == TokClass::Word {
-                            let w = &text[tokens[j - 1].range.clone()];
-                            if self
-                                .starters
-                                .contains(w.trim_matches(|c: char| !c.is_alphanumeric()))
-                            {
-                                resumes_at = Some(tokens[j - 1].range.start);
+                        if j > 0 && j < i && tokens.read[j - 1].class == TokClass::Word {
+                            let w = &text[tokens.read[j - 1].range.clone()];
+                            if self.starters.contains(trim_non_alnum(w)) {
+                                resumes_at = Some(tokens.read[j - 1].range.start);
                                 good.retain(|&g| g < j - 1);
                             }
                         }
@@ -518,9 +578,10 @@ impl CitationMatcher {
                     }
                 }
             }
+            i += 1;
         }
         let last = *good.last()?;
-        let end = tokens[last].range.end;
+        let end = tokens.read[last].range.end;
         let range = start..end;
         let body = &text[range.clone()];
         let strong = self.strong.is_match(body);
@@ -547,8 +608,16 @@ impl CitationMatcher {
     /// Does prose start after this capitalised word? True when the next word (past commas, and
     /// past numbers after a sentence starter: "In 2007 one such site") is lower case and not
     /// reference vocabulary.
-    fn next_word_is_prose(&self, text: &str, rest: &[Token], skip_numbers: bool) -> bool {
-        for tok in rest {
+    fn next_word_is_prose(
+        &self,
+        text: &str,
+        tokens: &mut Tokens,
+        from: usize,
+        skip_numbers: bool,
+    ) -> bool {
+        let mut k = from;
+        while let Some(tok) = tokens.get(k) {
+            k += 1;
             match tok.class {
                 TokClass::Number if skip_numbers => continue,
                 TokClass::Number => return false,
@@ -562,7 +631,7 @@ impl CitationMatcher {
                 TokClass::Quoted | TokClass::Paren => return false,
                 TokClass::Word => {
                     let word = &text[tok.range.clone()];
-                    let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+                    let bare = trim_non_alnum(word);
                     let first = bare.chars().next().unwrap_or(' ');
                     return first.is_lowercase()
                         && !self.connectors.contains(bare)
@@ -592,8 +661,114 @@ fn starts_with_author(line: &str) -> bool {
 }
 
 fn is_initial(word: &str) -> bool {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    !letters.is_empty() && letters.len() <= 2 && letters.iter().all(|c| c.is_uppercase())
+    // At most two letters, all capitals ("N.", "N.G."); counted without collecting them.
+    let mut letters = 0;
+    for c in word.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        if letters > 2 || !c.is_uppercase() {
+            return false;
+        }
+    }
+    letters > 0
+}
+
+/// `s.trim_matches(|c: char| !c.is_alphanumeric())`, decoding chars only when a non-ASCII one
+/// is met at either end (words are trimmed per token, and nearly all are ASCII).
+fn trim_non_alnum(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut lo = 0;
+    let mut hi = b.len();
+    while lo < hi && b[lo] < 0x80 && !b[lo].is_ascii_alphanumeric() {
+        lo += 1;
+    }
+    while hi > lo && b[hi - 1] < 0x80 && !b[hi - 1].is_ascii_alphanumeric() {
+        hi -= 1;
+    }
+    // Cut at ASCII bytes only, so on char boundaries.
+    let t = &s[lo..hi];
+    if t.as_bytes().first().is_some_and(|&c| c >= 0x80)
+        || t.as_bytes().last().is_some_and(|&c| c >= 0x80)
+    {
+        t.trim_matches(|c: char| !c.is_alphanumeric())
+    } else {
+        t
+    }
+}
+
+/// How `prose_ratio` reads a character.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PieceByte {
+    /// Ends a piece: whitespace or `, ; : ( )`.
+    Separator,
+    Alphanumeric,
+    Other,
+}
+
+/// `PieceByte` of each ASCII byte.
+const PIECE_BYTES: [PieceByte; 128] = {
+    let mut t = [PieceByte::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            PieceByte::Alphanumeric
+        } else if matches!(
+            c,
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b',' | b';' | b':' | b'(' | b')'
+        ) {
+            PieceByte::Separator
+        } else {
+            PieceByte::Other
+        };
+        b += 1;
+    }
+    t
+};
+
+fn starts_lowercase(w: &str) -> bool {
+    match w.as_bytes().first() {
+        Some(&b) if b < 0x80 => b.is_ascii_lowercase(),
+        _ => w.chars().next().is_some_and(char::is_lowercase),
+    }
+}
+
+/// A set of words, with a filter on first byte, last byte and length in front of the hash
+/// lookup: most prose words share none of these with reference vocabulary.
+struct Vocabulary {
+    words: HashSet<String>,
+    /// Per byte, bit `min(len, 31)` set when a word of that length starts with the byte.
+    first: [u32; 256],
+    /// The same for the last byte.
+    last: [u32; 256],
+}
+
+impl Vocabulary {
+    fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Vocabulary {
+        let mut v = Vocabulary {
+            words: HashSet::default(),
+            first: [0; 256],
+            last: [0; 256],
+        };
+        for w in words {
+            if let (Some(&f), Some(&l)) = (w.as_bytes().first(), w.as_bytes().last()) {
+                let bit = 1u32 << w.len().min(31);
+                v.first[usize::from(f)] |= bit;
+                v.last[usize::from(l)] |= bit;
+            }
+            v.words.insert(w.to_string());
+        }
+        v
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        let (Some(&f), Some(&l)) = (w.as_bytes().first(), w.as_bytes().last()) else {
+            return self.words.contains(w);
+        };
+        let bit = 1u32 << w.len().min(31);
+        self.first[usize::from(f)] & bit != 0
+            && self.last[usize::from(l)] & bit != 0
+            && self.words.contains(w)
+    }
 }
 
 fn is_roman(word: &str) -> bool {
@@ -625,7 +800,7 @@ fn head_of_capitalised_run(
         if word.ends_with(['.', ',', ':', ';']) {
             break;
         }
-        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let bare = trim_non_alnum(word);
         let first = bare.chars().next().unwrap_or(' ');
         if first.is_uppercase() {
             head = j;
@@ -782,16 +957,56 @@ struct Token {
     class: TokClass,
 }
 
-/// Tokens of a reference candidate. Bounded: a reference never runs past a few hundred tokens.
-fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token> {
+/// Tokens of a reference candidate, read lazily: a candidate is usually rejected or ended within
+/// a few tokens, so reading ahead to the bound would be wasted. Bounded: a reference never runs
+/// past a few hundred tokens.
+struct Tokens<'t> {
+    text: &'t str,
+    /// Where reading resumes.
+    at: usize,
+    end: usize,
+    read: Vec<Token>,
+}
+
+impl<'t> Tokens<'t> {
     const MAX_TOKENS: usize = 120;
-    let mut out = Vec::new();
-    let mut i = start;
+
+    fn new(text: &'t str, start: usize, end: usize) -> Tokens<'t> {
+        Tokens {
+            text,
+            at: start,
+            end,
+            read: Vec::new(),
+        }
+    }
+
+    /// Token `k`, reading as far as needed; `None` past the last.
+    fn get(&mut self, k: usize) -> Option<Token> {
+        while self.read.len() <= k {
+            if self.read.len() >= Self::MAX_TOKENS {
+                return None;
+            }
+            let tok = next_token(self.text, &mut self.at, self.end)?;
+            self.read.push(tok);
+        }
+        Some(self.read[k].clone())
+    }
+}
+
+/// The token at or after `*i` (before `end`), moving `*i` past it; `None` when only whitespace
+/// is left.
+fn next_token(text: &str, i: &mut usize, end: usize) -> Option<Token> {
     let bytes = text.as_bytes();
-    while i < end && out.len() < MAX_TOKENS {
-        let c = text[i..].chars().next().unwrap_or(' ');
+    while *i < end {
+        let start = *i;
+        let b = bytes[start];
+        let c = if b < 0x80 {
+            char::from(b)
+        } else {
+            text[start..].chars().next().unwrap_or(' ')
+        };
         if c.is_whitespace() {
-            i += c.len_utf8();
+            *i += c.len_utf8();
             continue;
         }
         let (close, class) = match c {
@@ -802,43 +1017,45 @@ fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token> {
             _ => (' ', TokClass::Word),
         };
         if class != TokClass::Word {
-            let body = i + c.len_utf8();
-            let limit = (body + 200).min(end);
-            let mut limit = limit;
+            let body = start + c.len_utf8();
+            let mut limit = (body + 200).min(end);
             while !text.is_char_boundary(limit) {
                 limit -= 1;
             }
             if let Some(off) = text[body..limit].find(close) {
-                let stop = body + off + close.len_utf8();
-                out.push(Token {
-                    range: i..stop,
+                *i = body + off + close.len_utf8();
+                return Some(Token {
+                    range: start..*i,
                     class,
                 });
-                i = stop;
-                continue;
             }
-            out.push(Token {
-                range: i..body,
+            *i = body;
+            return Some(Token {
+                range: start..body,
                 class: TokClass::Punct,
             });
-            i = body;
-            continue;
         }
         if !c.is_alphanumeric() {
-            let len = c.len_utf8();
-            out.push(Token {
-                range: i..i + len,
+            *i = start + c.len_utf8();
+            return Some(Token {
+                range: start..*i,
                 class: TokClass::Punct,
             });
-            i += len;
-            continue;
         }
         // A word: letters, digits and inner punctuation ("Twentieth-Century", "0-19-505580-2",
         // "Stalin's", "N.G."), with trailing punctuation kept for boundary checks.
-        let mut j = i;
+        let mut j = start;
         while j < end {
+            let b = bytes[j];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() || matches!(b, b'\'' | b'-' | b'.' | b'/') {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
             let d = text[j..].chars().next().unwrap_or(' ');
-            if d.is_alphanumeric() || matches!(d, '\'' | '’' | '-' | '–' | '.' | '/') {
+            if d.is_alphanumeric() || matches!(d, '’' | '–') {
                 j += d.len_utf8();
             } else {
                 break;
@@ -848,32 +1065,24 @@ fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token> {
         if j < end && matches!(bytes[j], b',' | b':' | b';') {
             j += 1;
         }
-        let word = &text[i..j];
-        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
-        let class = if bare.starts_with(|c: char| c.is_ascii_digit()) {
-            TokClass::Number
+        *i = j;
+        // The word starts with an alphanumeric `c`: a number when that is a digit. Trailing
+        // punctuation kept on it must not extend a reference's end past what it covers.
+        let (class, trailing): (TokClass, &[u8]) = if c.is_ascii_digit() {
+            (TokClass::Number, b",:;.")
         } else {
-            TokClass::Word
+            (TokClass::Word, b",:;")
         };
-        out.push(Token { range: i..j, class });
-        i = j.max(i + 1);
-        while !text.is_char_boundary(i) {
-            i += 1;
+        let mut stop = j;
+        while stop > start && trailing.contains(&bytes[stop - 1]) {
+            stop -= 1;
         }
+        return Some(Token {
+            range: start..stop,
+            class,
+        });
     }
-    // Trailing punctuation kept on words must not extend a reference's end past what it covers.
-    for tok in &mut out {
-        if matches!(tok.class, TokClass::Word | TokClass::Number) {
-            let w = &text[tok.range.clone()];
-            let trimmed = if tok.class == TokClass::Number {
-                w.trim_end_matches([',', ':', ';', '.'])
-            } else {
-                w.trim_end_matches([',', ':', ';'])
-            };
-            tok.range.end = tok.range.start + trimmed.len();
-        }
-    }
-    out
+    None
 }
 
 /// Ranges, asked whether any contains a position. Positions are asked in increasing order
@@ -935,6 +1144,100 @@ fn normalise(mut found: Vec<Citation>) -> Vec<Citation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The eager tokenizer `Tokens` replaced, kept as the oracle it must agree with.
+    fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token> {
+        const MAX_TOKENS: usize = 120;
+        let mut out = Vec::new();
+        let mut i = start;
+        let bytes = text.as_bytes();
+        while i < end && out.len() < MAX_TOKENS {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if c.is_whitespace() {
+                i += c.len_utf8();
+                continue;
+            }
+            let (close, class) = match c {
+                '"' => ('"', TokClass::Quoted),
+                '“' => ('”', TokClass::Quoted),
+                '«' => ('»', TokClass::Quoted),
+                '(' => (')', TokClass::Paren),
+                _ => (' ', TokClass::Word),
+            };
+            if class != TokClass::Word {
+                let body = i + c.len_utf8();
+                let limit = (body + 200).min(end);
+                let mut limit = limit;
+                while !text.is_char_boundary(limit) {
+                    limit -= 1;
+                }
+                if let Some(off) = text[body..limit].find(close) {
+                    let stop = body + off + close.len_utf8();
+                    out.push(Token {
+                        range: i..stop,
+                        class,
+                    });
+                    i = stop;
+                    continue;
+                }
+                out.push(Token {
+                    range: i..body,
+                    class: TokClass::Punct,
+                });
+                i = body;
+                continue;
+            }
+            if !c.is_alphanumeric() {
+                let len = c.len_utf8();
+                out.push(Token {
+                    range: i..i + len,
+                    class: TokClass::Punct,
+                });
+                i += len;
+                continue;
+            }
+            // A word: letters, digits and inner punctuation ("Twentieth-Century", "0-19-505580-2",
+            // "Stalin's", "N.G."), with trailing punctuation kept for boundary checks.
+            let mut j = i;
+            while j < end {
+                let d = text[j..].chars().next().unwrap_or(' ');
+                if d.is_alphanumeric() || matches!(d, '\'' | '’' | '-' | '–' | '.' | '/') {
+                    j += d.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            // Keep a trailing comma/colon/semicolon attached so boundaries can be seen.
+            if j < end && matches!(bytes[j], b',' | b':' | b';') {
+                j += 1;
+            }
+            let word = &text[i..j];
+            let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+            let class = if bare.starts_with(|c: char| c.is_ascii_digit()) {
+                TokClass::Number
+            } else {
+                TokClass::Word
+            };
+            out.push(Token { range: i..j, class });
+            i = j.max(i + 1);
+            while !text.is_char_boundary(i) {
+                i += 1;
+            }
+        }
+        // Trailing punctuation kept on words must not extend a reference's end past what it covers.
+        for tok in &mut out {
+            if matches!(tok.class, TokClass::Word | TokClass::Number) {
+                let w = &text[tok.range.clone()];
+                let trimmed = if tok.class == TokClass::Number {
+                    w.trim_end_matches([',', ':', ';', '.'])
+                } else {
+                    w.trim_end_matches([',', ':', ';'])
+                };
+                tok.range.end = tok.range.start + trimmed.len();
+            }
+        }
+        out
+    }
 
     /// A seeded generator of numbers below `n` (a linear congruential one): reproducible tests.
     fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
@@ -1057,6 +1360,270 @@ mod tests {
 
     fn matcher() -> CitationMatcher {
         CitationMatcher::new(&CitationLexicon::embedded()).unwrap()
+    }
+
+    /// The word scan `prose_ratio` replaced, kept as the oracle it must agree with.
+    fn prose_ratio_by_split(m: &CitationMatcher, text: &str) -> f64 {
+        let mut words = 0usize;
+        let mut prose = 0usize;
+        for w in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')'))
+        {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if w.is_empty() {
+                continue;
+            }
+            words += 1;
+            let first = w.chars().next().unwrap_or(' ');
+            if first.is_lowercase() {
+                let lower = w.trim_end_matches('.');
+                if !m.connectors.contains(lower) && !m.reference_words.contains(lower) {
+                    prose += 1;
+                }
+            }
+        }
+        if words == 0 {
+            return 1.0;
+        }
+        prose as f64 / words as f64
+    }
+
+    /// Pieces that exercise word edges: separators of every kind (Unicode whitespace too),
+    /// punctuation around and inside words, reference vocabulary, non-ASCII letters and digits.
+    const EDGE_PIECES: &[&str] = &[
+        " ",
+        "\t",
+        "\n",
+        "\u{0b}",
+        "\u{0c}",
+        "\r",
+        "\u{85}",
+        "\u{a0}",
+        "\u{2003}",
+        "\u{3000}",
+        ",",
+        ";",
+        ":",
+        "(",
+        ")",
+        ".",
+        "-",
+        "'",
+        "’",
+        "–",
+        "/",
+        "\"",
+        "“",
+        "”",
+        "«",
+        "»",
+        "…",
+        "!",
+        "?",
+        "the",
+        "of",
+        "p",
+        "pp",
+        "page",
+        "Page",
+        "PP",
+        "Ibid",
+        "ISBN",
+        "0195071328",
+        "1938",
+        "c1938",
+        "trans",
+        "x",
+        "ab",
+        "élan",
+        "Élan",
+        "ǅx",
+        "٣",
+        "Ⅻ",
+        "ß",
+        "über",
+        "Straße",
+        "and",
+        "walked",
+        "N.G.",
+        "it's",
+        "McDonald",
+        "vols",
+        "hardcover",
+        "Hardcover",
+    ];
+
+    fn random_text(next: &mut impl FnMut(usize) -> usize, max_pieces: usize) -> String {
+        (0..next(max_pieces))
+            .map(|_| EDGE_PIECES[next(EDGE_PIECES.len())])
+            .collect()
+    }
+
+    #[test]
+    fn prose_ratio_table() {
+        let m = matcher();
+        let cases: &[(&str, f64)] = &[
+            ("", 1.0),
+            (" ,;: ", 1.0),
+            ("Page 121, The Great Terror, ISBN 0195071328", 0.0),
+            ("the walked", 0.5),
+            ("(walked)", 1.0),
+            ("...walked...", 1.0),
+            ("p. 88 of the book", 0.2),
+            ("élan\u{a0}Élan", 0.5),
+            // A no-break space separates; a hyphen and an apostrophe do not.
+            ("salt-marsh it's", 1.0),
+            // Only whitespace, not every non-alphanumeric, separates words.
+            ("x/y", 1.0),
+        ];
+        for (text, want) in cases {
+            assert_eq!(m.prose_ratio(text), *want, "{text:?}");
+            assert_eq!(prose_ratio_by_split(&m, text), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn prose_ratio_agrees_with_the_split_scan() {
+        let m = matcher();
+        let mut next = random_below(13);
+        for _ in 0..20_000 {
+            let text = random_text(&mut next, 14);
+            assert_eq!(
+                m.prose_ratio(&text).to_bits(),
+                prose_ratio_by_split(&m, &text).to_bits(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn trim_non_alnum_agrees_with_trim_matches() {
+        let cases = [
+            "",
+            ".",
+            "..a..",
+            "a",
+            "“Élan”",
+            "(x)",
+            "…",
+            "-–-",
+            "ab’",
+            "’ab",
+            "٣.",
+            "a b",
+        ];
+        for text in cases {
+            let want = text.trim_matches(|c: char| !c.is_alphanumeric());
+            assert_eq!(trim_non_alnum(text), want, "{text:?}");
+        }
+        let mut next = random_below(17);
+        for _ in 0..20_000 {
+            let text = random_text(&mut next, 6);
+            let want = text.trim_matches(|c: char| !c.is_alphanumeric());
+            assert_eq!(trim_non_alnum(&text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn vocabulary_is_the_set() {
+        let words = [
+            "of",
+            "p",
+            "pp",
+            "hardcover",
+            "über",
+            "a-very-long-reference-word-indeed",
+        ];
+        let v = Vocabulary::new(words);
+        for w in words {
+            assert!(v.contains(w), "{w}");
+        }
+        // Same first byte, last byte or length as a member, but not members.
+        for w in [
+            "",
+            "o",
+            "if",
+            "pf",
+            "ppp",
+            "hardcoves",
+            "übel",
+            "a-very-long-reference-word-indeex",
+        ] {
+            assert!(!v.contains(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn ref_words_ignore_case_table() {
+        let m = matcher();
+        let cases = [
+            ("pp", true),
+            ("PP", true),
+            ("Pp.", true),
+            ("(Ibid)", true),
+            ("Hardcover", true),
+            ("HARDCOVER", true),
+            ("hardcovers", false),
+            ("Press", false),
+            ("", false),
+            // Longer than the stack buffer: lower-cased on the heap, same answer.
+            ("Pppppppppppppppppppppppppppppppppppp", false),
+            ("ǅ", false),
+        ];
+        for (word, want) in cases {
+            assert_eq!(m.is_ref_word(word), want, "{word:?}");
+        }
+    }
+
+    #[test]
+    fn is_initial_table() {
+        let cases = [
+            ("N.", true),
+            ("N.G.", true),
+            ("NG", true),
+            ("N.G.K.", false),
+            ("Ng", false),
+            ("n.", false),
+            ("", false),
+            ("1.", false),
+            ("É.", true),
+        ];
+        for (word, want) in cases {
+            assert_eq!(is_initial(word), want, "{word:?}");
+        }
+    }
+
+    /// Lazily read tokens are the eager tokenizer's, from any start, up to the bound.
+    #[test]
+    fn lazy_tokens_equal_the_eager_tokenizer() {
+        let mut next = random_below(19);
+        let check = |text: &str, start: usize, end: usize| {
+            let want = tokenize(text, start, end);
+            let mut lazy = Tokens::new(text, start, end);
+            let mut got = Vec::new();
+            while let Some(tok) = lazy.get(got.len()) {
+                got.push(tok);
+            }
+            let as_pairs = |v: &[Token]| -> Vec<(Range<usize>, TokClass)> {
+                v.iter().map(|t| (t.range.clone(), t.class)).collect()
+            };
+            assert_eq!(as_pairs(&got), as_pairs(&want), "{text:?} {start}..{end}");
+        };
+        check(&"word, ".repeat(300), 0, 1800);
+        for text in [
+            "“Quoted title” (aside) 12, 3.",
+            "\"unclosed quote and (paren",
+        ] {
+            check(text, 0, text.len());
+        }
+        for _ in 0..5_000 {
+            let text = random_text(&mut next, 30);
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let a = bounds[next(bounds.len())];
+            let b = bounds[next(bounds.len())];
+            check(&text, a.min(b), a.max(b));
+        }
     }
 
     fn cites(text: &str) -> Vec<(&str, CitationKind)> {
