@@ -354,10 +354,17 @@ fn keys_of_with(
         figures
             .iter()
             .map(|f| {
-                if measured_only && !cues.may_have_measure(m, file, a, f) {
-                    return None;
-                }
-                let key = key_in_file(m, file, a, f, &kc, &mut shared);
+                let wanted = if measured_only {
+                    if !cues.may_have_measure(m, file, a, f) {
+                        return None;
+                    }
+                    Wanted::Measured {
+                        period: may_restate(file, a, f),
+                    }
+                } else {
+                    Wanted::All
+                };
+                let key = key_in_file(m, file, a, f, &kc, &mut shared, wanted);
                 (key != ClaimKey::default()).then(|| intern_key(key))
             })
             .collect()
@@ -384,16 +391,7 @@ fn inherit_elided(file: &SourceFile, a: &Analysis, keys: &mut [Option<Arc<ClaimK
     let measured = |k: &Option<Arc<ClaimKey>>| k.as_ref().is_some_and(|k| k.measure.is_some());
     for i in 1..keys.len().min(a.figures.len()) {
         let f = &a.figures[i];
-        if measured(&keys[i]) || f.sentence == 0 {
-            continue;
-        }
-        let s = a.sentences[f.sentence].range.clone();
-        let before = &file.text[s.start..f.m.span.start.max(s.start)];
-        let after = &file.text[f.m.span.end.min(s.end)..s.end];
-        let bare_end = after
-            .chars()
-            .all(|c| c.is_whitespace() || matches!(c, '.' | '!' | ';'));
-        if !bare_end || before.split_whitespace().count() > 5 {
+        if measured(&keys[i]) || !may_restate(file, a, f) {
             continue;
         }
         let prev_sentence = f.sentence - 1;
@@ -425,6 +423,22 @@ fn inherit_elided(file: &SourceFile, a: &Analysis, keys: &mut [Option<Arc<ClaimK
             None => earlier.clone(),
         });
     }
+}
+
+/// Whether figure `f` stands where `inherit_elided` lets it restate the quantity of the
+/// sentence before: a bare figure ending a short sentence that is not the first.
+fn may_restate(file: &SourceFile, a: &Analysis, f: &crate::extract::Figure) -> bool {
+    if f.sentence == 0 {
+        return false;
+    }
+    let s = a.sentences[f.sentence].range.clone();
+    let before = &file.text[s.start..f.m.span.start.max(s.start)];
+    let after = &file.text[f.m.span.end.min(s.end)..s.end];
+    let bare_end = after
+        .chars()
+        .all(|c| c.is_whitespace() || matches!(c, '.' | '!' | ';'));
+    // At most five words: the sixth need not be looked for past.
+    bare_end && before.split_whitespace().nth(5).is_none()
 }
 
 /// The claim of figure `i` of the analysis, with its key.
@@ -800,7 +814,14 @@ impl Measures {
         context: &[&str],
         heading: Option<&str>,
     ) -> ClaimKey {
-        self.key_with(sentence, fig, context, heading, &mut SharedTexts::default())
+        self.key_with(
+            sentence,
+            fig,
+            context,
+            heading,
+            &mut SharedTexts::default(),
+            Wanted::All,
+        )
     }
 
     /// `key_in`, with the subjects and periods of `context` and `heading` kept in `shared`
@@ -812,6 +833,7 @@ impl Measures {
         context: &[&'t str],
         heading: Option<&'t str>,
         shared: &mut SharedTexts<'t>,
+        wanted: Wanted,
     ) -> ClaimKey {
         // A named claim pins the quantity whatever the wording around it.
         for (id, re) in &self.named {
@@ -831,28 +853,38 @@ impl Measures {
         let clause = clause_of(sentence, fig.clone());
         // A clause that is the whole sentence has been searched as the sentence already.
         let whole = clause == (0..sentence.len());
+        // Periods come from the sentence, the one just before it, or the heading; sentences
+        // further back date other events as often as this one.
+        let mut period = || {
+            self.framing_period(sentence)
+                .or_else(|| self.period(&sentence[clause.clone()], shift(&fig, clause.start)))
+                .or_else(|| {
+                    (!whole)
+                        .then(|| self.period(sentence, fig.clone()))
+                        .flatten()
+                })
+                .or_else(|| context.first().and_then(|c| shared.get(c).period(self)))
+                .or_else(|| heading.and_then(|h| shared.get(h).period(self)))
+        };
+        let (measure, political) = self.measure(sentence, fig.clone(), clause.start);
+        // Most figures have no measure: when only measured keys count, the rest of the key
+        // (subject, qualifiers) is not worked out for them.
+        if let (None, Wanted::Measured { period: p }) = (&measure, wanted) {
+            return ClaimKey {
+                period: if p { period() } else { None },
+                ..ClaimKey::default()
+            };
+        }
+        let period = period();
         let subject = self
             .subject_in(&sentence[clause.clone()])
             .or_else(|| (!whole).then(|| self.subject_in(sentence)).flatten())
             .or_else(|| context.iter().find_map(|c| shared.get(c).subject(self)))
             .or_else(|| heading.and_then(|h| shared.get(h).subject(self)));
-        // Periods come from the sentence, the one just before it, or the heading; sentences
-        // further back date other events as often as this one.
-        let period = self
-            .framing_period(sentence)
-            .or_else(|| self.period(&sentence[clause.clone()], shift(&fig, clause.start)))
-            .or_else(|| {
-                (!whole)
-                    .then(|| self.period(sentence, fig.clone()))
-                    .flatten()
-            })
-            .or_else(|| context.first().and_then(|c| shared.get(c).period(self)))
-            .or_else(|| heading.and_then(|h| shared.get(h).period(self)));
         let (subject, generic_subject) = match subject {
             Some((s, g)) => (Some(s), g),
             None => (None, false),
         };
-        let (measure, political) = self.measure(sentence, fig.clone(), clause.start);
         let mut q = qualifiers(sentence, fig, clause.start);
         if political {
             q.push("political");
@@ -1147,6 +1179,17 @@ impl Measures {
             None => y1.to_string(),
         })
     }
+}
+
+/// What of a figure's key its caller uses.
+#[derive(Debug, Clone, Copy)]
+enum Wanted {
+    /// Every field (the figure index).
+    All,
+    /// The whole key when it has a measure (corpus rules compare only measured claims);
+    /// without one, only its period, and only if `period` is set: all an unmeasured figure
+    /// lends to the key it may inherit (see `inherit_elided`).
+    Measured { period: bool },
 }
 
 /// The subjects and periods of texts that the keys of several figures lean on (the sentences
@@ -1776,6 +1819,7 @@ fn key_in_file<'t>(
     f: &crate::extract::Figure,
     kc: &KeyContext,
     shared: &mut SharedTexts<'t>,
+    wanted: Wanted,
 ) -> ClaimKey {
     let s = window(&file.text, &a.sentences[f.sentence].range, &f.m.span);
     let sentence = &file.text[s.clone()];
@@ -1831,7 +1875,7 @@ fn key_in_file<'t>(
         .cloned()
         .flatten()
         .map(|h| &file.text[h]);
-    m.key_with(sentence, fig, &context, heading, shared)
+    m.key_with(sentence, fig, &context, heading, shared, wanted)
 }
 
 fn same_paragraph(a: &Analysis, x: usize, y: usize) -> bool {
