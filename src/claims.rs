@@ -349,13 +349,12 @@ fn keys_of_with(
     let user = active_measures();
     let m = user.as_deref().unwrap_or_else(|| Measures::embedded());
     let keys_of_run = |figures: &[crate::extract::Figure]| -> FigureKeys {
-        let mut cues = CueIndex::default();
-        let mut shared = SharedTexts::default();
+        let mut caches = RunCaches::default();
         figures
             .iter()
             .map(|f| {
                 let wanted = if measured_only {
-                    if !cues.may_have_measure(m, file, a, f) {
+                    if !caches.cues.may_have_measure(m, file, a, f) {
                         return None;
                     }
                     Wanted::Measured {
@@ -364,7 +363,7 @@ fn keys_of_with(
                 } else {
                     Wanted::All
                 };
-                let key = key_in_file(m, file, a, f, &kc, &mut shared, wanted);
+                let key = key_in_file(m, file, a, f, &kc, &mut caches, wanted);
                 (key != ClaimKey::default()).then(|| intern_key(key))
             })
             .collect()
@@ -632,6 +631,10 @@ pub struct SubjectSpec {
     pub generic: bool,
 }
 
+/// The first words (in lowercase) of the measure phrases that begin with one byte, each with
+/// the phrases (indexes in `Measures::phrases`) that begin with it.
+type FirstWords = Vec<(Box<[u8]>, Vec<usize>)>;
+
 /// The measure lexicon, compiled.
 #[derive(Debug, Clone)]
 pub struct Measures {
@@ -649,6 +652,17 @@ pub struct Measures {
     named: Vec<(String, Regex)>,
     /// The first word of every measure phrase: a text without any has no measure.
     cues: aho_corasick::AhoCorasick,
+    /// The words of every measure phrase.
+    phrases: Vec<Box<[Box<str>]>>,
+    /// For each lowercase ASCII byte, the first words in lowercase that begin with it, each
+    /// with the phrases that begin with it (in any case).
+    phrases_by_first: Vec<FirstWords>,
+    /// The `pair_index`es of the first two bytes of every phrase, as bits; every pair of a
+    /// first byte whose first word has one byte.
+    phrase_pairs: Vec<u64>,
+    /// The measure phrases' words are ASCII, hold no `0`, and begin with a word byte: where
+    /// the text folds plainly, `find_phrases` tells where measure words may stand (see `Cues`).
+    phrases_tell: bool,
 }
 
 /// A subject pattern. Its own regex (for the capture) is compiled the first time the subject
@@ -688,11 +702,14 @@ impl Measures {
         let mut groups = Vec::new();
         let mut measure_names = Vec::new();
         let mut cue_words: Vec<String> = Vec::new();
+        // Every phrase's words, in the order of `cue_words`.
+        let mut phrases: Vec<Box<[Box<str>]>> = Vec::new();
         for m in &lex.measure {
             let mut alts = Vec::new();
             for w in &m.words {
                 if let Some(first) = w.get_ref().split_whitespace().next() {
                     cue_words.push(first.to_string());
+                    phrases.push(w.get_ref().split_whitespace().map(Into::into).collect());
                 }
                 let words: Vec<String> =
                     w.get_ref().split_whitespace().map(regex::escape).collect();
@@ -766,6 +783,31 @@ impl Measures {
                 named.push((c.id.clone(), re));
             }
         }
+        let phrases_tell = phrases.iter().all(|p| {
+            p.iter().all(|w| w.is_ascii() && !w.contains('0'))
+                && p.first().is_some_and(|w| w.bytes().all(is_word_byte))
+        });
+        let mut phrases_by_first: Vec<FirstWords> = vec![Vec::new(); 128];
+        let mut phrase_pairs = vec![0u64; 128 * 128 / 64];
+        for (j, p) in phrases.iter().enumerate() {
+            let Some(w) = p.first().map(|w| w.as_bytes()) else {
+                continue;
+            };
+            let c = usize::from(w[0].to_ascii_lowercase());
+            if let Some(by) = phrases_by_first.get_mut(c) {
+                let lower = w.to_ascii_lowercase();
+                match by.iter_mut().find(|(x, _)| **x == *lower) {
+                    Some((_, js)) => js.push(j),
+                    None => by.push((lower.into(), vec![j])),
+                }
+                let mut set = |i: usize| phrase_pairs[i / 64] |= 1 << (i % 64);
+                match w.get(1) {
+                    Some(x) => set(pair_index(w[0], Some(x))),
+                    // A one-byte first word may be followed by anything.
+                    None => (0..128).for_each(|x| set(pair_index(w[0], Some(&x)))),
+                }
+            }
+        }
         let cues = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&cue_words)
@@ -775,6 +817,10 @@ impl Measures {
             })?;
         Ok(Measures {
             cues,
+            phrases,
+            phrases_by_first,
+            phrase_pairs,
+            phrases_tell,
             named,
             measure_words,
             measure_names,
@@ -814,13 +860,18 @@ impl Measures {
         context: &[&str],
         heading: Option<&str>,
     ) -> ClaimKey {
+        let mut phrases = Vec::new();
+        let plan = KeyPlan {
+            wanted: Wanted::All,
+            cues: Cues::find(self, sentence, &mut phrases),
+        };
         self.key_with(
             sentence,
             fig,
             context,
             heading,
             &mut SharedTexts::default(),
-            Wanted::All,
+            &plan,
         )
     }
 
@@ -833,8 +884,9 @@ impl Measures {
         context: &[&'t str],
         heading: Option<&'t str>,
         shared: &mut SharedTexts<'t>,
-        wanted: Wanted,
+        plan: &KeyPlan,
     ) -> ClaimKey {
+        let (wanted, cues) = (plan.wanted, &plan.cues);
         // A named claim pins the quantity whatever the wording around it.
         for (id, re) in &self.named {
             for c in re.captures_iter(sentence) {
@@ -849,6 +901,10 @@ impl Measures {
                     };
                 }
             }
+        }
+        let may_measure = self.may_name_measure(sentence, &fig, cues);
+        if !may_measure && matches!(wanted, Wanted::Measured { period: false }) {
+            return ClaimKey::default();
         }
         let clause = clause_of(sentence, fig.clone());
         // A clause that is the whole sentence has been searched as the sentence already.
@@ -866,7 +922,11 @@ impl Measures {
                 .or_else(|| context.first().and_then(|c| shared.get(c).period(self)))
                 .or_else(|| heading.and_then(|h| shared.get(h).period(self)))
         };
-        let (measure, political) = self.measure(sentence, fig.clone(), clause.start);
+        let (measure, political) = if may_measure {
+            self.measure(sentence, fig.clone(), clause.start, cues)
+        } else {
+            (None, false)
+        };
         // Most figures have no measure: when only measured keys count, the rest of the key
         // (subject, qualifiers) is not worked out for them.
         if let (None, Wanted::Measured { period: p }) = (&measure, wanted) {
@@ -914,7 +974,10 @@ impl Measures {
 
     /// The first measure word in `text`, skipping those that only name a whole the figure is
     /// part of ("three instigators of the spies").
-    fn first_measure_in(&self, text: &str) -> Option<(usize, usize, &str)> {
+    fn first_measure_in(&self, text: &str, cues: &Cues) -> Option<(usize, usize, &str)> {
+        if !cues.may_hold(text) {
+            return None;
+        }
         static OF: OnceLock<Regex> = OnceLock::new();
         let of = OF.get_or_init(|| {
             Regex::new(r"(?i)(?-u:\b)of\s+(?:the\s+|these\s+|those\s+)?$").expect("of regex")
@@ -926,7 +989,10 @@ impl Measures {
     }
 
     /// The measure word ending last in `text`.
-    fn last_measure_in(&self, text: &str) -> Option<(usize, usize, &str)> {
+    fn last_measure_in(&self, text: &str, cues: &Cues) -> Option<(usize, usize, &str)> {
+        if !cues.may_hold(text) {
+            return None;
+        }
         let (start, end) = self.measure_spans(text).last()?;
         Some((start, end, self.measure_at(text, start)?))
     }
@@ -958,12 +1024,13 @@ impl Measures {
         sentence: &str,
         fig: Range<usize>,
         clause_start: usize,
+        cues: &Cues,
     ) -> (Option<String>, bool) {
         static POL: OnceLock<Regex> = OnceLock::new();
         let pol = POL.get_or_init(|| {
             Regex::new(r"(?i)(?-u:\b)politicals?(?-u:\b)").expect("political regex")
         });
-        let measure = self.measure_name(sentence, fig.clone(), clause_start);
+        let measure = self.measure_name(sentence, fig.clone(), clause_start, cues);
         // Political prisoners and all prisoners are different counts.
         let political = measure.as_deref() == Some("prisoners") && {
             let after = &sentence[fig.end..];
@@ -975,11 +1042,23 @@ impl Measures {
         (measure, political)
     }
 
+    /// Whether `measure_name` may find a measure for the figure: it is a percentage (the share
+    /// of a whole), or a measure word may stand before or after it.
+    fn may_name_measure(&self, sentence: &str, fig: &Range<usize>, cues: &Cues) -> bool {
+        let after = &sentence[fig.end..];
+        is_percentage(&sentence[fig.clone()])
+            || cues.may_hold(&sentence[..fig.start])
+            || cues.may_hold(after)
+            // Taking out an insertion may join a measure word (see `Cues::may_hold`).
+            || memchr::memchr(b'[', after.as_bytes()).is_some()
+    }
+
     fn measure_name(
         &self,
         sentence: &str,
         fig: Range<usize>,
         clause_start: usize,
+        cues: &Cues,
     ) -> Option<String> {
         static RATE: OnceLock<Regex> = OnceLock::new();
         static PASSIVE: OnceLock<Regex> = OnceLock::new();
@@ -1016,7 +1095,7 @@ impl Measures {
         let before_all = &sentence[..fig.start];
         // A measure right before the figure ("swelled by 7 million", "a population of 162
         // million") names it, whatever follows.
-        if let Some((_, end, name)) = self.last_measure_in(before_all) {
+        if let Some((_, end, name)) = self.last_measure_in(before_all, cues) {
             let gap = before_all[end..].trim();
             if gap.is_empty() || gap.eq_ignore_ascii_case("of") {
                 return Some(name.to_string());
@@ -1024,6 +1103,11 @@ impl Measures {
         }
         // Only the first 14 words after the figure are ever looked at.
         let after = without_insertions_to(after_all, 14);
+        // The passive verb and the words after the figure name a measure only with a measure
+        // word among them.
+        if !cues.may_hold(&after) {
+            return self.measure_before(before_all, cues);
+        }
         // "34,301 army, air force and staff officers were discharged", "327,400 prisoners were
         // released": the passive verb of the clause the figure is the subject of comes first,, within a dozen words, before any other figure.
         let stop = cut_at(&after, 14, |c| {
@@ -1034,7 +1118,7 @@ impl Measures {
         if let Some(p) = passive.find(window) {
             let rest = &window[p.end()..];
             let rest = &rest[..word_limit(rest, 3)];
-            if let Some((at, _, name)) = self.first_measure_in(rest)
+            if let Some((at, _, name)) = self.first_measure_in(rest, cues)
                 && rest[..at].split_whitespace().count() <= 1
             {
                 return Some(name.to_string());
@@ -1046,10 +1130,18 @@ impl Measures {
             matches!(c, ',' | ';' | ':' | '(' | ')' | '–' | '—' | '.' | '!' | '?')
                 || c.is_ascii_digit()
         });
-        if let Some((_, _, name)) = self.first_measure_in(&after[..cut]) {
+        if let Some((_, _, name)) = self.first_measure_in(&after[..cut], cues) {
             return Some(name.to_string());
         }
-        // Else the words before it, within its clause, at most eight words.
+        self.measure_before(before_all, cues)
+    }
+
+    /// The measure named by the words before the figure (`before_all` ends at it), within its
+    /// clause, at most eight words.
+    fn measure_before(&self, before_all: &str, cues: &Cues) -> Option<String> {
+        if !cues.may_hold(before_all) {
+            return None;
+        }
         let from = last_words_after(before_all, 8, |c| {
             matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | '–' | '—' | '.')
         });
@@ -1057,7 +1149,8 @@ impl Measures {
         if before.contains(|c: char| c.is_ascii_digit()) {
             return None;
         }
-        self.last_measure_in(before).map(|(_, _, n)| n.to_string())
+        self.last_measure_in(before, cues)
+            .map(|(_, _, n)| n.to_string())
     }
 
     fn subject_in(&self, text: &str) -> Option<(String, bool)> {
@@ -1088,6 +1181,64 @@ impl Measures {
             return Some((s, subject.generic));
         }
         None
+    }
+
+    /// Where measure phrases stand in `text` (positions plus `origin`, by start) into
+    /// `phrases`; whether they tell where measure words may stand (see `Cues`). A measure word
+    /// starts at an ASCII word boundary, so only the starts of runs of word bytes are tried.
+    fn find_phrases(&self, text: &str, origin: usize, phrases: &mut Vec<(usize, usize)>) -> bool {
+        phrases.clear();
+        if !self.phrases_tell || !folds_plainly(text) {
+            return false;
+        }
+        let b = text.as_bytes();
+        for r in word_runs(text) {
+            // Most words begin no phrase: their first two letters say so.
+            if !self.begins_phrase(b[r.start], b.get(r.start + 1)) {
+                continue;
+            }
+            let first = usize::from(b[r.start].to_ascii_lowercase());
+            // A phrase's first word is a whole run of word bytes: a word byte after it would
+            // leave no word boundary (or no space) there.
+            let word = &b[r.clone()];
+            for (w, js) in &self.phrases_by_first[first] {
+                if w.len() != word.len() || !w.eq_ignore_ascii_case(word) {
+                    continue;
+                }
+                for &j in js {
+                    if let Some(end) = phrase_at(text, r.start, &self.phrases[j]) {
+                        phrases.push((origin + r.start, origin + end));
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// Whether a phrase may begin with bytes `c` and `next` (in any case): a phrase's first
+    /// word is its first byte and what follows it (`pair_index`), or a one-byte word.
+    fn begins_phrase(&self, c: u8, next: Option<&u8>) -> bool {
+        let i = pair_index(c, next);
+        self.phrase_pairs[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// The ends of the measure phrases that stand at `at` in `text`, whose byte there is
+    /// `first` in lowercase.
+    fn phrases_at<'a>(
+        &'a self,
+        text: &'a str,
+        at: usize,
+        first: usize,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let rest = &text.as_bytes()[at..];
+        self.phrases_by_first[first]
+            .iter()
+            .filter(move |(w, _)| {
+                rest.get(..w.len())
+                    .is_some_and(|r| r.eq_ignore_ascii_case(w))
+            })
+            .flat_map(|(_, js)| js.iter())
+            .filter_map(move |&j| phrase_at(text, at, &self.phrases[j]))
     }
 
     /// The spans of the year regex's matches in `text`, as `find_iter` gives them. A match
@@ -1179,6 +1330,20 @@ impl Measures {
             None => y1.to_string(),
         })
     }
+}
+
+/// What the keys of a run of figures keep for the next ones.
+#[derive(Default)]
+struct RunCaches<'t> {
+    shared: SharedTexts<'t>,
+    cues: CueIndex,
+}
+
+/// How a key is worked out: what of it is wanted, and where measure words may stand in its
+/// sentence.
+struct KeyPlan<'c> {
+    wanted: Wanted,
+    cues: Cues<'c>,
 }
 
 /// What of a figure's key its caller uses.
@@ -1399,15 +1564,7 @@ fn folds_plainly(text: &str) -> bool {
 
 /// The maximal runs of ASCII word bytes in `text`, the words `(?-u:\b)` bounds.
 fn word_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    const WORD: [bool; 256] = {
-        let mut t = [false; 256];
-        let mut i = 0;
-        while i < 256 {
-            t[i] = is_word_byte(i as u8);
-            i += 1;
-        }
-        t
-    };
+    const WORD: [bool; 256] = WORD_BYTE;
     let b = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
@@ -1612,6 +1769,17 @@ const fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// `is_word_byte` of every byte, for scans.
+const WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = is_word_byte(i as u8);
+        i += 1;
+    }
+    t
+};
+
 /// Where the match of the year regex whose four-digit year ends at `p` ends, read by hand:
 /// `(?:\s*[-–—/]\s*|\s+(?:to|and|through|until)\s+)(\d{4}|\d{2}\b)` if it follows, else `p`.
 /// `None` when a non-ASCII character (Unicode space or digit) leaves it to the regex.
@@ -1758,16 +1926,57 @@ fn estimated(before: &str) -> bool {
 /// How many earlier sentences of the paragraph a figure's key may lean on.
 const CONTEXT_SENTENCES: usize = 3;
 
-/// Where measure cue words stand in the current sentence, found in one pass per sentence:
-/// testing each figure's window separately cost a scan of up to 800 bytes per figure.
+/// What the keys of the current sentence's figures need to know about its measure words,
+/// found once per sentence.
 #[derive(Default)]
 struct CueIndex {
     sentence: Option<usize>,
-    /// (start, end) of every cue occurrence in the sentence, overlapping ones included, by start.
-    hits: Vec<(usize, usize)>,
+    /// Whether a cue word occurs anywhere in the sentence.
+    any_cue: Option<bool>,
+    /// (start, end) of every cue occurrence in the sentence, overlapping ones included, in the
+    /// order found; found only for a window that is not the whole sentence.
+    hits: Option<Vec<(usize, usize)>>,
+    /// Where measure phrases stand (file positions, by start; see `Cues`).
+    phrases: Vec<(usize, usize)>,
+    /// Whether `phrases` tells where measure words may stand; `None` until they are found.
+    telling: Option<bool>,
 }
 
 impl CueIndex {
+    /// Start on sentence `i`, unless already there.
+    fn on(&mut self, i: usize) {
+        if self.sentence != Some(i) {
+            self.sentence = Some(i);
+            self.any_cue = None;
+            self.hits = None;
+            self.telling = None;
+        }
+    }
+
+    /// The cues of the figure's key: `sentence` is the figure's window `s` of the file, its
+    /// other figures masked (see `key_in_file`).
+    fn cues<'c>(
+        &'c mut self,
+        m: &'c Measures,
+        file: &SourceFile,
+        a: &Analysis,
+        f: &crate::extract::Figure,
+        sentence: &'c str,
+        s: &Range<usize>,
+    ) -> Cues<'c> {
+        self.on(f.sentence);
+        let telling = *self.telling.get_or_insert_with(|| {
+            let r = a.sentences[f.sentence].range.clone();
+            m.find_phrases(&file.text[r.clone()], r.start, &mut self.phrases)
+        });
+        Cues {
+            m,
+            text: sentence,
+            phrases: telling.then_some(&self.phrases[..]),
+            origin: s.start,
+        }
+    }
+
     /// Whether the figure's sentence window holds a measure word or a named claim matches there:
     /// without either its key has no measure (see `Measures::key_in`).
     fn may_have_measure(
@@ -1791,23 +2000,132 @@ impl CueIndex {
         {
             return true;
         }
-        if self.sentence != Some(f.sentence) {
-            self.sentence = Some(f.sentence);
-            self.hits.clear();
-            let r = sentence.range.clone();
-            self.hits.extend(
-                m.cues
-                    .find_overlapping_iter(&file.text[r.clone()])
-                    .map(|h| (r.start + h.start(), r.start + h.end())),
-            );
+        self.on(f.sentence);
+        let r = sentence.range.clone();
+        // A window that is the whole sentence (nearly always) holds a cue if the sentence
+        // does: one search that stops at the first cue.
+        if w == r {
+            return *self
+                .any_cue
+                .get_or_insert_with(|| m.cues.is_match(&file.text[r.clone()]));
         }
+        let hits = self.hits.get_or_insert_with(|| {
+            m.cues
+                .find_overlapping_iter(&file.text[r.clone()])
+                .map(|h| (r.start + h.start(), r.start + h.end()))
+                .collect()
+        });
         // A cue counts when it lies wholly inside the window, as a search of the window would see.
-        let first = self.hits.partition_point(|&(start, _)| start < w.start);
-        self.hits[first..]
+        let first = hits.partition_point(|&(start, _)| start < w.start);
+        hits[first..]
             .iter()
             .take_while(|&&(start, _)| start < w.end)
             .any(|&(_, end)| end <= w.end)
     }
+}
+
+/// Where measure phrases stand in a key's sentence, word for word, so that searches for
+/// measure words skip the parts of it that hold none: most figures have no measure word near
+/// them, and each search costs about a thousand instructions.
+///
+/// A measure word matches case-insensitively, its words apart by whitespace, from an ASCII
+/// word boundary. When its words are ASCII and the text holds no character that folds to an
+/// ASCII letter but is not one (see `folds_plainly`), it is a phrase compared
+/// ASCII-case-insensitively (`phrase_at`), at the start of a run of word bytes or at the start
+/// of the part searched. Other figures of the sentence are masked with `0`, which no phrase
+/// holds (see `Measures::phrases_tell`), which is no whitespace, and which is a word byte: a
+/// phrase at a word start of the masked sentence stands at a word start of the file's too.
+#[derive(Clone, Copy)]
+struct Cues<'c> {
+    m: &'c Measures,
+    /// The key's sentence.
+    text: &'c str,
+    /// (start, end) of the phrases, at `origin` + position in `text`, by start; `None` when
+    /// they do not tell (every part may hold a measure word).
+    phrases: Option<&'c [(usize, usize)]>,
+    origin: usize,
+}
+
+impl<'c> Cues<'c> {
+    /// The cues of `sentence` found on the spot.
+    fn find(m: &'c Measures, sentence: &'c str, phrases: &'c mut Vec<(usize, usize)>) -> Cues<'c> {
+        let telling = m.find_phrases(sentence, 0, phrases);
+        Cues {
+            m,
+            text: sentence,
+            phrases: telling.then_some(&phrases[..]),
+            origin: 0,
+        }
+    }
+
+    /// Whether `part` may hold a measure word: `false` only when `part` is a slice of the
+    /// sentence (not a copy with insertions taken out, which may join words) and no measure
+    /// phrase lies wholly inside it.
+    fn may_hold(&self, part: &str) -> bool {
+        let Some(phrases) = self.phrases else {
+            return true;
+        };
+        // Slices of the sentence lie within its bytes; a copy lies in another allocation.
+        let at = (part.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        if at > self.text.len() || part.len() > self.text.len() - at {
+            return true;
+        }
+        // The part may end inside a word of the sentence, where a measure word may end in the
+        // part but not in the sentence (`find_phrases` takes whole words).
+        let b = self.text.as_bytes();
+        let end = at + part.len();
+        if end > at && b.get(end).is_some_and(|&x| is_word_byte(x)) && is_word_byte(b[end - 1]) {
+            return true;
+        }
+        // The part may start inside a word of the sentence, where `find_phrases` did not look.
+        if let Some(&c) = part.as_bytes().first()
+            && is_word_byte(c)
+            && self
+                .m
+                .phrases_at(self.text, at, usize::from(c.to_ascii_lowercase()))
+                .any(|end| end <= at + part.len())
+        {
+            return true;
+        }
+        let (lo, hi) = (self.origin + at, self.origin + at + part.len());
+        let first = phrases.partition_point(|&(start, _)| start < lo);
+        phrases[first..]
+            .iter()
+            .take_while(|&&(start, _)| start < hi)
+            .any(|&(_, end)| end <= hi)
+    }
+}
+
+/// Where the pair of bytes `c`, `next` (ASCII, in lowercase) stands in `phrase_pairs`. A
+/// non-ASCII or missing byte counts as 0 (no phrase holds one after its first byte).
+fn pair_index(c: u8, next: Option<&u8>) -> usize {
+    let low = |b: u8| usize::from(if b < 128 { b.to_ascii_lowercase() } else { 0 });
+    low(c) * 128 + low(next.copied().unwrap_or(0))
+}
+
+/// The end of the measure phrase `words` if it stands at `at` in `text`: its words in ASCII
+/// case, apart by whitespace.
+fn phrase_at(text: &str, at: usize, words: &[Box<str>]) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = at;
+    for (k, w) in words.iter().enumerate() {
+        if k > 0 {
+            let gap = text[i..]
+                .char_indices()
+                .find(|&(_, c)| !c.is_whitespace())
+                .map_or(text.len() - i, |(j, _)| j);
+            if gap == 0 {
+                return None;
+            }
+            i += gap;
+        }
+        let end = i + w.len();
+        if !b.get(i..end)?.eq_ignore_ascii_case(w.as_bytes()) {
+            return None;
+        }
+        i = end;
+    }
+    Some(i)
 }
 
 /// The claim key of a figure: measure, subject and period from its sentence, then from the
@@ -1818,7 +2136,7 @@ fn key_in_file<'t>(
     a: &Analysis,
     f: &crate::extract::Figure,
     kc: &KeyContext,
-    shared: &mut SharedTexts<'t>,
+    caches: &mut RunCaches<'t>,
     wanted: Wanted,
 ) -> ClaimKey {
     let s = window(&file.text, &a.sentences[f.sentence].range, &f.m.span);
@@ -1875,7 +2193,11 @@ fn key_in_file<'t>(
         .cloned()
         .flatten()
         .map(|h| &file.text[h]);
-    m.key_with(sentence, fig, &context, heading, shared, wanted)
+    let plan = KeyPlan {
+        wanted,
+        cues: caches.cues.cues(m, file, a, f, sentence, &s),
+    };
+    m.key_with(sentence, fig, &context, heading, &mut caches.shared, &plan)
 }
 
 fn same_paragraph(a: &Analysis, x: usize, y: usize) -> bool {
@@ -2623,6 +2945,217 @@ mod tests {
             ] {
                 assert_eq!(m.subject_in(text), subject_reference(m, text), "{text:?}");
             }
+        }
+    }
+
+    /// The key of the figure at `fig` in `sentence`, with `masked` (another figure's span)
+    /// written as digits as `key_in_file` does, found with the phrase cues and without them
+    /// (every part searched); the measured-only key agrees with the full key.
+    fn assert_cues_change_nothing(
+        m: &Measures,
+        sentence: &str,
+        fig: Range<usize>,
+        masked: Range<usize>,
+    ) {
+        let mut bytes = sentence.as_bytes().to_vec();
+        if sentence.is_char_boundary(masked.start) && sentence.is_char_boundary(masked.end) {
+            bytes[masked.clone()].fill(b'0');
+        }
+        let text = String::from_utf8(bytes).expect("utf-8");
+        let mut phrases = Vec::new();
+        let telling = m.find_phrases(sentence, 7, &mut phrases);
+        let cues = Cues {
+            m,
+            text: &text,
+            phrases: telling.then_some(&phrases[..]),
+            origin: 7,
+        };
+        let blind = Cues {
+            m,
+            text: &text,
+            phrases: None,
+            origin: 7,
+        };
+        let key = |wanted, cues: &Cues| {
+            let plan = KeyPlan {
+                wanted,
+                cues: *cues,
+            };
+            m.key_with(
+                &text,
+                fig.clone(),
+                &[],
+                None,
+                &mut SharedTexts::default(),
+                &plan,
+            )
+        };
+        let want = key(Wanted::All, &blind);
+        assert_eq!(key(Wanted::All, &cues), want, "{text:?} at {fig:?}");
+        for p in [false, true] {
+            let got = key(Wanted::Measured { period: p }, &cues);
+            if want.measure.is_some() {
+                assert_eq!(got, want, "{text:?} at {fig:?}");
+            } else {
+                assert_eq!(got.measure, None, "{text:?} at {fig:?}");
+                let period = if p { want.period.clone() } else { None };
+                assert_eq!(got.period, period, "{text:?} at {fig:?}");
+            }
+        }
+        // A part the cues rule out holds no measure word, wherever it starts and ends.
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for &lo in &bounds {
+            for &hi in bounds.iter().filter(|&&hi| hi >= lo) {
+                let part = &text[lo..hi];
+                if !cues.may_hold(part) {
+                    assert_eq!(m.measure_words.find(part), None, "{part:?} of {text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn phrase_cues_table() {
+        let m = Measures::embedded();
+        // (sentence, figure, masked)
+        let cases = [
+            ("In 1937 some 681,692 people were shot.", "681,692", "1937"),
+            ("Of them 5executions and shot5 were counted.", "5", "shot5"),
+            (
+                "Unexecuted plans: 12 and 14 were SHOT in THE  camps.",
+                "12",
+                "14",
+            ),
+            (
+                "There were 300 in the\u{a0}labor camps and 40 in the camps.",
+                "300",
+                "40",
+            ),
+            ("Some 2,000 exe[the list]cuted men, 7 died.", "2,000", "7"),
+            ("The ſhot count was 90, and 12 were detained.", "90", "12"),
+            (
+                "\u{212A}illed: 9 sentenced to  death, 3 sentenced to be shot",
+                "9",
+                "3",
+            ),
+            (
+                "In 1951 about 5% of the camps were closed; 41,300 released.",
+                "5%",
+                "41,300",
+            ),
+            (
+                "increased by 7,000 and rose by 12 per cent",
+                "7,000",
+                "12 per cent",
+            ),
+            (
+                "If we expelled 30,000 members, 5,000 would be arrested.",
+                "30,000",
+                "5,000",
+            ),
+            (
+                "Executions: 1,000 a day; 2,000 executions in all.",
+                "1,000",
+                "2,000",
+            ),
+            ("arrest", "arrest", ""),
+            ("x", "", ""),
+        ];
+        for (sentence, fig, masked) in cases {
+            let at = sentence.find(fig).unwrap();
+            let mk = if masked.is_empty() {
+                0..0
+            } else {
+                let k = sentence.rfind(masked).unwrap();
+                k..k + masked.len()
+            };
+            assert_cues_change_nothing(m, sentence, at..at + fig.len(), mk);
+        }
+    }
+
+    #[test]
+    fn phrase_cues_find_words_a_search_sees() {
+        let m = Measures::embedded();
+        let mut phrases = Vec::new();
+        let text = "Of 9 shot, 3 were in the  labor camps; unshot 4 inmates";
+        assert!(m.find_phrases(text, 100, &mut phrases));
+        let found: Vec<&str> = phrases
+            .iter()
+            .map(|&(s, e)| &text[s - 100..e - 100])
+            .collect();
+        assert_eq!(found, ["shot", "in the  labor camps", "inmates"]);
+        // Characters that fold to ASCII letters leave the search to the regex.
+        assert!(!m.find_phrases("ſhot 5", 0, &mut phrases));
+    }
+
+    const CUE_PIECES: &[&str] = &[
+        "executed",
+        "Executions",
+        "SHOT",
+        "shot",
+        "sentenced",
+        "to",
+        "be",
+        "death",
+        "in",
+        "the",
+        "camps",
+        "labor",
+        "under",
+        "detention",
+        "rose",
+        "by",
+        "died",
+        "were",
+        "was",
+        "of",
+        "which",
+        "if",
+        "a",
+        "day",
+        "per cent",
+        "%",
+        "politicals",
+        "average",
+        " ",
+        "  ",
+        "\u{a0}",
+        "\t",
+        "5",
+        "1,200",
+        "[",
+        "]",
+        "-",
+        ",",
+        ";",
+        ".",
+        "é",
+        "\u{17F}",
+        "\u{212A}",
+        "x",
+        "un",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 600,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        #[test]
+        fn phrase_cues_on_random_text(
+            pieces in proptest::collection::vec(proptest::sample::select(CUE_PIECES), 1..14),
+            a in 0usize..64,
+            b in 0usize..64,
+            c in 0usize..64,
+            d in 0usize..64,
+        ) {
+            let s = pieces.concat();
+            let snap = |i: usize| s.floor_char_boundary(i % (s.len() + 1));
+            let mut e = [snap(a), snap(b), snap(c), snap(d)];
+            e.sort_unstable();
+            assert_cues_change_nothing(Measures::embedded(), &s, e[0]..e[1], e[2]..e[3]);
         }
     }
 
