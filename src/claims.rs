@@ -2009,19 +2009,32 @@ impl CueIndex {
                 .any_cue
                 .get_or_insert_with(|| m.cues.is_match(&file.text[r.clone()]));
         }
-        let hits = self.hits.get_or_insert_with(|| {
-            m.cues
-                .find_overlapping_iter(&file.text[r.clone()])
-                .map(|h| (r.start + h.start(), r.start + h.end()))
-                .collect()
-        });
-        // A cue counts when it lies wholly inside the window, as a search of the window would see.
-        let first = hits.partition_point(|&(start, _)| start < w.start);
-        hits[first..]
-            .iter()
-            .take_while(|&&(start, _)| start < w.end)
-            .any(|&(_, end)| end <= w.end)
+        let hits = self
+            .hits
+            .get_or_insert_with(|| cue_hits(&m.cues, &file.text[r.clone()], r.start));
+        cue_within(hits, &w)
     }
+}
+
+/// Every cue match in `text` (overlapping ones too), as absolute ranges sorted by start.
+/// Overlapping matches come out in the order they end, which is not the order they start.
+fn cue_hits(cues: &aho_corasick::AhoCorasick, text: &str, offset: usize) -> Vec<(usize, usize)> {
+    let mut hits: Vec<(usize, usize)> = cues
+        .find_overlapping_iter(text)
+        .map(|h| (offset + h.start(), offset + h.end()))
+        .collect();
+    hits.sort_unstable();
+    hits
+}
+
+/// Whether a cue of `hits` (sorted by start) lies wholly inside `w`, as a search of the window
+/// would see it.
+fn cue_within(hits: &[(usize, usize)], w: &Range<usize>) -> bool {
+    let first = hits.partition_point(|&(start, _)| start < w.start);
+    hits[first..]
+        .iter()
+        .take_while(|&&(start, _)| start < w.end)
+        .any(|&(_, end)| end <= w.end)
 }
 
 /// Where measure phrases stand in a key's sentence, word for word, so that searches for
@@ -3163,5 +3176,37 @@ mod tests {
     fn periods() {
         assert_eq!(period_years("1937–38"), Some((1937, 1938)));
         assert_eq!(period_years("1934"), Some((1934, 1934)));
+    }
+
+    #[test]
+    fn cue_hits_are_sorted_by_start_and_windows_see_whole_cues() {
+        // "of grain" and "grain" end together, after "of" (which starts later than "tonnes
+        // of"): overlapping matches arrive by end, and the window lookup needs them by start.
+        let cues = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(["tonnes of grain", "of", "grain", "tonnes"])
+            .unwrap();
+        let text = "sold 12 tonnes of grain in 1902";
+        let hits = cue_hits(&cues, text, 100);
+        assert!(hits.is_sorted(), "{hits:?}");
+        assert_eq!(hits.len(), 4);
+        let at = |s: &str| 100 + text.find(s).unwrap();
+        let cases = [
+            (at("tonnes")..at("tonnes") + 6, true),
+            (at("of")..at("of") + 2, true),
+            (at("of") + 1..at(" in"), true),
+            (at("tonnes") + 1..at("of") + 1, false),
+            (100..at("tonnes") + 5, false),
+            (100..100 + text.len(), true),
+        ];
+        for (w, want) in cases {
+            assert_eq!(cue_within(&hits, &w), want, "{w:?}");
+            // The same answer as searching the window alone.
+            let alone = cues
+                .find_overlapping_iter(&text[w.start - 100..w.end - 100])
+                .next()
+                .is_some();
+            assert_eq!(alone, want, "{w:?}");
+        }
     }
 }
