@@ -545,14 +545,16 @@ fn may_start_with(phrase: &Phrase, c: u8) -> bool {
 /// Phrases indexed by their last word, so a backward match reads one word and tries only
 /// the phrases that end in it (symbols are few and tried in turn).
 struct BackSet<T> {
-    by_last: HashMap<String, Vec<(Phrase, T)>>,
-    symbols: Vec<(Phrase, T)>,
+    by_last: HashMap<Vec<u8>, Vec<(Phrase, T)>>,
+    /// With the lower-cased last byte of each phrase: the byte before the spaces at `p` must
+    /// be it, so most symbols are passed over without a `match_back`.
+    symbols: Vec<(Phrase, T, u8)>,
 }
 
 impl<T: Copy> BackSet<T> {
     fn new(mut v: Vec<(Phrase, T)>) -> BackSet<T> {
         v.sort_by_key(|x| std::cmp::Reverse(phrase_len(&x.0)));
-        let mut by_last: HashMap<String, Vec<(Phrase, T)>> = HashMap::default();
+        let mut by_last: HashMap<Vec<u8>, Vec<(Phrase, T)>> = HashMap::default();
         let mut symbols = Vec::new();
         for (p, t) in v {
             let last = p[p.len() - 1].clone();
@@ -562,9 +564,10 @@ impl<T: Copy> BackSet<T> {
                     .bytes()
                     .all(|c| c.is_ascii_alphabetic())
             {
-                by_last.entry(last).or_default().push((p, t));
+                by_last.entry(last.into_bytes()).or_default().push((p, t));
             } else {
-                symbols.push((p, t));
+                let c = last.as_bytes()[last.len() - 1].to_ascii_lowercase();
+                symbols.push((p, t, c));
             }
         }
         BackSet { by_last, symbols }
@@ -596,10 +599,7 @@ impl<T: Copy> BackSet<T> {
             }
             let keys: [&[u8]; 2] = [&buf[..n], &buf[..e - s]];
             for key in keys.iter().take(if suffix { 2 } else { 1 }) {
-                if let Some(list) = std::str::from_utf8(key)
-                    .ok()
-                    .and_then(|k| self.by_last.get(k))
-                {
+                if let Some(list) = self.by_last.get(*key) {
                     for (ph, t) in list {
                         if let Some(st) = match_back(text, p, lo, ph) {
                             return Some((st, *t));
@@ -608,9 +608,12 @@ impl<T: Copy> BackSet<T> {
                 }
             }
         }
-        for (ph, t) in &self.symbols {
-            if let Some(st) = match_back(text, p, lo, ph) {
-                return Some((st, *t));
+        if q > lo {
+            let c = b[q - 1].to_ascii_lowercase();
+            for (ph, t, _) in self.symbols.iter().filter(|x| x.2 == c) {
+                if let Some(st) = match_back(text, p, lo, ph) {
+                    return Some((st, *t));
+                }
             }
         }
         None
@@ -732,11 +735,10 @@ fn digits(b: &[u8], p: usize, lim: usize) -> Option<Dg> {
             i += 1;
         }
     }
-    let s = std::str::from_utf8(&buf[..n]).unwrap_or("0");
     let v: f64 = if too_long {
         0.0
     } else {
-        s.parse().unwrap_or(0.0)
+        digits_value(&buf[..n], frac_digits)
     };
     let unit = if frac_digits > 0 {
         pow10(-(frac_digits as i32))
@@ -755,6 +757,30 @@ fn digits(b: &[u8], p: usize, lim: usize) -> Option<Dg> {
         dotted,
         too_long: too_long || int_digits > 30,
     })
+}
+
+/// The value of `s` (ASCII digits with at most one '.', `frac` digits after it), as
+/// `str::parse::<f64>` gives it. Most figures have few digits: their digits as an integer and
+/// the power of ten are both exact in an `f64`, so one division rounds correctly, exactly as
+/// the parser does; longer ones go through the parser.
+fn digits_value(s: &[u8], frac: usize) -> f64 {
+    // 10^k for k <= 22 is exact in an f64
+    const EXACT_POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    if s.len() <= 15 {
+        let m = s
+            .iter()
+            .filter(|c| c.is_ascii_digit())
+            .fold(0u64, |m, c| m * 10 + u64::from(c - b'0'));
+        // at most 15 digits: below 2^53, so `m as f64` is exact
+        return m as f64 / EXACT_POW10[frac];
+    }
+    std::str::from_utf8(s)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.0)
 }
 
 /// State of the cardinal-phrase parser.
@@ -2325,7 +2351,8 @@ impl Recognizer {
         }
         let mut alt = false;
         if conn_end.is_none() {
-            for c in &self.range_conn {
+            let next = first_byte_at(b, ae, lim);
+            for c in self.range_conn.iter().filter(|c| may_start_with(c, next)) {
                 if let Some(ce) = match_fwd(text, ae, lim, c) {
                     let is_dash = !c[0].as_bytes()[0].is_ascii_alphabetic();
                     if is_dash {
@@ -2355,9 +2382,11 @@ impl Recognizer {
             } else {
                 k
             };
+            let next = first_byte_at(b, n, lim);
             if let Some(c) = self
                 .alt_conn
                 .iter()
+                .filter(|c| may_start_with(c, next))
                 .find_map(|c| match_fwd(text, n, lim, c))
             {
                 conn_end = Some(c);
@@ -2475,9 +2504,11 @@ impl Recognizer {
                 return None;
             }
             let n = skip_sp(b, k + 1, lim);
+            let next = first_byte_at(b, n, lim);
             if let Some(ce) = self
                 .alt_conn
                 .iter()
+                .filter(|c| may_start_with(c, next))
                 .find_map(|c| match_fwd(text, n, lim, c))
             {
                 let bs = skip_sp(b, ce, lim);
@@ -3091,6 +3122,58 @@ mod tests {
         ),
     ];
 
+    /// Lookups that skip candidates by one byte (symbol hedges by the byte before the number,
+    /// connector lists by the byte after it): each row needs the candidate that is kept.
+    const BYTE_FILTERED: &[Row] = &[
+        ("Scores ≥ 40 passed.", &[("≥ 40", s(40.0), N)]),
+        ("Scores >= 40 passed.", &[(">= 40", s(40.0), N)]),
+        ("Scores <= 40 passed.", &[("<= 40", N, s(40.0))]),
+        // glued to "=": an expression, not a figure
+        ("Scores <=40 passed.", &[]),
+        ("Scores ≤40 passed.", &[("≤40", N, s(40.0))]),
+        ("It took ~40 days.", &[("~40", s(40.0), s(40.0))]),
+        ("It took ≈ 40 days.", &[("≈ 40", s(40.0), s(40.0))]),
+        // ">=" ends in '=', not in '>': the shorter ">" must not claim it
+        ("x >=\n40 people", &[(">=\n40", s(40.0), N)]),
+        ("It took 10–20 days.", &[("10–20", s(10.0), s(20.0))]),
+        ("It took 10—20 days.", &[("10—20", s(10.0), s(20.0))]),
+        ("It took 10 ~ 20 days.", &[("10 ~ 20", s(10.0), s(20.0))]),
+        ("It took 10 TO 20 days.", &[("10 TO 20", s(10.0), s(20.0))]),
+        (
+            "It took 10 Through 20 days.",
+            &[("10 Through 20", s(10.0), s(20.0))],
+        ),
+        ("It took 5 Or 6 days.", &[("5 Or 6", s(5.0), s(6.0))]),
+        ("It took 5,\nor 6 days.", &[("5,\nor 6", s(5.0), s(6.0))]),
+        (
+            "It took 5, 6, OR 7 days.",
+            &[("5, 6, OR 7", s(5.0), s(7.0))],
+        ),
+        // the byte after the number starts no connector: two figures
+        (
+            "It took 5 oar 6 days.",
+            &[("5", s(5.0), s(5.0)), ("6", s(6.0), s(6.0))],
+        ),
+        ("In 1937 ~ 1938 prices rose.", &[]),
+    ];
+
+    #[test]
+    fn byte_filtered_table() {
+        let mut bad = Vec::new();
+        for (text, want) in BYTE_FILTERED {
+            let got = run(text);
+            let ok = got.len() == want.len()
+                && got
+                    .iter()
+                    .zip(want.iter())
+                    .all(|(g, w)| g.0 == w.0 && close(g.1, w.1) && close(g.2, w.2));
+            if !ok {
+                bad.push(format!("{text:?}\n   got  {got:?}\n   want {want:?}"));
+            }
+        }
+        assert!(bad.is_empty(), "{}", bad.join("\n"));
+    }
+
     const NOT_FIGURES: &[&str] = &[
         "It happened in 1937.",
         "The terror of 1930 ended.",
@@ -3255,6 +3338,69 @@ mod tests {
         }
     }
 
+    #[test]
+    fn digits_value_table() {
+        for (s, frac) in [
+            ("0", 0),
+            ("7", 0),
+            (".5", 1),
+            ("0.1", 1),
+            ("12.5", 1),
+            ("1548367", 0),
+            ("0.000000000000001", 15),
+            ("999999999999999", 0),
+            ("99999999999999.9", 1),
+            // 16 or more digits: the parser's rounding
+            ("9007199254740993", 0),
+            ("1234567890.1234567", 7),
+            ("0.30000000000000004", 17),
+            ("123456789012345678901234567890", 0),
+        ] {
+            let want: f64 = s.parse().unwrap();
+            let got = digits_value(s.as_bytes(), frac);
+            assert_eq!(got.to_bits(), want.to_bits(), "{s}");
+        }
+    }
+
+    /// `BackSet::find` as it was before symbols were filtered by their last byte.
+    fn backset_find_unfiltered<T: Copy>(
+        set: &BackSet<T>,
+        text: &str,
+        p: usize,
+        lo: usize,
+    ) -> Option<(usize, T)> {
+        let b = text.as_bytes();
+        let q = skip_sp_back(b, p, lo);
+        let mut e = q;
+        let suffix = e > lo && matches!(b[e - 1], b'.' | b':');
+        if suffix {
+            e -= 1;
+        }
+        let mut s = e;
+        while s > lo
+            && b[s - 1].is_ascii_alphabetic()
+            && e - s < MAXW
+            && !(s < e && b[s].is_ascii_uppercase() && b[s - 1].is_ascii_lowercase())
+        {
+            s -= 1;
+        }
+        if s < e {
+            let n = e - s + usize::from(suffix);
+            let key = text[s..s + n].to_ascii_lowercase();
+            let keys = [key.as_str(), &key[..e - s]];
+            for key in keys.iter().take(if suffix { 2 } else { 1 }) {
+                for (ph, t) in set.by_last.get(key.as_bytes()).into_iter().flatten() {
+                    if let Some(st) = match_back(text, p, lo, ph) {
+                        return Some((st, *t));
+                    }
+                }
+            }
+        }
+        set.symbols
+            .iter()
+            .find_map(|(ph, t, _)| match_back(text, p, lo, ph).map(|st| (st, *t)))
+    }
+
     use proptest::prelude::*;
 
     proptest! {
@@ -3275,6 +3421,38 @@ mod tests {
                 if let (Some(l), Some(h)) = (x.low.get(), x.high.get()) { prop_assert!(l <= h); }
                 last = x.span.end;
             }
+        }
+
+        #[test]
+        fn prop_backset_filter_agrees(
+            t in "(no\\.|No|X-RAY|x-ray|ray|#|§|№|>|>=|=|≥|<|~|≈|at|least|more|than|up|to|c\\.|:|[ \n\t]|\u{a0}|[0-9]|q){0,12}",
+        ) {
+            let mut lex = NumberLexicon::embedded();
+            let extra: NumberLexicon =
+                toml::from_str("identifier-words = [\"x-Ray\", \"no #\"]\nupper-bound = [\"=<\"]")
+                    .unwrap();
+            lex.extend(extra);
+            let r = Recognizer::new(&lex).unwrap();
+            for p in (0..=t.len()).filter(|&p| t.is_char_boundary(p)) {
+                for lo in [0, p / 2, p].into_iter().filter(|&l| t.is_char_boundary(l)) {
+                    prop_assert_eq!(
+                        r.identifiers.find(&t, p, lo),
+                        backset_find_unfiltered(&r.identifiers, &t, p, lo)
+                    );
+                    prop_assert_eq!(
+                        r.hedges_before.find(&t, p, lo),
+                        backset_find_unfiltered(&r.hedges_before, &t, p, lo)
+                    );
+                }
+            }
+        }
+
+        #[test]
+        fn prop_digits_value_is_parse(int in "[0-9]{0,20}", frac in "[0-9]{0,20}") {
+            let s = if frac.is_empty() { int.clone() } else { format!("{int}.{frac}") };
+            prop_assume!(!int.is_empty() || !frac.is_empty());
+            let want: f64 = s.parse().unwrap();
+            prop_assert_eq!(digits_value(s.as_bytes(), frac.len()).to_bits(), want.to_bits());
         }
 
         #[test]
