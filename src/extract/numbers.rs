@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 // Lexicon lookups run per word of every figure candidate: FxHash, not SipHash. Keys come from
 // the lexicons, so hash flooding is not a concern.
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// The lexicon as data (`rules/lexicon/numbers.toml`). Users extend it with their own files.
@@ -254,7 +254,7 @@ type Phrase = Vec<String>;
 /// Compiled lexicon.
 pub struct Recognizer {
     ac: AhoCorasick,
-    words: HashMap<String, W>,
+    words: Words<W>,
     hedges_before: BackSet<Hedge>,
     hedges_after: Vec<(Phrase, Hedge)>,
     percent: Vec<Phrase>,
@@ -262,14 +262,14 @@ pub struct Recognizer {
     range_conn: Vec<Phrase>,
     alt_conn: Vec<Phrase>,
     identifiers: BackSet<()>,
-    change_verbs: HashSet<String>,
-    months: HashSet<String>,
-    ordinals: HashSet<String>,
-    negative: HashSet<String>,
-    one_units: HashSet<String>,
-    year_preps: HashSet<String>,
-    count_nouns: HashSet<String>,
-    comparatives: HashSet<String>,
+    change_verbs: Words<()>,
+    months: Words<()>,
+    ordinals: Words<()>,
+    negative: Words<()>,
+    one_units: Words<()>,
+    year_preps: Words<()>,
+    count_nouns: Words<()>,
+    comparatives: Words<()>,
     relative: Vec<Phrase>,
     frac_symbols: Vec<(String, f64)>,
 }
@@ -285,11 +285,12 @@ struct Wd {
     n: usize,
 }
 impl Wd {
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.buf[..self.n]).unwrap_or("")
+    /// The word lower-cased; empty if longer than `MAXW`.
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.n]
     }
     fn is(&self, w: &str) -> bool {
-        self.as_str() == w
+        self.bytes() == w.as_bytes()
     }
 }
 
@@ -366,8 +367,56 @@ fn phrases(list: &[String]) -> Vec<Phrase> {
         .collect()
 }
 
-fn set(list: &[String]) -> HashSet<String> {
-    list.iter().map(|w| w.to_ascii_lowercase()).collect()
+fn set(list: &[String]) -> Words<()> {
+    let mut set = Words::default();
+    for w in list {
+        set.entry(w.to_ascii_lowercase().into_bytes());
+    }
+    set
+}
+
+/// Lower-case words of a lexicon list, looked up by their bytes. Most words of a text are in
+/// no list: a mask of (first byte, length) pairs turns them away before any hashing.
+struct Words<V> {
+    map: HashMap<Vec<u8>, V>,
+    /// Bit `len_bit(n)` of entry `c`: some key starts with byte `c` (0: the empty key) and
+    /// has `n` bytes.
+    lens: [u32; 256],
+}
+
+impl<V> Default for Words<V> {
+    fn default() -> Words<V> {
+        Words {
+            map: HashMap::default(),
+            lens: [0; 256],
+        }
+    }
+}
+
+impl<V> Words<V> {
+    fn entry(&mut self, k: Vec<u8>) -> &mut V
+    where
+        V: Default,
+    {
+        self.lens[usize::from(k.first().copied().unwrap_or(0))] |= len_bit(k.len());
+        self.map.entry(k).or_default()
+    }
+
+    fn get(&self, w: &[u8]) -> Option<&V> {
+        if self.lens[usize::from(w.first().copied().unwrap_or(0))] & len_bit(w.len()) == 0 {
+            return None;
+        }
+        self.map.get(w)
+    }
+
+    fn contains(&self, w: &[u8]) -> bool {
+        self.get(w).is_some()
+    }
+}
+
+/// The bit for a key of `n` bytes in a `Words` length mask (31 stands for 31 and more).
+fn len_bit(n: usize) -> u32 {
+    1 << n.min(31)
 }
 
 fn phrase_len(p: &Phrase) -> usize {
@@ -545,7 +594,7 @@ fn may_start_with(phrase: &Phrase, c: u8) -> bool {
 /// Phrases indexed by their last word, so a backward match reads one word and tries only
 /// the phrases that end in it (symbols are few and tried in turn).
 struct BackSet<T> {
-    by_last: HashMap<Vec<u8>, Vec<(Phrase, T)>>,
+    by_last: Words<Vec<(Phrase, T)>>,
     /// With the lower-cased last byte of each phrase: the byte before the spaces at `p` must
     /// be it, so most symbols are passed over without a `match_back`.
     symbols: Vec<(Phrase, T, u8)>,
@@ -554,7 +603,7 @@ struct BackSet<T> {
 impl<T: Copy> BackSet<T> {
     fn new(mut v: Vec<(Phrase, T)>) -> BackSet<T> {
         v.sort_by_key(|x| std::cmp::Reverse(phrase_len(&x.0)));
-        let mut by_last: HashMap<Vec<u8>, Vec<(Phrase, T)>> = HashMap::default();
+        let mut by_last: Words<Vec<(Phrase, T)>> = Words::default();
         let mut symbols = Vec::new();
         for (p, t) in v {
             let last = p[p.len() - 1].clone();
@@ -564,7 +613,7 @@ impl<T: Copy> BackSet<T> {
                     .bytes()
                     .all(|c| c.is_ascii_alphabetic())
             {
-                by_last.entry(last.into_bytes()).or_default().push((p, t));
+                by_last.entry(last.into_bytes()).push((p, t));
             } else {
                 let c = last.as_bytes()[last.len() - 1].to_ascii_lowercase();
                 symbols.push((p, t, c));
@@ -805,14 +854,14 @@ struct St {
 
 impl Recognizer {
     pub fn new(lex: &NumberLexicon) -> Result<Recognizer, String> {
-        let mut words: HashMap<String, W> = HashMap::default();
+        let mut words: Words<W> = Words::default();
         let mut anchors: Vec<String> = Vec::new();
         let mut add = |k: &str, f: &dyn Fn(&mut W)| {
             let k = k.to_ascii_lowercase();
             if k.is_empty() || !k.bytes().all(|c| c.is_ascii_alphabetic()) || k.len() > MAXW {
                 return Err(format!("number lexicon: `{k}` must be one ASCII word"));
             }
-            f(words.entry(k.clone()).or_default());
+            f(words.entry(k.clone().into_bytes()));
             anchors.push(k);
             Ok(())
         };
@@ -1044,10 +1093,10 @@ impl Recognizer {
             return Some((Tk::Hyphen, s, s + 1));
         }
         let w = read_word(text, s, lim)?;
-        let t = match w.as_str() {
-            "and" => Tk::And,
-            "a" | "an" => Tk::A,
-            "point" => Tk::Point,
+        let t = match w.bytes() {
+            b"and" => Tk::And,
+            b"a" | b"an" => Tk::A,
+            b"point" => Tk::Point,
             ws => match self.words.get(ws) {
                 Some(x) => {
                     if let Some(v) = x.card {
@@ -1061,7 +1110,7 @@ impl Recognizer {
                             Tk::Big(m)
                         }
                     } else if let Some(d) = x.frac {
-                        Tk::Frac(d, ws.ends_with('s'))
+                        Tk::Frac(d, ws.ends_with(b"s"))
                     } else {
                         Tk::Other
                     }
@@ -1573,7 +1622,7 @@ impl Recognizer {
         // words
         let w = read_word(text, p, lim)?;
         c.capital = b[p].is_ascii_uppercase();
-        if let Some(x) = self.words.get(w.as_str())
+        if let Some(x) = self.words.get(w.bytes())
             && let Some((vl, vh)) = x.vague
             && x.card.is_none()
         {
@@ -1593,7 +1642,7 @@ impl Recognizer {
                 let Some(n) = read_word(text, skip_sp(b, of.e, lim), lim) else {
                     break;
                 };
-                match self.words.get(n.as_str()) {
+                match self.words.get(n.bytes()) {
                     Some(W {
                         vague: Some((l2, _)),
                         ..
@@ -1652,14 +1701,14 @@ impl Recognizer {
 
     fn negative_word(&self, text: &str, p: usize, lim: usize) -> Option<usize> {
         let w = read_word(text, p, lim)?;
-        if !self.negative.contains(w.as_str()) {
+        if !self.negative.contains(w.bytes()) {
             return None;
         }
         let q = skip_sp(text.as_bytes(), w.e, lim);
         if q < lim
             && (text.as_bytes()[q].is_ascii_digit()
                 || read_word(text, q, lim)
-                    .is_some_and(|n| self.words.get(n.as_str()).is_some_and(|x| x.card.is_some())))
+                    .is_some_and(|n| self.words.get(n.bytes()).is_some_and(|x| x.card.is_some())))
         {
             Some(w.e)
         } else {
@@ -1805,9 +1854,16 @@ impl Recognizer {
     }
 
     fn is_month(&self, text: &str, w: &Wd) -> bool {
-        let t = &text[w.s..w.e];
         // month names count only capitalised ("May 4", not "may 4")
-        text.as_bytes()[w.s].is_ascii_uppercase() && self.months.contains(&t.to_ascii_lowercase())
+        if !text.as_bytes()[w.s].is_ascii_uppercase() {
+            return false;
+        }
+        if w.e - w.s <= MAXW {
+            self.months.contains(w.bytes())
+        } else {
+            self.months
+                .contains(text[w.s..w.e].to_ascii_lowercase().as_bytes())
+        }
     }
 
     /// Is the bare four-digit number at `c` a year?
@@ -1838,13 +1894,13 @@ impl Recognizer {
             return false;
         }
         let prev = prev_word(text, c.s, lo.saturating_sub(24));
-        if prev.is_some_and(|w| self.year_preps.contains(w.as_str())) {
+        if prev.is_some_and(|w| self.year_preps.contains(w.bytes())) {
             return true;
         }
         if let Some(w) = read_word(text, after, lim) {
-            let ws = w.as_str();
+            let ws = w.bytes();
             if b[w.s].is_ascii_lowercase()
-                && ((ws.len() > 3 && ws.ends_with('s') && !ws.ends_with("ss"))
+                && ((ws.len() > 3 && ws.ends_with(b"s") && !ws.ends_with(b"ss"))
                     || self.count_nouns.contains(ws))
             {
                 return false;
@@ -1884,7 +1940,7 @@ impl Recognizer {
             && (pw.is("a") || pw.is("an"))
             && pw.s >= lo
         {
-            let x = self.words.get(w.as_str()).copied().unwrap_or_default();
+            let x = self.words.get(w.bytes()).copied().unwrap_or_default();
             if x.mult.is_some() || x.frac.is_some() || w.is("couple") {
                 a_start = Some(pw.s);
             }
@@ -1912,18 +1968,19 @@ impl Recognizer {
             if !tw.to_ascii_lowercase().ends_with("half")
                 && let Some(nw) = read_word(text, skip_sp(b, a.e, lim), lim)
                 && !matches!(
-                    nw.as_str(),
-                    "of" | "and"
-                        | "or"
-                        | "to"
-                        | "were"
-                        | "was"
-                        | "is"
-                        | "are"
-                        | "in"
-                        | "than"
-                        | "less"
-                        | "more"
+                    nw.bytes(),
+                    b"of"
+                        | b"and"
+                        | b"or"
+                        | b"to"
+                        | b"were"
+                        | b"was"
+                        | b"is"
+                        | b"are"
+                        | b"in"
+                        | b"than"
+                        | b"less"
+                        | b"more"
                 )
             {
                 return (None, resume, false);
@@ -2012,7 +2069,7 @@ impl Recognizer {
             for r in self.relative.iter().filter(|r| may_start_with(r, next)) {
                 if let Some(te) = match_fwd(text, f.e, lim, r)
                     && let Some(cw) = read_word(text, skip_sp(b, te, lim), lim)
-                    && self.comparatives.contains(cw.as_str())
+                    && self.comparatives.contains(cw.bytes())
                 {
                     let mut e = cw.e;
                     if cw.is("as")
@@ -2092,7 +2149,7 @@ impl Recognizer {
                     let follows_num = nx < lim
                         && (b[nx].is_ascii_digit()
                             || read_word(text, nx, lim).is_some_and(|w| {
-                                w.is("than") || w.is("to") || self.words.contains_key(w.as_str())
+                                w.is("than") || w.is("to") || self.words.contains(w.bytes())
                             }));
                     if !follows_num {
                         hedge = Some(*h);
@@ -2105,10 +2162,10 @@ impl Recognizer {
         if a.bare_one && f.b.is_none() && f.den.is_none() && hedge.is_none() && !f.percent {
             // "one" as pronoun or article: only "one month", "one copy" count outright
             let unit_follows = read_word(text, skip_sp(b, a.e, lim), lim).is_some_and(|w| {
-                let ws = w.as_str();
+                let ws = w.bytes();
                 self.one_units.contains(ws)
                     || ws
-                        .strip_suffix('s')
+                        .strip_suffix(b"s")
                         .is_some_and(|x| self.one_units.contains(x))
             });
             if !unit_follows {
@@ -2117,17 +2174,18 @@ impl Recognizer {
                 if nw.is_some_and(|w| w.is("of") || w.is("another") || w.is("day") || w.is("by"))
                     || prev_word(text, a.s, lo).is_some_and(|w| {
                         matches!(
-                            w.as_str(),
-                            "no" | "any"
-                                | "every"
-                                | "some"
-                                | "the"
-                                | "this"
-                                | "that"
-                                | "which"
-                                | "each"
-                                | "someone"
-                                | "only"
+                            w.bytes(),
+                            b"no"
+                                | b"any"
+                                | b"every"
+                                | b"some"
+                                | b"the"
+                                | b"this"
+                                | b"that"
+                                | b"which"
+                                | b"each"
+                                | b"someone"
+                                | b"only"
                         )
                     })
                 {
@@ -2195,7 +2253,7 @@ impl Recognizer {
         if a.e < b.len()
             && b[a.e] == b'-'
             && let Some(w) = read_word(text, a.e + 1, b.len())
-            && self.ordinals.contains(w.as_str())
+            && self.ordinals.contains(w.bytes())
         {
             return true;
         }
@@ -2219,7 +2277,7 @@ impl Recognizer {
         if let Some(of) = read_word(text, skip_sp(b, e, lim), lim)
             && of.is("of")
             && let Some(n) = read_word(text, skip_sp(b, of.e, lim), lim)
-            && let Some(m) = self.words.get(n.as_str()).and_then(|x| x.mult)
+            && let Some(m) = self.words.get(n.bytes()).and_then(|x| x.mult)
         {
             low = 2.0 * m;
             high = low;
@@ -2537,7 +2595,7 @@ impl Recognizer {
                 // skip punctuation-free gaps only
                 return false;
             };
-            if self.change_verbs.contains(w.as_str()) {
+            if self.change_verbs.contains(w.bytes()) {
                 return true;
             }
             q = w.s;
@@ -3359,6 +3417,58 @@ mod tests {
             let want: f64 = s.parse().unwrap();
             let got = digits_value(s.as_bytes(), frac);
             assert_eq!(got.to_bits(), want.to_bits(), "{s}");
+        }
+    }
+
+    #[test]
+    fn words_table() {
+        let long = "x".repeat(40);
+        let keys = [
+            "",
+            "a",
+            "of",
+            "one",
+            "once",
+            "no.",
+            "doi:",
+            "§",
+            long.as_str(),
+        ];
+        let mut w: Words<usize> = Words::default();
+        for (i, k) in keys.iter().enumerate() {
+            *w.entry(k.as_bytes().to_vec()) = i;
+        }
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(w.get(k.as_bytes()), Some(&i), "{k:?}");
+        }
+        let longer = "x".repeat(41);
+        let shorter = "x".repeat(31);
+        // same first byte and length bit as a key, or a near miss: all absent
+        for k in [
+            "b", "on", "ones", "onc", "no", "doi", "x", &longer, &shorter, "\0",
+        ] {
+            assert_eq!(w.get(k.as_bytes()), None, "{k:?}");
+        }
+        let mut e: Words<()> = Words::default();
+        assert!(!e.contains(b"") && !e.contains(b"a"));
+        e.entry(Vec::new());
+        assert!(e.contains(b"") && !e.contains(b"\0"));
+    }
+
+    #[test]
+    fn months_beyond_the_word_buffer() {
+        let mut lex = NumberLexicon::embedded();
+        let long = format!("Mon{}", "a".repeat(MAXW));
+        lex.months.push(long.clone());
+        let r = Recognizer::new(&lex).unwrap();
+        // a day before the month is a date, also when the month is longer than `MAXW`
+        for t in [
+            format!("On 12 {long}, 30 men."),
+            "On 12 May, 30 men.".to_string(),
+        ] {
+            let m = r.find(&t, 0..t.len());
+            let spans: Vec<&str> = m.iter().map(|m| &t[m.span.clone()]).collect();
+            assert_eq!(spans, vec!["30"], "{t}");
         }
     }
 
