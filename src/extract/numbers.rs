@@ -485,6 +485,8 @@ fn skip_sp_back(b: &[u8], mut p: usize, lo: usize) -> usize {
 }
 
 /// Reads an ASCII word starting at `p`; None if it runs into digits or non-ASCII letters.
+// Inlined: the word is built in the caller's frame instead of copied out of this one.
+#[inline]
 fn read_word(text: &str, p: usize, lim: usize) -> Option<Wd> {
     let b = text.as_bytes();
     if p >= lim || !b[p].is_ascii_alphabetic() {
@@ -2395,7 +2397,14 @@ impl Recognizer {
         if ae < lim && b[ae] == b'%' {
             ae += 1;
         }
-        let prevw = prev_word(text, a.s, lo);
+        // Only "between" and "from" count here: a word ending in neither 'n' nor 'm' is not
+        // read at all.
+        let q = skip_sp_back(b, a.s, lo);
+        let prevw = if q > lo && matches!(b[q - 1] | 0x20, b'n' | b'm') {
+            prev_word(text, a.s, lo)
+        } else {
+            None
+        };
         let between = prevw.filter(|w| w.is("between") && w.s >= lo);
         let from = prevw.filter(|w| w.is("from") && w.s >= lo);
         // try connectors
