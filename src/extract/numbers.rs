@@ -425,6 +425,37 @@ fn tail_key(y: u8, z: u8) -> usize {
     usize::from(y & 31) << 5 | usize::from(z & 31)
 }
 
+/// The first ASCII digit in `b[i..lim]`, or `lim`. Digits are one byte in fifty of prose:
+/// the scan goes eight bytes at a time.
+fn find_digit(b: &[u8], mut i: usize, lim: usize) -> usize {
+    while i + 8 <= lim {
+        let x = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        let d = lanes_in(x, b'0', b'9');
+        if d != 0 {
+            // lanes are little-endian: the lowest set lane is the first digit
+            return i + (d.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < lim && !b[i].is_ascii_digit() {
+        i += 1;
+    }
+    i
+}
+
+const HI: u64 = 0x8080_8080_8080_8080;
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The top bit of each byte of `x` (little-endian lanes) whose value is in `lo..=hi`
+/// (ASCII bounds; bytes from 0x80 never are). No carry crosses a lane: each sum stays below
+/// 0x100.
+fn lanes_in(x: u64, lo: u8, hi: u8) -> u64 {
+    let low7 = x & !HI;
+    let ge_lo = low7 + ONES * u64::from(0x80 - lo);
+    let gt_hi = low7 + ONES * u64::from(0x7f - hi);
+    ge_lo & !gt_hi & !x & HI
+}
+
 /// The bit for a key of `n` bytes in a `Words` length mask (31 stands for 31 and more).
 fn len_bit(n: usize) -> u32 {
     1 << n.min(31)
@@ -501,7 +532,7 @@ fn skip_sp_back(b: &[u8], mut p: usize, lo: usize) -> usize {
 
 /// Reads an ASCII word starting at `p`; None if it runs into digits or non-ASCII letters.
 // Inlined: the word is built in the caller's frame instead of copied out of this one.
-#[inline]
+#[inline(always)]
 fn read_word(text: &str, p: usize, lim: usize) -> Option<Wd> {
     let b = text.as_bytes();
     if p >= lim || !b[p].is_ascii_alphabetic() {
@@ -1073,9 +1104,7 @@ impl Recognizer {
             if next_digit < pos {
                 next_digit = pos;
             }
-            while next_digit < lim && !b[next_digit].is_ascii_digit() {
-                next_digit += 1;
-            }
+            next_digit = find_digit(b, next_digit, lim);
             if next_word.is_none_or(|(s, _)| s < pos) && word_from <= pos {
                 next_word = self
                     .ac
@@ -3552,6 +3581,29 @@ mod tests {
         }
     }
 
+    #[test]
+    fn find_digit_table() {
+        let naive = |b: &[u8], i: usize, lim: usize| {
+            (i..lim).find(|&k| b[k].is_ascii_digit()).unwrap_or(lim)
+        };
+        let cases: [&[u8]; 6] = [
+            b"",
+            b"no digits at all in this one",
+            b"x9",
+            b"abcdefgh7",
+            // bytes that differ from digits in the top bit or by one: 0xB0..=0xB9, '/', ':'
+            b"\xb0\xb9/:\xb5\xb1\xb2\xb3\xb4/:5",
+            b"0123456789",
+        ];
+        for b in cases {
+            for i in 0..=b.len() {
+                for lim in i..=b.len() {
+                    assert_eq!(find_digit(b, i, lim), naive(b, i, lim), "{b:?} {i} {lim}");
+                }
+            }
+        }
+    }
+
     /// `BackSet::find` as it was before symbols were filtered by their last byte.
     fn backset_find_unfiltered<T: Copy>(
         set: &BackSet<T>,
@@ -3635,6 +3687,14 @@ mod tests {
                     );
                 }
             }
+        }
+
+        #[test]
+        fn prop_find_digit(b in proptest::collection::vec(any::<u8>(), 0..40), i in 0usize..40, lim in 0usize..40) {
+            let lim = lim.min(b.len());
+            let i = i.min(lim);
+            let want = (i..lim).find(|&k| b[k].is_ascii_digit()).unwrap_or(lim);
+            prop_assert_eq!(find_digit(&b, i, lim), want);
         }
 
         #[test]
