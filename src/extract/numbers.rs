@@ -561,6 +561,7 @@ fn read_word(text: &str, p: usize, lim: usize) -> Option<Wd> {
 }
 
 /// The word ending just before `p` (spaces skipped), if it is a plain ASCII word.
+#[inline(always)]
 fn prev_word(text: &str, p: usize, lo: usize) -> Option<Wd> {
     let b = text.as_bytes();
     let e = skip_sp_back(b, p, lo);
@@ -625,6 +626,7 @@ fn match_fwd(text: &str, p: usize, lim: usize, phrase: &Phrase) -> Option<usize>
 
 /// The byte a forward phrase match at `p` compares first (after the spaces `match_fwd`
 /// skips): lists of phrases are tried in turn at every figure, and most fail on it.
+#[inline(always)]
 fn first_byte_at(b: &[u8], p: usize, lim: usize) -> u8 {
     let q = skip_sp(b, p, lim);
     if q < lim { b[q] } else { 0 }
