@@ -253,7 +253,7 @@ type Phrase = Vec<String>;
 
 /// Compiled lexicon.
 pub struct Recognizer {
-    ac: AhoCorasick,
+    anchors: Anchors,
     words: Words<W>,
     hedges_before: BackSet<Hedge>,
     hedges_after: Vec<(Phrase, Hedge)>,
@@ -639,6 +639,187 @@ fn may_start_with(phrase: &Phrase, c: u8) -> bool {
         // An empty first token compares nothing.
         None => true,
     }
+}
+
+/// Where figures made of words can start: number words, negatives, point quantifiers,
+/// vulgar fraction characters. `Recognizer::find` looks for the next one ahead of its scan.
+struct Anchors {
+    /// Lower-cased ASCII words.
+    words: Words<()>,
+    /// Bit `tri_key` of every word: about one word of a text in twenty starts like an
+    /// anchor, so most are passed over after three bytes.
+    tri: Vec<u64>,
+    /// Single non-ASCII characters.
+    symbols: Vec<String>,
+    /// Set only when some anchor is neither kind: then an automaton finds them.
+    ac: Option<AhoCorasick>,
+}
+
+impl Anchors {
+    fn new(list: Vec<String>) -> Result<Anchors, String> {
+        let mut a = Anchors {
+            words: Words::default(),
+            tri: vec![0; 1 << 9],
+            symbols: Vec::new(),
+            ac: None,
+        };
+        for k in &list {
+            if !k.is_empty() && k.bytes().all(|c| c.is_ascii_alphabetic()) {
+                let w = k.to_ascii_lowercase().into_bytes();
+                let key = tri_key(&w, 0);
+                a.tri[key / 64] |= 1 << (key % 64);
+                a.words.entry(w);
+            } else if k.chars().count() == 1 && !k.is_ascii() {
+                a.symbols.push(k.clone());
+            } else {
+                let ac = AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&list)
+                    .map_err(|e| format!("number lexicon: {e}"))?;
+                a.ac = Some(ac);
+                break;
+            }
+        }
+        Ok(a)
+    }
+
+    /// The first anchor in `text[from..lim]` that starts and ends on a word boundary: no
+    /// letter or digit before it, no ASCII letter or digit and no letter after it.
+    ///
+    /// With the automaton this is its leftmost-longest match, boundaries unchecked; `find`
+    /// rejects a match without them and searches on from its end. The automaton's matches
+    /// that the direct scan passes over are exactly those: an ASCII word anchor matched
+    /// inside a longer run of letters, or a symbol glued to a letter or digit. Neither can
+    /// overlap a later anchor that has its boundaries (its first character would have a
+    /// letter before it, or be a continuation byte), so both ways find the same figures.
+    // Out of line, so its loop keeps its state in registers.
+    #[inline(never)]
+    fn next(&self, text: &str, from: usize, lim: usize) -> Option<(usize, usize)> {
+        if let Some(ac) = &self.ac {
+            return ac
+                .find(Input::new(text).range(from..lim))
+                .map(|m| (m.start(), m.end()));
+        }
+        let b = text.as_bytes();
+        // Eight bytes at a time: the lanes where a letter follows no ASCII letter or digit.
+        // Only those (and non-ASCII bytes, for symbols) are looked at one by one.
+        let mut i = from;
+        // whether the byte before lane 0 is an ASCII letter or digit
+        let mut prev_alnum = u64::from(from > 0 && b[from - 1].is_ascii_alphanumeric());
+        while i + 8 <= lim {
+            let x = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+            if let Some(m) = self.in_chunk(text, x, i, lim, &mut prev_alnum) {
+                return Some(m);
+            }
+            i += 8;
+        }
+        if i < lim {
+            // the last few bytes, padded with NULs (no letters, nothing non-ASCII)
+            let mut c = [0u8; 8];
+            c[..lim - i].copy_from_slice(&b[i..lim]);
+            return self.in_chunk(text, u64::from_le_bytes(c), i, lim, &mut prev_alnum);
+        }
+        None
+    }
+
+    /// The first anchor starting in the eight bytes `x` read at `i`.
+    #[inline(always)]
+    fn in_chunk(
+        &self,
+        text: &str,
+        x: u64,
+        i: usize,
+        lim: usize,
+        prev_alnum: &mut u64,
+    ) -> Option<(usize, usize)> {
+        let letters = lanes_in(x | 0x2020_2020_2020_2020, b'a', b'z');
+        let alnum = letters | lanes_in(x, b'0', b'9');
+        let mut cand = letters & !((alnum << 8) | (*prev_alnum << 7));
+        if !self.symbols.is_empty() {
+            // bytes from 0xC0: where a non-ASCII character starts
+            cand |= x & (x << 1) & HI;
+        }
+        *prev_alnum = alnum >> 63;
+        if cand == 0 {
+            return None;
+        }
+        // each letter's low five bits in its lane, 0 in the others: a `tri_key` in place
+        let fives = x & ((letters >> 7) * 0x1F);
+        while cand != 0 {
+            let lane = cand.trailing_zeros() / 8;
+            let k = i + lane as usize;
+            cand &= cand - 1;
+            let key = if lane <= 5 {
+                // NUL padding past `lim` may shorten the word: `at` rejects it anyway
+                let v = fives >> (8 * lane);
+                ((v & 0x1F) << 10 | (v >> 8 & 0x1F) << 5 | (v >> 16 & 0x1F)) as usize
+            } else {
+                tri_key(text.as_bytes(), k)
+            };
+            if (x >> (8 * lane) & 0x80 != 0 || self.tri[key / 64] & (1 << (key % 64)) != 0)
+                && let Some(m) = self.at(text, k, lim)
+            {
+                return Some(m);
+            }
+        }
+        None
+    }
+
+    /// The anchor starting at `s` with its word boundaries, if any.
+    // Out of line: few words get this far, and the scan loop keeps its registers.
+    #[inline(never)]
+    fn at(&self, text: &str, s: usize, lim: usize) -> Option<(usize, usize)> {
+        let b = text.as_bytes();
+        let c = b[s];
+        let e = if c.is_ascii_alphabetic() {
+            // a whole run of letters or nothing: the longest anchor must end where it ends
+            let mut e = s + 1;
+            while e < b.len() && b[e].is_ascii_alphabetic() {
+                e += 1;
+            }
+            if e > lim || !self.contains(&b[s..e]) {
+                return None;
+            }
+            e
+        } else if c >= 0xC0 {
+            let sym = self
+                .symbols
+                .iter()
+                .find(|sym| b[s..lim].starts_with(sym.as_bytes()))?;
+            s + sym.len()
+        } else {
+            return None;
+        };
+        let glued =
+            alnum_before(text, s) || (e < b.len() && (is_word_byte(b[e]) || alpha_at(text, e)));
+        (!glued).then_some((s, e))
+    }
+
+    /// Whether the letters `w` are an anchor word, in any case.
+    fn contains(&self, w: &[u8]) -> bool {
+        let mut buf = [0u8; 32];
+        match buf.get_mut(..w.len()) {
+            Some(lower) => {
+                for (d, c) in lower.iter_mut().zip(w) {
+                    *d = c.to_ascii_lowercase();
+                }
+                self.words.contains(&*lower)
+            }
+            None => self.words.contains(&w.to_ascii_lowercase()),
+        }
+    }
+}
+
+/// The first three bytes at `s` as 5-bit letters (any case), 0 for a non-letter or the end of
+/// `b`. A run of letters and the anchor word it may be have the same key: after either's
+/// last letter comes no letter.
+fn tri_key(b: &[u8], s: usize) -> usize {
+    let l = |i: usize| match b.get(s + i) {
+        Some(&c) if c.is_ascii_alphabetic() => usize::from(c & 31),
+        _ => 0,
+    };
+    (l(0) << 10) | (l(1) << 5) | l(2)
 }
 
 /// Phrases indexed by their last word, so a backward match reads one word and tries only
@@ -1033,11 +1214,7 @@ impl Recognizer {
         }
         anchors.sort();
         anchors.dedup();
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&anchors)
-            .map_err(|e| format!("number lexicon: {e}"))?;
+        let anchors = Anchors::new(anchors)?;
         let mut hedges_before: Vec<(Phrase, Hedge)> = Vec::new();
         for (list, h) in [
             (&lex.lower_bound, Hedge::Lower),
@@ -1064,7 +1241,7 @@ impl Recognizer {
         let mut relative = phrases(&lex.relative);
         relative.sort_by_key(|p| std::cmp::Reverse(phrase_len(p)));
         Ok(Recognizer {
-            ac,
+            anchors,
             words,
             hedges_before: BackSet::new(hedges_before),
             hedges_after,
@@ -1108,10 +1285,7 @@ impl Recognizer {
             }
             next_digit = find_digit(b, next_digit, lim);
             if next_word.is_none_or(|(s, _)| s < pos) && word_from <= pos {
-                next_word = self
-                    .ac
-                    .find(Input::new(text).range(pos..lim))
-                    .map(|m| (m.start(), m.end()));
+                next_word = self.anchors.next(text, pos, lim);
                 word_from = next_word.map_or(lim + 1, |(s, _)| s + 1).max(pos);
             }
             let anchor = match next_word {
@@ -3645,6 +3819,50 @@ mod tests {
             .find_map(|(ph, t, _)| match_back(text, p, lo, ph).map(|st| (st, *t)))
     }
 
+    /// The same recogniser with its anchors found by the automaton (the general way).
+    fn rec_automaton() -> Recognizer {
+        let mut r = rec();
+        assert!(
+            r.anchors.ac.is_none(),
+            "the embedded lexicon takes the direct scan"
+        );
+        let mut list: Vec<String> = r
+            .anchors
+            .words
+            .map
+            .keys()
+            .map(|w| String::from_utf8(w.clone()).unwrap())
+            .collect();
+        list.extend(r.anchors.symbols.iter().cloned());
+        // not a word: forces the automaton (and never occurs in the texts tested)
+        list.push("zz-q".into());
+        r.anchors = Anchors::new(list).unwrap();
+        assert!(r.anchors.ac.is_some());
+        r
+    }
+
+    #[test]
+    fn anchors_table() {
+        let r = rec();
+        let a = |t: &str, from: usize| r.anchors.next(t, from, t.len()).map(|(s, e)| &t[s..e]);
+        assert_eq!(a("someone said Two", 0), Some("Two"));
+        assert_eq!(a("ONE", 0), Some("ONE"));
+        assert_eq!(a("ones one", 0), Some("one"));
+        assert_eq!(a("tenths", 0), Some("tenths"));
+        assert_eq!(a("tenthx tenth", 0), Some("tenth"));
+        assert_eq!(a("one2 3one one-", 0), Some("one"));
+        assert_eq!(a("éone oneé one½", 0), Some("one"));
+        assert_eq!(a("x½ ½x ½", 0), Some("½"));
+        assert_eq!(a("½one", 0), None);
+        assert_eq!(a("one", 1), None);
+        assert_eq!(a("", 0), None);
+        // a run of letters cut by the end of the range is no word
+        let t = "one tenth";
+        assert_eq!(r.anchors.next(t, 0, 7), Some((0, 3)));
+        assert_eq!(r.anchors.next(t, 1, 7), None);
+        assert_eq!(r.anchors.next(t, 4, 9), Some((4, 9)));
+    }
+
     use proptest::prelude::*;
 
     proptest! {
@@ -3697,6 +3915,35 @@ mod tests {
             let i = i.min(lim);
             let want = (i..lim).find(|&k| b[k].is_ascii_digit()).unwrap_or(lim);
             prop_assert_eq!(find_digit(&b, i, lim), want);
+        }
+
+        #[test]
+        fn prop_anchor_scan_is_automaton(
+            t in "(one|One|tenth|tenths|ten|thousand|s|x|é|½|¾|-| |\\.|[0-9]|a couple|minus|couples){0,16}",
+            a in 0usize..60,
+            b in 0usize..60,
+        ) {
+            let fast = rec();
+            let slow = rec_automaton();
+            let (mut lo, mut hi) = (a.min(b).min(t.len()), a.max(b).min(t.len()));
+            while !t.is_char_boundary(lo) { lo -= 1; }
+            while !t.is_char_boundary(hi) { hi -= 1; }
+            prop_assert_eq!(fast.find(&t, lo..hi), slow.find(&t, lo..hi));
+            // the automaton's first match with boundaries, as `find` skips to it
+            let bt = t.as_bytes();
+            let mut from = lo;
+            let want = loop {
+                match slow.anchors.next(&t, from, hi) {
+                    Some((s, e)) if alnum_before(&t, s)
+                        || (e < bt.len() && (is_word_byte(bt[e]) || alpha_at(&t, e))) =>
+                    {
+                        from = e.max(s + 1);
+                        while from < hi && !t.is_char_boundary(from) { from += 1; }
+                    }
+                    m => break m,
+                }
+            };
+            prop_assert_eq!(fast.anchors.next(&t, lo, hi), want);
         }
 
         #[test]
