@@ -1,7 +1,8 @@
 //! Figure recogniser: finds numeric expressions in English prose and resolves their value.
 //!
 //! The working definition of a figure is `eval/LABELING.md`. The scanner jumps between digit
-//! runs and number words (one Aho-Corasick pass over the lexicon), parses a small grammar
+//! runs and number words (word starts found eight bytes at a time, or an Aho-Corasick pass
+//! when a user lexicon has anchors of other shapes), parses a small grammar
 //! around each anchor by hand and looks a few words back for hedges, identifiers and dates.
 //! Every look-around is bounded, so the whole pass is linear in the input.
 
