@@ -107,6 +107,59 @@ pub struct CitationMatcher {
     vocabulary: Vocabulary,
     starters: HashSet<String>,
     not_citations: Vec<String>,
+    /// Every strong anchor needs an ASCII digit or "Press" in its match, so a block with
+    /// neither holds none (see `ANCHORS_NEEDING_DIGIT_OR_PRESS`).
+    strong_needs_digit_or_press: bool,
+    /// A per-sentence strong-anchor search can be answered from the block's matches: the
+    /// pattern looks around only at ASCII word boundaries and never matches empty (see
+    /// `strong_in_span`).
+    strong_reusable: bool,
+}
+
+/// The embedded strong anchors, each of which matches only text holding an ASCII digit or
+/// "Press". A lexicon whose strong anchors are all among these lets prose without either skip
+/// the anchor search; any other anchor (a user's) may match anything, so nothing is skipped.
+/// (A test checks the list against the embedded lexicon.)
+const ANCHORS_NEEDING_DIGIT_OR_PRESS: &[&str] = &[
+    r"ISBN(?:-1[03])?:? ?[\dX][\dX -]{8,16}[\dX]",
+    r"(?-u:\b)(?:pp?|pg|Pp)\.? ?\d+(?:\s?[–,-]\s?\d+)*(?-u:\b)",
+    r"(?-u:\b)[Pp]ages? \d+(?:\s?[–,-]\s?\d+)*",
+    r"(?-u:\b)\d+ pages(?-u:\b)",
+    r"(?-u:\b)(?:University|Univ\.) Press(?-u:\b)",
+    r"(?-u:\b)(?:Vol|vol)\. ?\d+",
+];
+
+/// The strong anchors of one block, found once by `CitationMatcher::find_with_anchors` so that
+/// each of its sentences need not be searched again (`is_reference_span`).
+#[derive(Debug, Clone)]
+pub enum BlockAnchors {
+    /// Not searched (the block is a bibliographic line): search each sentence.
+    Unknown,
+    /// The block provably holds no strong anchor.
+    None,
+    /// The block's strong-anchor matches (`find_iter`, absolute offsets) and the block.
+    Found {
+        block: Range<usize>,
+        matches: Vec<Range<usize>>,
+    },
+}
+
+/// Does every match of `pattern` keep its look-arounds to ASCII word boundaries (which read one
+/// byte either side) and hold at least one byte?
+fn looks_only_at_ascii_words(pattern: &str) -> bool {
+    use regex_syntax::hir::{Look, LookSet};
+    let Ok(hir) = regex_syntax::parse(pattern) else {
+        return false;
+    };
+    let props = hir.properties();
+    let ascii_word = LookSet::empty()
+        .insert(Look::WordAscii)
+        .insert(Look::WordAsciiNegate)
+        .insert(Look::WordStartAscii)
+        .insert(Look::WordEndAscii)
+        .insert(Look::WordStartHalfAscii)
+        .insert(Look::WordEndHalfAscii);
+    props.look_set().subtract(ascii_word).is_empty() && props.minimum_len().is_some_and(|n| n > 0)
 }
 
 /// The patterns of one delimited citation kind, compiled into one alternation.
@@ -219,6 +272,14 @@ impl CitationMatcher {
             }
         }
         let never = || Regex::new(r"[^\s\S]").expect("static regex");
+        let strong_needs_digit_or_press = lex
+            .strong_anchors
+            .iter()
+            .all(|a| ANCHORS_NEEDING_DIGIT_OR_PRESS.contains(&a.get_ref().as_str()));
+        let strong_reusable = lex.strong_anchors.is_empty()
+            || looks_only_at_ascii_words(&crate::extract::lexicon_regex::alternation_source(
+                &lex.strong_anchors,
+            ));
         Ok(CitationMatcher {
             delimited,
             strong: compile_alternation(&lex.strong_anchors)?.unwrap_or_else(never),
@@ -235,11 +296,22 @@ impl CitationMatcher {
             ),
             starters: lex.sentence_starters.iter().cloned().collect(),
             not_citations: lex.not_citations.iter().map(|s| s.to_lowercase()).collect(),
+            strong_needs_digit_or_press,
+            strong_reusable,
         })
     }
 
     /// All citations in one block of prose, in order and without overlaps.
     pub fn find(&self, text: &str, block: Range<usize>) -> Vec<Citation> {
+        self.find_with_anchors(text, block).0
+    }
+
+    /// `find`, and the block's strong anchors for `is_reference_span`.
+    pub fn find_with_anchors(
+        &self,
+        text: &str,
+        block: Range<usize>,
+    ) -> (Vec<Citation>, BlockAnchors) {
         let slice = &text[block.clone()];
         let mut found: Vec<Citation> = Vec::new();
         let bytes = slice.as_bytes();
@@ -276,16 +348,17 @@ impl CitationMatcher {
                 }
             });
         }
-        if self.is_bibliographic_line(slice) {
+        let anchors = if self.is_bibliographic_line(slice) {
             found.push(Citation {
                 range: block.clone(),
                 kind: CitationKind::BibliographicLine,
                 resumes_at: OptIdx::NONE,
             });
+            BlockAnchors::Unknown
         } else {
-            self.find_inline_references(text, block.clone(), &mut found);
-        }
-        normalise(found)
+            self.find_inline_references(text, block.clone(), &mut found)
+        };
+        (normalise(found), anchors)
     }
 
     /// Is this line, on its own, a bibliographic reference
@@ -309,6 +382,63 @@ impl CitationMatcher {
         (self.strong.is_match(sentence)
             || (self.weak.is_match(sentence) && self.year.is_match(sentence)))
             && self.prose_ratio(sentence) < 0.25
+    }
+
+    /// `is_reference_sentence(&text[span])` for a sentence of a block whose strong anchors
+    /// `find_with_anchors` returned: the strong-anchor search per sentence is answered from
+    /// them where that is exact.
+    pub fn is_reference_span(
+        &self,
+        text: &str,
+        span: Range<usize>,
+        anchors: &BlockAnchors,
+    ) -> bool {
+        let sentence = &text[span.clone()];
+        let strong = self
+            .strong_in_span(text, &span, anchors)
+            .unwrap_or_else(|| self.strong.is_match(sentence));
+        (strong || (self.weak.is_match(sentence) && self.year.is_match(sentence)))
+            && self.prose_ratio(sentence) < 0.25
+    }
+
+    /// Does `self.strong.is_match(&text[span])` hold, read off the block's matches; `None`
+    /// where they cannot tell.
+    ///
+    /// The pattern looks around only at the byte either side of an ASCII word boundary, so a
+    /// match holds in the sentence as in the block wherever those bytes are the same: inside
+    /// the sentence, or at an edge whose outer byte is not a word byte (the sentence's edge
+    /// reads as a non-word byte). Then (1) a block match within the sentence is a sentence
+    /// match; (2) a sentence match is a block match, and `find_iter` reports it or an earlier
+    /// one overlapping it, so a sentence no block match reaches has none.
+    fn strong_in_span(
+        &self,
+        text: &str,
+        span: &Range<usize>,
+        anchors: &BlockAnchors,
+    ) -> Option<bool> {
+        let (block, matches) = match anchors {
+            BlockAnchors::Unknown => return None,
+            BlockAnchors::None => return Some(false),
+            BlockAnchors::Found { block, matches } => (block, matches),
+        };
+        if !self.strong_reusable || span.start < block.start || span.end > block.end {
+            return None;
+        }
+        let bytes = text.as_bytes();
+        let is_word = |i: usize| bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_';
+        let start_same = span.start == block.start || !is_word(span.start - 1);
+        let end_same = span.end == block.end || !is_word(span.end);
+        // Matches are in order and do not overlap: their ends are in order too.
+        let first = matches.partition_point(|m| m.end < span.start);
+        let mut reached = false;
+        for m in matches[first..].iter().take_while(|m| m.start <= span.end) {
+            reached = true;
+            let inside = m.start >= span.start && m.end <= span.end;
+            if inside && (m.start > span.start || start_same) && (m.end < span.end || end_same) {
+                return Some(true);
+            }
+        }
+        (!reached && start_same && end_same).then_some(false)
     }
 
     /// Share of words that read as running prose: lower-case words outside reference vocabulary.
@@ -369,7 +499,13 @@ impl CitationMatcher {
         prose as f64 / words as f64
     }
 
-    fn find_inline_references(&self, text: &str, block: Range<usize>, found: &mut Vec<Citation>) {
+    /// Glued and anchored references; returns the block's strong anchors.
+    fn find_inline_references(
+        &self,
+        text: &str,
+        block: Range<usize>,
+        found: &mut Vec<Citation>,
+    ) -> BlockAnchors {
         // 1. References that begin at a glue point left by flattened footnotes.
         let mut taken = Covered::default();
         for glue in glue_points(text, block.clone()) {
@@ -381,12 +517,16 @@ impl CitationMatcher {
                 found.push(c);
             }
         }
-        // 2. References found by an anchor (ISBN, "p. 88", "Pages 200–202", "720 pages"). Every
-        // strong anchor but "University Press" holds a digit; prose without one is skipped.
+        // 2. References found by an anchor (ISBN, "p. 88", "Pages 200–202", "720 pages"). Where
+        // every strong anchor needs a digit or "Press", prose without either is skipped.
         let slice = &text[block.clone()];
-        if !slice.bytes().any(|b| b.is_ascii_digit()) && !slice.contains("Press") {
-            return;
+        if self.strong_needs_digit_or_press
+            && !slice.bytes().any(|b| b.is_ascii_digit())
+            && !slice.contains("Press")
+        {
+            return BlockAnchors::None;
         }
+        let mut matches = Vec::new();
         // Everything found so far (the glue references among it) blocks an anchor inside it.
         let mut taken = Covered::default();
         for c in found.iter() {
@@ -394,6 +534,7 @@ impl CitationMatcher {
         }
         for m in self.strong.find_iter(slice) {
             let at = block.start + m.start();
+            matches.push(at..block.start + m.end());
             if taken.covers(at) {
                 continue;
             }
@@ -405,6 +546,7 @@ impl CitationMatcher {
                 found.push(c);
             }
         }
+        BlockAnchors::Found { block, matches }
     }
 
     /// From an anchor, step back over the capitalised words, numbers and connectors that start
@@ -1810,5 +1952,211 @@ mod tests {
         ] {
             let _ = m.find(text, 0..text.len());
         }
+    }
+}
+
+#[cfg(test)]
+mod anchor_reuse_tests {
+    use super::*;
+
+    fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        }
+    }
+
+    fn lexicon_with(strong: &[&str], weak: &[&str]) -> CitationLexicon {
+        let mut lex = CitationLexicon::embedded();
+        let spanned = |p: &&str| Spanned::new(0..0, p.to_string());
+        lex.strong_anchors = strong.iter().map(spanned).collect();
+        if !weak.is_empty() {
+            lex.weak_anchors = weak.iter().map(spanned).collect();
+        }
+        lex
+    }
+
+    /// Pieces around anchors and their word edges: anchors glued to words on either side,
+    /// page ranges cut by sentence ends, years next to publishers.
+    const PIECES: &[&str] = &[
+        " ",
+        " ",
+        " ",
+        ". ",
+        ".",
+        ",",
+        "\n",
+        "-",
+        "–",
+        "_",
+        "x",
+        "ab",
+        "Xy",
+        "the",
+        "walked",
+        "p",
+        "p.",
+        "pp.",
+        "Pp",
+        "pg",
+        "P",
+        "Page",
+        "Pages",
+        "pages",
+        "page",
+        "5",
+        "12",
+        "1990",
+        "c1938",
+        "ISBN",
+        "ISBN-13:",
+        "0195071328",
+        "X",
+        "University",
+        "Univ.",
+        "Press",
+        "Vol",
+        "vol.",
+        "Books",
+        "New York: ",
+        "Harcourt",
+        "é",
+        "“",
+        "”",
+        "\"",
+        "(",
+        ")",
+        "Acme",
+        "Series",
+    ];
+
+    fn random_block(next: &mut impl FnMut(usize) -> usize) -> String {
+        (0..1 + next(40))
+            .map(|_| PIECES[next(PIECES.len())])
+            .collect()
+    }
+
+    /// Sentence spans read off the block's anchors agree with searching each sentence, for
+    /// lexicons where the shortcut applies and where it must fall back.
+    #[test]
+    fn reference_spans_agree_with_per_sentence_search() {
+        let lexicons = [
+            CitationLexicon::embedded(),
+            // A user anchor without a digit, and one with Unicode and text-edge look-arounds
+            // (which the block's matches cannot answer for a sentence).
+            lexicon_with(&[r"(?-u:\b)Acme Series(?-u:\b)", r"\d+ pages\b"], &[]),
+            lexicon_with(&[r"^Page \d+", r"\d+$", r"x?"], &[r"Press"]),
+            lexicon_with(&[r"(?-u:\B)ab(?-u:\b)", r"(?-u:\b)\d"], &[]),
+        ];
+        let mut next = random_below(23);
+        let (mut shortcut, mut shortcut_true) = (0usize, 0usize);
+        for lex in &lexicons {
+            let m = CitationMatcher::new(lex).unwrap();
+            for _ in 0..4_000 {
+                let text = random_block(&mut next);
+                let (_, anchors) = m.find_with_anchors(&text, 0..text.len());
+                let bounds: Vec<usize> = (0..=text.len())
+                    .filter(|&i| text.is_char_boundary(i))
+                    .collect();
+                for _ in 0..8 {
+                    let a = bounds[next(bounds.len())];
+                    let b = bounds[next(bounds.len())];
+                    let span = a.min(b)..a.max(b);
+                    let sentence = &text[span.clone()];
+                    if let Some(strong) = m.strong_in_span(&text, &span, &anchors) {
+                        shortcut += 1;
+                        shortcut_true += usize::from(strong);
+                        assert_eq!(strong, m.strong.is_match(sentence), "{text:?} {span:?}");
+                    }
+                    assert_eq!(
+                        m.is_reference_span(&text, span.clone(), &anchors),
+                        m.is_reference_sentence(sentence),
+                        "{text:?} {span:?}"
+                    );
+                }
+            }
+        }
+        // Many spans (random ones often cut words, where the shortcut gives up) are answered
+        // from the block, both ways, so the comparison above tests the shortcut.
+        assert!(
+            shortcut > 10_000 && shortcut_true > 1_000,
+            "{shortcut} {shortcut_true}"
+        );
+    }
+
+    #[test]
+    fn strong_in_span_table() {
+        let m = CitationMatcher::new(&CitationLexicon::embedded()).unwrap();
+        // (block, sentence within it, answer from the block's matches)
+        let cases: &[(&str, &str, Option<bool>)] = &[
+            (
+                "It is on p. 88 of it. Then more.",
+                "It is on p. 88 of it.",
+                Some(true),
+            ),
+            (
+                "It is on p. 88 of it. Then more.",
+                "Then more.",
+                Some(false),
+            ),
+            // The match touches the sentence's end, and a word byte follows in the block.
+            ("See pages 12xyz", "See pages 12", None),
+            // Glued to a word before: no block match, but the sentence alone has one.
+            ("abcPages 12 here", "Pages 12 here", None),
+            // A match running over the sentence's end: ask the sentence.
+            ("See p. 5, 6 more", "See p. 5,", None),
+            // At the sentence's edge, with a space outside: exact.
+            ("Says p. 5 here", "p. 5", Some(true)),
+        ];
+        for &(block, sentence, want) in cases {
+            let (_, anchors) = m.find_with_anchors(block, 0..block.len());
+            let at = block.find(sentence).unwrap();
+            let span = at..at + sentence.len();
+            assert_eq!(
+                m.strong_in_span(block, &span, &anchors),
+                want,
+                "{block:?} {sentence:?}"
+            );
+            if let Some(want) = want {
+                assert_eq!(m.strong.is_match(sentence), want, "{sentence:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn digit_skip_follows_the_lexicon() {
+        let embedded = CitationLexicon::embedded();
+        let listed: Vec<&str> = embedded
+            .strong_anchors
+            .iter()
+            .map(|a| a.get_ref().as_str())
+            .collect();
+        assert_eq!(listed, ANCHORS_NEEDING_DIGIT_OR_PRESS);
+        assert!(
+            CitationMatcher::new(&embedded)
+                .unwrap()
+                .strong_needs_digit_or_press
+        );
+
+        // A user's strong anchor with no digit and no "Press" must still be found.
+        let mut lex = CitationLexicon::embedded();
+        lex.extend(lexicon_with(
+            &[r"(?-u:\b)Acme Reference Series(?-u:\b)"],
+            &[],
+        ));
+        let m = CitationMatcher::new(&lex).unwrap();
+        let text = "Their story is told in the Acme Reference Series for readers.";
+        let found = m.find(text, 0..text.len());
+        assert!(
+            found.iter().any(|c| c.kind == CitationKind::InlineReference
+                && text[c.range.clone()].contains("Acme Reference Series")),
+            "{found:?}"
+        );
+        assert!(!m.strong_needs_digit_or_press);
+        let sentence = "Acme Reference Series, Volume Two, Acme Books";
+        let (_, anchors) = m.find_with_anchors(sentence, 0..sentence.len());
+        assert!(m.is_reference_span(sentence, 0..sentence.len(), &anchors));
     }
 }

@@ -416,14 +416,16 @@ impl Extractors {
         markup_from: usize,
     ) -> BlockScan {
         // 1. Citations, from the text and from the markup.
-        let mut found = if block.kind == BlockKind::FootnoteDefinition {
-            vec![Citation {
+        let (mut found, anchors) = if block.kind == BlockKind::FootnoteDefinition {
+            let note = Citation {
                 range: block.range.clone(),
                 kind: CitationKind::BibliographicLine,
                 resumes_at: OptIdx::NONE,
-            }]
+            };
+            (vec![note], citations::BlockAnchors::Unknown)
         } else {
-            self.citations.find(text, block.range.clone())
+            // The strong anchors found here answer each sentence's anchor search below.
+            self.citations.find_with_anchors(text, block.range.clone())
         };
         for mc in &doc.markup_citations[markup_from..] {
             if mc.range.start >= block.range.end {
@@ -458,7 +460,9 @@ impl Extractors {
                 let is_reference = is_bibline
                     || block.kind == BlockKind::FootnoteDefinition
                     || citation_around(&found, &span).is_some()
-                    || self.citations.is_reference_sentence(&text[span.clone()]);
+                    || self
+                        .citations
+                        .is_reference_span(text, span.clone(), &anchors);
                 (span, is_reference)
             })
             .collect();
