@@ -521,8 +521,8 @@ impl CitationMatcher {
         // every strong anchor needs a digit or "Press", prose without either is skipped.
         let slice = &text[block.clone()];
         if self.strong_needs_digit_or_press
-            && !slice.bytes().any(|b| b.is_ascii_digit())
-            && !slice.contains("Press")
+            && !has_ascii_digit(slice.as_bytes())
+            && memchr::memmem::find(slice.as_bytes(), b"Press").is_none()
         {
             return BlockAnchors::None;
         }
@@ -999,7 +999,7 @@ enum GlueKind {
     Quote,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Glue {
     at: usize,
     kind: GlueKind,
@@ -1010,67 +1010,89 @@ fn glue_points(text: &str, block: Range<usize>) -> Vec<Glue> {
     let slice = &text[block.clone()];
     let bytes = slice.as_bytes();
     let mut out = Vec::new();
-    for i in 1..bytes.len() {
-        // Fast path on bytes: a glue point is an upper-case letter or an opening quote right
-        // after a non-space character. Anything else (almost every byte) is skipped unread.
-        let b = bytes[i];
-        if !(b.is_ascii_uppercase() || b == b'"' || b >= 0xC0) || bytes[i - 1].is_ascii_whitespace()
-        {
-            continue;
-        }
-        let Some(c) = slice[i..].chars().next() else {
-            continue;
-        };
-        if !(c.is_uppercase() || c == '"' || c == '“') {
-            continue;
-        }
-        let Some(p) = slice[..i].chars().next_back() else {
-            continue;
-        };
-        let at = block.start + i;
-        let before_p = &slice[..i - p.len_utf8()];
-        match p {
-            '.' | '!' | '?' if word_len_before(before_p) >= 2 => {
-                let before = before_p.chars().next_back();
-                if before.is_some_and(|b| b.is_lowercase() || b == ')' || b == '"' || b == '”') {
-                    out.push(Glue {
-                        at,
-                        kind: GlueKind::Period,
-                    });
+    // A glue point is an upper-case letter or an opening quote right after a non-space byte:
+    // rare in prose. A stretch of bytes is tested for one at a time, without branches (so
+    // the compiler vectorises it), and read byte by byte only where a byte might be one.
+    const STRETCH: usize = 32;
+    let mut k = 1;
+    while k < bytes.len() {
+        let end = (k + STRETCH).min(bytes.len());
+        let maybe = bytes[k..end]
+            .iter()
+            .zip(&bytes[k - 1..end - 1])
+            .fold(false, |any, (&b, &prev)| {
+                any | (may_start_glue(b) & !prev.is_ascii_whitespace())
+            });
+        if maybe {
+            for i in k..end {
+                if may_start_glue(bytes[i])
+                    && !bytes[i - 1].is_ascii_whitespace()
+                    && let Some(g) = glue_at(slice, block.start, i)
+                {
+                    out.push(g);
                 }
             }
-            ',' if c.is_uppercase() && word_len_before(before_p) >= 2 => out.push(Glue {
-                at,
-                kind: GlueKind::Comma,
-            }),
-            '"' | '”'
-                if c.is_uppercase()
-                    && before_p
-                        .chars()
-                        .next_back()
-                        .is_some_and(|b| b.is_alphanumeric() || b == '.') =>
-            {
-                out.push(Glue {
-                    at,
-                    kind: GlueKind::Quote,
-                })
-            }
-            _ if p.is_lowercase() && c.is_uppercase() => {
-                // "professionalsPages": a lower-case run of three or more in a word of four or
-                // more, so that "McDonald" and "iPhone" are left alone.
-                let word = &slice[..i];
-                let lower_run = word.chars().rev().take_while(|c| c.is_lowercase()).count();
-                if lower_run >= 3 && word_len_before(word) >= 4 {
-                    out.push(Glue {
-                        at,
-                        kind: GlueKind::Camel,
-                    })
-                }
-            }
-            _ => {}
         }
+        k = end;
     }
     out
+}
+
+/// `bytes.iter().any(u8::is_ascii_digit)`, a stretch at a time without branches (vectorised).
+fn has_ascii_digit(bytes: &[u8]) -> bool {
+    bytes
+        .chunks(32)
+        .any(|c| c.iter().fold(false, |any, b| any | b.is_ascii_digit()))
+}
+
+/// An upper-case ASCII letter, a '"', or a lead byte of a non-ASCII character (which may be
+/// an upper-case letter or a '“'); branch-free.
+fn may_start_glue(b: u8) -> bool {
+    b.is_ascii_uppercase() | (b == b'"') | (b >= 0xC0)
+}
+
+/// The glue point at byte `i` of `slice` (`i >= 1`), if there is one; `at` offsets are
+/// `slice_start + i`.
+fn glue_at(slice: &str, slice_start: usize, i: usize) -> Option<Glue> {
+    let bytes = slice.as_bytes();
+    let b = bytes[i];
+    if !may_start_glue(b) || bytes[i - 1].is_ascii_whitespace() {
+        return None;
+    }
+    let c = slice[i..].chars().next()?;
+    if !(c.is_uppercase() || c == '"' || c == '“') {
+        return None;
+    }
+    let p = slice[..i].chars().next_back()?;
+    let at = slice_start + i;
+    let before_p = &slice[..i - p.len_utf8()];
+    let kind = match p {
+        '.' | '!' | '?' if word_len_before(before_p) >= 2 => {
+            let before = before_p.chars().next_back();
+            before
+                .is_some_and(|b| b.is_lowercase() || b == ')' || b == '"' || b == '”')
+                .then_some(GlueKind::Period)
+        }
+        ',' if c.is_uppercase() && word_len_before(before_p) >= 2 => Some(GlueKind::Comma),
+        '"' | '”'
+            if c.is_uppercase()
+                && before_p
+                    .chars()
+                    .next_back()
+                    .is_some_and(|b| b.is_alphanumeric() || b == '.') =>
+        {
+            Some(GlueKind::Quote)
+        }
+        _ if p.is_lowercase() && c.is_uppercase() => {
+            // "professionalsPages": a lower-case run of three or more in a word of four or
+            // more, so that "McDonald" and "iPhone" are left alone.
+            let word = &slice[..i];
+            let lower_run = word.chars().rev().take_while(|c| c.is_lowercase()).count();
+            (lower_run >= 3 && word_len_before(word) >= 4).then_some(GlueKind::Camel)
+        }
+        _ => None,
+    };
+    kind.map(|kind| Glue { at, kind })
 }
 
 /// Characters in the word that ends where `before` ends (letters, digits, apostrophes, hyphens).
@@ -1498,6 +1520,125 @@ mod tests {
             }
         }
         assert_eq!(anchored_kinds, 3);
+    }
+
+    /// The byte-by-byte `glue_points` the chunked scan replaced, kept as its oracle.
+    fn glue_points_bytewise(text: &str, block: Range<usize>) -> Vec<Glue> {
+        let slice = &text[block.clone()];
+        let bytes = slice.as_bytes();
+        let mut out = Vec::new();
+        for i in 1..bytes.len() {
+            // Fast path on bytes: a glue point is an upper-case letter or an opening quote right
+            // after a non-space character. Anything else (almost every byte) is skipped unread.
+            let b = bytes[i];
+            if !(b.is_ascii_uppercase() || b == b'"' || b >= 0xC0)
+                || bytes[i - 1].is_ascii_whitespace()
+            {
+                continue;
+            }
+            let Some(c) = slice[i..].chars().next() else {
+                continue;
+            };
+            if !(c.is_uppercase() || c == '"' || c == '“') {
+                continue;
+            }
+            let Some(p) = slice[..i].chars().next_back() else {
+                continue;
+            };
+            let at = block.start + i;
+            let before_p = &slice[..i - p.len_utf8()];
+            match p {
+                '.' | '!' | '?' if word_len_before(before_p) >= 2 => {
+                    let before = before_p.chars().next_back();
+                    if before.is_some_and(|b| b.is_lowercase() || b == ')' || b == '"' || b == '”')
+                    {
+                        out.push(Glue {
+                            at,
+                            kind: GlueKind::Period,
+                        });
+                    }
+                }
+                ',' if c.is_uppercase() && word_len_before(before_p) >= 2 => out.push(Glue {
+                    at,
+                    kind: GlueKind::Comma,
+                }),
+                '"' | '”'
+                    if c.is_uppercase()
+                        && before_p
+                            .chars()
+                            .next_back()
+                            .is_some_and(|b| b.is_alphanumeric() || b == '.') =>
+                {
+                    out.push(Glue {
+                        at,
+                        kind: GlueKind::Quote,
+                    })
+                }
+                _ if p.is_lowercase() && c.is_uppercase() => {
+                    // "professionalsPages": a lower-case run of three or more in a word of four or
+                    // more, so that "McDonald" and "iPhone" are left alone.
+                    let word = &slice[..i];
+                    let lower_run = word.chars().rev().take_while(|c| c.is_lowercase()).count();
+                    if lower_run >= 3 && word_len_before(word) >= 4 {
+                        out.push(Glue {
+                            at,
+                            kind: GlueKind::Camel,
+                        })
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn glue_points_agree_with_the_bytewise_scan() {
+        let mut next = random_below(29);
+        let glued = [
+            "police.Night of Ash",
+            "duress,Page 121",
+            "engineersPages 250",
+            "the \"Great Terror\"By Ann",
+            "McDonald",
+            "word“Quote",
+        ];
+        for text in glued {
+            let want = glue_points_bytewise(text, 0..text.len());
+            assert_eq!(glue_points(text, 0..text.len()), want, "{text:?}");
+        }
+        assert!(!glue_points(glued[0], 0..glued[0].len()).is_empty());
+        for _ in 0..20_000 {
+            // Long enough to span several stretches; glued words are common among the pieces.
+            let text = random_text(&mut next, 120);
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let a = bounds[next(bounds.len())];
+            let b = bounds[next(bounds.len())];
+            let block = a.min(b)..a.max(b);
+            assert_eq!(
+                glue_points(&text, block.clone()),
+                glue_points_bytewise(&text, block.clone()),
+                "{text:?} {block:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn has_ascii_digit_table() {
+        let long = "x".repeat(100);
+        for (text, want) in [
+            ("", false),
+            ("abc", false),
+            ("a9", true),
+            ("٣", false),
+            (&*format!("{long}0"), true),
+            (&*format!("0{long}"), true),
+            (&*long, false),
+        ] {
+            assert_eq!(has_ascii_digit(text.as_bytes()), want, "{text:?}");
+        }
     }
 
     fn matcher() -> CitationMatcher {
