@@ -262,21 +262,47 @@ impl QuotationFinder {
         let inner = text[range.clone()]
             .trim_matches(|c: char| !c.is_alphanumeric() && c != '…' && c != '.')
             .trim();
-        let words: Vec<&str> = inner
-            .split_whitespace()
-            .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
-            .collect();
-        if words.len() < self.min_words {
+        // Words (holding a letter or digit), and among them the long (four characters or more)
+        // and the long capitalised ones: counted in one pass, not collected.
+        let (mut words, mut long_words, mut capitalised) = (0usize, 0usize, 0usize);
+        for w in inner.split_whitespace() {
+            if !w.chars().any(|c| c.is_alphanumeric()) {
+                continue;
+            }
+            words += 1;
+            if w.chars().nth(3).is_some() {
+                long_words += 1;
+                capitalised += usize::from(w.chars().next().is_some_and(|c| c.is_uppercase()));
+            }
+        }
+        if words < self.min_words {
             return Some(NotQuotation::TooShort);
         }
         let mut from = range.start.saturating_sub(40).max(floor);
         while !text.is_char_boundary(from) {
             from += 1;
         }
-        let before = text[from..range.start].trim_end().to_lowercase();
+        // Lower-cased on the stack when ASCII (nearly always), as `to_lowercase` would.
+        let window = text[from..range.start].trim_end();
+        let mut buf = [0u8; 64];
+        let heap;
+        let before = match buf.get_mut(..window.len()) {
+            Some(lower) if window.is_ascii() => {
+                lower.copy_from_slice(window.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower).expect("ASCII stays UTF-8")
+            }
+            _ => {
+                heap = window.to_lowercase();
+                heap.as_str()
+            }
+        };
         let before = before.trim_end_matches([',', '(']);
+        let last = before.as_bytes().last();
         let ends_with_cue = |cue: &String| {
-            before.ends_with(cue.as_str())
+            // The last byte first: most cues differ there, and it spares the comparison.
+            (cue.is_empty() || cue.as_bytes().last() == last)
+                && before.ends_with(cue.as_str())
                 && before[..before.len() - cue.len()]
                     .chars()
                     .next_back()
@@ -305,7 +331,7 @@ impl QuotationFinder {
             let bare = next.trim_end_matches(|c: char| !c.is_alphanumeric());
             // Only short phrases work as modifiers; a longer quotation followed by an adverb
             // ("… » hier", "…\" yesterday") is still someone's words.
-            let attributive = words.len() <= 5
+            let attributive = words <= 5
                 && bare.chars().next().is_some_and(|c| c.is_lowercase())
                 && !inner.ends_with(['.', '!', '?', ',', '…'])
                 && !self.continuations.iter().any(|w| w == bare);
@@ -314,13 +340,8 @@ impl QuotationFinder {
             }
         }
         // Headline-style capitalisation with no sentence punctuation reads as a title.
-        let long_words: Vec<&&str> = words.iter().filter(|w| w.chars().count() >= 4).collect();
-        let capitalised = long_words
-            .iter()
-            .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
-            .count();
         let sentence_like = inner.ends_with(['.', '!', '?', ',', '…']);
-        if !long_words.is_empty() && capitalised * 4 >= long_words.len() * 3 && !sentence_like {
+        if long_words > 0 && capitalised * 4 >= long_words * 3 && !sentence_like {
             return Some(NotQuotation::Title);
         }
         None
@@ -505,6 +526,167 @@ mod tests {
                 "{text:?} {block:?}"
             );
         }
+    }
+
+    /// The `classify` that collected words and lower-cased on the heap, kept as its oracle.
+    fn classify_collecting(
+        f: &QuotationFinder,
+        text: &str,
+        floor: usize,
+        range: Range<usize>,
+    ) -> Option<NotQuotation> {
+        let inner = text[range.clone()]
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '…' && c != '.')
+            .trim();
+        let words: Vec<&str> = inner
+            .split_whitespace()
+            .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
+            .collect();
+        if words.len() < f.min_words {
+            return Some(NotQuotation::TooShort);
+        }
+        let mut from = range.start.saturating_sub(40).max(floor);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = text[from..range.start].trim_end().to_lowercase();
+        let before = before.trim_end_matches([',', '(']);
+        let ends_with_cue = |cue: &String| {
+            before.ends_with(cue.as_str())
+                && before[..before.len() - cue.len()]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        };
+        if f.title_cues.iter().any(ends_with_cue) {
+            return Some(NotQuotation::Title);
+        }
+        if f.term_cues.iter().any(ends_with_cue) {
+            return Some(NotQuotation::Term);
+        }
+        // A quoted string followed by a credit ("… " by Jane Doe, "…" CNN, July 17) is a title.
+        let mut stop = (range.end + 60).min(text.len());
+        while !text.is_char_boundary(stop) {
+            stop -= 1;
+        }
+        let after = &text[range.end..stop];
+        if follows_credit(after) {
+            return Some(NotQuotation::Title);
+        }
+        // Quoted words used as a modifier ("the \"enemies of the people\" campaign") are a term.
+        if let Some(next) = after
+            .strip_prefix(' ')
+            .and_then(|a| a.split_whitespace().next())
+        {
+            let bare = next.trim_end_matches(|c: char| !c.is_alphanumeric());
+            // Only short phrases work as modifiers; a longer quotation followed by an adverb
+            // ("… » hier", "…\" yesterday") is still someone's words.
+            let attributive = words.len() <= 5
+                && bare.chars().next().is_some_and(|c| c.is_lowercase())
+                && !inner.ends_with(['.', '!', '?', ',', '…'])
+                && !f.continuations.iter().any(|w| w == bare);
+            if attributive {
+                return Some(NotQuotation::Term);
+            }
+        }
+        // Headline-style capitalisation with no sentence punctuation reads as a title.
+        let long_words: Vec<&&str> = words.iter().filter(|w| w.chars().count() >= 4).collect();
+        let capitalised = long_words
+            .iter()
+            .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+            .count();
+        let sentence_like = inner.ends_with(['.', '!', '?', ',', '…']);
+        if !long_words.is_empty() && capitalised * 4 >= long_words.len() * 3 && !sentence_like {
+            return Some(NotQuotation::Title);
+        }
+        None
+    }
+
+    #[test]
+    fn classify_agrees_with_the_collecting_version() {
+        let f = finder();
+        let pieces = [
+            " ",
+            " ",
+            "word",
+            "Word",
+            "Long",
+            "longer",
+            "the",
+            "so-called",
+            "by",
+            "By",
+            "CNN, ",
+            "July",
+            "\"",
+            "“",
+            "”",
+            ".",
+            ",",
+            "(",
+            "…",
+            "É",
+            "élan",
+            "ÉLAN",
+            "İ",
+            "ß",
+            "campaign",
+            "term",
+            "Title",
+            "a",
+            "b",
+            "c",
+            "d",
+            "\u{a0}",
+            "\n",
+            "Enemies Of The People",
+        ];
+        let mut seed = 37u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut cues: Vec<String> = f.term_cues.iter().chain(&f.title_cues).cloned().collect();
+        cues.push(String::new());
+        let mut verdicts = [0usize; 4];
+        for _ in 0..20_000 {
+            // Text before the quote, often ending in a cue (or upper-cased cue), then the quote.
+            let mut text: String = (0..next(12)).map(|_| pieces[next(pieces.len())]).collect();
+            let cue = &cues[next(cues.len())];
+            match next(3) {
+                0 => text.push_str(cue),
+                1 => text.push_str(&cue.to_uppercase()),
+                _ => {}
+            }
+            text.push_str([" ", "", ", ", " ("][next(4)]);
+            let start = text.len();
+            text.push_str(["\"", "“"][next(2)]);
+            for _ in 0..next(12) {
+                text.push_str(pieces[next(pieces.len())]);
+            }
+            text.push_str(["\"", "”", ".\""][next(3)]);
+            let end = text.len();
+            for _ in 0..next(6) {
+                text.push_str(pieces[next(pieces.len())]);
+            }
+            let floor = next(start + 1);
+            let floor = (0..=floor)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0);
+            let want = classify_collecting(&f, &text, floor, start..end);
+            assert_eq!(f.classify(&text, floor, start..end), want, "{text:?}");
+            verdicts[match want {
+                None => 0,
+                Some(NotQuotation::TooShort) => 1,
+                Some(NotQuotation::Term) => 2,
+                Some(NotQuotation::Title) => 3,
+            }] += 1;
+        }
+        // Every verdict is reached, so each path was compared.
+        assert!(verdicts.iter().all(|&n| n > 100), "{verdicts:?}");
     }
 
     fn quotes(text: &str) -> Vec<&str> {
