@@ -1684,10 +1684,6 @@ fn clause_of(sentence: &str, fig: Range<usize>) -> Range<usize> {
     // Punctuation breaks are found by scanning out from the figure (a list of numbers has one
     // every few bytes, so a regex pass over the sentence per figure would be quadratic); word
     // breaks ("but", "while" …) are then looked for only inside that stretch.
-    static WORD_BREAK: OnceLock<Regex> = OnceLock::new();
-    let words = WORD_BREAK.get_or_init(|| {
-        Regex::new(r"(?i)\s(?:and\s+there|but|while|whereas|versus|not)\s").expect("clause regex")
-    });
     let is_break = |c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '–' | '—');
     let fig_start = fig.start.min(sentence.len());
     let fig_end = fig.end.min(sentence.len()).max(fig_start);
@@ -1696,17 +1692,100 @@ fn clause_of(sentence: &str, fig: Range<usize>) -> Range<usize> {
         .rev()
         .find(|&(_, c)| is_break(c))
         .map_or(0, |(i, c)| i + c.len_utf8());
-    if let Some(m) = words.find_iter(&sentence[start..fig_start]).last() {
-        start += m.end();
+    if let Some(m) = clause_words(&sentence[start..fig_start]).last() {
+        start += m.end;
     }
     let mut end = sentence[fig_end..]
         .char_indices()
         .find(|&(_, c)| is_break(c))
         .map_or(sentence.len(), |(i, _)| fig_end + i);
-    if let Some(m) = words.find(&sentence[fig_end..end]) {
-        end = fig_end + m.start();
+    if let Some(m) = clause_words(&sentence[fig_end..end]).next() {
+        end = fig_end + m.start;
     }
     start..end.max(start)
+}
+
+/// The regex of the words that open a new clause (see `clause_words`).
+const CLAUSE_WORD: &str = r"(?i)\s(?:and\s+there|but|while|whereas|versus|not)\s";
+
+/// The matches of `CLAUSE_WORD` in `text`, as `find_iter` gives them. Where `text` folds
+/// plainly they are read by hand: a whitespace character, one of the words in any ASCII case
+/// (in the regex's order), and a whitespace character; a regex search per figure costs more
+/// than the few words between clause breaks.
+fn clause_words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let mut regex = (!folds_plainly(text)).then(|| {
+        RE.get_or_init(|| Regex::new(CLAUSE_WORD).expect("clause regex"))
+            .find_iter(text)
+    });
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        if let Some(it) = &mut regex {
+            return it.next().map(|m| m.range());
+        }
+        let b = text.as_bytes();
+        let mut i = from;
+        while i < b.len() {
+            // Whitespace, read as bytes where ASCII (nearly always).
+            let (space, len) = match b[i] {
+                x if x.is_ascii() => (matches!(x, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), 1),
+                _ => text[i..]
+                    .chars()
+                    .next()
+                    .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8())),
+            };
+            // Each word begins with one of these letters: most spaces are passed at once.
+            let next = b.get(i + len).map(|&x| x | 0x20);
+            if space
+                && matches!(next, Some(b'a' | b'b' | b'w' | b'v' | b'n'))
+                && let Some(end) = clause_word_at(text, i + len)
+            {
+                from = end;
+                return Some(i..end);
+            }
+            i += len;
+        }
+        from = b.len();
+        None
+    })
+}
+
+/// The end of `(?i)(?:and\s+there|but|while|whereas|versus|not)\s` at `at`, in a text that
+/// folds plainly.
+fn clause_word_at(text: &str, at: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let word = |i: usize, w: &[u8]| {
+        b.get(i..i + w.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(w))
+            .then_some(i + w.len())
+    };
+    // Where the run of whitespace at `i` ends, if there is one.
+    let spaces = |i: usize| {
+        let run: usize = text[i..]
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .map(char::len_utf8)
+            .sum();
+        (run > 0).then_some(i + run)
+    };
+    let one_space = |i: usize| {
+        text[i..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map(|c| i + c.len_utf8())
+    };
+    // "and\s+there\s": `\s+` takes every space before "there" (which is no space).
+    if let Some(e) = word(at, b"and")
+        .and_then(spaces)
+        .and_then(|i| word(i, b"there"))
+        .and_then(one_space)
+    {
+        return Some(e);
+    }
+    [&b"but"[..], b"while", b"whereas", b"versus", b"not"]
+        .into_iter()
+        .find_map(|w| word(at, w).and_then(one_space))
 }
 
 /// `s` with bracketed editorial insertions ("[the 1934 Congress]") blanked out.
@@ -3363,6 +3442,57 @@ mod tests {
             let text = pieces.concat();
             assert_measure_hits_as_regex(TRICKY.get_or_init(tricky_measures), &text);
             assert_measure_hits_as_regex(Measures::embedded(), &text);
+        }
+    }
+
+    /// The clause words found by hand are the regex's matches.
+    fn assert_clause_words_as_regex(text: &str) {
+        static RE: OnceLock<Regex> = OnceLock::new();
+        let re = RE.get_or_init(|| Regex::new(CLAUSE_WORD).expect("regex"));
+        let want: Vec<Range<usize>> = re.find_iter(text).map(|m| m.range()).collect();
+        let got: Vec<Range<usize>> = clause_words(text).collect();
+        assert_eq!(got, want, "{text:?}");
+    }
+
+    #[test]
+    fn clause_words_found_by_hand_are_the_regex_matches() {
+        let cases = [
+            "",
+            " but ",
+            "but not",
+            " but not so",
+            "x but not not x",
+            " BUT\u{a0}While\twhereas  versus\nnot ",
+            " and there ",
+            " and\u{2003} \tthere\u{a0}x",
+            " and  theres and there",
+            " andthere  and there",
+            " whereas\u{17F}",
+            " ver\u{17F}us ", // the long s folds to s: left to the regex
+            " nothing butter whilst notwithstanding ",
+            "é but é not é",
+            "  but  ",
+        ];
+        for text in cases {
+            assert_clause_words_as_regex(text);
+        }
+    }
+
+    const CLAUSE_PIECES: &[&str] = &[
+        "and", "there", "but", "BUT", "while", "whereas", "versus", "not", "Not", " ", "  ",
+        "\u{a0}", "\t", "x", "é", "\u{17F}", ",", "s",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 3000,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        #[test]
+        fn clause_words_on_random_text(
+            pieces in proptest::collection::vec(proptest::sample::select(CLAUSE_PIECES), 0..16),
+        ) {
+            assert_clause_words_as_regex(&pieces.concat());
         }
     }
 
