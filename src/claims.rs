@@ -1123,7 +1123,7 @@ impl Measures {
         let after = &sentence[fig.end..];
         is_percentage(&sentence[fig.clone()])
             || cues.may_hold(&sentence[..fig.start])
-            || cues.may_hold(after)
+            || cues.may_hold_in_cuts(after)
             // Taking out an insertion may join a measure word (see `Cues::may_hold`).
             || memchr::memchr(b'[', after.as_bytes()).is_some()
     }
@@ -1180,7 +1180,7 @@ impl Measures {
         let after = without_insertions_to(after_all, 14);
         // The passive verb and the words after the figure name a measure only with a measure
         // word among them.
-        if !cues.may_hold(&after) {
+        if !cues.may_hold_in_cuts(&after) {
             return self.measure_before(before_all, cues);
         }
         // "34,301 army, air force and staff officers were discharged", "327,400 prisoners were
@@ -2232,6 +2232,18 @@ impl<'c> Cues<'c> {
         }
     }
 
+    /// Whether a measure word may stand in `part` or in a piece of it cut off before a digit
+    /// (`measure_name` stops its windows at digits). A digit glued to a word ("shot3", a
+    /// flattened footnote) ends such a piece inside a word of the sentence, where a measure
+    /// word can end although `find_phrases`, taking whole words, saw none.
+    fn may_hold_in_cuts(&self, part: &str) -> bool {
+        self.may_hold(part)
+            || part
+                .as_bytes()
+                .windows(2)
+                .any(|w| is_word_byte(w[0]) && w[1].is_ascii_digit())
+    }
+
     /// Whether `part` may hold a measure word: `false` only when `part` is a slice of the
     /// sentence (not a copy with insertions taken out, which may join words) and no measure
     /// phrase lies wholly inside it.
@@ -3165,7 +3177,11 @@ mod tests {
             )
         };
         let want = key(Wanted::All, &blind);
-        assert_eq!(key(Wanted::All, &cues), want, "{text:?} at {fig:?}");
+        assert_eq!(
+            key(Wanted::All, &cues),
+            want,
+            "{text:?} at {fig:?}, masked {masked:?} of {sentence:?}"
+        );
         for p in [false, true] {
             let got = key(Wanted::Measured { period: p }, &cues);
             if want.measure.is_some() {
@@ -3197,6 +3213,9 @@ mod tests {
         let cases = [
             ("In 1937 some 681,692 people were shot.", "681,692", "1937"),
             ("Of them 5executions and shot5 were counted.", "5", "shot5"),
+            // A digit glued to a word ends the window after the figure inside that word.
+            ("In all, 40 more were shot3 in the yard.", "40", "In all"),
+            ("Then 40 un\u{a0}shotof were held.", "40", "of"),
             (
                 "Unexecuted plans: 12 and 14 were SHOT in THE  camps.",
                 "12",
