@@ -823,10 +823,62 @@ fn tri_key(b: &[u8], s: usize) -> usize {
     (l(0) << 10) | (l(1) << 5) | l(2)
 }
 
+/// Up to the last four bytes of a phrase's second-to-last word, lower-cased, nearest first:
+/// `match_back` must find them just before the last word's spaces, so a phrase whose bytes
+/// differ from the text's there cannot match.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Pre {
+    val: u32,
+    mask: u32,
+    /// How many bytes `val` holds; 0 (no second-to-last word) passes every text.
+    len: usize,
+}
+
+impl Pre {
+    fn of(p: &Phrase) -> Pre {
+        let Some(tok) = p.len().checked_sub(2).map(|i| p[i].as_bytes()) else {
+            return Pre {
+                val: 0,
+                mask: 0,
+                len: 0,
+            };
+        };
+        let (mut val, mut mask) = (0u32, 0u32);
+        let len = tok.len().min(4);
+        for (i, c) in tok.iter().rev().take(len).enumerate() {
+            val |= u32::from(c.to_ascii_lowercase()) << (8 * i);
+            mask |= 0xFF << (8 * i);
+        }
+        Pre { val, mask, len }
+    }
+
+    /// The bytes before the spaces before `s` (not before `lo`), packed as `of` packs a word,
+    /// and how many there are (at most four).
+    #[inline(always)]
+    fn tail(b: &[u8], s: usize, lo: usize) -> (u32, usize) {
+        let q = skip_sp_back(b, s, lo);
+        let avail = (q - lo).min(4);
+        let mut v = 0u32;
+        for i in 0..avail {
+            v |= u32::from(b[q - 1 - i].to_ascii_lowercase()) << (8 * i);
+        }
+        (v, avail)
+    }
+
+    /// False only where `match_back` fails on the second-to-last word: it compares all of
+    /// the word's bytes, case-insensitively, and needs that many before `q`, above `lo`.
+    #[inline(always)]
+    fn may_match(self, tail: u32, avail: usize) -> bool {
+        self.len <= avail && tail & self.mask == self.val
+    }
+}
+
 /// Phrases indexed by their last word, so a backward match reads one word and tries only
 /// the phrases that end in it (symbols are few and tried in turn).
 struct BackSet<T> {
-    by_last: Words<Vec<(Phrase, T)>>,
+    /// With each phrase its `Pre`: the many phrases that share a last word ("of", "than")
+    /// are mostly passed over without a `match_back`.
+    by_last: Words<Vec<(Phrase, T, Pre)>>,
     /// Bit `tail_key` of the words the keys of `by_last` can be read from (a key without
     /// its '.' or ':' too): most words end differently, and are then not read back.
     tails: [u64; 16],
@@ -838,7 +890,7 @@ struct BackSet<T> {
 impl<T: Copy> BackSet<T> {
     fn new(mut v: Vec<(Phrase, T)>) -> BackSet<T> {
         v.sort_by_key(|x| std::cmp::Reverse(phrase_len(&x.0)));
-        let mut by_last: Words<Vec<(Phrase, T)>> = Words::default();
+        let mut by_last: Words<Vec<(Phrase, T, Pre)>> = Words::default();
         let mut symbols = Vec::new();
         let mut tails = [0u64; 16];
         for (p, t) in v {
@@ -862,7 +914,8 @@ impl<T: Copy> BackSet<T> {
                     };
                     tails[key / 64] |= 1 << (key % 64);
                 }
-                by_last.entry(last.into_bytes()).push((p, t));
+                let pre = Pre::of(&p);
+                by_last.entry(last.into_bytes()).push((p, t, pre));
             } else {
                 let c = last.as_bytes()[last.len() - 1].to_ascii_lowercase();
                 symbols.push((p, t, c));
@@ -918,9 +971,15 @@ impl<T: Copy> BackSet<T> {
                 buf[i] = c.to_ascii_lowercase();
             }
             let keys: [&[u8]; 2] = [&buf[..n], &buf[..e - s]];
+            // where `match_back` reads the last word from
+            let q = e + usize::from(suffix);
             for key in keys.iter().take(if suffix { 2 } else { 1 }) {
                 if let Some(list) = self.by_last.get(key) {
-                    for (ph, t) in list {
+                    let (tail, avail) = Pre::tail(b, q - key.len(), lo);
+                    for (ph, t, pre) in list {
+                        if !pre.may_match(tail, avail) {
+                            continue;
+                        }
                         if let Some(st) = match_back(text, p, lo, ph) {
                             return Some((st, *t));
                         }
@@ -3808,7 +3867,7 @@ mod tests {
             let key = text[s..s + n].to_ascii_lowercase();
             let keys = [key.as_str(), &key[..e - s]];
             for key in keys.iter().take(if suffix { 2 } else { 1 }) {
-                for (ph, t) in set.by_last.get(key.as_bytes()).into_iter().flatten() {
+                for (ph, t, _) in set.by_last.get(key.as_bytes()).into_iter().flatten() {
                     if let Some(st) = match_back(text, p, lo, ph) {
                         return Some((st, *t));
                     }
@@ -3818,6 +3877,31 @@ mod tests {
         set.symbols
             .iter()
             .find_map(|(ph, t, _)| match_back(text, p, lo, ph).map(|st| (st, *t)))
+    }
+
+    #[test]
+    fn pre_table() {
+        let ph = |s: &str| -> Phrase { s.split_whitespace().map(str::to_string).collect() };
+        let ok = |phrase: &str, text: &str, lo: usize| {
+            let (tail, avail) = Pre::tail(text.as_bytes(), text.len(), lo);
+            Pre::of(&ph(phrase)).may_match(tail, avail)
+        };
+        // the text ends where the last word would start
+        assert!(ok("of", "", 0));
+        assert!(ok("in excess of", "in Excess ", 0));
+        assert!(ok("upwards of", "x upwards\n ", 0));
+        assert!(!ok("in excess of", "in exceed ", 0));
+        assert!(!ok("more than", "less ", 0));
+        assert!(ok("no less than", "LESS", 0));
+        // a short word needs only its own bytes, a long one its last four
+        assert!(ok("at least", "xat ", 0));
+        assert!(!ok("at least", "xit ", 0));
+        assert!(ok("up to", "up", 0));
+        assert!(!ok("up to", "p", 0));
+        assert!(!ok("upwards of", "ards ", 1));
+        assert!(ok("upwards of", "wards ", 1));
+        assert!(ok("nos. x", "nos.\u{a0}", 0));
+        assert!(!ok("nos. x", "nos\u{a0}", 0));
     }
 
     /// The same recogniser with its anchors found by the automaton (the general way).
@@ -3909,6 +3993,29 @@ mod tests {
                     prop_assert_eq!(
                         r.hedges_before.find(&t, p, lo),
                         backset_find_unfiltered(&r.hedges_before, &t, p, lo)
+                    );
+                }
+            }
+        }
+
+        #[test]
+        fn prop_backset_shared_last_word_agrees(
+            t in "(of|Of|OF|than|Than|in|excess|a|A|minimum|maximum|couple|upwards|more|less|no|not|fewer|greater|over|up|to|No|x|ss|nos\\.|[ \n]|\u{a0}|é|[0-9]){0,12}",
+        ) {
+            let r = rec();
+            for p in (0..=t.len()).filter(|&p| t.is_char_boundary(p)) {
+                for lo in [0, 1, 2, 3, p / 2, p.saturating_sub(4), p].into_iter().filter(|&l| l <= p && t.is_char_boundary(l)) {
+                    prop_assert_eq!(
+                        r.hedges_before.find(&t, p, lo),
+                        backset_find_unfiltered(&r.hedges_before, &t, p, lo)
+                    );
+                    prop_assert_eq!(
+                        r.quantifiers.find(&t, p, lo),
+                        backset_find_unfiltered(&r.quantifiers, &t, p, lo)
+                    );
+                    prop_assert_eq!(
+                        r.identifiers.find(&t, p, lo),
+                        backset_find_unfiltered(&r.identifiers, &t, p, lo)
                     );
                 }
             }
