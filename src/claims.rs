@@ -2241,7 +2241,8 @@ impl<'c> Cues<'c> {
             || part
                 .as_bytes()
                 .windows(2)
-                .any(|w| is_word_byte(w[0]) && w[1].is_ascii_digit())
+                // A cut is at a run's first digit: only a letter (or `_`) can come before it.
+                .any(|w| (w[0].is_ascii_alphabetic() || w[0] == b'_') && w[1].is_ascii_digit())
     }
 
     /// Whether `part` may hold a measure word: `false` only when `part` is a slice of the
