@@ -2054,22 +2054,7 @@ fn word_limit(s: &str, n: usize) -> usize {
 
 /// Byte offset where the last `n` words of `s` begin.
 fn last_words(s: &str, n: usize) -> usize {
-    let mut words = 0;
-    let mut in_word = false;
-    for (i, ch) in s.char_indices().rev() {
-        if ch.is_whitespace() {
-            if in_word {
-                words += 1;
-                in_word = false;
-                if words == n {
-                    return i + ch.len_utf8();
-                }
-            }
-        } else {
-            in_word = true;
-        }
-    }
-    0
+    last_words_after(s, n, |_| false)
 }
 
 /// The figure is given as an estimate ("an estimate of 35,000", "estimated at 2 million"):

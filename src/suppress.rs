@@ -408,6 +408,22 @@ mod tests {
         (crate::parse::parse(&file), LineIndex::new(text))
     }
 
+    /// A finding of `rule` at the start of `line` of `text`, as a rule would report it.
+    fn finding_at(rule: &str, text: &str, index: &LineIndex, line: usize) -> Diagnostic {
+        let at = index.line_range(text, line).start;
+        Diagnostic {
+            rule: rule.into(),
+            severity: Severity::Warning,
+            message: String::new(),
+            location: Location::new("t.md".into(), text, index, at..at),
+            label: "".into(),
+            related: Vec::new(),
+            help: None,
+            notes: Vec::new().into(),
+            fingerprint: Default::default(),
+        }
+    }
+
     /// Many directives of every kind: the indexed lookup answers as a scan of all of them does,
     /// and marks the same directives used.
     #[test]
@@ -430,18 +446,7 @@ mod tests {
         assert!(!fast.short_by_start.is_empty() && !fast.long.is_empty());
         for line in 1..=index.line_count() {
             for rule in ["unsourced-figure", "uncited-quote", "other"] {
-                let at = index.line_range(&text, line).start;
-                let d = Diagnostic {
-                    rule: rule.into(),
-                    severity: Severity::Warning,
-                    message: String::new(),
-                    location: Location::new("t.md".into(), &text, &index, at..at),
-                    label: "".into(),
-                    related: Vec::new(),
-                    help: None,
-                    notes: Vec::new().into(),
-                    fingerprint: Default::default(),
-                };
+                let d = finding_at(rule, &text, &index, line);
                 let mut expected = false;
                 for dir in &mut scan.directives {
                     let rules = &scan.forms[dir.form as usize].rules;
@@ -477,20 +482,7 @@ mod tests {
             text.push_str(&format!("Line {i} says 12 people came.\n\n"));
         }
         let (doc, index) = parsed_markdown("t.md", &text);
-        let finding = |rule: &str, line: usize| {
-            let at = index.line_range(&text, line).start;
-            Diagnostic {
-                rule: rule.into(),
-                severity: Severity::Warning,
-                message: String::new(),
-                location: Location::new("t.md".into(), &text, &index, at..at),
-                label: "".into(),
-                related: Vec::new(),
-                help: None,
-                notes: Vec::new().into(),
-                fingerprint: Default::default(),
-            }
-        };
+        let finding = |rule: &str, line: usize| finding_at(rule, &text, &index, line);
         let mut kept = Suppressions::from_comments("t.md", &text, &index, &doc.comments);
         // The file's own findings: every fourth line.
         for line in (1..=index.line_count()).step_by(4) {
