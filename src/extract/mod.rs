@@ -510,19 +510,12 @@ impl Extractors {
             return;
         }
         let is_clause = |s: &Sentence| {
-            if s.is_reference {
-                return false;
-            }
-            let body = &text[s.range.clone()];
-            let mut words = body.split_whitespace();
-            let first = words.next().unwrap_or("");
-            let second = words.next().unwrap_or("");
-            q.clause_starts.iter().any(|c| c == first)
-                && !q
-                    .clause_not_before
-                    .iter()
-                    .any(|n| n.eq_ignore_ascii_case(second.trim_end_matches([',', '.'])))
-                && !second.is_empty()
+            !s.is_reference
+                && opens_clause(
+                    &text[s.range.clone()],
+                    &q.clause_starts,
+                    &q.clause_not_before,
+                )
         };
         let mut i = 0;
         while i < sentences.len() {
@@ -606,6 +599,27 @@ impl Analysis {
             None => SourceStatus::None,
         }
     }
+}
+
+/// Whether a sentence's first word is one of `starts` and its second word is there and not one
+/// of `not_before` (ASCII case aside, a trailing comma or full stop aside).
+fn opens_clause(body: &str, starts: &[String], not_before: &[String]) -> bool {
+    // Most sentences open with no clause word: tell that from the first word's bytes alone,
+    // before the second word is looked for. A start holding whitespace is never a first word.
+    let body = body.trim_start();
+    let Some(start) = starts.iter().find(|c| {
+        body.starts_with(c.as_str())
+            && !c.is_empty()
+            && body[c.len()..].starts_with(char::is_whitespace)
+            && !c.contains(char::is_whitespace)
+    }) else {
+        return false;
+    };
+    let second = body[start.len()..].split_whitespace().next().unwrap_or("");
+    !second.is_empty()
+        && !not_before
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(second.trim_end_matches([',', '.'])))
 }
 
 fn sentences_overlapping(
@@ -889,6 +903,75 @@ mod tests {
             is_reference: false,
             citation: OptIdx::NONE,
             attribution: OptIdx::NONE,
+        }
+    }
+
+    /// The clause test as it was: both words split out, then compared.
+    fn opens_clause_by_words(body: &str, starts: &[String], not_before: &[String]) -> bool {
+        let mut words = body.split_whitespace();
+        let first = words.next().unwrap_or("");
+        let second = words.next().unwrap_or("");
+        starts.iter().any(|c| c == first)
+            && !not_before
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(second.trim_end_matches([',', '.'])))
+            && !second.is_empty()
+    }
+
+    fn clause_lexicon() -> (Vec<String>, Vec<String>) {
+        let starts = ["That", "Thatch", "", "Th at", "É"];
+        let not_before = ["is", "was", "", "Ü"];
+        (
+            starts.iter().map(|s| s.to_string()).collect(),
+            not_before.iter().map(|s| s.to_string()).collect(),
+        )
+    }
+
+    #[test]
+    fn clause_openings_table() {
+        let (starts, not_before) = clause_lexicon();
+        let cases: &[(&str, bool)] = &[
+            ("That the tax was unjust.", true),
+            ("  That\u{a0}the tax", true),
+            ("That is, the tax.", false),
+            ("That IS the tax.", false),
+            ("That is. More.", false),
+            ("That", false),
+            ("That ", false),
+            ("Thatch roofs burned.", true),
+            ("Thatcher said so.", false),
+            ("Th at once.", false),
+            ("É ü", true),
+            ("É Ü.", false),
+            ("That\u{2003}was, it seems.", false),
+            ("", false),
+            ("That, the tax.", false),
+        ];
+        for &(body, want) in cases {
+            assert_eq!(opens_clause(body, &starts, &not_before), want, "{body:?}");
+            assert_eq!(
+                opens_clause_by_words(body, &starts, &not_before),
+                want,
+                "{body:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn clause_test_equals_the_word_split(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "That", "Thatch", "That,", "is", "IS", "was,", "was.", " ", "  ", "\u{a0}",
+                "\u{2003}", "\n", "É", "Ü", "ü", "x", ".", ",", "Th", "at",
+            ]), 0..8),
+        ) {
+            let (starts, not_before) = clause_lexicon();
+            let body: String = pieces.concat();
+            proptest::prop_assert_eq!(
+                opens_clause(&body, &starts, &not_before),
+                opens_clause_by_words(&body, &starts, &not_before),
+                "{:?}", body
+            );
         }
     }
 
