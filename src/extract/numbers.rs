@@ -257,11 +257,11 @@ pub struct Recognizer {
     anchors: Anchors,
     words: Words<W>,
     hedges_before: BackSet<Hedge>,
-    hedges_after: Vec<(Phrase, Hedge)>,
-    percent: Vec<Phrase>,
+    hedges_after: FwdSet<Hedge>,
+    percent: FwdSet<()>,
     quantifiers: BackSet<(f64, Option<f64>)>,
-    range_conn: Vec<Phrase>,
-    alt_conn: Vec<Phrase>,
+    range_conn: FwdSet<()>,
+    alt_conn: FwdSet<()>,
     identifiers: BackSet<()>,
     change_verbs: Words<()>,
     months: Words<()>,
@@ -271,7 +271,7 @@ pub struct Recognizer {
     year_preps: Words<()>,
     count_nouns: Words<()>,
     comparatives: Words<()>,
-    relative: Vec<Phrase>,
+    relative: FwdSet<()>,
     frac_symbols: Vec<(String, f64)>,
 }
 
@@ -625,20 +625,72 @@ fn match_fwd(text: &str, p: usize, lim: usize, phrase: &Phrase) -> Option<usize>
     Some(q)
 }
 
-/// The byte a forward phrase match at `p` compares first (after the spaces `match_fwd`
-/// skips): lists of phrases are tried in turn at every figure, and most fail on it.
-#[inline(always)]
-fn first_byte_at(b: &[u8], p: usize, lim: usize) -> u8 {
-    let q = skip_sp(b, p, lim);
-    if q < lim { b[q] } else { 0 }
+/// Phrases matched forward from one place (`match_fwd`), tried in order. Lists are tried at
+/// every figure and most of their phrases fail on the first two bytes they compare: those are
+/// checked first, and a byte that starts no phrase skips the list at once.
+struct FwdSet<T> {
+    items: Vec<(Phrase, T)>,
+    /// Per item: the lower-cased first two bytes of its first word, and how many of them
+    /// `match_fwd` compares (0 for an empty first word: it passes every text).
+    keys: Vec<([u8; 2], usize)>,
+    /// Bit `c` set: some item may match where the first compared byte lower-cases to `c`.
+    first: [u64; 4],
 }
 
-/// Whether `phrase` can match where the first compared byte is `c` (see `first_byte_at`).
-fn may_start_with(phrase: &Phrase, c: u8) -> bool {
-    match phrase.first().and_then(|t| t.as_bytes().first()) {
-        Some(f) => f.eq_ignore_ascii_case(&c),
-        // An empty first token compares nothing.
-        None => true,
+impl<T> FwdSet<T> {
+    fn new(items: Vec<(Phrase, T)>) -> FwdSet<T> {
+        let mut first = [0u64; 4];
+        let keys = items
+            .iter()
+            .map(|(p, _)| {
+                let t = p.first().map_or(&[][..], |w| w.as_bytes());
+                let n = t.len().min(2);
+                let mut k = [0u8; 2];
+                for (d, c) in k.iter_mut().zip(t) {
+                    *d = c.to_ascii_lowercase();
+                }
+                if n == 0 {
+                    first = [u64::MAX; 4];
+                } else {
+                    first[usize::from(k[0] >> 6)] |= 1 << (k[0] & 63);
+                }
+                (k, n)
+            })
+            .collect();
+        FwdSet { items, keys, first }
+    }
+
+    /// The items that may match at `p` (after spaces), in order: every other item's
+    /// `match_fwd` at `p` fails on the first or second byte it compares.
+    #[inline(always)]
+    fn candidates<'a>(
+        &'a self,
+        b: &[u8],
+        p: usize,
+        lim: usize,
+    ) -> impl Iterator<Item = &'a (Phrase, T)> + 'a {
+        let q = skip_sp(b, p, lim);
+        // past `lim` a phrase cannot match: any byte will do
+        let c0 = if q < lim {
+            b[q].to_ascii_lowercase()
+        } else {
+            0
+        };
+        let c1 = if q + 1 < lim {
+            b[q + 1].to_ascii_lowercase()
+        } else {
+            0
+        };
+        let n = if self.first[usize::from(c0 >> 6)] & (1 << (c0 & 63)) != 0 {
+            self.items.len()
+        } else {
+            0
+        };
+        self.items[..n]
+            .iter()
+            .zip(&self.keys[..n])
+            .filter(move |(_, (k, m))| (*m < 1 || k[0] == c0) && (*m < 2 || k[1] == c1))
+            .map(|(it, _)| it)
     }
 }
 
@@ -885,6 +937,9 @@ struct BackSet<T> {
     /// With the lower-cased last byte of each phrase: the byte before the spaces at `p` must
     /// be it, so most symbols are passed over without a `match_back`.
     symbols: Vec<(Phrase, T, u8)>,
+    /// Bit `c` set: some symbol's last byte is `c`. Most figures have a letter or a digit
+    /// before them, and then no symbol is looked at.
+    symbol_last: [u64; 4],
 }
 
 impl<T: Copy> BackSet<T> {
@@ -893,6 +948,7 @@ impl<T: Copy> BackSet<T> {
         let mut by_last: Words<Vec<(Phrase, T, Pre)>> = Words::default();
         let mut symbols = Vec::new();
         let mut tails = [0u64; 16];
+        let mut symbol_last = [0u64; 4];
         for (p, t) in v {
             let last = p[p.len() - 1].clone();
             if last.as_bytes()[0].is_ascii_alphabetic()
@@ -918,6 +974,7 @@ impl<T: Copy> BackSet<T> {
                 by_last.entry(last.into_bytes()).push((p, t, pre));
             } else {
                 let c = last.as_bytes()[last.len() - 1].to_ascii_lowercase();
+                symbol_last[usize::from(c >> 6)] |= 1 << (c & 63);
                 symbols.push((p, t, c));
             }
         }
@@ -925,6 +982,7 @@ impl<T: Copy> BackSet<T> {
             by_last,
             tails,
             symbols,
+            symbol_last,
         }
     }
 
@@ -1006,6 +1064,9 @@ impl<T: Copy> BackSet<T> {
         }
         if q > lo {
             let c = b[q - 1].to_ascii_lowercase();
+            if self.symbol_last[usize::from(c >> 6)] & (1 << (c & 63)) == 0 {
+                return None;
+            }
             for (ph, t, _) in self.symbols.iter().filter(|x| x.2 == c) {
                 if let Some(st) = match_back(text, p, lo, ph) {
                     return Some((st, *t));
@@ -1294,21 +1355,23 @@ impl Recognizer {
         hedges_after.sort_by_key(|h| std::cmp::Reverse(phrase_len(&h.0)));
         let mut percent = phrases(&lex.percent);
         percent.sort_by_key(|p| std::cmp::Reverse(phrase_len(p)));
+        let unit = |v: Vec<Phrase>| FwdSet::new(v.into_iter().map(|p| (p, ())).collect());
         let identifiers = phrases(&lex.identifier_words)
             .into_iter()
             .map(|p| (p, ()))
             .collect();
         let mut relative = phrases(&lex.relative);
         relative.sort_by_key(|p| std::cmp::Reverse(phrase_len(p)));
+        let relative = unit(relative);
         Ok(Recognizer {
             anchors,
             words,
             hedges_before: BackSet::new(hedges_before),
-            hedges_after,
-            percent,
+            hedges_after: FwdSet::new(hedges_after),
+            percent: unit(percent),
             quantifiers: BackSet::new(quantifiers),
-            range_conn: phrases(&lex.range_connectors),
-            alt_conn: phrases(&lex.alternative_connectors),
+            range_conn: unit(phrases(&lex.range_connectors)),
+            alt_conn: unit(phrases(&lex.alternative_connectors)),
             identifiers: BackSet::new(identifiers),
             change_verbs: set(&lex.change_verbs),
             months: set(&lex.months),
@@ -2029,8 +2092,7 @@ impl Recognizer {
             || (st.ntok <= 3 && c.low < 100.0 && !st.frac && st.mult == 1.0);
         // a lone singular fraction needs a numerator or must be "half"
         if st.frac && !st.frac_num && st.ntok == 1 {
-            let lw = text_core.to_ascii_lowercase();
-            if lw != "half" {
+            if !text_core.eq_ignore_ascii_case("half") {
                 return None;
             }
         }
@@ -2216,18 +2278,19 @@ impl Recognizer {
             return false;
         }
         let after = skip_sp(b, c.e, lim);
-        let next = first_byte_at(b, c.e, lim);
         if self
             .percent
-            .iter()
-            .any(|p| may_start_with(p, next) && match_fwd(text, c.e, lim, p).is_some())
+            .candidates(b, c.e, lim)
+            .any(|(p, _)| match_fwd(text, c.e, lim, p).is_some())
         {
             return false;
         }
         // "above 1000", "more than 2000": a bound is a quantity, not a year
         if let Some((hs, Hedge::Lower | Hedge::Upper)) =
             self.hedges_before.find(text, c.s, lo.saturating_sub(32))
-            && !text[hs..c.s].to_ascii_lowercase().starts_with("up to")
+            && !b[hs..c.s]
+                .get(..5)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"up to"))
         {
             return false;
         }
@@ -2302,8 +2365,8 @@ impl Recognizer {
         let resume = a.e;
         // singular ordinal-looking fraction after "a" before a noun is an ordinal: "a third trial"
         if a.kind == NumberKind::Fraction && a.words && a_start.is_some() {
-            let tw = &text[a.s..a.e];
-            if !tw.to_ascii_lowercase().ends_with("half")
+            let tw = &b[a.s..a.e];
+            if !(tw.len() >= 4 && tw[tw.len() - 4..].eq_ignore_ascii_case(b"half"))
                 && let Some(nw) = read_word(text, skip_sp(b, a.e, lim), lim)
                 && !matches!(
                     nw.bytes(),
@@ -2391,9 +2454,8 @@ impl Recognizer {
         }
         let a = f.a;
         // percent after the figure ("80 percent", "25%", "20 to 30 per cent")
-        let next = first_byte_at(b, f.e, lim);
         if a.kind != NumberKind::Vague {
-            for p in self.percent.iter().filter(|p| may_start_with(p, next)) {
+            for (p, _) in self.percent.candidates(b, f.e, lim) {
                 if let Some(pe) = match_fwd(text, f.e, lim, p) {
                     // "percent of" inverted forms are not this figure's unit
                     f.e = pe;
@@ -2404,7 +2466,7 @@ impl Recognizer {
         }
         // relative: "two and a half times as high", "10 times more"
         if !f.percent && f.b.is_none() {
-            for r in self.relative.iter().filter(|r| may_start_with(r, next)) {
+            for (r, _) in self.relative.candidates(b, f.e, lim) {
                 if let Some(te) = match_fwd(text, f.e, lim, r)
                     && let Some(cw) = read_word(text, skip_sp(b, te, lim), lim)
                     && self.comparatives.contains(cw.bytes())
@@ -2476,12 +2538,7 @@ impl Recognizer {
         // hedges after: "12 and over", "500 or more" (but not "or more than 10")
         let mut e = f.e;
         if hedge.is_none() && f.b.is_none() {
-            let next = first_byte_at(b, f.e, lim);
-            for (hp, h) in self
-                .hedges_after
-                .iter()
-                .filter(|(hp, _)| may_start_with(hp, next))
-            {
+            for (hp, h) in self.hedges_after.candidates(b, f.e, lim) {
                 if let Some(he) = match_fwd(text, f.e, lim, hp) {
                     let nx = skip_sp(b, he, lim);
                     let follows_num = nx < lim
@@ -2754,8 +2811,7 @@ impl Recognizer {
         }
         let mut alt = false;
         if conn_end.is_none() {
-            let next = first_byte_at(b, ae, lim);
-            for c in self.range_conn.iter().filter(|c| may_start_with(c, next)) {
+            for (c, _) in self.range_conn.candidates(b, ae, lim) {
                 if let Some(ce) = match_fwd(text, ae, lim, c) {
                     let is_dash = !c[0].as_bytes()[0].is_ascii_alphabetic();
                     if is_dash {
@@ -2785,12 +2841,10 @@ impl Recognizer {
             } else {
                 k
             };
-            let next = first_byte_at(b, n, lim);
             if let Some(c) = self
                 .alt_conn
-                .iter()
-                .filter(|c| may_start_with(c, next))
-                .find_map(|c| match_fwd(text, n, lim, c))
+                .candidates(b, n, lim)
+                .find_map(|(c, _)| match_fwd(text, n, lim, c))
             {
                 conn_end = Some(c);
                 alt = true;
@@ -2907,12 +2961,10 @@ impl Recognizer {
                 return None;
             }
             let n = skip_sp(b, k + 1, lim);
-            let next = first_byte_at(b, n, lim);
             if let Some(ce) = self
                 .alt_conn
-                .iter()
-                .filter(|c| may_start_with(c, next))
-                .find_map(|c| match_fwd(text, n, lim, c))
+                .candidates(b, n, lim)
+                .find_map(|(c, _)| match_fwd(text, n, lim, c))
             {
                 let bs = skip_sp(b, ce, lim);
                 let c = self.core(text, bs, lim)?;
@@ -3840,6 +3892,22 @@ mod tests {
         }
     }
 
+    /// The byte a forward phrase match at `p` compares first (after the spaces `match_fwd`
+    /// skips): lists of phrases are tried in turn at every figure, and most fail on it.
+    fn first_byte_at(b: &[u8], p: usize, lim: usize) -> u8 {
+        let q = skip_sp(b, p, lim);
+        if q < lim { b[q] } else { 0 }
+    }
+
+    /// Whether `phrase` can match where the first compared byte is `c` (see `first_byte_at`).
+    fn may_start_with(phrase: &Phrase, c: u8) -> bool {
+        match phrase.first().and_then(|t| t.as_bytes().first()) {
+            Some(f) => f.eq_ignore_ascii_case(&c),
+            // An empty first token compares nothing.
+            None => true,
+        }
+    }
+
     /// `BackSet::find` as it was before symbols were filtered by their last byte.
     fn backset_find_unfiltered<T: Copy>(
         set: &BackSet<T>,
@@ -4019,6 +4087,55 @@ mod tests {
                     );
                 }
             }
+        }
+
+        #[test]
+        fn prop_fwd_candidates_keep_every_match(
+            t in "(or|Or|OR|of|o|and|an|a|more|over|less|%|per|cent|percent|Percents|pct|to|To|t|through|thru|times|fold|-fold|-|–|—|~|x|[ \n]|\u{a0}|[0-9]){0,10}",
+            lim_cut in 0usize..4,
+        ) {
+            let mut lex = NumberLexicon::embedded();
+            // a one-byte phrase and one whose first word repeats another's first byte
+            let extra: NumberLexicon =
+                toml::from_str("percent = [\"p\", \"Of course\"]\nrelative = [\"X\"]").unwrap();
+            lex.extend(extra);
+            let r = Recognizer::new(&lex).unwrap();
+            let b = t.as_bytes();
+            let lim = t.len().saturating_sub(lim_cut);
+            fn check<T>(set: &FwdSet<T>, t: &str, p: usize, lim: usize) -> Result<(), TestCaseError> {
+                let b = t.as_bytes();
+                let next = first_byte_at(b, p, lim);
+                // the filter the candidates replace, and every match
+                let old: Vec<*const (Phrase, T)> = set
+                    .items
+                    .iter()
+                    .filter(|(ph, _)| may_start_with(ph, next))
+                    .filter(|(ph, _)| match_fwd(t, p, lim, ph).is_some())
+                    .map(|x| x as *const _)
+                    .collect();
+                let all: Vec<*const (Phrase, T)> = set
+                    .items
+                    .iter()
+                    .filter(|(ph, _)| match_fwd(t, p, lim, ph).is_some())
+                    .map(|x| x as *const _)
+                    .collect();
+                let new: Vec<*const (Phrase, T)> = set
+                    .candidates(b, p, lim)
+                    .filter(|(ph, _)| match_fwd(t, p, lim, ph).is_some())
+                    .map(|x| x as *const _)
+                    .collect();
+                prop_assert_eq!(&new, &old);
+                prop_assert_eq!(&new, &all);
+                Ok(())
+            }
+            for p in (0..=lim).filter(|&p| t.is_char_boundary(p)) {
+                check(&r.percent, &t, p, lim)?;
+                check(&r.relative, &t, p, lim)?;
+                check(&r.range_conn, &t, p, lim)?;
+                check(&r.alt_conn, &t, p, lim)?;
+                check(&r.hedges_after, &t, p, lim)?;
+            }
+            let _ = b;
         }
 
         #[test]
