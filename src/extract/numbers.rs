@@ -256,6 +256,9 @@ type Phrase = Vec<String>;
 pub struct Recognizer {
     anchors: Anchors,
     words: Words<W>,
+    /// `Words::lens` of the words that read as a multiplier (`Tk::Hundred`, `Tk::Big`,
+    /// `Tk::Dozen`): with "and", the only words that continue a digit run.
+    mult_lens: [u32; 256],
     hedges_before: BackSet<Hedge>,
     hedges_after: FwdSet<Hedge>,
     percent: FwdSet<()>,
@@ -701,9 +704,11 @@ struct Anchors {
     words: Words<()>,
     /// Bit `tri_key` of every word: about one word of a text in twenty starts like an
     /// anchor, so most are passed over after three bytes.
-    tri: Vec<u64>,
+    tri: [u64; 1 << 9],
     /// Single non-ASCII characters.
     symbols: Vec<String>,
+    /// `HI` when there are symbols (their lanes are candidates too), else 0.
+    symbol_lanes: u64,
     /// Set only when some anchor is neither kind: then an automaton finds them.
     ac: Option<AhoCorasick>,
 }
@@ -712,8 +717,9 @@ impl Anchors {
     fn new(list: Vec<String>) -> Result<Anchors, String> {
         let mut a = Anchors {
             words: Words::default(),
-            tri: vec![0; 1 << 9],
+            tri: [0; 1 << 9],
             symbols: Vec::new(),
+            symbol_lanes: 0,
             ac: None,
         };
         for k in &list {
@@ -733,6 +739,9 @@ impl Anchors {
                 a.ac = Some(ac);
                 break;
             }
+        }
+        if !a.symbols.is_empty() {
+            a.symbol_lanes = HI;
         }
         Ok(a)
     }
@@ -758,11 +767,11 @@ impl Anchors {
         // Eight bytes at a time: the lanes where a letter follows no ASCII letter or digit.
         // Only those (and non-ASCII bytes, for symbols) are looked at one by one.
         let mut i = from;
-        // whether the byte before lane 0 is an ASCII letter or digit
-        let mut prev_alnum = u64::from(from > 0 && b[from - 1].is_ascii_alphanumeric());
+        // whether the byte before lane 0 is an ASCII letter
+        let mut prev_letter = u64::from(from > 0 && b[from - 1].is_ascii_alphabetic());
         while i + 8 <= lim {
             let x = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
-            if let Some(m) = self.in_chunk(text, x, i, lim, &mut prev_alnum) {
+            if let Some(m) = self.in_chunk(text, x, i, lim, &mut prev_letter) {
                 return Some(m);
             }
             i += 8;
@@ -771,7 +780,7 @@ impl Anchors {
             // the last few bytes, padded with NULs (no letters, nothing non-ASCII)
             let mut c = [0u8; 8];
             c[..lim - i].copy_from_slice(&b[i..lim]);
-            return self.in_chunk(text, u64::from_le_bytes(c), i, lim, &mut prev_alnum);
+            return self.in_chunk(text, u64::from_le_bytes(c), i, lim, &mut prev_letter);
         }
         None
     }
@@ -784,16 +793,15 @@ impl Anchors {
         x: u64,
         i: usize,
         lim: usize,
-        prev_alnum: &mut u64,
+        prev_letter: &mut u64,
     ) -> Option<(usize, usize)> {
         let letters = lanes_in(x | 0x2020_2020_2020_2020, b'a', b'z');
-        let alnum = letters | lanes_in(x, b'0', b'9');
-        let mut cand = letters & !((alnum << 8) | (*prev_alnum << 7));
-        if !self.symbols.is_empty() {
-            // bytes from 0xC0: where a non-ASCII character starts
-            cand |= x & (x << 1) & HI;
-        }
-        *prev_alnum = alnum >> 63;
+        // A letter after a digit is a candidate too: `at` turns it away (it has a letter or
+        // digit before it), and leaving digits out here saves a test on every chunk.
+        let mut cand = letters & !((letters << 8) | (*prev_letter << 7));
+        // bytes from 0xC0: where a non-ASCII character starts
+        cand |= x & (x << 1) & self.symbol_lanes;
+        *prev_letter = letters >> 63;
         if cand == 0 {
             return None;
         }
@@ -806,6 +814,12 @@ impl Anchors {
             let key = if lane <= 5 {
                 // NUL padding past `lim` may shorten the word: `at` rejects it anyway
                 let v = fives >> (8 * lane);
+                ((v & 0x1F) << 10 | (v >> 8 & 0x1F) << 5 | (v >> 16 & 0x1F)) as usize
+            } else if k + 8 <= text.len() {
+                // the word runs past this chunk: its first bytes read as one more chunk
+                let y = u64::from_le_bytes(text.as_bytes()[k..k + 8].try_into().expect("8"));
+                let ly = lanes_in(y | 0x2020_2020_2020_2020, b'a', b'z');
+                let v = y & ((ly >> 7) * 0x1F);
                 ((v & 0x1F) << 10 | (v >> 8 & 0x1F) << 5 | (v >> 16 & 0x1F)) as usize
             } else {
                 tri_key(text.as_bytes(), k)
@@ -1101,6 +1115,46 @@ fn value_unit(v: f64) -> f64 {
 
 /// Parses a digit run at `p`: thousands groups ("1,548,367", "40 000"), decimals, ".08".
 fn digits(b: &[u8], p: usize, lim: usize) -> Option<Dg> {
+    // Most runs are a few digits with nothing after them that could group, continue or
+    // decimalise them ("1937,", "12 people"): their value is read as they are scanned.
+    let mut i = p;
+    let mut m = 0u64;
+    while i < lim && i - p < 15 && b[i].is_ascii_digit() {
+        m = m * 10 + u64::from(b[i] - b'0');
+        i += 1;
+    }
+    let n = i - p;
+    let plain = n > 0
+        && (i >= lim
+            || match b[i] {
+                c if c.is_ascii_digit() => false,
+                // a decimal point
+                b'.' => !(i + 1 < lim && b[i + 1].is_ascii_digit()),
+                // a thousands group (comma, space), which only a run of three or fewer starts
+                b',' | b' ' if n <= 3 => !(i + 1 < lim && b[i + 1].is_ascii_digit()),
+                0xC2 | 0xE2 if n <= 3 => false,
+                _ => true,
+            });
+    if !plain {
+        return digits_full(b, p, lim);
+    }
+    let tz = b[p..i].iter().rev().take_while(|c| **c == b'0').count();
+    Some(Dg {
+        e: i,
+        // at most 15 digits: below 2^53, so exact, as `digits_value` reads them
+        v: m as f64,
+        unit: if tz == n { 1.0 } else { pow10(tz as i32) },
+        frac_digits: 0,
+        int_digits: n,
+        grouped: false,
+        leading_zero: n > 1 && b[p] == b'0',
+        dotted: false,
+        too_long: false,
+    })
+}
+
+/// `digits` for every run (the shortcut's cases included).
+fn digits_full(b: &[u8], p: usize, lim: usize) -> Option<Dg> {
     let mut buf = [0u8; 48];
     let mut n = 0usize;
     let mut too_long = false;
@@ -1336,6 +1390,12 @@ impl Recognizer {
         anchors.sort();
         anchors.dedup();
         let anchors = Anchors::new(anchors)?;
+        let mut mult_lens = [0u32; 256];
+        for (k, w) in &words.map {
+            if w.card.is_none() && w.mult.is_some() {
+                mult_lens[usize::from(k[0])] |= len_bit(k.len());
+            }
+        }
         let mut hedges_before: Vec<(Phrase, Hedge)> = Vec::new();
         for (list, h) in [
             (&lex.lower_bound, Hedge::Lower),
@@ -1365,6 +1425,7 @@ impl Recognizer {
         let relative = unit(relative);
         Ok(Recognizer {
             anchors,
+            mult_lens,
             words,
             hedges_before: BackSet::new(hedges_before),
             hedges_after: FwdSet::new(hedges_after),
@@ -1525,6 +1586,51 @@ impl Recognizer {
     /// Parses a cardinal phrase ("two hundred and two thousand", "1.2 million",
     /// "two and a half", "two-thirds", "half a dozen") starting at `p`.
     fn card(&self, text: &str, p: usize, lim: usize, init: Option<Dg>) -> Option<St> {
+        // After digits only "and" or a multiplier word continues ("1.2 million"); every other
+        // token ends the phrase at once. Most digit runs are followed by neither, and are not
+        // read as a token at all.
+        if let Some(d) = init
+            && !self.may_follow_digits(text.as_bytes(), skip_sp(text.as_bytes(), d.e, lim))
+        {
+            return Some(St {
+                total: 0.0,
+                cur: d.v,
+                hund: false,
+                hund_part: 0.0,
+                last_big: f64::INFINITY,
+                prev: Prev::Digits,
+                e: d.e,
+                words: false,
+                frac: false,
+                frac_num: false,
+                dec_unit: if d.frac_digits > 0 { d.unit } else { 0.0 },
+                mult: 1.0,
+                approx: false,
+                ntok: 1,
+                point: false,
+            });
+        }
+        self.card_full(text, p, lim, init)
+    }
+
+    /// False only when the token at `s` is neither "and" nor a multiplier word (`tok` reads the
+    /// same run of letters, when it reads a word at all).
+    #[inline(always)]
+    fn may_follow_digits(&self, b: &[u8], s: usize) -> bool {
+        if s >= b.len() || !b[s].is_ascii_alphabetic() {
+            return false;
+        }
+        let mut e = s + 1;
+        while e < b.len() && b[e].is_ascii_alphabetic() {
+            e += 1;
+        }
+        let n = e - s;
+        (n == 3 && b[s..e].eq_ignore_ascii_case(b"and"))
+            || self.mult_lens[usize::from(b[s].to_ascii_lowercase())] & len_bit(n) != 0
+    }
+
+    /// `card` without the shortcut after digits.
+    fn card_full(&self, text: &str, p: usize, lim: usize, init: Option<Dg>) -> Option<St> {
         let mut st = St {
             total: 0.0,
             cur: 0.0,
@@ -4136,6 +4242,39 @@ mod tests {
                 check(&r.hedges_after, &t, p, lim)?;
             }
             let _ = b;
+        }
+
+        #[test]
+        fn prop_card_after_digits_is_full(
+            t in "([0-9]{1,4}|[,. \n-]|\u{a0}|and|And|AND|an|a|hundred|Hundred|thousand|million|millions|dozen|dozens|dz|bn|half|a half|one|two|twenty|point|of|x|é){0,12}",
+            lim_cut in 0usize..3,
+        ) {
+            let r = rec();
+            let b = t.as_bytes();
+            let lim = t.len().saturating_sub(lim_cut);
+            for p in (0..lim).filter(|&p| b[p].is_ascii_digit() || b[p] == b'.') {
+                if let Some(d) = digits(b, p, lim) {
+                    let fast = r.card(&t, p, lim, Some(d));
+                    let full = r.card_full(&t, p, lim, Some(d));
+                    prop_assert_eq!(format!("{fast:?}"), format!("{full:?}"), "{:?} at {}", t, p);
+                }
+            }
+        }
+
+        #[test]
+        fn prop_digits_is_full(
+            t in "([0-9]{1,5}|0|00|[,. \n/:-]|\u{a0}|\u{202f}|\u{2009}|x){0,10}",
+            lim_cut in 0usize..3,
+        ) {
+            let b = t.as_bytes();
+            let lim = t.len().saturating_sub(lim_cut);
+            for p in 0..lim {
+                prop_assert_eq!(
+                    format!("{:?}", digits(b, p, lim)),
+                    format!("{:?}", digits_full(b, p, lim)),
+                    "{:?} at {}", t, p
+                );
+            }
         }
 
         #[test]
