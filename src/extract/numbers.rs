@@ -500,7 +500,16 @@ fn alpha_at(text: &str, p: usize) -> bool {
 fn skip_sp(b: &[u8], mut p: usize, lim: usize) -> usize {
     let mut nl = false;
     while p < lim {
-        match b[p] {
+        // the common cases first: one plain space, then a printable ASCII byte
+        let c = b[p];
+        if c == b' ' {
+            p += 1;
+            continue;
+        }
+        if c > b' ' && c < 0x80 {
+            break;
+        }
+        match c {
             b' ' | b'\t' | b'\r' => p += 1,
             b'\n' if !nl => {
                 nl = true;
@@ -520,7 +529,15 @@ fn skip_sp(b: &[u8], mut p: usize, lim: usize) -> usize {
 fn skip_sp_back(b: &[u8], mut p: usize, lo: usize) -> usize {
     let mut nl = false;
     while p > lo {
-        match b[p - 1] {
+        let c = b[p - 1];
+        if c == b' ' {
+            p -= 1;
+            continue;
+        }
+        if c > b' ' && c < 0x80 {
+            break;
+        }
+        match c {
             b' ' | b'\t' | b'\r' => p -= 1,
             b'\n' if !nl => {
                 nl = true;
@@ -2823,6 +2840,48 @@ impl Recognizer {
 
     /// "of 15", "out of 186", "of the other five", "people from the eight" -> (end, M).
     fn of_denominator(&self, text: &str, p: usize, lim: usize, n: f64) -> Option<(usize, f64)> {
+        // Most figures are followed by a word that is neither "of", "out" nor "from", nor a
+        // lower-case noun before "from": that is told from the bytes, without reading words.
+        let b = text.as_bytes();
+        let s = skip_sp(b, p, lim);
+        if s >= lim || !b[s].is_ascii_alphabetic() {
+            return None;
+        }
+        let mut e = s + 1;
+        while e < b.len() && b[e].is_ascii_alphabetic() {
+            e += 1;
+        }
+        // `read_word` takes no word cut by `lim`
+        if e > lim {
+            return None;
+        }
+        let w = &b[s..e];
+        if !(w.eq_ignore_ascii_case(b"of")
+            || w.eq_ignore_ascii_case(b"out")
+            || w.eq_ignore_ascii_case(b"from"))
+        {
+            if b[s].is_ascii_uppercase() {
+                return None;
+            }
+            let t = skip_sp(b, e, lim);
+            if !b[t..lim]
+                .get(..4)
+                .is_some_and(|x| x.eq_ignore_ascii_case(b"from"))
+            {
+                return None;
+            }
+        }
+        self.of_denominator_full(text, p, lim, n)
+    }
+
+    /// `of_denominator` without the shortcut.
+    fn of_denominator_full(
+        &self,
+        text: &str,
+        p: usize,
+        lim: usize,
+        n: f64,
+    ) -> Option<(usize, f64)> {
         let b = text.as_bytes();
         let mut w = read_word(text, skip_sp(b, p, lim), lim)?;
         let mut from = false;
@@ -4275,6 +4334,66 @@ mod tests {
                     "{:?} at {}", t, p
                 );
             }
+        }
+
+        #[test]
+        fn prop_of_denominator_is_full(
+            t in "(of|Of|OF|out|Out|from|From|FROM|fromage|the|The|other|people|People|x|[0-9]{1,3}|one|two|five|eight|hundred|[ ,.\n]|é){0,12}",
+            lim_cut in 0usize..3,
+        ) {
+            let r = rec();
+            let lim = t.len().saturating_sub(lim_cut);
+            for p in (0..=lim).filter(|&p| t.is_char_boundary(p)) {
+                for n in [0.0, 2.0, 13.0] {
+                    prop_assert_eq!(
+                        r.of_denominator(&t, p, lim, n),
+                        r.of_denominator_full(&t, p, lim, n),
+                        "{:?} at {}", t, p
+                    );
+                }
+            }
+        }
+
+        #[test]
+        fn prop_skip_sp_is_plain_match(
+            b in proptest::collection::vec(prop_oneof![
+                Just(b' '), Just(b'\t'), Just(b'\r'), Just(b'\n'), Just(0xC2u8), Just(0xA0u8),
+                Just(0xE2u8), Just(0x80u8), Just(0xAFu8), Just(0x89u8), Just(b'x'), Just(b'!'),
+                Just(0x7Fu8), Just(0x1Fu8), any::<u8>()
+            ], 0..12),
+            p in 0usize..13,
+            l in 0usize..13,
+        ) {
+            // the match both skips used before their fast paths
+            fn old(b: &[u8], mut p: usize, lim: usize) -> usize {
+                let mut nl = false;
+                while p < lim {
+                    match b[p] {
+                        b' ' | b'\t' | b'\r' => p += 1,
+                        b'\n' if !nl => { nl = true; p += 1 }
+                        0xC2 if p + 1 < lim && b[p + 1] == 0xA0 => p += 2,
+                        0xE2 if p + 2 < lim && b[p + 1] == 0x80 && (b[p + 2] == 0xAF || b[p + 2] == 0x89) => p += 3,
+                        _ => break,
+                    }
+                }
+                p
+            }
+            fn old_back(b: &[u8], mut p: usize, lo: usize) -> usize {
+                let mut nl = false;
+                while p > lo {
+                    match b[p - 1] {
+                        b' ' | b'\t' | b'\r' => p -= 1,
+                        b'\n' if !nl => { nl = true; p -= 1 }
+                        0xA0 if p >= lo + 2 && b[p - 2] == 0xC2 => p -= 2,
+                        0xAF | 0x89 if p >= lo + 3 && b[p - 3] == 0xE2 && b[p - 2] == 0x80 => p -= 3,
+                        _ => break,
+                    }
+                }
+                p
+            }
+            let (lo, hi) = (p.min(l).min(b.len()), p.max(l).min(b.len()));
+            prop_assert_eq!(skip_sp(&b, lo, hi), old(&b, lo, hi));
+            prop_assert_eq!(skip_sp_back(&b, hi, lo), old_back(&b, hi, lo));
         }
 
         #[test]
