@@ -780,6 +780,97 @@ impl Anchors {
                 .find(Input::new(text).range(from..lim))
                 .map(|m| (m.start(), m.end()));
         }
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        {
+            // SAFETY: `next_sse2` only needs SSE2, which this build enables (it is part of
+            // every x86_64 CPU); `prop_anchor_sse2_is_swar` holds it to the portable scan.
+            unsafe { self.next_sse2(text, from, lim) }
+        }
+        #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+        {
+            self.next_swar(text, from, lim)
+        }
+    }
+
+    /// `next_swar` sixteen bytes at a time, with SSE2 (part of every x86_64).
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[target_feature(enable = "sse2")]
+    fn next_sse2(&self, text: &str, from: usize, lim: usize) -> Option<(usize, usize)> {
+        use std::arch::x86_64::{
+            __m128i, _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8,
+            _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8, _mm_setzero_si128,
+        };
+        let b = text.as_bytes();
+        let mut i = from;
+        // whether the byte before lane 0 is an ASCII letter
+        let mut prev_letter = u32::from(from > 0 && b[from - 1].is_ascii_alphabetic());
+        let symbols = !self.symbols.is_empty();
+        while i < lim {
+            // sixteen bytes, the last ones padded with NULs (no letters, nothing non-ASCII)
+            let mut c = [0u8; 16];
+            if i + 16 <= lim {
+                c.copy_from_slice(&b[i..i + 16]);
+            } else {
+                c[..lim - i].copy_from_slice(&b[i..lim]);
+            }
+            let lo8 = u64::from_le_bytes(c[..8].try_into().expect("eight bytes"));
+            let hi8 = u64::from_le_bytes(c[8..].try_into().expect("eight bytes"));
+            let x: __m128i = _mm_set_epi64x(hi8 as i64, lo8 as i64);
+            // as `lanes_in(x | 0x20…, b'a', b'z')`: bytes from 0x80 are negative here
+            let lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
+            let letters = _mm_and_si128(
+                _mm_cmpgt_epi8(lower, _mm_set1_epi8(0x60)),
+                _mm_cmplt_epi8(lower, _mm_set1_epi8(0x7B)),
+            );
+            let lm = _mm_movemask_epi8(letters) as u32;
+            // a letter after a digit is a candidate too: `at` turns it away
+            let mut cand = lm & !((lm << 1) | prev_letter);
+            if symbols {
+                // bytes from 0xC0: where a non-ASCII character starts
+                let lead = _mm_and_si128(
+                    _mm_cmpgt_epi8(x, _mm_set1_epi8(-65)),
+                    _mm_cmplt_epi8(x, _mm_setzero_si128()),
+                );
+                cand |= _mm_movemask_epi8(lead) as u32;
+            }
+            prev_letter = (lm >> 15) & 1;
+            while cand != 0 {
+                let lane = cand.trailing_zeros() as usize;
+                cand &= cand - 1;
+                let k = i + lane;
+                if c[lane] >= 0x80 {
+                    if let Some(m) = self.at(text, k, lim) {
+                        return Some(m);
+                    }
+                    continue;
+                }
+                let key = if lane <= 13 {
+                    // `tri_key` from the chunk: a letter's lane has its bit in `lm`
+                    let l = |j: usize| {
+                        if lm >> (lane + j) & 1 != 0 {
+                            usize::from(c[lane + j] & 31)
+                        } else {
+                            0
+                        }
+                    };
+                    (l(0) << 10) | (l(1) << 5) | l(2)
+                } else {
+                    tri_key(b, k)
+                };
+                if self.tri[key / 64] & (1 << (key % 64)) != 0
+                    && let Some(m) = self.at(text, k, lim)
+                {
+                    return Some(m);
+                }
+            }
+            i += 16;
+        }
+        None
+    }
+
+    /// The scan of `next` eight bytes at a time, on any target.
+    #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+    fn next_swar(&self, text: &str, from: usize, lim: usize) -> Option<(usize, usize)> {
         let b = text.as_bytes();
         // Eight bytes at a time: the lanes where a letter follows no ASCII letter or digit.
         // Only those (and non-ASCII bytes, for symbols) are looked at one by one.
@@ -4394,6 +4485,19 @@ mod tests {
             let (lo, hi) = (p.min(l).min(b.len()), p.max(l).min(b.len()));
             prop_assert_eq!(skip_sp(&b, lo, hi), old(&b, lo, hi));
             prop_assert_eq!(skip_sp_back(&b, hi, lo), old_back(&b, hi, lo));
+        }
+
+        #[test]
+        fn prop_anchor_sse2_is_swar(
+            t in "(one|One|tenth|tenths|ten|thousand|Third|s|x|é|½|¾|-| |\\.|[0-9]|a couple|minus|couples|thirty|ninetyfive){0,24}",
+            a in 0usize..120,
+            b in 0usize..120,
+        ) {
+            let r = rec();
+            let (mut lo, mut hi) = (a.min(b).min(t.len()), a.max(b).min(t.len()));
+            while !t.is_char_boundary(lo) { lo -= 1; }
+            while !t.is_char_boundary(hi) { hi -= 1; }
+            prop_assert_eq!(r.anchors.next(&t, lo, hi), r.anchors.next_swar(&t, lo, hi));
         }
 
         #[test]
