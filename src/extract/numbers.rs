@@ -2305,10 +2305,8 @@ impl Recognizer {
         c.small_word = st.ntok == 1 && !st.frac && c.low < 100.0
             || (st.ntok <= 3 && c.low < 100.0 && !st.frac && st.mult == 1.0);
         // a lone singular fraction needs a numerator or must be "half"
-        if st.frac && !st.frac_num && st.ntok == 1 {
-            if !text_core.eq_ignore_ascii_case("half") {
-                return None;
-            }
+        if st.frac && !st.frac_num && st.ntok == 1 && !text_core.eq_ignore_ascii_case("half") {
+            return None;
         }
         Some(c)
     }
