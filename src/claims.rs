@@ -652,6 +652,9 @@ pub struct Measures {
     named: Vec<(String, Regex)>,
     /// The first word of every measure phrase: a text without any has no measure.
     cues: aho_corasick::AhoCorasick,
+    /// The cue words of one or two bytes, in ASCII lowercase ("in" of "in the camps"): most
+    /// sentences hold one, found by a byte scan before the automaton is asked (see `any_cue`).
+    short_cues: Vec<Box<[u8]>>,
     /// The words of every measure phrase, in the order of the alternation of `measure_words`.
     phrases: Vec<Box<[Box<str>]>>,
     /// For each phrase, its measure (index into `measure_names`).
@@ -823,8 +826,16 @@ impl Measures {
                 message: e.to_string(),
             })?;
         let phrases_ascii = phrases.iter().all(|p| p.iter().all(|w| w.is_ascii()));
+        let mut short_cues: Vec<Box<[u8]>> = cue_words
+            .iter()
+            .filter(|w| w.len() <= 2)
+            .map(|w| w.as_bytes().to_ascii_lowercase().into())
+            .collect();
+        short_cues.sort_unstable();
+        short_cues.dedup();
         Ok(Measures {
             cues,
+            short_cues,
             phrases,
             phrase_measure,
             phrases_ascii,
@@ -1237,6 +1248,13 @@ impl Measures {
         // The first pattern (in lexicon order) that matches wins, as before.
         let first = self.subject_set.matches(text).iter().next()?;
         for (i, subject) in self.subjects.iter().enumerate().skip(first) {
+            // A named subject that the set says matches needs no regex of its own: it is not
+            // compiled (about half a million instructions each) until a capture needs it.
+            if i == first
+                && let Some(n) = &subject.name
+            {
+                return Some((n.clone(), subject.generic));
+            }
             let Some(re) = subject.regex() else {
                 continue;
             };
@@ -1288,6 +1306,16 @@ impl Measures {
             }
         }
         true
+    }
+
+    /// `self.cues.is_match(text)`: whether a cue word occurs in `text` (ASCII case-insensitive,
+    /// anywhere, inside words too). A short cue is looked for by hand first: where the lexicon
+    /// has one ("in"), nearly every sentence holds it, and a byte scan costs less than the
+    /// automaton's search.
+    fn any_cue(&self, text: &str) -> bool {
+        self.short_cues
+            .iter()
+            .any(|w| contains_ignore_ascii_case(text.as_bytes(), w)) || self.cues.is_match(text)
     }
 
     /// Whether a phrase may begin with bytes `c` and `next` (in any case): a phrase's first
@@ -2066,7 +2094,22 @@ fn estimated(before: &str) -> bool {
             .expect("estimate regex")
     });
     let tail = &before[before.floor_char_boundary(before.len().saturating_sub(48))..];
+    // A match holds "estimat" in some case; where the text folds plainly, only ASCII letters
+    // fold to those letters, so a text without it in ASCII case has none (most figures): the
+    // regex is neither searched nor compiled.
+    if folds_plainly(tail) && !contains_ignore_ascii_case(tail.as_bytes(), b"estimat") {
+        return false;
+    }
     re.is_match(tail)
+}
+
+/// Whether `w` (non-empty, ASCII lowercase) occurs in `b`, ASCII case-insensitively.
+fn contains_ignore_ascii_case(b: &[u8], w: &[u8]) -> bool {
+    let c = w[0];
+    memchr::memchr2_iter(c, c.to_ascii_uppercase(), b).any(|i| {
+        b.get(i..i + w.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(w))
+    })
 }
 
 /// How many earlier sentences of the paragraph a figure's key may lean on.
@@ -2153,7 +2196,7 @@ impl CueIndex {
         if w == r {
             return *self
                 .any_cue
-                .get_or_insert_with(|| m.cues.is_match(&file.text[r.clone()]));
+                .get_or_insert_with(|| m.any_cue(&file.text[r.clone()]));
         }
         let hits = self
             .hits
