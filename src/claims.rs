@@ -1747,25 +1747,52 @@ fn clause_of(sentence: &str, fig: Range<usize>) -> Range<usize> {
     // Punctuation breaks are found by scanning out from the figure (a list of numbers has one
     // every few bytes, so a regex pass over the sentence per figure would be quadratic); word
     // breaks ("but", "while" …) are then looked for only inside that stretch.
-    let is_break = |c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '–' | '—');
     let fig_start = fig.start.min(sentence.len());
     let fig_end = fig.end.min(sentence.len()).max(fig_start);
-    let mut start = sentence[..fig_start]
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| is_break(c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
+    let mut start = last_break_end(&sentence.as_bytes()[..fig_start]);
     if let Some(m) = clause_words(&sentence[start..fig_start]).last() {
         start += m.end;
     }
-    let mut end = sentence[fig_end..]
-        .char_indices()
-        .find(|&(_, c)| is_break(c))
-        .map_or(sentence.len(), |(i, _)| fig_end + i);
+    let mut end =
+        first_break(&sentence.as_bytes()[fig_end..]).map_or(sentence.len(), |i| fig_end + i);
     if let Some(m) = clause_words(&sentence[fig_end..end]).next() {
         end = fig_end + m.start;
     }
     start..end.max(start)
+}
+
+/// Whether the byte is an ASCII clause break. The breaks are read as bytes: a byte below 0x80
+/// is a whole character, and the dashes are E2 80 93 and E2 80 94 (see `dash_ends_at`).
+const fn ascii_clause_break(x: u8) -> bool {
+    matches!(x, b',' | b';' | b':' | b'(' | b')' | b'[' | b']')
+}
+
+/// Whether an en or em dash ends at byte `i` (inclusive) of `b`.
+fn dash_ends_at(b: &[u8], i: usize) -> bool {
+    matches!(b[i], 0x93 | 0x94) && i >= 2 && b[i - 2] == 0xE2 && b[i - 1] == 0x80
+}
+
+/// Where the last clause break of `b` ends (0 if none): `char_indices().rev().find(is_clause_break)`
+/// read on bytes.
+fn last_break_end(b: &[u8]) -> usize {
+    (0..b.len())
+        .rev()
+        .find(|&i| ascii_clause_break(b[i]) || dash_ends_at(b, i))
+        .map_or(0, |i| i + 1)
+}
+
+/// Where the first clause break of `b` starts: `char_indices().find(is_clause_break)` read on
+/// bytes.
+fn first_break(b: &[u8]) -> Option<usize> {
+    (0..b.len()).find_map(|i| {
+        if ascii_clause_break(b[i]) {
+            Some(i)
+        } else if dash_ends_at(b, i) {
+            Some(i - 2)
+        } else {
+            None
+        }
+    })
 }
 
 /// The regex of the words that open a new clause (see `clause_words`).
@@ -3731,6 +3758,78 @@ mod tests {
             "i\nn",
         ] {
             assert_eq!(m.any_cue(text), m.cues.is_match(text), "{text:?}");
+        }
+    }
+
+    /// Whether `c` breaks a clause: `clause_of`'s test before its scans read bytes.
+    fn is_clause_break(c: char) -> bool {
+        matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '–' | '—')
+    }
+
+    /// `clause_of`'s break scans as they were, on characters.
+    fn assert_breaks_as_chars(s: &str) {
+        let want_last = s
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| is_clause_break(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        assert_eq!(last_break_end(s.as_bytes()), want_last, "{s:?}");
+        let want_first = s
+            .char_indices()
+            .find(|&(_, c)| is_clause_break(c))
+            .map(|(i, _)| i);
+        assert_eq!(first_break(s.as_bytes()), want_first, "{s:?}");
+    }
+
+    const BREAK_PIECES: &[&str] = &[
+        ",",
+        ";",
+        ":",
+        "(",
+        ")",
+        "[",
+        "]",
+        "–",
+        "—",
+        "‒",
+        "\u{2013}x",
+        "\u{e280}",
+        "é",
+        "€",
+        "x",
+        " ",
+        "\u{93}",
+        "5",
+        "“",
+        "”",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 3000,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        #[test]
+        fn clause_breaks_on_random_text(
+            pieces in proptest::collection::vec(proptest::sample::select(BREAK_PIECES), 0..12),
+        ) {
+            assert_breaks_as_chars(&pieces.concat());
+        }
+    }
+
+    #[test]
+    fn clause_breaks_table() {
+        for s in [
+            "",
+            "a, b",
+            "x – y — z",
+            "–",
+            "—x,",
+            "‒€é",
+            "(a)[b]",
+            "\u{2013}\u{2014}",
+        ] {
+            assert_breaks_as_chars(s);
         }
     }
 
