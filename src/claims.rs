@@ -2469,9 +2469,11 @@ fn key_in_file<'t>(
         sentence = &masked;
     }
     let block = a.sentences[f.sentence].block;
-    let mut context: Vec<&str> = Vec::new();
+    // On the stack: a figure's key is worked out a million times.
+    let mut context: [&str; CONTEXT_SENTENCES] = [""; CONTEXT_SENTENCES];
+    let mut n = 0;
     for prev in a.sentences[..f.sentence].iter().rev() {
-        if context.len() == CONTEXT_SENTENCES || !same_paragraph(a, prev.block, block) {
+        if n == CONTEXT_SENTENCES || !same_paragraph(a, prev.block, block) {
             break;
         }
         if !prev.is_reference {
@@ -2480,7 +2482,8 @@ fn key_in_file<'t>(
             let start = file
                 .text
                 .floor_char_boundary(end.saturating_sub(SENTENCE_WINDOW).max(prev.range.start));
-            context.push(&file.text[start..end]);
+            context[n] = &file.text[start..end];
+            n += 1;
         }
     }
     let heading = kc
@@ -2493,7 +2496,14 @@ fn key_in_file<'t>(
         wanted,
         cues: caches.cues.cues(m, file, a, f, sentence, &s),
     };
-    m.key_with(sentence, fig, &context, heading, &mut caches.shared, &plan)
+    m.key_with(
+        sentence,
+        fig,
+        &context[..n],
+        heading,
+        &mut caches.shared,
+        &plan,
+    )
 }
 
 fn same_paragraph(a: &Analysis, x: usize, y: usize) -> bool {
