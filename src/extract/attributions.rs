@@ -63,7 +63,8 @@ pub struct AttributionFinder {
     cues: Option<Cues>,
     possessive_from: usize,
     adverbs: HashSet<String>,
-    source_nouns: HashSet<String>,
+    /// Looked up by bytes, so that a word lower-cased on the stack needs no UTF-8 check.
+    source_nouns: HashSet<Box<[u8]>>,
 }
 
 /// How cue words are found.
@@ -226,12 +227,13 @@ impl WordCues {
         while base < n {
             // The next block too, so that runs crossing into it are measured with bits.
             let next = Self::bits_at(bytes, base + BLOCK);
-            let ext = u128::from(bits) | (u128::from(next) << BLOCK);
             let mut starts = bits & !((bits << 1) | carry);
             // Only runs as long as the shortest cue (the first eight bytes suffice).
             for k in 1..self.min_len.min(8) {
-                starts &= (ext >> k) as u64;
+                starts &= (bits >> k) | (next << (BLOCK - k));
             }
+            // The last byte of each run.
+            let lasts = bits & !((bits >> 1) | (next << (BLOCK - 1)));
             while starts != 0 {
                 let j = starts.trailing_zeros() as usize;
                 starts &= starts - 1;
@@ -241,9 +243,11 @@ impl WordCues {
                 if lens == 0 {
                     continue;
                 }
-                let rest = !ext >> j;
-                let e = if rest != 0 {
-                    s + rest.trailing_zeros() as usize
+                let later = lasts >> j;
+                let e = if later != 0 {
+                    s + later.trailing_zeros() as usize + 1
+                } else if next != u64::MAX {
+                    base + BLOCK + next.trailing_ones() as usize
                 } else {
                     // The run goes on past the next block.
                     let mut e = base + 2 * BLOCK;
@@ -328,7 +332,11 @@ impl AttributionFinder {
             cues,
             possessive_from,
             adverbs: lex.adverbs.iter().cloned().collect(),
-            source_nouns: lex.source_nouns.iter().cloned().collect(),
+            source_nouns: lex
+                .source_nouns
+                .iter()
+                .map(|n| n.as_bytes().into())
+                .collect(),
         })
     }
 
@@ -459,10 +467,9 @@ impl AttributionFinder {
             Some(lower) if word.is_ascii() => {
                 lower.copy_from_slice(word.as_bytes());
                 lower.make_ascii_lowercase();
-                self.source_nouns
-                    .contains(std::str::from_utf8(lower).expect("ASCII stays UTF-8"))
+                self.source_nouns.contains(&*lower)
             }
-            _ => self.source_nouns.contains(&word.to_lowercase()),
+            _ => self.source_nouns.contains(word.to_lowercase().as_bytes()),
         }
     }
 }
@@ -645,7 +652,7 @@ mod tests {
             }
             let &(s, e) = words.first()?;
             let word = &text[s..e];
-            if f.source_nouns.contains(&word.to_lowercase()) {
+            if f.source_nouns.contains(word.to_lowercase().as_bytes()) {
                 return Some(s);
             }
             if !starts_upper(word) {
