@@ -118,9 +118,9 @@ const C_NL: u8 = 5;
 /// Compiled lexicon tables. Cheap to share across threads.
 pub struct Segmenter {
     table: [u8; 256],
-    /// Vectorised search for the bytes marked in `table`, where supported.
-    finder: Option<aho_corasick::packed::Searcher>,
     abbr: FastMap<Box<[u8]>, Abbr>,
+    /// `abbr_bit` of every `abbr` key: most tokens are ruled out without hashing.
+    abbr_filter: Box<[u64; 256]>,
     starters: FastSet<Box<str>>,
     fronting: FastSet<Box<[u8]>>,
     ellipsis_cont: FastSet<Box<str>>,
@@ -136,6 +136,16 @@ fn abbr_key(entry: &str, list: &str) -> Result<Box<[u8]>, String> {
         return Err(format!("{list}: invalid entry {entry:?}"));
     }
     Ok(key.to_ascii_lowercase().into_bytes().into_boxed_slice())
+}
+
+/// One of 16,384 bits from a key's length and its first and last bytes
+/// (five bits each, which keeps ASCII letters apart whatever their case);
+/// `t` must not be empty.
+#[inline]
+fn abbr_bit(t: &[u8]) -> usize {
+    let first = usize::from(t[0] & 31);
+    let last = usize::from(t[t.len() - 1] & 31);
+    (t.len().min(15) << 10) | (first << 5) | last
 }
 
 fn word_key(entry: &str, list: &str) -> Result<String, String> {
@@ -165,6 +175,11 @@ impl Segmenter {
             for e in list {
                 abbr.insert(abbr_key(e, name)?, kind);
             }
+        }
+        let mut abbr_filter = Box::new([0u64; 256]);
+        for k in abbr.keys() {
+            let bit = abbr_bit(k);
+            abbr_filter[bit / 64] |= 1 << (bit % 64);
         }
         let mut starters = FastSet::default();
         for e in &lex.sentence_starters {
@@ -219,13 +234,10 @@ impl Segmenter {
             }
         }
         let max_span = lex.max_span_bytes.unwrap_or(DEFAULT_MAX_SPAN);
-        let finder = aho_corasick::packed::Searcher::new(
-            (0..=255u8).filter(|&c| table[c as usize] != 0).map(|c| [c]),
-        );
         Ok(Segmenter {
             table,
-            finder,
             abbr,
+            abbr_filter,
             starters,
             fronting,
             ellipsis_cont,
@@ -233,6 +245,23 @@ impl Segmenter {
             bullets,
             max_span,
         })
+    }
+
+    /// The abbreviation `t` is, compared without ASCII case.
+    #[inline]
+    fn abbr_kind(&self, t: &[u8]) -> Option<Abbr> {
+        if t.is_empty() || t.len() > MAX_TOKEN {
+            return None;
+        }
+        let bit = abbr_bit(t);
+        if self.abbr_filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        let mut buf = [0u8; MAX_TOKEN];
+        let key = &mut buf[..t.len()];
+        key.copy_from_slice(t);
+        key.make_ascii_lowercase();
+        self.abbr.get(&key[..]).copied()
     }
 
     /// Split `text[range]` into sentences. Returns absolute byte ranges into `text`, in order, non-overlapping,
@@ -293,7 +322,7 @@ const F_DANGLE: u8 = 7;
 const F_ANGLE: u8 = 8;
 const N_FAM: usize = 9;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Tok {
     pos: usize,
     end: usize,
@@ -334,6 +363,66 @@ fn term_at(b: &[u8], i: usize) -> Option<(Term, usize)> {
     }
 }
 
+/// Bit `k` set when `chunk[k]` may be a byte that `Segmenter::new` marks in
+/// its table: `\n`, `!"#$%&'()`, `.`, `?`, `` ` ``, `[\]{|}` or any byte from
+/// 0x80 up (the table marks only some of those, bullets included).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn special_mask(chunk: &[u8; 16]) -> u32 {
+    // SAFETY: the cfg above guarantees SSE2 is enabled for the whole build.
+    unsafe { special_mask_sse2(chunk) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn special_mask_sse2(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::*;
+    let v = u128::from_le_bytes(*chunk);
+    let x = _mm_set_epi64x((v >> 64) as i64, v as i64);
+    let splat = |v: u8| _mm_set1_epi8(v as i8);
+    let eq = |v: u8| _mm_cmpeq_epi8(x, splat(v));
+    // Signed compares: bytes from 0x80 up are negative and fall outside both ranges.
+    let excl = _mm_and_si128(
+        _mm_cmpgt_epi8(x, splat(0x20)),
+        _mm_cmplt_epi8(x, splat(0x2A)),
+    );
+    // `| 0x20` folds `[\]` onto `{|}`.
+    let z = _mm_or_si128(x, splat(0x20));
+    let brackets = _mm_and_si128(
+        _mm_cmpgt_epi8(z, splat(0x7A)),
+        _mm_cmplt_epi8(z, splat(0x7E)),
+    );
+    let m = _mm_or_si128(
+        _mm_or_si128(excl, brackets),
+        _mm_or_si128(
+            _mm_or_si128(eq(b'\n'), eq(b'.')),
+            _mm_or_si128(eq(b'?'), eq(b'`')),
+        ),
+    );
+    // `movemask` of `x` itself gives the bytes from 0x80 up.
+    (_mm_movemask_epi8(m) | _mm_movemask_epi8(x)) as u32
+}
+
+/// Portable `special_mask`: the same superset, one byte at a time.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn special_mask(chunk: &[u8; 16]) -> u32 {
+    let mut m = 0;
+    for (k, &c) in chunk.iter().enumerate() {
+        if may_be_special(c) {
+            m |= 1 << k;
+        }
+    }
+    m
+}
+
+/// The byte set `special_mask` flags.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+fn may_be_special(c: u8) -> bool {
+    matches!(c, b'\n' | 0x21..=0x29 | b'.' | b'?' | b'`' | b'[' | b'\\' | b']' | b'{' | b'|' | b'}' | 0x80..)
+}
+
 fn is_open_punct(c: char) -> bool {
     matches!(
         c,
@@ -361,12 +450,22 @@ fn alnum(c: char) -> bool {
     }
 }
 
+// ASCII fast paths: an ASCII byte is a whole character, so `i` (after an
+// ASCII byte: `i` too) is a char boundary.
+#[inline]
 fn char_at(s: &str, i: usize) -> Option<char> {
-    s.get(i..).and_then(|t| t.chars().next())
+    match s.as_bytes().get(i) {
+        Some(&c) if c.is_ascii() => Some(c as char),
+        _ => s.get(i..).and_then(|t| t.chars().next()),
+    }
 }
 
+#[inline]
 fn char_before(s: &str, i: usize) -> Option<char> {
-    s.get(..i).and_then(|t| t.chars().next_back())
+    match i.checked_sub(1).and_then(|k| s.as_bytes().get(k)) {
+        Some(&c) if c.is_ascii() && i <= s.len() => Some(c as char),
+        _ => s.get(..i).and_then(|t| t.chars().next_back()),
+    }
 }
 
 #[derive(Default)]
@@ -444,21 +543,37 @@ impl<'a> Block<'a> {
 
     fn scan(&mut self) {
         let b = self.b;
+        let table = &self.seg.table;
         let mut next = 0;
-        if let Some(finder) = self
-            .seg
-            .finder
-            .as_ref()
-            .filter(|f| b.len() >= f.minimum_len())
-        {
-            // SIMD multi-byte search: much faster than a table walk on prose.
-            for m in finder.find_iter(b) {
-                if m.start() >= next {
-                    next = self.scan_at(m.start());
+        // Sixteen bytes at a time: `special_mask` flags a superset of the bytes
+        // marked in `table`; only flagged bytes are looked up. The tail is
+        // padded with zero bytes, which are never special.
+        let mut base = 0;
+        while base < b.len() {
+            let mut m = match b[base..].first_chunk::<16>() {
+                Some(chunk) => special_mask(chunk),
+                None => {
+                    let mut chunk = [0u8; 16];
+                    chunk[..b.len() - base].copy_from_slice(&b[base..]);
+                    special_mask(&chunk)
+                }
+            };
+            while m != 0 {
+                let i = base + m.trailing_zeros() as usize;
+                m &= m - 1;
+                if i >= next && table[b[i] as usize] != 0 {
+                    next = self.scan_at(i);
                 }
             }
-            return;
+            base += 16;
         }
+    }
+
+    /// The scan `scan` replaces: a byte-table walk, kept as its oracle.
+    #[cfg(test)]
+    fn scan_table(&mut self) {
+        let b = self.b;
+        let mut next = 0;
         let table = &self.seg.table;
         while next < b.len() {
             match b[next..].iter().position(|&c| table[c as usize] != 0) {
@@ -701,6 +816,13 @@ impl<'a> Block<'a> {
     }
 
     fn tok_at(&self, pos: usize) -> Option<Tok> {
+        // Tokens start only at quotation marks, brackets and non-ASCII bytes.
+        if !matches!(
+            self.b.get(pos).map(|&c| self.seg.table[c as usize]),
+            Some(C_QUOTE | C_BRACKET | C_MULTI)
+        ) {
+            return None;
+        }
         self.toks
             .binary_search_by_key(&pos, |t| t.pos)
             .ok()
@@ -962,6 +1084,37 @@ impl<'a> Block<'a> {
         }
         let mut ts = te;
         // Never reach back into the previous sentence ("Tuesday.Mr.").
+        let lo = sent_start.max(te.saturating_sub(MAX_TOKEN + 1));
+        while ts > lo && !TOKEN_BREAK[b[ts - 1] as usize] {
+            ts -= 1;
+        }
+        if ts < te && b[ts].is_ascii_alphanumeric() {
+            // The common case: nothing to drop.
+            return (ts, te);
+        }
+        while ts < te && !self.s.is_char_boundary(ts) {
+            ts += 1;
+        }
+        // Drop leading non-alphanumerics such as curly quotes or dashes.
+        while let Some(c) = char_at(self.s, ts).filter(|_| ts < te) {
+            if alnum(c) {
+                break;
+            }
+            ts += c.len_utf8();
+        }
+        (ts.min(te), te)
+    }
+
+    /// The `token_before` the fast one replaces, kept as its oracle.
+    #[cfg(test)]
+    fn token_before_slow(&self, p: usize, sent_start: usize) -> (usize, usize) {
+        let b = self.b;
+        let mut te = p;
+        while te > sent_start && b[te - 1].is_ascii_whitespace() {
+            te -= 1;
+        }
+        let mut ts = te;
+        // Never reach back into the previous sentence ("Tuesday.Mr.").
         while ts > sent_start && te - ts <= MAX_TOKEN {
             let c = b[ts - 1];
             if c.is_ascii_whitespace()
@@ -992,11 +1145,7 @@ impl<'a> Block<'a> {
         if is_list_marker(t) && ts == self.sentence_begin(sent_start) {
             return TokClass::ListMarker;
         }
-        let mut buf = [0u8; MAX_TOKEN];
-        let key = &mut buf[..t.len()];
-        key.copy_from_slice(t);
-        key.make_ascii_lowercase();
-        if let Some(&kind) = self.seg.abbr.get(&key[..]) {
+        if let Some(kind) = self.seg.abbr_kind(t) {
             return match kind {
                 Abbr::Regular => TokClass::Regular,
                 Abbr::Initialism => TokClass::Initials,
@@ -1005,11 +1154,8 @@ impl<'a> Block<'a> {
             };
         }
         // "7a.m": a number glued to a clock marker.
-        let digits = key.iter().take_while(|c| c.is_ascii_digit()).count();
-        if digits > 0
-            && digits < key.len()
-            && self.seg.abbr.get(&key[digits..]) == Some(&Abbr::Time)
-        {
+        let digits = t.iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits > 0 && digits < t.len() && self.seg.abbr_kind(&t[digits..]) == Some(Abbr::Time) {
             return TokClass::Time;
         }
         if is_initials(&self.s[ts..te]) {
@@ -1143,6 +1289,19 @@ impl<'a> Block<'a> {
         true
     }
 }
+
+/// Bytes that end a token read backwards from a period: ASCII whitespace
+/// and opening punctuation.
+static TOKEN_BREAK: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = (c as u8).is_ascii_whitespace()
+            || matches!(c as u8, b'/' | b'(' | b'[' | b'{' | b'"' | b'\'' | b'`');
+        c += 1;
+    }
+    t
+};
 
 /// "1", "12", "a", "iv", "IX": a list item number at the start of a sentence.
 fn is_list_marker(t: &[u8]) -> bool {
@@ -1774,5 +1933,203 @@ mod tests {
             "segmented {mb:.1} MB into {n} sentences: {:.0} MB/s",
             mb / best
         );
+    }
+
+    /// Events and tokens of the vectorised scan and of the table walk.
+    type ScanResult = (Vec<(usize, u8, u8)>, Vec<Tok>);
+
+    fn both_scans(s: &Segmenter, text: &str) -> [ScanResult; 2] {
+        let run = |fast: bool| {
+            let mut blk = Block::new(s, text, Scratch::default());
+            if fast {
+                blk.scan();
+            } else {
+                blk.scan_table();
+            }
+            (blk.events, blk.toks)
+        };
+        [run(true), run(false)]
+    }
+
+    #[test]
+    fn special_mask_flags_every_table_byte() {
+        // Bullets are non-ASCII, so any lexicon's table stays inside the set.
+        let mut lex = SentenceLexicon::embedded();
+        lex.bullets.extend(["▪", "✓", "※"].map(String::from));
+        let s = Segmenter::new(&lex).unwrap();
+        for c in 0..=255u8 {
+            if s.table[c as usize] != 0 {
+                assert!(may_be_special(c), "byte {c:#x}");
+            }
+            for k in 0..16 {
+                let mut chunk = [b'a'; 16];
+                chunk[k] = c;
+                let want = if may_be_special(c) { 1 << k } else { 0 };
+                assert_eq!(special_mask(&chunk), want, "byte {c:#x} at {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn scan_matches_table_walk() {
+        let texts = [
+            "",
+            "a",
+            "Dr. Watson said \"Go.\" Then he left.",
+            "''Quoted'' and ``quoted'' and it's the '80s (see [1]).",
+            "“Curly” ‘quotes’ «here» 「corner」『w』《d》〈a〉（p）［s］ … ‼ ⁇ ⁈ ⁉ 。！？ •bullet",
+            "exactly sixteen.exactly sixteen.",
+            "0123456789abcde'",
+            "0123456789abcde''x",
+            "0123456789abcdef'",
+            "0123456789abcdef''x",
+            "tab\there\nnew\n\nline {curly} a|b c\\d @e #f $g %h &i *j",
+            "Пример текста. Ещё одно предложение! «Цитата».",
+        ];
+        for t in texts {
+            let [fast, slow] = both_scans(seg(), t);
+            assert_eq!(fast, slow, "{t:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn scan_matches_table_walk_on_prose_like_text(text in prose_like()) {
+            let [fast, slow] = both_scans(seg(), &text);
+            prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn scan_matches_table_walk_on_arbitrary_text(text in any::<String>()) {
+            let [fast, slow] = both_scans(seg(), &text);
+            prop_assert_eq!(fast, slow);
+        }
+    }
+
+    /// `token_before` against its oracle at every boundary of `text`, from a
+    /// few sentence starts.
+    fn token_before_agrees(
+        s: &Segmenter,
+        text: &str,
+        starts: &[usize],
+    ) -> Result<(), TestCaseError> {
+        let blk = Block::new(s, text, Scratch::default());
+        for p in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+            for &st in starts {
+                let st = st.min(p);
+                if text.is_char_boundary(st) {
+                    prop_assert_eq!(
+                        blk.token_before(p, st),
+                        blk.token_before_slow(p, st),
+                        "p {} start {}",
+                        p,
+                        st
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `char_at`, `char_before` and `tok_at` against their plain definitions
+    /// at every byte offset of `text` (and one past the end).
+    fn helpers_agree(s: &Segmenter, text: &str) -> Result<(), TestCaseError> {
+        let mut blk = Block::new(s, text, Scratch::default());
+        blk.scan();
+        blk.pair();
+        for i in 0..=text.len() + 1 {
+            prop_assert_eq!(
+                char_at(text, i),
+                text.get(i..).and_then(|t| t.chars().next())
+            );
+            prop_assert_eq!(
+                char_before(text, i),
+                text.get(..i).and_then(|t| t.chars().next_back())
+            );
+            let slow = blk
+                .toks
+                .binary_search_by_key(&i, |t| t.pos)
+                .ok()
+                .map(|k| blk.toks[k]);
+            prop_assert_eq!(blk.tok_at(i), slow);
+        }
+        Ok(())
+    }
+
+    fn abbr_kind_slow(s: &Segmenter, t: &[u8]) -> Option<Abbr> {
+        s.abbr.get(&t.to_ascii_lowercase()[..]).copied()
+    }
+
+    #[test]
+    fn token_before_matches_oracle() {
+        let long = format!("{} x.", "y".repeat(60));
+        let texts = [
+            "Dr. Watson. (e.g. this) “Quoted.” —Dash. 'Tis. [12]. a/b. {x}. `c`.",
+            "  \t spaced .  Mixed ÄÖ. –word. ”x. ‘y. 1.2. U.S. p. 88.",
+            "Ünïcödé wörds… and Ω. ΑΒΓ. 東京。",
+            &long,
+        ];
+        for t in texts {
+            token_before_agrees(seg(), t, &[0, 1, 5, 13, 40]).unwrap();
+            helpers_agree(seg(), t).unwrap();
+        }
+    }
+
+    #[test]
+    fn abbr_kind_matches_map() {
+        let s = seg();
+        let mut words: Vec<Vec<u8>> = s.abbr.keys().map(|k| k.to_vec()).collect();
+        for k in s.abbr.keys() {
+            words.push(k.to_ascii_uppercase());
+            words.push([&b"7"[..], k].concat());
+            words.push([k, &b"x"[..]].concat());
+            words.push(k[1..].to_vec());
+        }
+        words.extend(
+            [
+                "word",
+                "Tuesday",
+                "1954",
+                "91]",
+                "ÄÖ",
+                "a",
+                "Z",
+                "7a.m",
+                "@",
+                "x".repeat(49).as_str(),
+            ]
+            .map(|w| w.as_bytes().to_vec()),
+        );
+        for w in &words {
+            assert_eq!(
+                s.abbr_kind(w),
+                abbr_kind_slow(s, w),
+                "{:?}",
+                String::from_utf8_lossy(w)
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn token_before_matches_oracle_on_prose_like_text(text in prose_like(), a in 0usize..200, b in 0usize..200) {
+            token_before_agrees(seg(), &text, &[0, a, b])?;
+            helpers_agree(seg(), &text)?;
+        }
+
+        #[test]
+        fn token_before_matches_oracle_on_arbitrary_text(text in any::<String>(), a in 0usize..50) {
+            token_before_agrees(seg(), &text, &[0, a])?;
+            helpers_agree(seg(), &text)?;
+        }
+
+        #[test]
+        fn abbr_kind_matches_map_on_random_words(w in "[a-zA-Z0-9.]{0,8}|\\PC{0,6}") {
+            prop_assert_eq!(seg().abbr_kind(w.as_bytes()), abbr_kind_slow(seg(), w.as_bytes()));
+        }
     }
 }
