@@ -286,7 +286,8 @@ impl Segmenter {
             let mut blk = Block::new(self, s, scratch);
             blk.scan();
             blk.pair();
-            out.reserve(blk.events.len() / 4 + 1);
+            // At most one sentence per event, and one after the last.
+            out.reserve(blk.events.len() + 1);
             blk.segment(&mut out, start);
             if let Some(g) = guard.as_deref_mut() {
                 *g = blk.into_scratch();
@@ -882,12 +883,9 @@ impl<'a> Block<'a> {
         if at <= *sent_start || !self.s.is_char_boundary(at) {
             return;
         }
-        let seg = &self.s[*sent_start..at];
-        let t = seg.trim_start();
-        let a = *sent_start + (seg.len() - t.len());
-        let t = t.trim_end();
-        if !t.is_empty() {
-            out.push(base + a..base + a + t.len());
+        let (a, e) = trim(self.s, *sent_start, at);
+        if a < e {
+            out.push(base + a..base + e);
         }
         *sent_start = at;
     }
@@ -1314,11 +1312,43 @@ fn is_list_marker(t: &[u8]) -> bool {
 
 /// "E", "U.S", "N.G", "m": single letters joined by periods.
 fn is_initials(t: &str) -> bool {
+    // Quick no for ASCII starts: the first piece must be one letter.
+    match t.as_bytes() {
+        [c, ..] if c.is_ascii() && !c.is_ascii_alphabetic() => return false,
+        [c, d, ..] if c.is_ascii() && *d != b'.' => return false,
+        _ => {}
+    }
     !t.is_empty()
         && t.split('.').all(|piece| {
             let mut it = piece.chars();
             matches!((it.next(), it.next()), (Some(c), None) if c.is_alphabetic())
         })
+}
+
+/// `s[start..end]` without leading and trailing (Unicode) whitespace, as
+/// `(start, end)`; both must be char boundaries. ASCII bytes are judged
+/// directly, `str::trim_*` takes over at the first other byte.
+#[inline]
+fn trim(s: &str, start: usize, end: usize) -> (usize, usize) {
+    // `char::is_whitespace` on ASCII: note U+000B, which `u8::is_ascii_whitespace` lacks.
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let b = s.as_bytes();
+    let mut a = start;
+    while a < end && ws(b[a]) {
+        a += 1;
+    }
+    if a < end && !b[a].is_ascii() {
+        let t = &s[a..end];
+        a = end - t.trim_start().len();
+    }
+    let mut e = end;
+    while e > a && ws(b[e - 1]) {
+        e -= 1;
+    }
+    if e > a && !b[e - 1].is_ascii() {
+        e = a + s[a..e].trim_end().len();
+    }
+    (a, e)
 }
 
 /// A terminator followed by blanks and a capital letter: a likely sentence
@@ -2058,6 +2088,38 @@ mod tests {
         Ok(())
     }
 
+    fn trim_slow(s: &str, start: usize, end: usize) -> (usize, usize) {
+        let seg = &s[start..end];
+        let t = seg.trim_start();
+        let a = start + (seg.len() - t.len());
+        (a, a + t.trim_end().len())
+    }
+
+    fn is_initials_slow(t: &str) -> bool {
+        !t.is_empty()
+            && t.split('.').all(|piece| {
+                let mut it = piece.chars();
+                matches!((it.next(), it.next()), (Some(c), None) if c.is_alphabetic())
+            })
+    }
+
+    /// `trim` and `is_initials` against their plain definitions on every
+    /// stretch of `text` between char boundaries (a sample of them for long texts).
+    fn trims_agree(text: &str) -> Result<(), TestCaseError> {
+        let cuts: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let step = cuts.len() / 64 + 1;
+        for &a in cuts.iter().step_by(step) {
+            for &e in cuts.iter().filter(|&&e| e >= a) {
+                prop_assert_eq!(trim(text, a, e), trim_slow(text, a, e), "{}..{}", a, e);
+                let t = &text[a..e];
+                prop_assert_eq!(is_initials(t), is_initials_slow(t), "{:?}", t);
+            }
+        }
+        Ok(())
+    }
+
     fn abbr_kind_slow(s: &Segmenter, t: &[u8]) -> Option<Abbr> {
         s.abbr.get(&t.to_ascii_lowercase()[..]).copied()
     }
@@ -2069,11 +2131,13 @@ mod tests {
             "Dr. Watson. (e.g. this) “Quoted.” —Dash. 'Tis. [12]. a/b. {x}. `c`.",
             "  \t spaced .  Mixed ÄÖ. –word. ”x. ‘y. 1.2. U.S. p. 88.",
             "Ünïcödé wörds… and Ω. ΑΒΓ. 東京。",
+            "\u{a0} \u{b}x\u{85}\u{2003}. U.S. a.b.c. ab. A. .A É.Ö. \u{3000}y\u{b} \u{a0}",
             &long,
         ];
         for t in texts {
             token_before_agrees(seg(), t, &[0, 1, 5, 13, 40]).unwrap();
             helpers_agree(seg(), t).unwrap();
+            trims_agree(t).unwrap();
         }
     }
 
@@ -2119,12 +2183,14 @@ mod tests {
         fn token_before_matches_oracle_on_prose_like_text(text in prose_like(), a in 0usize..200, b in 0usize..200) {
             token_before_agrees(seg(), &text, &[0, a, b])?;
             helpers_agree(seg(), &text)?;
+            trims_agree(&text)?;
         }
 
         #[test]
         fn token_before_matches_oracle_on_arbitrary_text(text in any::<String>(), a in 0usize..50) {
             token_before_agrees(seg(), &text, &[0, a])?;
             helpers_agree(seg(), &text)?;
+            trims_agree(&text)?;
         }
 
         #[test]
