@@ -140,17 +140,34 @@ impl Serialize for Diagnostic {
 pub fn stable_hash(parts: &[&str]) -> u64 {
     let mut h = FNV_OFFSET;
     for part in parts {
-        h = fnv(h, part.bytes().chain([0xff]));
+        for &b in part.as_bytes() {
+            h = fnv1(h, b);
+        }
+        h = fnv1(h, 0xff);
     }
     h
 }
 
+/// One FNV-1a step.
+#[inline(always)]
+fn fnv1(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
+}
+
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
-fn fnv(mut h: u64, bytes: impl Iterator<Item = u8>) -> u64 {
-    for b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+/// The slow form of [`fnv_continue`], kept as its test oracle: fold, then hash the pieces.
+#[cfg(test)]
+fn fnv_continue_by_pieces(mut h: u64, parts: &[&str]) -> u64 {
+    for part in parts {
+        fold_ws(part, |piece| {
+            for &b in piece.as_bytes() {
+                h = fnv1(h, b);
+            }
+        });
+        h = fnv1(h, 0xff);
     }
     h
 }
@@ -158,16 +175,66 @@ fn fnv(mut h: u64, bytes: impl Iterator<Item = u8>) -> u64 {
 /// Continue `h` (a `stable_hash` state) with `parts` whitespace-folded.
 fn fnv_continue(mut h: u64, parts: &[&str]) -> u64 {
     for part in parts {
-        fold_ws(part, |piece| h = fnv(h, piece.iter().copied()));
-        h = fnv(h, [0xff].into_iter());
+        h = fnv1(fnv_folded(h, part), 0xff);
+    }
+    h
+}
+
+/// `h` continued with the bytes of `s` folded as by [`fold_ws`], in one pass: each byte is
+/// hashed as it is read, a space before a word when whitespace came between it and the last
+/// one. Every finding hashes its text and ~130 bytes of context this way.
+fn fnv_folded(mut h: u64, s: &str) -> u64 {
+    let bytes = s.as_bytes();
+    // `gap`: whitespace since the last word byte, and some word byte before it.
+    let (mut i, mut any, mut gap) = (0, false, false);
+    // Printable ASCII (0x21..=0x7f): a byte of a word, neither whitespace nor part of a char.
+    let word = |b: u8| b.wrapping_sub(0x21) < 0x5f;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if word(b) {
+            if gap {
+                h = fnv1(h, b' ');
+                gap = false;
+            }
+            any = true;
+            // The rest of the word's ASCII run in a tight loop.
+            h = fnv1(h, b);
+            i += 1;
+            while let Some(&b) = bytes.get(i) {
+                if !word(b) {
+                    break;
+                }
+                h = fnv1(h, b);
+                i += 1;
+            }
+            continue;
+        }
+        let (space, len) = if b.is_ascii() {
+            (matches!(b, b' ' | b'\t'..=b'\r'), 1)
+        } else {
+            let c = s[i..].chars().next().unwrap_or_default();
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if space {
+            gap = any;
+        } else {
+            if gap {
+                h = fnv1(h, b' ');
+                gap = false;
+            }
+            for &b in &bytes[i..i + len] {
+                h = fnv1(h, b);
+            }
+            any = true;
+        }
+        i += len;
     }
     h
 }
 
 /// The bytes of `s` with whitespace folded as by [`normalise_ws`] (runs of `char::is_whitespace`
-/// become one space, none at either end), handed to `emit` piece by piece. A byte loop with
-/// an ASCII fast path: every finding and claim is hashed this way.
-fn fold_ws(s: &str, mut emit: impl FnMut(&[u8])) {
+/// become one space, none at either end), handed to `emit` piece by piece: words and spaces.
+fn fold_ws(s: &str, mut emit: impl FnMut(&str)) {
     let bytes = s.as_bytes();
     let (mut i, mut word_start) = (0, 0);
     // Whether a word has been emitted, so that a run of whitespace after it becomes a space.
@@ -183,9 +250,9 @@ fn fold_ws(s: &str, mut emit: impl FnMut(&[u8])) {
         if space {
             if word_start < i {
                 if any {
-                    emit(b" ");
+                    emit(" ");
                 }
-                emit(&bytes[word_start..i]);
+                emit(&s[word_start..i]);
                 any = true;
             }
             word_start = i + len;
@@ -194,9 +261,9 @@ fn fold_ws(s: &str, mut emit: impl FnMut(&[u8])) {
     }
     if word_start < bytes.len() {
         if any {
-            emit(b" ");
+            emit(" ");
         }
-        emit(&bytes[word_start..]);
+        emit(&s[word_start..]);
     }
 }
 
@@ -208,10 +275,14 @@ pub fn stable_hash_ws(parts: &[&str]) -> u64 {
 
 /// Whitespace folded, so that re-wrapping a paragraph does not change a fingerprint.
 pub fn normalise_ws(s: &str) -> String {
-    let mut out = Vec::with_capacity(s.len());
-    fold_ws(s, |piece| out.extend_from_slice(piece));
-    // Whole chars of `s` and ASCII spaces: always UTF-8.
-    String::from_utf8(out).unwrap_or_default()
+    let mut out = String::with_capacity(s.len());
+    push_normalised_ws(&mut out, s);
+    out
+}
+
+/// [`normalise_ws`] appended to `out`, for callers that build a larger string around it.
+pub fn push_normalised_ws(out: &mut String, s: &str) {
+    fold_ws(s, |piece| out.push_str(piece));
 }
 
 /// Bytes of context on each side of a finding that go into its fingerprint.
@@ -242,9 +313,13 @@ pub fn context_window(text: &str, range: &Range<usize>, context: &Range<usize>) 
 /// sentence around it. Inserting text elsewhere leaves it unchanged.
 pub fn fingerprint(rule: &str, path: &str, text: &str, context: &str) -> Fingerprint {
     // Rule and path hash as they are; text and context with whitespace folded.
-    let h = stable_hash(&[rule, path]);
-    let folded = fnv_continue(h, &[text, context]);
-    Fingerprint::hex(folded)
+    fingerprint_from(stable_hash(&[rule, path]), text, context)
+}
+
+/// [`fingerprint`] from `seed = stable_hash(&[rule, path])`, which the findings of one rule in
+/// one file share.
+pub fn fingerprint_from(seed: u64, text: &str, context: &str) -> Fingerprint {
+    Fingerprint::hex(fnv_continue(seed, &[text, context]))
 }
 
 /// A finding's fingerprint, as text ("5cebf159603e9392"), held in the finding itself: a large
@@ -391,11 +466,63 @@ mod tests {
         }
     }
 
+    #[test]
+    fn one_pass_folded_hash_equals_hashing_the_pieces() {
+        let cases = [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "  a  b\n\tc  ",
+            "\u{0}\u{8}\u{e}\u{1f}\u{7f} x",
+            "é\u{a0}ü \u{85}",
+            "\u{2028}\u{3000}a\u{2029}",
+            "\u{200b}\u{feff}",
+            "1\r\n2\r3\u{b}4\u{c}5",
+            "abcdefgh",
+            "abcdefghi jklmnopqrstu\nvwxyz012345678",
+            " 12345678 12345678\u{3000}12345678",
+            "abcdefg\u{a0}hijklmno",
+            "abcdefghijklmnopqrstuvwx\u{1f}yz",
+        ];
+        for a in cases {
+            for b in cases {
+                for seed in [FNV_OFFSET, 0, u64::MAX] {
+                    assert_eq!(
+                        fnv_continue(seed, &[a, b]),
+                        fnv_continue_by_pieces(seed, &[a, b]),
+                        "{a:?} {b:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            fingerprint_from(stable_hash(&["r", "p"]), "x", "a x b"),
+            fingerprint("r", "p", "x", "a x b")
+        );
+    }
+
     proptest::proptest! {
         #[test]
         fn folding_equals_splitting_on_whitespace(s in "(\\PC|\\s){0,30}") {
             let slow = s.split_whitespace().collect::<Vec<_>>().join(" ");
             proptest::prop_assert_eq!(normalise_ws(&s), slow);
+        }
+
+        #[test]
+        fn one_pass_folded_hash_equals_hashing_the_pieces_on_any_text(
+            a in "(\\PC|\\s|[\\x00-\\x7f]|[a-z]{8,20}){0,40}",
+            b in "(\\PC|\\s){0,40}",
+            seed: u64,
+        ) {
+            proptest::prop_assert_eq!(
+                fnv_continue(seed, &[&a, &b]),
+                fnv_continue_by_pieces(seed, &[&a, &b])
+            );
+            let mut pushed = String::from("x");
+            push_normalised_ws(&mut pushed, &a);
+            proptest::prop_assert_eq!(pushed, format!("x{}", normalise_ws(&a)));
         }
     }
 

@@ -81,10 +81,13 @@ impl Summary {
                 self.by_rule.insert(d.rule.to_string(), 1);
             }
         }
-        *self
-            .by_severity
-            .entry(d.severity.as_str().to_string())
-            .or_default() += 1;
+        // Looked up before inserting: a key is made once per severity, not once per finding.
+        match self.by_severity.get_mut(d.severity.as_str()) {
+            Some(n) => *n += 1,
+            None => {
+                self.by_severity.insert(d.severity.as_str().to_string(), 1);
+            }
+        }
     }
 
     /// Count one skipped file.

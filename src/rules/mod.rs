@@ -137,6 +137,29 @@ pub struct RuleMeta {
 
 impl RuleMeta {
     pub fn render_message(&self, text: &str) -> String {
+        let mut out = String::with_capacity(self.message.len() + text.len().min(64) + 8);
+        let mut rest = self.message.as_str();
+        // Where the first rendering of the text stands in `out`, to copy for any later `{text}`.
+        let mut short: Option<Range<usize>> = None;
+        while let Some(at) = find_placeholder(rest) {
+            out.push_str(&rest[..at]);
+            rest = &rest[at + PLACEHOLDER.len()..];
+            match &short {
+                Some(r) => out.extend_from_within(r.clone()),
+                None => {
+                    let start = out.len();
+                    push_short(&mut out, text);
+                    short = Some(start..out.len());
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The slow form of [`RuleMeta::render_message`], kept as its test oracle.
+    #[cfg(test)]
+    fn render_message_by_replace(&self, text: &str) -> String {
         let mut short = crate::diagnostic::normalise_ws(text);
         // Byte length bounds the char count: most texts are short and ASCII, and skip counting.
         if short.len() > 60 && short.chars().count() > 60 {
@@ -154,25 +177,61 @@ impl RuleMeta {
         range: Range<usize>,
         context: Range<usize>,
     ) -> Diagnostic {
+        self.diagnostic_seeded(ctx, self.fingerprint_seed(ctx), range, context)
+    }
+
+    /// What the fingerprints of this rule's findings in `ctx`'s file start from: a rule that
+    /// makes many findings in a file computes it once and calls [`RuleMeta::diagnostic_seeded`].
+    pub fn fingerprint_seed(&self, ctx: &FileContext) -> u64 {
+        crate::diagnostic::stable_hash(&[&self.id, &ctx.file.path])
+    }
+
+    /// [`RuleMeta::diagnostic`] with `seed` from [`RuleMeta::fingerprint_seed`] for `ctx`.
+    pub fn diagnostic_seeded(
+        &self,
+        ctx: &FileContext,
+        seed: u64,
+        range: Range<usize>,
+        context: Range<usize>,
+    ) -> Diagnostic {
         let text = &ctx.file.text;
-        let location =
-            crate::diagnostic::Location::new(ctx.path.clone(), text, ctx.index, range.clone());
+        let flagged = &text[range.clone()];
+        let fingerprint = crate::diagnostic::fingerprint_from(
+            seed,
+            flagged,
+            &text[crate::diagnostic::context_window(text, &range, &context)],
+        );
         Diagnostic {
             rule: self.id.clone(),
             severity: self.severity,
-            message: self.render_message(&text[range.clone()]),
+            message: self.render_message(flagged),
             label: self.label.clone().unwrap_or_default(),
             related: Vec::new(),
             help: self.help.clone(),
             notes: self.notes.clone(),
-            fingerprint: crate::diagnostic::fingerprint(
-                &self.id,
-                &ctx.file.path,
-                &text[range.clone()],
-                &text[crate::diagnostic::context_window(text, &range, &context)],
-            ),
-            location,
+            fingerprint,
+            location: crate::diagnostic::Location::new(ctx.path.clone(), text, ctx.index, range),
         }
+    }
+}
+
+/// What a message template's `{text}` is replaced with.
+const PLACEHOLDER: &str = "{text}";
+
+fn find_placeholder(s: &str) -> Option<usize> {
+    memchr::memchr_iter(b'{', s.as_bytes()).find(|&i| s[i..].starts_with(PLACEHOLDER))
+}
+
+/// `text` whitespace-folded, cut to 57 chars and an ellipsis when over 60, appended to `out`.
+fn push_short(out: &mut String, text: &str) {
+    let start = out.len();
+    crate::diagnostic::push_normalised_ws(out, text);
+    let short = &out[start..];
+    // Byte length bounds the char count: most texts are short and ASCII, and skip counting.
+    if short.len() > 60 && short.chars().count() > 60 {
+        let cut = short.char_indices().nth(57).map_or(short.len(), |(i, _)| i);
+        out.truncate(start + cut);
+        out.push('…');
     }
 }
 
@@ -239,6 +298,69 @@ mod tests {
                 meta.render_message(text),
                 format!("figure `{short}` here"),
                 "{text:?}"
+            );
+        }
+    }
+
+    fn meta_with(message: &str) -> RuleMeta {
+        RuleMeta {
+            id: "r".into(),
+            kind: "pattern".into(),
+            severity: Severity::Warning,
+            summary: String::new(),
+            message: message.into(),
+            label: None,
+            help: None,
+            notes: Vec::new().into(),
+            explain: Explain::default(),
+            params: Vec::new(),
+            origin: String::new(),
+        }
+    }
+
+    #[test]
+    fn rendering_in_one_pass_equals_replacing() {
+        let templates = [
+            "",
+            "plain",
+            "{text}",
+            "{text}{text}",
+            "a {text} b {text} c",
+            "{tex} {{text}} {text",
+            "é{text}ü",
+            "{",
+        ];
+        let long = format!("{} {}", "x".repeat(56), "yyyy");
+        let texts = [
+            "",
+            " ",
+            "12,000",
+            "  1.2\n million ",
+            long.as_str(),
+            "{text}",
+        ];
+        for template in templates {
+            let meta = meta_with(template);
+            for text in texts {
+                assert_eq!(
+                    meta.render_message(text),
+                    meta.render_message_by_replace(text),
+                    "{template:?} {text:?}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rendering_in_one_pass_equals_replacing_on_any_text(
+            template in "([a-z{}` ]|\\{text\\}){0,12}",
+            text in "(\\PC|\\s){0,80}",
+        ) {
+            let meta = meta_with(&template);
+            proptest::prop_assert_eq!(
+                meta.render_message(&text),
+                meta.render_message_by_replace(&text)
             );
         }
     }

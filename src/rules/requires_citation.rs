@@ -142,6 +142,8 @@ impl Rule for RequiresCitation {
     fn check_file(&self, ctx: &FileContext) -> Vec<Diagnostic> {
         let a = ctx.analysis;
         let mut out = Vec::new();
+        // Every finding's fingerprint starts from the same (rule, path) hash.
+        let seed = self.meta.fingerprint_seed(ctx);
         match self.target {
             Target::Figures => {
                 for f in &a.figures {
@@ -153,7 +155,12 @@ impl Rule for RequiresCitation {
                         continue;
                     }
                     if self.unsourced(a.source_of(f.sentence, self.scope)) {
-                        out.push(self.meta.diagnostic(ctx, f.m.span.clone(), s.range.clone()));
+                        out.push(self.meta.diagnostic_seeded(
+                            ctx,
+                            seed,
+                            f.m.span.clone(),
+                            s.range.clone(),
+                        ));
                     }
                 }
             }
@@ -171,7 +178,7 @@ impl Rule for RequiresCitation {
                         let context = q.q.range.clone();
                         // Long block quotations are underlined on their first line only.
                         let range = first_line(&ctx.file.text, q.q.range.clone());
-                        out.push(self.meta.diagnostic(ctx, range, context));
+                        out.push(self.meta.diagnostic_seeded(ctx, seed, range, context));
                     }
                 }
             }
@@ -190,7 +197,12 @@ impl Rule for RequiresCitation {
                             continue;
                         }
                         if self.unsourced(a.source_of(si, self.scope)) {
-                            out.push(self.meta.diagnostic(ctx, range, s.range.clone()));
+                            out.push(self.meta.diagnostic_seeded(
+                                ctx,
+                                seed,
+                                range,
+                                s.range.clone(),
+                            ));
                         }
                     }
                 }
