@@ -2,9 +2,10 @@
 //! The schema is a contract read by evaluation tooling; add fields, never rename them.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use super::{Reporter, Summary, json_stream};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 
 #[derive(serde::Serialize)]
 struct Report<'a> {
@@ -32,24 +33,37 @@ pub struct Json {
     written: usize,
     indent: String,
     scratch: Vec<u8>,
+    /// Made for `indent` at the first file.
+    layout: Option<Layout>,
 }
+
+/// Files with more findings than this have their JSON laid out on several threads, in pieces of
+/// this many findings, and written in order.
+const PARALLEL_CHUNK: usize = 2048;
 
 impl Reporter for Json {
     fn begin(&mut self, w: &mut dyn Write) -> io::Result<()> {
         let doc = render(&[], &Summary::default());
         let (head, indent, _) = json_stream::split(&doc, "diagnostics");
         self.indent = indent.to_string();
+        self.layout = None;
         w.write_all(head.as_bytes())
     }
 
     fn file(&mut self, w: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        let layout = self.layout.get_or_insert_with(|| Layout::new(&self.indent));
+        if diagnostics.len() > PARALLEL_CHUNK {
+            let first = self.written == 0;
+            self.written += diagnostics.len();
+            return write_parallel(w, layout, diagnostics, first);
+        }
         // One write per file: the findings of a file are laid out in `scratch` first.
         self.scratch.clear();
         for d in diagnostics {
             if self.written > 0 {
                 self.scratch.push(b',');
             }
-            Pretty::new(&mut self.scratch, &self.indent, 1).diagnostic(d);
+            layout.diagnostic(&mut self.scratch, d);
             self.written += 1;
             if self.scratch.len() >= 1 << 16 {
                 w.write_all(&self.scratch)?;
@@ -64,6 +78,237 @@ impl Reporter for Json {
         let (_, _, rest) = json_stream::split(&doc, "diagnostics");
         json_stream::close(w, &self.indent, self.written > 0, rest)
     }
+}
+
+/// A large file's findings (a hundred thousand in a 40 MB file: 90 MB of JSON) laid out a few
+/// pieces at a time on rayon's threads, each piece written in order as soon as those before it
+/// are, so that memory holds a few pieces, not the whole. `first`: no finding was written yet.
+fn write_parallel(
+    w: &mut dyn Write,
+    layout: &Layout,
+    diagnostics: &[Diagnostic],
+    first: bool,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    let wave = 2 * rayon::current_num_threads().max(1);
+    let chunks: Vec<&[Diagnostic]> = diagnostics.chunks(PARALLEL_CHUNK).collect();
+    for (n, group) in chunks.chunks(wave).enumerate() {
+        let laid_out: Vec<Vec<u8>> = group
+            .par_iter()
+            .enumerate()
+            .map(|(i, chunk)| {
+                let mut layout = layout.clone();
+                let mut out = Vec::with_capacity(chunk.len() * 1024);
+                for (j, d) in chunk.iter().enumerate() {
+                    if !(first && n == 0 && i == 0 && j == 0) {
+                        out.push(b',');
+                    }
+                    layout.diagnostic(&mut out, d);
+                }
+                out
+            })
+            .collect();
+        for out in &laid_out {
+            w.write_all(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// The text of a finding as [`Pretty::diagnostic`] lays it out at depth 1, from pieces: the
+/// fixed text between values is made once for the report's indentation, and the text that
+/// follows from the rule, the file, or the label, help and notes (the same for thousands of
+/// findings) is kept from the last finding that had it. Each piece is written by [`Pretty`],
+/// so the layout stays its layout.
+#[derive(Clone)]
+struct Layout {
+    base: String,
+    span_end: Vec<u8>,
+    start_line: Vec<u8>,
+    column: Vec<u8>,
+    end_line: Vec<u8>,
+    text_key: Vec<u8>,
+    close: Vec<u8>,
+    /// Through `"message": "`, for a rule and severity.
+    head: Piece<(Arc<str>, Severity)>,
+    /// From the message's closing quote through `"start": ` in the span, for a path.
+    path: Piece<Arc<str>>,
+    /// From the text's closing quote through `"fingerprint": "`, for a label, help and notes.
+    tail: Piece<Tail>,
+}
+
+type Tail = (Arc<str>, Option<Arc<str>>, Arc<[String]>);
+
+#[derive(Clone)]
+struct Piece<K> {
+    key: Option<K>,
+    bytes: Vec<u8>,
+}
+
+impl<K> Default for Piece<K> {
+    fn default() -> Piece<K> {
+        Piece {
+            key: None,
+            bytes: Vec::new(),
+        }
+    }
+}
+
+impl<K> Piece<K> {
+    /// The bytes for `key`, remade by `make` unless the last key was the same.
+    fn get(
+        &mut self,
+        same: impl Fn(&K) -> bool,
+        key: impl FnOnce() -> K,
+        make: impl FnOnce(&mut Pretty),
+        base: &str,
+    ) -> &[u8] {
+        if !self.key.as_ref().is_some_and(same) {
+            self.bytes.clear();
+            make(&mut Pretty::new(&mut self.bytes, base, 0));
+            self.key = Some(key());
+        }
+        &self.bytes
+    }
+}
+
+fn same_str(a: &Arc<str>, b: &Arc<str>) -> bool {
+    Arc::ptr_eq(a, b) || **a == **b
+}
+
+impl Layout {
+    fn new(base: &str) -> Layout {
+        // A piece written by `Pretty` from within the object (depth 2), or within one of its
+        // nested objects (depth 3), after an entry.
+        let piece = |depth: usize, f: &dyn Fn(&mut Pretty)| {
+            let mut out = Vec::new();
+            let mut p = Pretty::new(&mut out, base, depth);
+            p.empty = false;
+            f(&mut p);
+            out
+        };
+        let line = |name: &'static str| {
+            piece(3, &move |p| {
+                p.close(b'}');
+                p.key(name);
+                p.open(b'{');
+                p.key("line");
+            })
+        };
+        Layout {
+            base: base.to_string(),
+            span_end: piece(3, &|p| p.key("end")),
+            start_line: line("start"),
+            column: piece(3, &|p| p.key("column")),
+            end_line: line("end"),
+            text_key: piece(3, &|p| {
+                p.close(b'}');
+                p.key("text");
+                p.out.push(b'"');
+            }),
+            close: piece(2, &|p| {
+                p.out.push(b'"');
+                p.close(b'}');
+            }),
+            head: Piece::default(),
+            path: Piece::default(),
+            tail: Piece::default(),
+        }
+    }
+
+    fn diagnostic(&mut self, out: &mut Vec<u8>, d: &Diagnostic) {
+        if !d.related.is_empty() {
+            // Only corpus-wide findings have related places: rare, and laid out the long way.
+            Pretty::new(out, &self.base, 1).diagnostic(d);
+            return;
+        }
+        let base = self.base.as_str();
+        let l = &d.location;
+        out.extend_from_slice(self.head.get(
+            |(rule, severity)| *severity == d.severity && same_str(rule, &d.rule),
+            || (d.rule.clone(), d.severity),
+            |p| {
+                p.depth = 1;
+                p.line();
+                p.open(b'{');
+                p.key("rule");
+                p.string(&d.rule);
+                p.key("severity");
+                p.string(d.severity.as_str());
+                p.key("message");
+                p.out.push(b'"');
+            },
+            base,
+        ));
+        escape_into(out, &d.message);
+        out.extend_from_slice(self.path.get(
+            |path| same_str(path, &l.path),
+            || l.path.clone(),
+            |p| {
+                p.out.push(b'"');
+                (p.depth, p.empty) = (2, false);
+                p.key("path");
+                p.string(&l.path);
+                p.key("span");
+                p.open(b'{');
+                p.key("start");
+            },
+            base,
+        ));
+        number(out, l.span.start);
+        out.extend_from_slice(&self.span_end);
+        number(out, l.span.end);
+        for (key, at) in [(&self.start_line, l.start), (&self.end_line, l.end)] {
+            out.extend_from_slice(key);
+            number(out, at.line);
+            out.extend_from_slice(&self.column);
+            number(out, at.column);
+        }
+        out.extend_from_slice(&self.text_key);
+        escape_into(out, &l.text);
+        out.extend_from_slice(self.tail.get(
+            |(label, help, notes)| {
+                same_str(label, &d.label)
+                    && match (help, &d.help) {
+                        (Some(a), Some(b)) => same_str(a, b),
+                        (None, None) => true,
+                        _ => false,
+                    }
+                    && (Arc::ptr_eq(notes, &d.notes) || **notes == *d.notes)
+            },
+            || (d.label.clone(), d.help.clone(), d.notes.clone()),
+            |p| {
+                p.out.push(b'"');
+                (p.depth, p.empty) = (2, false);
+                p.key("label");
+                p.string(&d.label);
+                p.key("related");
+                p.open(b'[');
+                p.close(b']');
+                p.key("help");
+                match &d.help {
+                    Some(h) => p.string(h),
+                    None => p.out.extend_from_slice(b"null"),
+                }
+                p.key("notes");
+                p.open(b'[');
+                for n in d.notes.iter() {
+                    p.item();
+                    p.string(n);
+                }
+                p.close(b']');
+                p.key("fingerprint");
+                p.out.push(b'"');
+            },
+            base,
+        ));
+        escape_into(out, &d.fingerprint);
+        out.extend_from_slice(&self.close);
+    }
+}
+
+fn number(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// `--format jsonl`: one diagnostic per line.
@@ -214,38 +459,42 @@ impl<'a> Pretty<'a> {
     }
 
     fn number(&mut self, n: usize) {
-        self.out
-            .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+        number(self.out, n);
     }
 
     /// A JSON string, escaped as serde_json escapes: `"`, `\\` and control characters only.
     fn string(&mut self, s: &str) {
         self.out.push(b'"');
-        let bytes = s.as_bytes();
-        let mut from = 0;
-        while let Some(i) = next_escape(bytes, from) {
-            let b = bytes[i];
-            self.out.extend_from_slice(&bytes[from..i]);
-            from = i + 1;
-            match b {
-                b'"' => self.out.extend_from_slice(b"\\\""),
-                b'\\' => self.out.extend_from_slice(b"\\\\"),
-                b'\n' => self.out.extend_from_slice(b"\\n"),
-                b'\r' => self.out.extend_from_slice(b"\\r"),
-                b'\t' => self.out.extend_from_slice(b"\\t"),
-                0x08 => self.out.extend_from_slice(b"\\b"),
-                0x0c => self.out.extend_from_slice(b"\\f"),
-                _ => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    self.out.extend_from_slice(b"\\u00");
-                    self.out.push(HEX[usize::from(b >> 4)]);
-                    self.out.push(HEX[usize::from(b & 0xf)]);
-                }
-            }
-        }
-        self.out.extend_from_slice(&bytes[from..]);
+        escape_into(self.out, s);
         self.out.push(b'"');
     }
+}
+
+/// The inside of a JSON string, escaped as serde_json escapes.
+fn escape_into(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = next_escape(bytes, from) {
+        let b = bytes[i];
+        out.extend_from_slice(&bytes[from..i]);
+        from = i + 1;
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xf)]);
+            }
+        }
+    }
+    out.extend_from_slice(&bytes[from..]);
 }
 
 /// The first byte at or after `from` that a JSON string must escape (`"`, `\\`, controls),
@@ -339,6 +588,91 @@ mod tests {
             }
         }
         assert_same_as_serde(&[]);
+    }
+
+    /// Findings whose rule, severity, path, label, help and notes change from one to the next
+    /// in every combination, some sharing their `Arc`s and some equal only by content.
+    fn varied_findings() -> Vec<Diagnostic> {
+        let shared_help: Arc<str> = "cite \\it\t".into();
+        let mut out = Vec::new();
+        for i in 0..48usize {
+            let text = ["12", "é \"q\"", ""][i % 3];
+            let mut d = finding(text, &format!("m{i} {text}"), 0, i % 2 == 0, &[]);
+            if i % 4 < 2 {
+                d.help = d.help.map(|_| shared_help.clone());
+            }
+            if i % 5 == 0 {
+                d.rule = "other\nrule".into();
+            }
+            if i % 7 == 0 {
+                d.severity = Severity::Error;
+            }
+            if i % 3 == 0 {
+                d.location.path = format!("p{}.md", i % 2).into();
+            }
+            if i % 6 < 3 {
+                d.label = format!("label {}", i % 2).into();
+            }
+            d.notes = match i % 4 {
+                0 => Vec::new().into(),
+                1 => vec!["n1".to_string()].into(),
+                _ => vec!["n1".to_string(), "n\"2".to_string()].into(),
+            };
+            if i % 11 == 0 {
+                d.related = finding(text, "r", 2, false, &[]).related;
+            }
+            d.fingerprint = crate::diagnostic::Fingerprint::hex(i as u64 * 0x9e37_79b9);
+            out.push(d);
+        }
+        out
+    }
+
+    #[test]
+    fn layout_from_pieces_equals_pretty() {
+        let findings = varied_findings();
+        for base in ["", "  ", "\t"] {
+            let mut layout = Layout::new(base);
+            for d in &findings {
+                let (mut fast, mut slow) = (Vec::new(), Vec::new());
+                layout.diagnostic(&mut fast, d);
+                Pretty::new(&mut slow, base, 1).diagnostic(d);
+                assert_eq!(
+                    String::from_utf8(fast).unwrap(),
+                    String::from_utf8(slow).unwrap()
+                );
+            }
+        }
+        assert_same_as_serde(&findings);
+    }
+
+    #[test]
+    fn a_large_file_laid_out_in_parallel_pieces_equals_serde_json() {
+        let findings = varied_findings();
+        let many: Vec<Diagnostic> = findings
+            .iter()
+            .cycle()
+            .take(2 * PARALLEL_CHUNK + 7)
+            .cloned()
+            .collect();
+        assert_same_as_serde(&many);
+        // After a file that was written the ordinary way, and before another.
+        let mut json = Json::default();
+        let mut out = Vec::new();
+        json.begin(&mut out).unwrap();
+        json.file(&mut out, &findings[..3]).unwrap();
+        json.file(&mut out, &many).unwrap();
+        json.file(&mut out, &findings[3..]).unwrap();
+        json.finish(&mut out, &Summary::default()).unwrap();
+        let all: Vec<Diagnostic> = findings[..3]
+            .iter()
+            .chain(&many)
+            .chain(&findings[3..])
+            .cloned()
+            .collect();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            render(&all, &Summary::default())
+        );
     }
 
     #[test]
