@@ -139,23 +139,27 @@ struct Layout {
 
 type Tail = (Arc<str>, Option<Arc<str>>, Arc<[String]>);
 
+/// The bytes for the last few keys: a file's findings alternate between a few rules.
 #[derive(Clone)]
 struct Piece<K> {
-    key: Option<K>,
-    bytes: Vec<u8>,
+    entries: Vec<(K, Vec<u8>)>,
+    /// The entry to replace next when all are taken.
+    next: usize,
 }
+
+const PIECE_ENTRIES: usize = 4;
 
 impl<K> Default for Piece<K> {
     fn default() -> Piece<K> {
         Piece {
-            key: None,
-            bytes: Vec::new(),
+            entries: Vec::new(),
+            next: 0,
         }
     }
 }
 
 impl<K> Piece<K> {
-    /// The bytes for `key`, remade by `make` unless the last key was the same.
+    /// The bytes for `key`, made by `make` unless kept.
     fn get(
         &mut self,
         same: impl Fn(&K) -> bool,
@@ -163,12 +167,23 @@ impl<K> Piece<K> {
         make: impl FnOnce(&mut Pretty),
         base: &str,
     ) -> &[u8] {
-        if !self.key.as_ref().is_some_and(same) {
-            self.bytes.clear();
-            make(&mut Pretty::new(&mut self.bytes, base, 0));
-            self.key = Some(key());
-        }
-        &self.bytes
+        let i = match self.entries.iter().position(|(k, _)| same(k)) {
+            Some(i) => i,
+            None => {
+                let mut bytes = Vec::new();
+                make(&mut Pretty::new(&mut bytes, base, 0));
+                if self.entries.len() < PIECE_ENTRIES {
+                    self.entries.push((key(), bytes));
+                    self.entries.len() - 1
+                } else {
+                    let i = self.next;
+                    self.next = (i + 1) % PIECE_ENTRIES;
+                    self.entries[i] = (key(), bytes);
+                    i
+                }
+            }
+        };
+        &self.entries[i].1
     }
 }
 
