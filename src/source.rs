@@ -45,8 +45,19 @@ impl LineIndex {
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
         let (last_line, last_offset, last_column) = self.last.get();
+        // Most offsets are on the line of the one before (a finding's end, the next finding on
+        // a long line): no search then.
+        let on_last_line = self.starts[last_line] <= offset
+            && self
+                .starts
+                .get(last_line + 1)
+                .is_none_or(|&next| offset < next);
+        let line = if on_last_line {
+            last_line
+        } else {
+            self.starts.partition_point(|&s| s <= offset).max(1) - 1
+        };
         let column =
             if last_line == line && last_offset <= offset && last_offset >= self.starts[line] {
                 last_column + text[last_offset..offset].chars().count()
@@ -140,6 +151,33 @@ mod tests {
         let fresh = |o| LineIndex::new(text).line_col(text, o);
         for o in [0, 2, 3, 6, 8, 5, 4, 9, 11, 3, 12] {
             assert_eq!(idx.line_col(text, o), fresh(o), "offset {o}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn memoised_lines_and_columns_agree_with_a_fresh_index(
+            text in "([aé\\n\\r]|\\r\\n){0,30}",
+            offsets in proptest::collection::vec(0usize..40, 0..20),
+        ) {
+            // Line starts found char by char, and columns counted from them.
+            let mut starts = vec![0];
+            let b = text.as_bytes();
+            for i in 0..b.len() {
+                if b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+                    starts.push(i + 1);
+                }
+            }
+            let idx = LineIndex::new(&text);
+            for o in offsets {
+                let mut at = o.min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let line = starts.iter().rposition(|&s| s <= at).unwrap();
+                let want = LineCol { line: line + 1, column: text[starts[line]..at].chars().count() + 1 };
+                proptest::prop_assert_eq!(idx.line_col(&text, o), want, "{:?} @{}", text, o);
+            }
         }
     }
 
