@@ -98,7 +98,9 @@ pub struct Citation {
 /// Compiled citation patterns.
 pub struct CitationMatcher {
     delimited: Vec<(Delimited, CitationKind)>,
-    strong: Regex,
+    /// The strong anchors' alternation; a meta regex (as `regex::Regex` wraps, with the same
+    /// configuration) so that it can also be searched anchored at a candidate start.
+    strong: regex_automata::meta::Regex,
     weak: Regex,
     year: Regex,
     connectors: HashSet<String>,
@@ -257,6 +259,35 @@ fn punctuation_starts(pattern: &str) -> Option<[u8; 3]> {
     }
 }
 
+/// `compile_alternation`, as the meta regex that `regex::Regex` wraps: the same syntax and
+/// engine configuration (`regex::RegexBuilder` with the limits `compile_one` sets), so searches
+/// give the same matches. On failure, `compile_alternation` names the pattern at fault.
+fn compile_meta(
+    patterns: &[Spanned<String>],
+) -> Result<Option<regex_automata::meta::Regex>, PatternError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let source = crate::extract::lexicon_regex::alternation_source(patterns);
+    let config = regex_automata::meta::Config::new()
+        .nfa_size_limit(Some(crate::extract::lexicon_regex::REGEX_SIZE_LIMIT))
+        .hybrid_cache_capacity(crate::extract::lexicon_regex::REGEX_SIZE_LIMIT * 2);
+    match regex_automata::meta::Builder::new()
+        .configure(config)
+        .build(&source)
+    {
+        Ok(re) => Ok(Some(re)),
+        Err(e) => {
+            compile_alternation(patterns)?;
+            // Not reached: both builds are the same. Refuse rather than guess.
+            Err(PatternError {
+                span: patterns[0].span().start..patterns[patterns.len() - 1].span().end,
+                message: e.to_string(),
+            })
+        }
+    }
+}
+
 impl CitationMatcher {
     pub fn new(lex: &CitationLexicon) -> Result<CitationMatcher, PatternError> {
         let mut delimited = Vec::new();
@@ -282,7 +313,9 @@ impl CitationMatcher {
             ));
         Ok(CitationMatcher {
             delimited,
-            strong: compile_alternation(&lex.strong_anchors)?.unwrap_or_else(never),
+            strong: compile_meta(&lex.strong_anchors)?.unwrap_or_else(|| {
+                regex_automata::meta::Regex::new(r"[^\s\S]").expect("static regex")
+            }),
             weak: compile_alternation(&lex.weak_anchors)?.unwrap_or_else(never),
             year: Regex::new(r"(?:^|[^\d])(?:c|©)?(?:1[5-9]\d\d|20\d\d)(?:[^\d]|$)")
                 .expect("static regex"),
@@ -372,7 +405,7 @@ impl CitationMatcher {
             && starts_with_author(line)
             && self.year.is_match(line)
             && (self.strong.is_match(line) || self.weak.is_match(line))
-            && self.prose_ratio(line) < 0.3
+            && self.prose_below(line, 3, 10)
     }
 
     /// Is this sentence nothing but a reference (an entry of a flattened reference list)?
@@ -381,7 +414,7 @@ impl CitationMatcher {
         // (slower per byte than a regex) runs only for those that do.
         (self.strong.is_match(sentence)
             || (self.weak.is_match(sentence) && self.year.is_match(sentence)))
-            && self.prose_ratio(sentence) < 0.25
+            && self.prose_below(sentence, 1, 4)
     }
 
     /// `is_reference_sentence(&text[span])` for a sentence of a block whose strong anchors
@@ -398,7 +431,7 @@ impl CitationMatcher {
             .strong_in_span(text, &span, anchors)
             .unwrap_or_else(|| self.strong.is_match(sentence));
         (strong || (self.weak.is_match(sentence) && self.year.is_match(sentence)))
-            && self.prose_ratio(sentence) < 0.25
+            && self.prose_below(sentence, 1, 4)
     }
 
     /// Does `self.strong.is_match(&text[span])` hold, read off the block's matches; `None`
@@ -442,11 +475,36 @@ impl CitationMatcher {
     }
 
     /// Share of words that read as running prose: lower-case words outside reference vocabulary.
+    /// (Asked only as `prose_below`.)
+    #[cfg(test)]
+    fn prose_ratio(&self, text: &str) -> f64 {
+        match self.prose_counts(text, 1, 0) {
+            Some((words, prose)) if words > 0 => prose as f64 / words as f64,
+            _ => 1.0,
+        }
+    }
+
+    /// `prose_ratio(text) < num / den`, exactly as the `f64` comparison for 1/4 and 3/10 (the
+    /// two asked): two integer ratios that differ are further apart than a rounding.
+    fn prose_below(&self, text: &str, num: usize, den: usize) -> bool {
+        match self.prose_counts(text, num, den) {
+            None => false,
+            Some((0, _)) => den < num,
+            Some((words, prose)) => den * prose < num * words,
+        }
+    }
+
+    /// Words and prose words of `text`; `None` as soon as the share of prose words is sure to
+    /// end at `num / den` or above (never, for `den == 0`).
+    ///
+    /// Most texts asked are prose, so the scan stops once the prose words found are too many
+    /// for any word count the rest of the text can reach: each further word takes a byte and
+    /// all but the last a separator after it, so `n` more bytes hold at most `(n + 1) / 2`.
     ///
     /// Words are the pieces between whitespace and `, ; : ( )`, trimmed of what is not
     /// alphanumeric. One pass over the bytes, classified by table; only non-ASCII lead bytes
     /// are decoded.
-    fn prose_ratio(&self, text: &str) -> f64 {
+    fn prose_counts(&self, text: &str, num: usize, den: usize) -> Option<(usize, usize)> {
         let bytes = text.as_bytes();
         let mut words = 0usize;
         let mut prose = 0usize;
@@ -476,6 +534,10 @@ impl CitationMatcher {
                         words += 1;
                         if starts_lowercase(w) && !self.vocabulary.contains(w) {
                             prose += 1;
+                            let rest = bytes.len().saturating_sub(i + len);
+                            if den * prose >= num * (words + rest.div_ceil(2)) {
+                                return None;
+                            }
                         }
                         w_end = w_start;
                     }
@@ -493,10 +555,7 @@ impl CitationMatcher {
             }
             i += len;
         }
-        if words == 0 {
-            return 1.0;
-        }
-        prose as f64 / words as f64
+        Some((words, prose))
     }
 
     /// Glued and anchored references; returns the block's strong anchors.
@@ -527,14 +586,22 @@ impl CitationMatcher {
             return BlockAnchors::None;
         }
         let mut matches = Vec::new();
+        if self.strong_needs_digit_or_press {
+            self.embedded_strong_matches(slice, |m| {
+                matches.push(block.start + m.start..block.start + m.end)
+            });
+        } else {
+            for m in self.strong.find_iter(slice) {
+                matches.push(block.start + m.start()..block.start + m.end());
+            }
+        }
         // Everything found so far (the glue references among it) blocks an anchor inside it.
         let mut taken = Covered::default();
         for c in found.iter() {
             taken.add(c.range.clone());
         }
-        for m in self.strong.find_iter(slice) {
-            let at = block.start + m.start();
-            matches.push(at..block.start + m.end());
+        for m in &matches {
+            let at = m.start;
             if taken.covers(at) {
                 continue;
             }
@@ -547,6 +614,33 @@ impl CitationMatcher {
             }
         }
         BlockAnchors::Found { block, matches }
+    }
+
+    /// `self.strong.find_iter(slice)` where every strong anchor is one of
+    /// `ANCHORS_NEEDING_DIGIT_OR_PRESS`: an anchored search at each place one of them can
+    /// start (`embedded_strong_starts`), in order, instead of an unanchored scan of the whole
+    /// block. Leftmost-first: the first start with a match gives the match `find_iter`
+    /// reports, and the next search begins past it, as `find_iter`'s does (no match is empty).
+    fn embedded_strong_matches(&self, slice: &str, mut f: impl FnMut(Range<usize>)) {
+        let mut starts = Vec::new();
+        embedded_strong_starts(slice, &mut starts);
+        if starts.is_empty() {
+            return;
+        }
+        starts.sort_unstable();
+        let mut at = 0;
+        for &p in &starts {
+            if p < at {
+                continue;
+            }
+            let input = regex_automata::Input::new(slice)
+                .range(p..)
+                .anchored(regex_automata::Anchored::Yes);
+            if let Some(m) = self.strong.search(&input) {
+                f(m.range());
+                at = m.end().max(p + 1);
+            }
+        }
     }
 
     /// From an anchor, step back over the capitalised words, numbers and connectors that start
@@ -954,34 +1048,34 @@ fn head_of_capitalised_run(
 }
 
 /// If `at` lies inside a parenthesis opened earlier in the block, where that parenthesis closes.
+/// Only the parentheses are read (found by `memchr2`; the bytes between them do not count).
 fn unclosed_paren_close(text: &str, floor: usize, at: usize, end: usize) -> Option<usize> {
     let lookback = floor.max(at.saturating_sub(400));
     let mut lo = lookback;
     while !text.is_char_boundary(lo) {
         lo += 1;
     }
+    let bytes = text.as_bytes();
     let mut depth = 0i32;
-    for b in text[lo..at].bytes() {
-        match b {
-            b'(' => depth += 1,
-            b')' => depth = (depth - 1).max(0),
-            _ => {}
+    for i in memchr::memchr2_iter(b'(', b')', &bytes[lo..at]) {
+        if bytes[lo + i] == b'(' {
+            depth += 1;
+        } else {
+            depth = (depth - 1).max(0);
         }
     }
     if depth == 0 {
         return None;
     }
     let mut d = depth;
-    for (i, b) in text[at..end].bytes().enumerate() {
-        match b {
-            b'(' => d += 1,
-            b')' => {
-                d -= 1;
-                if d < depth {
-                    return Some(at + i);
-                }
+    for i in memchr::memchr2_iter(b'(', b')', &bytes[at..end]) {
+        if bytes[at + i] == b'(' {
+            d += 1;
+        } else {
+            d -= 1;
+            if d < depth {
+                return Some(at + i);
             }
-            _ => {}
         }
     }
     None
@@ -1036,6 +1130,65 @@ fn glue_points(text: &str, block: Range<usize>) -> Vec<Glue> {
         k = end;
     }
     out
+}
+
+/// Every place in `slice` where a match of one of `ANCHORS_NEEDING_DIGIT_OR_PRESS` can start
+/// (and some where none does), unordered, possibly repeated. Each anchor begins with a literal
+/// letter that this reads:
+/// - `ISBN…` (no word boundary): at each "ISBN";
+/// - `\b(?:pp?|pg|Pp)\.? ?\d…` and `\b[Pp]ages? \d…`: a 'p' starting a word followed by '.',
+///   ' ', 'p', 'g', a digit or a non-ASCII byte (a Unicode `\d`), a "Pp", or "[Pp]age";
+/// - `\b(?:University|Univ\.) Press\b`: "Univ" starting a word;
+/// - `\b(?:Vol|vol)\. ?\d+`: "Vol." or "vol." starting a word;
+/// - `\b\d+ pages\b`: every character of the run of digits (ASCII, or non-ASCII numeric: a
+///   superset of Unicode `\d`) that ends at " pages".
+///
+/// ("Starting a word": the byte before is not an ASCII word byte; each of these anchors opens
+/// with an ASCII `\b` before a letter.)
+fn embedded_strong_starts(slice: &str, out: &mut Vec<usize>) {
+    let bytes = slice.as_bytes();
+    let starts_word =
+        |i: usize| i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+    for i in memchr::memchr3_iter(b'p', b'P', b'v', bytes) {
+        let rest = &bytes[i + 1..];
+        if bytes[i] == b'p' && i > 0 && bytes[i - 1] == b' ' && rest.starts_with(b"ages") {
+            // " pages": the digits before it.
+            let mut r = i - 1;
+            while let Some(c) = slice[..r].chars().next_back() {
+                if !(c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())) {
+                    break;
+                }
+                r -= c.len_utf8();
+                out.push(r);
+            }
+        }
+        if !starts_word(i) {
+            continue;
+        }
+        let may = match bytes[i] {
+            b'v' => rest.starts_with(b"ol."),
+            b'P' => rest.first() == Some(&b'p') || rest.starts_with(b"age"),
+            _ => {
+                rest.first().is_some_and(|&n| {
+                    matches!(n, b'.' | b' ' | b'p' | b'g') || n.is_ascii_digit() || n >= 0x80
+                }) || rest.starts_with(b"age")
+            }
+        };
+        if may {
+            out.push(i);
+        }
+    }
+    for i in memchr::memchr3_iter(b'I', b'U', b'V', bytes) {
+        let rest = &bytes[i + 1..];
+        let may = match bytes[i] {
+            b'I' => rest.starts_with(b"SBN"),
+            b'U' => starts_word(i) && rest.starts_with(b"niv"),
+            _ => starts_word(i) && rest.starts_with(b"ol."),
+        };
+        if may {
+            out.push(i);
+        }
+    }
 }
 
 /// `bytes.iter().any(u8::is_ascii_digit)`, a stretch at a time without branches (vectorised).
@@ -1413,6 +1566,76 @@ mod tests {
         }
     }
 
+    /// The byte-by-byte `unclosed_paren_close` it replaced: the oracle.
+    /// If `at` lies inside a parenthesis opened earlier in the block, where that parenthesis closes.
+    fn unclosed_paren_close_bytewise(
+        text: &str,
+        floor: usize,
+        at: usize,
+        end: usize,
+    ) -> Option<usize> {
+        let lookback = floor.max(at.saturating_sub(400));
+        let mut lo = lookback;
+        while !text.is_char_boundary(lo) {
+            lo += 1;
+        }
+        let mut depth = 0i32;
+        for b in text[lo..at].bytes() {
+            match b {
+                b'(' => depth += 1,
+                b')' => depth = (depth - 1).max(0),
+                _ => {}
+            }
+        }
+        if depth == 0 {
+            return None;
+        }
+        let mut d = depth;
+        for (i, b) in text[at..end].bytes().enumerate() {
+            match b {
+                b'(' => d += 1,
+                b')' => {
+                    d -= 1;
+                    if d < depth {
+                        return Some(at + i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// `unclosed_paren_close` reads only the parentheses, as the byte scan read everything.
+    #[test]
+    fn unclosed_paren_close_agrees_with_the_bytewise_scan() {
+        const PIECES: &[&str] = &["(", ")", "a", " ", "é", "((", "))", "x y", "“", "1990"];
+        let mut next = random_below(5);
+        for _ in 0..20_000 {
+            let text: String = (0..next(60)).map(|_| PIECES[next(PIECES.len())]).collect();
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let mut pick = || bounds[next(bounds.len())];
+            let mut v = [pick(), pick(), pick()];
+            v.sort_unstable();
+            let [floor, at, end] = v;
+            assert_eq!(
+                unclosed_paren_close(&text, floor, at, end),
+                unclosed_paren_close_bytewise(&text, floor, at, end),
+                "{text:?} {floor} {at} {end}"
+            );
+        }
+        // The 400-byte look-back: an opening parenthesis further back is not seen.
+        let text = format!("({}) x ({} y) z", "a".repeat(500), "b".repeat(10));
+        for at in [3, 450, 505, 510, 512] {
+            assert_eq!(
+                unclosed_paren_close(&text, 0, at, text.len()),
+                unclosed_paren_close_bytewise(&text, 0, at, text.len())
+            );
+        }
+    }
+
     /// `Covered` answers as a scan of its ranges, asked in order or not, with ranges added
     /// between questions (as references are found).
     #[test]
@@ -1762,6 +1985,41 @@ mod tests {
             assert_eq!(m.prose_ratio(text), *want, "{text:?}");
             assert_eq!(prose_ratio_by_split(&m, text), *want, "{text:?}");
         }
+    }
+
+    /// `prose_below` answers as the ratio compared in floating point, for both thresholds.
+    #[test]
+    fn prose_below_agrees_with_the_ratio() {
+        let m = matcher();
+        let mut next = random_below(17);
+        let (mut below, mut not) = (0usize, 0usize);
+        let check = |text: &str, below: &mut usize, not: &mut usize| {
+            let r = m.prose_ratio(text);
+            for (num, den, t) in [(1, 4, 0.25), (3, 10, 0.3)] {
+                let want = r < t;
+                assert_eq!(m.prose_below(text, num, den), want, "{text:?} {num}/{den}");
+                *if want { &mut *below } else { &mut *not } += 1;
+            }
+        };
+        for text in [
+            "",
+            " ,;: ",
+            "p. 88 of the book",
+            "the walked",
+            "Page 121, The Great Terror, ISBN 0195071328",
+            "a b c walked",
+            "Acme Books walked by x",
+            "Acme, Books, Vol, Page, Index, Series, Press, walked, Title, Name",
+            "élan\u{a0}Élan",
+        ] {
+            check(text, &mut below, &mut not);
+        }
+        for _ in 0..40_000 {
+            let max = 3 + next(30);
+            let text = random_text(&mut next, max);
+            check(&text, &mut below, &mut not);
+        }
+        assert!(below > 5_000 && not > 5_000, "{below} {not}");
     }
 
     #[test]
@@ -2264,6 +2522,165 @@ mod anchor_reuse_tests {
                 assert_eq!(m.strong.is_match(sentence), want, "{sentence:?}");
             }
         }
+    }
+
+    /// Pieces for the strong-anchor starts: every anchor's first letters, glued and spaced,
+    /// ASCII and Unicode digits (Arabic-Indic, fullwidth) and other numeric characters.
+    const STRONG_PIECES: &[&str] = &[
+        " ",
+        " ",
+        " ",
+        ".",
+        ",",
+        "-",
+        "–",
+        "_",
+        "x",
+        "a",
+        "p",
+        "P",
+        "pp",
+        "pg",
+        "Pp",
+        "g",
+        "age",
+        "ages",
+        "Page",
+        "pages",
+        "page",
+        "5",
+        "12",
+        "0",
+        "٣",
+        "５",
+        "²",
+        "Ⅻ",
+        "é",
+        "ISBN",
+        "SBN",
+        "ISBN-13:",
+        "X",
+        "XXXXXXXXXX",
+        "University",
+        "Univ",
+        "Univ.",
+        "Press",
+        "Vol",
+        "vol",
+        "ol.",
+        ".",
+        "\n",
+        "\u{a0}",
+        "\u{2009}",
+        "p. 5",
+        "pp. 5–٣",
+        " pages",
+        "ISBN 0-19-507132-8",
+        "University Press",
+        "vol. ５",
+        "Pages 12, 14",
+    ];
+
+    /// The anchored searches at `embedded_strong_starts` find what `find_iter` finds, for the
+    /// embedded anchors and for each of them alone.
+    #[test]
+    fn embedded_strong_matches_equal_find_iter() {
+        let embedded = CitationLexicon::embedded();
+        let mut lexicons = vec![embedded.clone()];
+        for a in &embedded.strong_anchors {
+            lexicons.push(lexicon_with(&[a.get_ref().as_str()], &[]));
+        }
+        lexicons.push(lexicon_with(&[], &[]));
+        let mut next = random_below(41);
+        let mut found = 0usize;
+        for lex in &lexicons {
+            let m = CitationMatcher::new(lex).unwrap();
+            assert!(m.strong_needs_digit_or_press);
+            let mut texts: Vec<String> = [
+                "",
+                "p. 88",
+                "pp. 12–14",
+                "Pages 200 – 202",
+                "720 pages",
+                "x720 pages",
+                "5٣ pages",
+                "٣ pages",
+                "a٣ pages",
+                "²5 pages",
+                "p٣",
+                "p. ٣",
+                "Pp 5",
+                "pg.5",
+                "Oxford University Press",
+                "Univ. Press",
+                "vol. 3",
+                "Vol.3",
+                "xvol. 3",
+                "MyISBN 0195071328",
+                "ISBN XXXXXXXXXX",
+                "up. 5",
+                "_p 5",
+                "page 5",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            for _ in 0..3_000 {
+                texts.push(
+                    (0..1 + next(30))
+                        .map(|_| STRONG_PIECES[next(STRONG_PIECES.len())])
+                        .collect(),
+                );
+            }
+            for text in &texts {
+                let mut got = Vec::new();
+                m.embedded_strong_matches(text, |r| got.push(r));
+                let want: Vec<Range<usize>> = m
+                    .strong
+                    .find_iter(text.as_str())
+                    .map(|x| x.range())
+                    .collect();
+                assert_eq!(got, want, "{text:?}");
+                found += got.len();
+            }
+        }
+        assert!(found > 3_000, "{found}");
+    }
+
+    proptest::proptest! {
+        // no regression files inside the repository
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// The same on pieces of anchors amid arbitrary text.
+        #[test]
+        fn prop_embedded_strong_matches_equal_find_iter(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "\\PC{0,3}",
+                    "[pPvVIU0-9٣ .,_-]{1,4}",
+                    proptest::strategy::Strategy::prop_map(
+                        proptest::sample::select(STRONG_PIECES),
+                        str::to_string
+                    ),
+                ],
+                0..24,
+            )
+        ) {
+            let m = strong_matcher();
+            let text: String = pieces.concat();
+            let mut got = Vec::new();
+            m.embedded_strong_matches(&text, |r| got.push(r));
+            let want: Vec<Range<usize>> =
+                m.strong.find_iter(text.as_str()).map(|x| x.range()).collect();
+            proptest::prop_assert_eq!(got, want, "{:?}", text);
+        }
+    }
+
+    fn strong_matcher() -> &'static CitationMatcher {
+        static M: std::sync::OnceLock<CitationMatcher> = std::sync::OnceLock::new();
+        M.get_or_init(|| CitationMatcher::new(&CitationLexicon::embedded()).unwrap())
     }
 
     #[test]
