@@ -1102,34 +1102,64 @@ struct Glue {
 /// Places where flattening footnotes glued a reference onto prose with no space.
 fn glue_points(text: &str, block: Range<usize>) -> Vec<Glue> {
     let slice = &text[block.clone()];
-    let bytes = slice.as_bytes();
     let mut out = Vec::new();
     // A glue point is an upper-case letter or an opening quote right after a non-space byte:
-    // rare in prose. A stretch of bytes is tested for one at a time, without branches (so
-    // the compiler vectorises it), and read byte by byte only where a byte might be one.
+    // rare in prose.
+    for_each_pair(
+        slice.as_bytes(),
+        |prev, b| may_start_glue(b) & !prev.is_ascii_whitespace(),
+        |i| {
+            if let Some(g) = glue_at(slice, block.start, i) {
+                out.push(g);
+            }
+        },
+    );
+    out
+}
+
+/// `f(i)` for each `i >= 1`, in order, where `pred(bytes[i - 1], bytes[i])`: pairs that are
+/// rare. A stretch of 32 is tested at a time without branches (so the compiler vectorises
+/// it); where one may hold, the stretch's flags are packed into a bit mask (eight at a time by
+/// a multiplication) and only its set bits are visited.
+#[inline(always)]
+fn for_each_pair(bytes: &[u8], pred: impl Fn(u8, u8) -> bool, mut f: impl FnMut(usize)) {
     const STRETCH: usize = 32;
     let mut k = 1;
-    while k < bytes.len() {
-        let end = (k + STRETCH).min(bytes.len());
-        let maybe = bytes[k..end]
-            .iter()
-            .zip(&bytes[k - 1..end - 1])
-            .fold(false, |any, (&b, &prev)| {
-                any | (may_start_glue(b) & !prev.is_ascii_whitespace())
-            });
-        if maybe {
-            for i in k..end {
-                if may_start_glue(bytes[i])
-                    && !bytes[i - 1].is_ascii_whitespace()
-                    && let Some(g) = glue_at(slice, block.start, i)
-                {
-                    out.push(g);
-                }
+    while k + STRETCH <= bytes.len() {
+        let cur: &[u8; STRETCH] = bytes[k..k + STRETCH].try_into().expect("a stretch");
+        let prev: &[u8; STRETCH] = bytes[k - 1..k - 1 + STRETCH].try_into().expect("a stretch");
+        let mut flags = [0u8; STRETCH];
+        for j in 0..STRETCH {
+            flags[j] = u8::from(pred(prev[j], cur[j]));
+        }
+        if flags.iter().fold(0u8, |any, &x| any | x) != 0 {
+            let mut mask = pack_flags(&flags);
+            while mask != 0 {
+                f(k + mask.trailing_zeros() as usize);
+                mask &= mask - 1;
             }
         }
-        k = end;
+        k += STRETCH;
     }
-    out
+    for i in k..bytes.len() {
+        if pred(bytes[i - 1], bytes[i]) {
+            f(i);
+        }
+    }
+}
+
+/// Bit `j` set where `flags[j]` is 1 (each flag 0 or 1).
+fn pack_flags(flags: &[u8; 32]) -> u32 {
+    // Byte j of a word, 0 or 1, lands on bit 56 + j of the product; the other partial products
+    // fall below bit 56 without carrying into it or past bit 63.
+    const GATHER: u64 = 0x0102_0408_1020_4080;
+    flags
+        .chunks_exact(8)
+        .enumerate()
+        .fold(0u32, |mask, (c, chunk)| {
+            let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            mask | ((word.wrapping_mul(GATHER) >> 56) as u32) << (8 * c)
+        })
 }
 
 /// Every place in `slice` where a match of one of `ANCHORS_NEEDING_DIGIT_OR_PRESS` can start
@@ -1633,6 +1663,42 @@ mod tests {
                 unclosed_paren_close(&text, 0, at, text.len()),
                 unclosed_paren_close_bytewise(&text, 0, at, text.len())
             );
+        }
+    }
+
+    /// Every pattern of eight flags packs to its bits, in each quarter of the mask.
+    #[test]
+    fn pack_flags_is_the_bit_mask() {
+        for bits in 0u32..256 {
+            for c in 0..4 {
+                let mut flags = [0u8; 32];
+                for j in 0..8 {
+                    flags[8 * c + j] = u8::from(bits >> j & 1 == 1);
+                }
+                assert_eq!(pack_flags(&flags), bits << (8 * c), "{bits:08b} {c}");
+            }
+        }
+        let mut next = random_below(3);
+        for _ in 0..10_000 {
+            let flags: [u8; 32] = std::array::from_fn(|_| u8::from(next(2) == 1));
+            let want = (0..32).fold(0u32, |m, j| m | u32::from(flags[j]) << j);
+            assert_eq!(pack_flags(&flags), want);
+        }
+    }
+
+    /// `for_each_pair` visits what a byte-by-byte scan finds, at every length (the stretches
+    /// and the tail).
+    #[test]
+    fn for_each_pair_agrees_with_a_byte_scan() {
+        let mut next = random_below(9);
+        let pred = |prev: u8, b: u8| b.is_ascii_uppercase() & (prev != b' ');
+        for _ in 0..5_000 {
+            let len = next(140);
+            let bytes: Vec<u8> = (0..len).map(|_| b"aA b"[next(4)]).collect();
+            let mut got = Vec::new();
+            for_each_pair(&bytes, pred, |i| got.push(i));
+            let want: Vec<usize> = (1..len).filter(|&i| pred(bytes[i - 1], bytes[i])).collect();
+            assert_eq!(got, want, "{bytes:?}");
         }
     }
 
