@@ -112,6 +112,9 @@ pub struct CitationMatcher {
     /// Every strong anchor needs an ASCII digit or "Press" in its match, so a block with
     /// neither holds none (see `ANCHORS_NEEDING_DIGIT_OR_PRESS`).
     strong_needs_digit_or_press: bool,
+    /// Every URL pattern needs a '/' in its match (see `URLS_NEEDING_SLASH`), so a block
+    /// without one holds none.
+    urls_need_slash: bool,
     /// A per-sentence strong-anchor search can be answered from the block's matches: the
     /// pattern looks around only at ASCII word boundaries and never matches empty (see
     /// `strong_in_span`).
@@ -129,6 +132,15 @@ const ANCHORS_NEEDING_DIGIT_OR_PRESS: &[&str] = &[
     r"(?-u:\b)\d+ pages(?-u:\b)",
     r"(?-u:\b)(?:University|Univ\.) Press(?-u:\b)",
     r"(?-u:\b)(?:Vol|vol)\. ?\d+",
+];
+
+/// The embedded URL patterns, each of which matches only text holding a '/'. A lexicon whose
+/// URL patterns are all among these lets a block without '/' skip the URL search. (A test
+/// checks the list against the embedded lexicon.)
+const URLS_NEEDING_SLASH: &[&str] = &[
+    r"(?-u:\b)https?://[^\s<>()\]]+",
+    r"(?-u:\b)doi:\s?10\.\d{4,9}/\S+",
+    r"(?-u:\b)10\.\d{4,9}/[-._;()/:A-Za-z0-9]+",
 ];
 
 /// The strong anchors of one block, found once by `CitationMatcher::find_with_anchors` so that
@@ -330,6 +342,10 @@ impl CitationMatcher {
             starters: lex.sentence_starters.iter().cloned().collect(),
             not_citations: lex.not_citations.iter().map(|s| s.to_lowercase()).collect(),
             strong_needs_digit_or_press,
+            urls_need_slash: lex
+                .urls
+                .iter()
+                .all(|u| URLS_NEEDING_SLASH.contains(&u.get_ref().as_str())),
             strong_reusable,
         })
     }
@@ -361,6 +377,7 @@ impl CitationMatcher {
                 CitationKind::Marker | CitationKind::Bracketed => has_bracket,
                 CitationKind::Parenthetical => has_paren,
                 CitationKind::Narrative => has_paren_year,
+                CitationKind::Url if self.urls_need_slash => memchr::memchr(b'/', bytes).is_some(),
                 _ => true,
             };
             if !needed {
@@ -2758,6 +2775,38 @@ mod anchor_reuse_tests {
             .map(|a| a.get_ref().as_str())
             .collect();
         assert_eq!(listed, ANCHORS_NEEDING_DIGIT_OR_PRESS);
+        let urls: Vec<&str> = embedded.urls.iter().map(|a| a.get_ref().as_str()).collect();
+        assert_eq!(urls, URLS_NEEDING_SLASH);
+        let m = CitationMatcher::new(&embedded).unwrap();
+        assert!(m.urls_need_slash);
+        // Each URL pattern needs its '/': nothing matches once the slashes are gone.
+        for text in [
+            "see https://example.org/x and doi:10.1234/abc or 10.12345/xyz.",
+            "http://a/b doi: 10.1234/5 10.1234/a",
+        ] {
+            let urls = |t: &str| {
+                m.find(t, 0..t.len())
+                    .into_iter()
+                    .filter(|c| c.kind == CitationKind::Url)
+                    .count()
+            };
+            assert!(urls(text) >= 3, "{text:?}");
+            let slashless = text.replace('/', " ");
+            let url_re = compile_alternation(&embedded.urls).unwrap().unwrap();
+            assert!(!url_re.is_match(&slashless), "{slashless:?}");
+        }
+        // A user's URL pattern without a '/' is still searched for.
+        let mut lex = CitationLexicon::embedded();
+        lex.urls
+            .push(Spanned::new(0..0, r"(?-u:\b)urn:isbn:\d+".to_string()));
+        let m = CitationMatcher::new(&lex).unwrap();
+        assert!(!m.urls_need_slash);
+        let text = "Found at urn:isbn:123 today.";
+        assert!(
+            m.find(text, 0..text.len())
+                .iter()
+                .any(|c| c.kind == CitationKind::Url)
+        );
         assert!(
             CitationMatcher::new(&embedded)
                 .unwrap()
