@@ -584,15 +584,15 @@ impl CitationMatcher {
     ) -> BlockAnchors {
         // 1. References that begin at a glue point left by flattened footnotes.
         let mut taken = Covered::default();
-        for glue in glue_points(text, block.clone()) {
+        for_each_glue_point(text, block.clone(), |glue| {
             if taken.covers(glue.at) {
-                continue;
+                return;
             }
             if let Some(c) = self.scan_reference(text, block.clone(), glue.at, Some(glue.kind)) {
                 taken.add(c.range.clone());
                 found.push(c);
             }
-        }
+        });
         // 2. References found by an anchor (ISBN, "p. 88", "Pages 200–202", "720 pages"). Where
         // every strong anchor needs a digit or "Press", prose without either is skipped.
         let slice = &text[block.clone()];
@@ -611,6 +611,9 @@ impl CitationMatcher {
             for m in self.strong.find_iter(slice) {
                 matches.push(block.start + m.start()..block.start + m.end());
             }
+        }
+        if matches.is_empty() {
+            return BlockAnchors::Found { block, matches };
         }
         // Everything found so far (the glue references among it) blocks an anchor inside it.
         let mut taken = Covered::default();
@@ -1117,9 +1120,16 @@ struct Glue {
 }
 
 /// Places where flattening footnotes glued a reference onto prose with no space.
+#[cfg(test)]
 fn glue_points(text: &str, block: Range<usize>) -> Vec<Glue> {
-    let slice = &text[block.clone()];
     let mut out = Vec::new();
+    for_each_glue_point(text, block, |g| out.push(g));
+    out
+}
+
+/// `glue_points`, each handed to `f` in order as it is found.
+fn for_each_glue_point(text: &str, block: Range<usize>, mut f: impl FnMut(Glue)) {
+    let slice = &text[block.clone()];
     // A glue point is an upper-case letter or an opening quote right after a non-space byte:
     // rare in prose.
     for_each_pair(
@@ -1127,11 +1137,10 @@ fn glue_points(text: &str, block: Range<usize>) -> Vec<Glue> {
         |prev, b| may_start_glue(b) & !prev.is_ascii_whitespace(),
         |i| {
             if let Some(g) = glue_at(slice, block.start, i) {
-                out.push(g);
+                f(g);
             }
         },
     );
-    out
 }
 
 /// `f(i)` for each `i >= 1`, in order, where `pred(bytes[i - 1], bytes[i])`: pairs that are
