@@ -191,7 +191,39 @@ enum Delimited {
         re: regex_automata::meta::Regex,
         /// The bytes every match starts with (repeated to three for `memchr3`).
         starts: [u8; 3],
+        /// For the embedded markers and bracketed citations: what the byte after the '['
+        /// must be for a match (see `second_byte_filter`); a search elsewhere is skipped.
+        second: Option<fn(u8) -> bool>,
     },
+}
+
+/// The embedded markers: after the '[' comes an ASCII digit or a Unicode one (a non-ASCII
+/// byte), a lower-case letter or '^'. (A test checks the lists against the embedded lexicon.)
+const MARKERS: &[&str] =
+    &[r"\[(?:\d{1,3}(?:[,–-]\d{1,3})*|[a-z]|\^[^\]\s]{1,40}|note \d{1,3}|n \d{1,3})\]"];
+
+/// The embedded bracketed citations: after the '[' comes "see ", "cf. ", '@', or an
+/// upper-case letter (`[A-ZÀ-ÖØ-Þ]`: ASCII, or a non-ASCII byte).
+const BRACKETED: &[&str] = &[
+    r"\[(?:see |cf\. )?@[\w:.#$%&+?<>~/-]+(?:[,;] [^\]]{0,80})?\]",
+    r"\[(?:see |cf\. )?[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]+(?:(?:,? (?:and|&) |, | )[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]+){0,3}(?: et al\.?)?(?:,? (?:1[5-9]\d\d|20\d\d)[a-z]?)?(?:,? (?:p|pp|pg|ch|vol)\.? ?[\dxivlc]+(?:[–-][\dxivlc]+)?)?\.?\]",
+];
+
+/// A test of the byte after the opening '[' that every match of `patterns` passes, where
+/// they are all among the embedded markers or all among the embedded bracketed citations.
+fn second_byte_filter(patterns: &[Spanned<String>]) -> Option<fn(u8) -> bool> {
+    let all_in = |list: &[&str]| {
+        patterns
+            .iter()
+            .all(|p| list.contains(&p.get_ref().as_str()))
+    };
+    if all_in(MARKERS) {
+        Some(|b| b.is_ascii_digit() || b.is_ascii_lowercase() || b == b'^' || b >= 0x80)
+    } else if all_in(BRACKETED) {
+        Some(|b| matches!(b, b's' | b'c' | b'@') || b.is_ascii_uppercase() || b >= 0x80)
+    } else {
+        None
+    }
 }
 
 impl Delimited {
@@ -210,7 +242,8 @@ impl Delimited {
                 .configure(config)
                 .build(&source)
             {
-                return Ok(Some(Delimited::Anchored { re, starts }));
+                let second = second_byte_filter(patterns);
+                return Ok(Some(Delimited::Anchored { re, starts, second }));
             }
         }
         Ok(compile_alternation(patterns)?.map(Delimited::Scan))
@@ -223,11 +256,18 @@ impl Delimited {
             Delimited::Anchored {
                 re,
                 starts: [a, b, c],
+                second,
             } => {
                 let bytes = text.as_bytes();
                 let mut at = 0;
                 while let Some(i) = memchr::memchr3(*a, *b, *c, &bytes[at..]) {
                     let p = at + i;
+                    if let Some(second) = second
+                        && !bytes.get(p + 1).is_some_and(|&b| second(b))
+                    {
+                        at = p + 1;
+                        continue;
+                    }
                     let input = regex_automata::Input::new(text)
                         .range(p..)
                         .anchored(regex_automata::Anchored::Yes);
@@ -1815,6 +1855,19 @@ mod tests {
             "[Smith",
             "[^a[1]]",
             "[@a; [@b]]",
+            "[s]",
+            "[see Smith]",
+            "[cf. Jones 2001]",
+            "[cf. @key]",
+            "[٣]",
+            "[Ünal 2010]",
+            "[Émile]",
+            "[n 3]",
+            "[note 4]",
+            "[x]",
+            "[ ",
+            "[.",
+            "[_]",
         ];
         let mut next = random_below(11);
         let mut anchored_kinds = 0;
@@ -1836,6 +1889,14 @@ mod tests {
             }
         }
         assert_eq!(anchored_kinds, 3);
+        let as_strs = |l: &[Spanned<String>]| -> Vec<String> {
+            l.iter().map(|p| p.get_ref().clone()).collect()
+        };
+        assert_eq!(as_strs(&lex.markers), MARKERS);
+        assert_eq!(as_strs(&lex.bracketed), BRACKETED);
+        assert!(second_byte_filter(&lex.markers).is_some());
+        assert!(second_byte_filter(&lex.bracketed).is_some());
+        assert!(second_byte_filter(&lex.parenthetical).is_none());
     }
 
     /// The byte-by-byte `glue_points` the chunked scan replaced, kept as its oracle.
