@@ -115,6 +115,9 @@ pub struct CitationMatcher {
     /// Every URL pattern needs a '/' in its match (see `URLS_NEEDING_SLASH`), so a block
     /// without one holds none.
     urls_need_slash: bool,
+    /// " (" and "Press", searched in most blocks: built once, not per search.
+    space_paren: memchr::memmem::Finder<'static>,
+    press: memchr::memmem::Finder<'static>,
     /// A per-sentence strong-anchor search can be answered from the block's matches: the
     /// pattern looks around only at ASCII word boundaries and never matches empty (see
     /// `strong_in_span`).
@@ -382,6 +385,8 @@ impl CitationMatcher {
             starters: lex.sentence_starters.iter().cloned().collect(),
             not_citations: lex.not_citations.iter().map(|s| s.to_lowercase()).collect(),
             strong_needs_digit_or_press,
+            space_paren: memchr::memmem::Finder::new(b" (").into_owned(),
+            press: memchr::memmem::Finder::new(b"Press").into_owned(),
             urls_need_slash: lex
                 .urls
                 .iter()
@@ -408,7 +413,9 @@ impl CitationMatcher {
         let has_paren = memchr::memchr(b'(', bytes).is_some();
         // A narrative citation needs " (1…" or " (2…": the year right after the parenthesis.
         let has_paren_year = has_paren
-            && memchr::memmem::find_iter(bytes, b" (")
+            && self
+                .space_paren
+                .find_iter(bytes)
                 .any(|i| matches!(bytes.get(i + 2), Some(b'1' | b'2')));
         for (re, kind) in &self.delimited {
             // Markers and bracketed citations need a '[', parenthetical ones a '(': skip the
@@ -638,7 +645,7 @@ impl CitationMatcher {
         let slice = &text[block.clone()];
         if self.strong_needs_digit_or_press
             && !has_ascii_digit(slice.as_bytes())
-            && memchr::memmem::find(slice.as_bytes(), b"Press").is_none()
+            && self.press.find(slice.as_bytes()).is_none()
         {
             return BlockAnchors::None;
         }
