@@ -194,8 +194,8 @@ enum Delimited {
         re: regex_automata::meta::Regex,
         /// The bytes every match starts with (repeated to three for `memchr3`).
         starts: [u8; 3],
-        /// For the embedded markers and bracketed citations: what the byte after the '['
-        /// must be for a match (see `second_byte_filter`); a search elsewhere is skipped.
+        /// For the embedded markers, bracketed and parenthetical citations: what the byte
+        /// after the '[' or '(' must be for a match (see `second_byte_filter`); a search elsewhere is skipped.
         second: Option<fn(u8) -> bool>,
     },
 }
@@ -212,8 +212,15 @@ const BRACKETED: &[&str] = &[
     r"\[(?:see |cf\. )?[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]+(?:(?:,? (?:and|&) |, | )[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]+){0,3}(?: et al\.?)?(?:,? (?:1[5-9]\d\d|20\d\d)[a-z]?)?(?:,? (?:p|pp|pg|ch|vol)\.? ?[\dxivlc]+(?:[–-][\dxivlc]+)?)?\.?\]",
 ];
 
-/// A test of the byte after the opening '[' that every match of `patterns` passes, where
-/// they are all among the embedded markers or all among the embedded bracketed citations.
+/// The embedded parenthetical citations: after the '(' comes "see ", "cf. ", "e.g. ", an
+/// upper-case letter (`[A-ZÀ-ÖØ-Þ]`: ASCII, or a non-ASCII byte), "ibid" or "op. cit".
+const PARENTHETICAL: &[&str] = &[
+    r"\((?:see |cf\. |e\.g\. )?[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’-]+(?:(?: and | & |, )[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’-]+){0,3}(?: et al\.?)?,? (?:1[5-9]\d\d|20\d\d)[a-z]?(?:[,:] ?(?:(?:p|pp|pg)\.? ?)?[\dxivlc]+(?:[–-][\dxivlc]+)?)?(?:; [^()]{1,120})?\)",
+    r"\((?:ibid\.?|op\. cit\.?)(?:,? (?:p|pp)\.? ?\d+(?:[–-]\d+)?)?\)",
+];
+
+/// A test of the byte after the opening '[' or '(' that every match of `patterns` passes, where
+/// they are all among the embedded markers, bracketed or parenthetical citations (one kind).
 fn second_byte_filter(patterns: &[Spanned<String>]) -> Option<fn(u8) -> bool> {
     let all_in = |list: &[&str]| {
         patterns
@@ -224,6 +231,10 @@ fn second_byte_filter(patterns: &[Spanned<String>]) -> Option<fn(u8) -> bool> {
         Some(|b| b.is_ascii_digit() || b.is_ascii_lowercase() || b == b'^' || b >= 0x80)
     } else if all_in(BRACKETED) {
         Some(|b| matches!(b, b's' | b'c' | b'@') || b.is_ascii_uppercase() || b >= 0x80)
+    } else if all_in(PARENTHETICAL) {
+        Some(|b| {
+            matches!(b, b's' | b'c' | b'e' | b'i' | b'o') || b.is_ascii_uppercase() || b >= 0x80
+        })
     } else {
         None
     }
@@ -1875,6 +1886,14 @@ mod tests {
             "[ ",
             "[.",
             "[_]",
+            "(e.g. Smith 1999)",
+            "(cf. Jones, 2001)",
+            "(http://x)",
+            "([1])",
+            "(Émile 2001)",
+            "(op. cit.)",
+            "(ibid, p. 4)",
+            "(e.",
         ];
         let mut next = random_below(11);
         let mut anchored_kinds = 0;
@@ -1903,7 +1922,9 @@ mod tests {
         assert_eq!(as_strs(&lex.bracketed), BRACKETED);
         assert!(second_byte_filter(&lex.markers).is_some());
         assert!(second_byte_filter(&lex.bracketed).is_some());
-        assert!(second_byte_filter(&lex.parenthetical).is_none());
+        assert_eq!(as_strs(&lex.parenthetical), PARENTHETICAL);
+        assert!(second_byte_filter(&lex.parenthetical).is_some());
+        assert!(second_byte_filter(&lex.narrative).is_none());
     }
 
     /// The byte-by-byte `glue_points` the chunked scan replaced, kept as its oracle.
