@@ -109,8 +109,8 @@ pub struct CitationMatcher {
     vocabulary: Vocabulary,
     starters: HashSet<String>,
     not_citations: Vec<String>,
-    /// Every strong anchor needs an ASCII digit or "Press" in its match, so a block with
-    /// neither holds none (see `ANCHORS_NEEDING_DIGIT_OR_PRESS`).
+    /// Every strong anchor needs an ASCII digit, "Press" or "ISBN" in its match, so a block
+    /// with none of them holds none (see `ANCHORS_NEEDING_DIGIT_OR_PRESS`).
     strong_needs_digit_or_press: bool,
     /// Every URL pattern needs a '/' in its match (see `URLS_NEEDING_SLASH`), so a block
     /// without one holds none.
@@ -118,14 +118,16 @@ pub struct CitationMatcher {
     /// " (" and "Press", searched in most blocks: built once, not per search.
     space_paren: memchr::memmem::Finder<'static>,
     press: memchr::memmem::Finder<'static>,
+    isbn: memchr::memmem::Finder<'static>,
     /// A per-sentence strong-anchor search can be answered from the block's matches: the
     /// pattern looks around only at ASCII word boundaries and never matches empty (see
     /// `strong_in_span`).
     strong_reusable: bool,
 }
 
-/// The embedded strong anchors, each of which matches only text holding an ASCII digit or
-/// "Press". A lexicon whose strong anchors are all among these lets prose without either skip
+/// The embedded strong anchors, each of which matches only text holding an ASCII digit,
+/// "Press" or "ISBN" (the ISBN pattern takes "X" for a digit, so "ISBN XXXXXXXXXX" is one with
+/// no digit at all). A lexicon whose strong anchors are all among these lets prose without either skip
 /// the anchor search; any other anchor (a user's) may match anything, so nothing is skipped.
 /// (A test checks the list against the embedded lexicon.)
 const ANCHORS_NEEDING_DIGIT_OR_PRESS: &[&str] = &[
@@ -398,6 +400,7 @@ impl CitationMatcher {
             strong_needs_digit_or_press,
             space_paren: memchr::memmem::Finder::new(b" (").into_owned(),
             press: memchr::memmem::Finder::new(b"Press").into_owned(),
+            isbn: memchr::memmem::Finder::new(b"ISBN").into_owned(),
             urls_need_slash: lex
                 .urls
                 .iter()
@@ -652,11 +655,12 @@ impl CitationMatcher {
             }
         });
         // 2. References found by an anchor (ISBN, "p. 88", "Pages 200–202", "720 pages"). Where
-        // every strong anchor needs a digit or "Press", prose without either is skipped.
+        // every strong anchor needs a digit, "Press" or "ISBN", prose without any is skipped.
         let slice = &text[block.clone()];
         if self.strong_needs_digit_or_press
             && !has_ascii_digit(slice.as_bytes())
             && self.press.find(slice.as_bytes()).is_none()
+            && self.isbn.find(slice.as_bytes()).is_none()
         {
             return BlockAnchors::None;
         }
@@ -2911,6 +2915,37 @@ mod anchor_reuse_tests {
                 .unwrap()
                 .strong_needs_digit_or_press
         );
+
+        // The ISBN anchor takes "X" for a digit: a block whose only anchor is such an ISBN
+        // is not skipped, and its sentences are told as the sentence search tells them.
+        let m = strong_matcher();
+        for text in [
+            "Molotov Remembers, ISBN XXXXXXXXXX",
+            "The Great Terror. ISBN-10: XXXXXXXXXX. Later prose follows here.",
+        ] {
+            let (_, anchors) = m.find_with_anchors(text, 0..text.len());
+            assert!(
+                !matches!(anchors, BlockAnchors::None),
+                "{text:?}: {anchors:?}"
+            );
+            // The whole block, and its pieces between full stops.
+            let mut spans: Vec<Range<usize>> = Vec::new();
+            spans.push(0..text.len());
+            let mut from = 0;
+            for (i, _) in text.match_indices(". ") {
+                spans.push(from..i + 1);
+                from = i + 2;
+            }
+            spans.push(from..text.len());
+            for span in spans {
+                assert_eq!(
+                    m.is_reference_span(text, span.clone(), &anchors),
+                    m.is_reference_sentence(&text[span.clone()]),
+                    "{:?}",
+                    &text[span]
+                );
+            }
+        }
 
         // A user's strong anchor with no digit and no "Press" must still be found.
         let mut lex = CitationLexicon::embedded();
