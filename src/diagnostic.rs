@@ -209,12 +209,7 @@ fn fnv_folded(mut h: u64, s: &str) -> u64 {
             }
             continue;
         }
-        let (space, len) = if b.is_ascii() {
-            (matches!(b, b' ' | b'\t'..=b'\r'), 1)
-        } else {
-            let c = s[i..].chars().next().unwrap_or_default();
-            (c.is_whitespace(), c.len_utf8())
-        };
+        let (space, len) = whitespace_at(s, i, b);
         if space {
             gap = any;
         } else {
@@ -232,6 +227,18 @@ fn fnv_folded(mut h: u64, s: &str) -> u64 {
     h
 }
 
+/// Whether the character at byte `i` of `s` (whose first byte is `b`) is whitespace in the
+/// sense of `char::is_whitespace`, and its length; ASCII answered from the byte.
+#[inline]
+fn whitespace_at(s: &str, i: usize, b: u8) -> (bool, usize) {
+    if b.is_ascii() {
+        (matches!(b, b' ' | b'\t'..=b'\r'), 1)
+    } else {
+        let c = s[i..].chars().next().unwrap_or_default();
+        (c.is_whitespace(), c.len_utf8())
+    }
+}
+
 /// The bytes of `s` with whitespace folded as by [`normalise_ws`] (runs of `char::is_whitespace`
 /// become one space, none at either end), handed to `emit` piece by piece: words and spaces.
 fn fold_ws(s: &str, mut emit: impl FnMut(&str)) {
@@ -241,12 +248,7 @@ fn fold_ws(s: &str, mut emit: impl FnMut(&str)) {
     let mut any = false;
     while i < bytes.len() {
         let b = bytes[i];
-        let (space, len) = if b.is_ascii() {
-            (matches!(b, b' ' | b'\t'..=b'\r'), 1)
-        } else {
-            let c = s[i..].chars().next().unwrap_or_default();
-            (c.is_whitespace(), c.len_utf8())
-        };
+        let (space, len) = whitespace_at(s, i, b);
         if space {
             if word_start < i {
                 if any {

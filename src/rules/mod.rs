@@ -266,19 +266,7 @@ mod tests {
 
     #[test]
     fn messages_fold_whitespace_and_cut_long_texts_at_57_chars() {
-        let meta = RuleMeta {
-            id: "r".into(),
-            kind: "pattern".into(),
-            severity: Severity::Warning,
-            summary: String::new(),
-            message: "figure `{text}` here".into(),
-            label: None,
-            help: None,
-            notes: Vec::new().into(),
-            explain: Explain::default(),
-            params: Vec::new(),
-            origin: String::new(),
-        };
+        let meta = meta_with("figure `{text}` here");
         let sixty = "a".repeat(60);
         let cases = [
             ("12,000", "12,000".to_string()),
