@@ -184,12 +184,11 @@ fn lint_each_threads(
                 FileResult::Skipped(s) => FileEvent::Skipped(s),
                 FileResult::Error(e) => FileEvent::Error(e),
             };
-            let quiet =
-                matches!(&event, FileEvent::Linted { diagnostics, .. } if diagnostics.is_empty());
-            let findings = match &event {
-                FileEvent::Linted { diagnostics, .. } => diagnostics.len(),
-                _ => 0,
+            let (linted, findings) = match &event {
+                FileEvent::Linted { diagnostics, .. } => (true, diagnostics.len()),
+                _ => (false, 0),
             };
+            let quiet = linted && findings == 0;
             match &bar {
                 // Anything printed while the bar is drawn would tear it.
                 Some(b) if !quiet => b.suspend(|| sink(event)),

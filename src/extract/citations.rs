@@ -1676,14 +1676,7 @@ mod tests {
     }
 
     /// A seeded generator of numbers below `n` (a linear congruential one): reproducible tests.
-    fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
-        move |n| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        }
-    }
+    use crate::extract::test_random::below as random_below;
 
     /// The byte-by-byte `unclosed_paren_close` it replaced: the oracle.
     /// If `at` lies inside a parenthesis opened earlier in the block, where that parenthesis closes.
@@ -2020,12 +2013,7 @@ mod tests {
         for _ in 0..20_000 {
             // Long enough to span several stretches; glued words are common among the pieces.
             let text = random_text(&mut next, 120);
-            let bounds: Vec<usize> = (0..=text.len())
-                .filter(|&i| text.is_char_boundary(i))
-                .collect();
-            let a = bounds[next(bounds.len())];
-            let b = bounds[next(bounds.len())];
-            let block = a.min(b)..a.max(b);
+            let block = crate::extract::test_random::char_range(&text, &mut next);
             assert_eq!(
                 glue_points(&text, block.clone()),
                 glue_points_bytewise(&text, block.clone()),
@@ -2344,12 +2332,8 @@ mod tests {
         }
         for _ in 0..5_000 {
             let text = random_text(&mut next, 30);
-            let bounds: Vec<usize> = (0..=text.len())
-                .filter(|&i| text.is_char_boundary(i))
-                .collect();
-            let a = bounds[next(bounds.len())];
-            let b = bounds[next(bounds.len())];
-            check(&text, a.min(b), a.max(b));
+            let r = crate::extract::test_random::char_range(&text, &mut next);
+            check(&text, r.start, r.end);
         }
     }
 
@@ -2544,14 +2528,7 @@ mod tests {
 mod anchor_reuse_tests {
     use super::*;
 
-    fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
-        move |n| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        }
-    }
+    use crate::extract::test_random::below as random_below;
 
     fn lexicon_with(strong: &[&str], weak: &[&str]) -> CitationLexicon {
         let mut lex = CitationLexicon::embedded();

@@ -903,6 +903,32 @@ fn add_block_quotes(
     }
 }
 
+/// Seeded random test input for the extractors' oracle tests: the same on every run.
+#[cfg(test)]
+pub(crate) mod test_random {
+    use std::ops::Range;
+
+    /// Numbers below `n` from a linear congruential generator started at `seed`.
+    pub fn below(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        }
+    }
+
+    /// A range of `text` between two random char boundaries, the smaller first.
+    pub fn char_range(text: &str, next: &mut impl FnMut(usize) -> usize) -> Range<usize> {
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let a = bounds[next(bounds.len())];
+        let b = bounds[next(bounds.len())];
+        a.min(b)..a.max(b)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -505,21 +505,10 @@ mod tests {
             "It was the end of it all",
             "a b c d e f g h i j k",
         ];
-        let mut seed = 31u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = crate::extract::test_random::below(31);
         for _ in 0..20_000 {
             let text: String = (0..next(80)).map(|_| pieces[next(pieces.len())]).collect();
-            let bounds: Vec<usize> = (0..=text.len())
-                .filter(|&i| text.is_char_boundary(i))
-                .collect();
-            let a = bounds[next(bounds.len())];
-            let b = bounds[next(bounds.len())];
-            let block = a.min(b)..a.max(b);
+            let block = crate::extract::test_random::char_range(&text, &mut next);
             assert_eq!(
                 f.quoted_spans(&text, block.clone()),
                 quoted_spans_bytewise(&f, &text, block.clone()),
@@ -641,13 +630,7 @@ mod tests {
             "\n",
             "Enemies Of The People",
         ];
-        let mut seed = 37u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = crate::extract::test_random::below(37);
         let mut cues: Vec<String> = f.term_cues.iter().chain(&f.title_cues).cloned().collect();
         cues.push(String::new());
         let mut verdicts = [0usize; 4];
