@@ -160,7 +160,7 @@ pub fn extract_plain_directives(text: &str, doc: &mut Document) {
     let taken: rustc_hash::FxHashSet<Range<usize>> = directive_blocks.iter().cloned().collect();
     doc.blocks.retain(|b: &Block| !taken.contains(&b.range));
     doc.excluded.extend(directive_blocks);
-    doc.excluded.sort_by_key(|r| (r.start, r.end));
+    doc.excluded.seal();
 }
 
 fn is_blank_line(text: &str, index: &LineIndex, line: usize) -> bool {

@@ -136,7 +136,7 @@ pub fn parse(text: &str) -> Document {
         }
     }
     doc.blocks.sort_by_key(|b| (b.range.start, b.range.end));
-    doc.excluded.sort_by_key(|r| (r.start, r.end));
+    doc.excluded.seal();
     doc
 }
 
