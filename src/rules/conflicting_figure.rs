@@ -491,10 +491,11 @@ impl Rule for ConflictingFigure {
     }
 
     fn check_corpus(&self, index: &ClaimIndex) -> Vec<Diagnostic> {
-        let mut found: Vec<(u32, Diagnostic)> = Vec::new();
-        index.for_each_measure(|claims, seqs| {
-            found.extend(self.check_measure(claims, seqs));
-        });
+        let mut found: Vec<(u32, Diagnostic)> = index
+            .map_measures(|claims, seqs| self.check_measure(claims, seqs))
+            .into_iter()
+            .flatten()
+            .collect();
         // Stable: findings of one kind of quantity keep their order.
         found.sort_by_key(|&(first, _)| first);
         found.into_iter().map(|(_, d)| d).collect()
