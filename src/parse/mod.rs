@@ -175,36 +175,39 @@ mod tests {
     #[test]
     fn excluded_spans_touch_what_they_overlap() {
         const L: usize = MAX_EXCLUDED_LOOKBACK;
-        // (spans, query, touched)
-        let cases: &[(&[Range<usize>], Range<usize>, bool)] = &[
-            (&[], 0..5, false),
-            (&[10..20], 0..10, false),
-            (&[10..20], 20..30, false),
-            (&[10..20], 19..30, true),
-            (&[10..20], 0..11, true),
-            (&[10..20], 12..14, true),
-            (&[10..20], 15..15, true),
+        // (spans as (start, end), query, touched)
+        type Case = (&'static [(usize, usize)], (usize, usize), bool);
+        let cases: &[Case] = &[
+            (&[], (0, 5), false),
+            (&[(10, 20)], (0, 10), false),
+            (&[(10, 20)], (20, 30), false),
+            (&[(10, 20)], (19, 30), true),
+            (&[(10, 20)], (0, 11), true),
+            (&[(10, 20)], (12, 14), true),
+            (&[(10, 20)], (15, 15), true),
             // A long span covering a later short one: the reach carries past the short one.
-            (&[10..500, 20..30], 100..110, true),
-            (&[10..500, 20..30], 500..510, false),
+            (&[(10, 500), (20, 30)], (100, 110), true),
+            (&[(10, 500), (20, 30)], (500, 510), false),
             // Nested and unsorted on input.
-            (&[50..60, 0..100, 70..80], 90..95, true),
+            (&[(50, 60), (0, 100), (70, 80)], (90, 95), true),
             // Longer than the lookback: starting too far back, it is not seen (the scan's
             // meaning, which the index keeps).
-            (&[0..3 * L], 2 * L..2 * L + 5, false),
-            (&[0..3 * L, 2 * L..2 * L + 1], 2 * L..2 * L + 5, true),
-            (&[L..3 * L], L + 10..L + 20, true),
+            (&[(0, 3 * L)], (2 * L, 2 * L + 5), false),
+            (&[(0, 3 * L), (2 * L, 2 * L + 1)], (2 * L, 2 * L + 5), true),
+            (&[(L, 3 * L)], (L + 10, L + 20), true),
         ];
-        for (spans, query, touched) in cases {
-            let e = sealed(spans);
-            assert_eq!(e.touches(query), *touched, "{spans:?} {query:?}");
-            assert_eq!(e.touches_by_scan(query), *touched, "{spans:?} {query:?}");
+        for &(spans, (start, end), touched) in cases {
+            let spans: Vec<Range<usize>> = spans.iter().map(|&(s, e)| s..e).collect();
+            let query = &(start..end);
+            let e = sealed(&spans);
+            assert_eq!(e.touches(query), touched, "{spans:?} {query:?}");
+            assert_eq!(e.touches_by_scan(query), touched, "{spans:?} {query:?}");
         }
     }
 
     #[test]
     fn unsealed_spans_are_scanned_and_sealing_again_indexes_the_new_ones() {
-        let mut e = sealed(&[10..20]);
+        let mut e = sealed(&[10..20, 12..14]);
         e.push(30..40);
         assert!(e.touches(&(35..36)));
         e.seal();
