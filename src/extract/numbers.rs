@@ -722,6 +722,9 @@ struct Anchors {
     /// Bit `tri_key` of every word: about one word of a text in twenty starts like an
     /// anchor, so most are passed over after three bytes.
     tri: [u64; 1 << 9],
+    /// Bit `tri_len_key` of every word: most runs of letters that pass `tri` ("for",
+    /// "thr…") have no anchor of their length, and are turned away before any hashing.
+    tri_len: [u64; 1 << 10],
     /// Single non-ASCII characters.
     symbols: Vec<String>,
     /// `HI` when there are symbols (their lanes are candidates too), else 0.
@@ -735,6 +738,7 @@ impl Anchors {
         let mut a = Anchors {
             words: Words::default(),
             tri: [0; 1 << 9],
+            tri_len: [0; 1 << 10],
             symbols: Vec::new(),
             symbol_lanes: 0,
             ac: None,
@@ -744,6 +748,8 @@ impl Anchors {
                 let w = k.to_ascii_lowercase().into_bytes();
                 let key = tri_key(&w, 0);
                 a.tri[key / 64] |= 1 << (key % 64);
+                let kl = tri_len_key(key, w.len());
+                a.tri_len[kl / 64] |= 1 << (kl % 64);
                 a.words.entry(w);
             } else if k.chars().count() == 1 && !k.is_ascii() {
                 a.symbols.push(k.clone());
@@ -772,50 +778,71 @@ impl Anchors {
     /// inside a longer run of letters, or a symbol glued to a letter or digit. Neither can
     /// overlap a later anchor that has its boundaries (its first character would have a
     /// letter before it, or be a continuation byte), so both ways find the same figures.
-    // Out of line, so its loop keeps its state in registers.
-    #[inline(never)]
     fn next(&self, text: &str, from: usize, lim: usize) -> Option<(usize, usize)> {
         if let Some(ac) = &self.ac {
             return ac
                 .find(Input::new(text).range(from..lim))
                 .map(|m| (m.start(), m.end()));
         }
+        self.next_swar(text, from, lim)
+    }
+
+    /// Whichever comes first in `text[from..lim]`: the anchor `next` finds, as its span, or
+    /// an ASCII digit at `k`, as `(k, k)`. Only for the direct scan (no automaton). `find`
+    /// stops at both, so one pass looks for both.
+    // Out of line, so its loop keeps its state in registers.
+    #[inline(never)]
+    fn next_or_digit(&self, text: &str, from: usize, lim: usize) -> Option<(usize, usize)> {
+        debug_assert!(self.ac.is_none());
         #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         {
-            // SAFETY: `next_sse2` only needs SSE2, which this build enables (it is part of
-            // every x86_64 CPU); `prop_anchor_sse2_is_swar` holds it to the portable scan.
-            unsafe { self.next_sse2(text, from, lim) }
+            // SAFETY: `next_or_digit_sse2` only needs SSE2, which this build enables (it is
+            // part of every x86_64 CPU); `prop_anchor_or_digit_sse2` holds it to the
+            // portable scan.
+            unsafe { self.next_or_digit_sse2(text, from, lim) }
         }
         #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
         {
-            self.next_swar(text, from, lim)
+            self.next_or_digit_swar(text, from, lim)
         }
     }
 
-    /// `next_swar` sixteen bytes at a time, with SSE2 (part of every x86_64).
+    /// `next_or_digit` as its definition: the two scans, the earlier result.
+    #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+    fn next_or_digit_swar(&self, text: &str, from: usize, lim: usize) -> Option<(usize, usize)> {
+        let d = find_digit(text.as_bytes(), from, lim);
+        match self.next_swar(text, from, lim) {
+            Some((s, e)) if s < d => Some((s, e)),
+            _ => (d < lim).then_some((d, d)),
+        }
+    }
+
+    /// `next_or_digit` sixteen bytes at a time, with SSE2 (part of every x86_64).
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     #[target_feature(enable = "sse2")]
-    fn next_sse2(&self, text: &str, from: usize, lim: usize) -> Option<(usize, usize)> {
+    fn next_or_digit_sse2(&self, text: &str, from: usize, lim: usize) -> Option<(usize, usize)> {
         use std::arch::x86_64::{
-            __m128i, _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8,
-            _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8, _mm_setzero_si128,
+            __m128i, _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128,
+            _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128, _mm_storeu_si128,
         };
         let b = text.as_bytes();
         let mut i = from;
         // whether the byte before lane 0 is an ASCII letter
         let mut prev_letter = u32::from(from > 0 && b[from - 1].is_ascii_alphabetic());
         let symbols = !self.symbols.is_empty();
+        // each letter's low five bits in its lane, 0 in the others: `tri_key`s in place
+        let mut fives = [0u8; 16];
         while i < lim {
-            // sixteen bytes, the last ones padded with NULs (no letters, nothing non-ASCII)
-            let mut c = [0u8; 16];
-            if i + 16 <= lim {
-                c.copy_from_slice(&b[i..i + 16]);
+            let x: __m128i = if i + 16 <= lim {
+                // SAFETY: `b[i..i + 16]` is in bounds; the load is unaligned.
+                unsafe { _mm_loadu_si128(b.as_ptr().add(i).cast()) }
             } else {
+                // the last bytes, padded with NULs (no letters, digits or non-ASCII)
+                let mut c = [0u8; 16];
                 c[..lim - i].copy_from_slice(&b[i..lim]);
-            }
-            let lo8 = u64::from_le_bytes(c[..8].try_into().expect("eight bytes"));
-            let hi8 = u64::from_le_bytes(c[8..].try_into().expect("eight bytes"));
-            let x: __m128i = _mm_set_epi64x(hi8 as i64, lo8 as i64);
+                // SAFETY: `c` holds sixteen bytes; the load is unaligned.
+                unsafe { _mm_loadu_si128(c.as_ptr().cast()) }
+            };
             // as `lanes_in(x | 0x20…, b'a', b'z')`: bytes from 0x80 are negative here
             let lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
             let letters = _mm_and_si128(
@@ -823,37 +850,52 @@ impl Anchors {
                 _mm_cmplt_epi8(lower, _mm_set1_epi8(0x7B)),
             );
             let lm = _mm_movemask_epi8(letters) as u32;
+            let digits = _mm_and_si128(
+                _mm_cmpgt_epi8(x, _mm_set1_epi8(b'0' as i8 - 1)),
+                _mm_cmplt_epi8(x, _mm_set1_epi8(b'9' as i8 + 1)),
+            );
+            let dm = _mm_movemask_epi8(digits) as u32;
             // a letter after a digit is a candidate too: `at` turns it away
             let mut cand = lm & !((lm << 1) | prev_letter);
+            let mut lead = 0;
             if symbols {
                 // bytes from 0xC0: where a non-ASCII character starts
-                let lead = _mm_and_si128(
+                let l = _mm_and_si128(
                     _mm_cmpgt_epi8(x, _mm_set1_epi8(-65)),
                     _mm_cmplt_epi8(x, _mm_setzero_si128()),
                 );
-                cand |= _mm_movemask_epi8(lead) as u32;
+                lead = _mm_movemask_epi8(l) as u32;
+                cand |= lead;
             }
             prev_letter = (lm >> 15) & 1;
+            if dm != 0 {
+                // only what starts before the first digit comes first
+                cand &= (1 << dm.trailing_zeros()) - 1;
+            }
+            if cand != 0 {
+                // SAFETY: `fives` holds sixteen bytes; the store is unaligned.
+                unsafe {
+                    _mm_storeu_si128(
+                        fives.as_mut_ptr().cast(),
+                        _mm_and_si128(x, _mm_and_si128(letters, _mm_set1_epi8(0x1F))),
+                    )
+                };
+            }
             while cand != 0 {
                 let lane = cand.trailing_zeros() as usize;
                 cand &= cand - 1;
                 let k = i + lane;
-                if c[lane] >= 0x80 {
+                if lead >> lane & 1 != 0 {
                     if let Some(m) = self.at(text, k, lim) {
                         return Some(m);
                     }
                     continue;
                 }
                 let key = if lane <= 13 {
-                    // `tri_key` from the chunk: a letter's lane has its bit in `lm`
-                    let l = |j: usize| {
-                        if lm >> (lane + j) & 1 != 0 {
-                            usize::from(c[lane + j] & 31)
-                        } else {
-                            0
-                        }
-                    };
-                    (l(0) << 10) | (l(1) << 5) | l(2)
+                    // NUL padding past `lim` may shorten the word: `at` rejects it anyway
+                    usize::from(fives[lane]) << 10
+                        | usize::from(fives[lane + 1]) << 5
+                        | usize::from(fives[lane + 2])
                 } else {
                     tri_key(b, k)
                 };
@@ -863,13 +905,16 @@ impl Anchors {
                     return Some(m);
                 }
             }
+            if dm != 0 {
+                let d = i + dm.trailing_zeros() as usize;
+                return Some((d, d));
+            }
             i += 16;
         }
         None
     }
 
     /// The scan of `next` eight bytes at a time, on any target.
-    #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
     fn next_swar(&self, text: &str, from: usize, lim: usize) -> Option<(usize, usize)> {
         let b = text.as_bytes();
         // Eight bytes at a time: the lanes where a letter follows no ASCII letter or digit.
@@ -953,7 +998,11 @@ impl Anchors {
             while e < b.len() && b[e].is_ascii_alphabetic() {
                 e += 1;
             }
-            if e > lim || !self.contains(&b[s..e]) {
+            if e > lim {
+                return None;
+            }
+            let kl = tri_len_key(tri_key(b, s), e - s);
+            if self.tri_len[kl / 64] & (1 << (kl % 64)) == 0 || !self.contains(&b[s..e]) {
                 return None;
             }
             e
@@ -984,6 +1033,12 @@ impl Anchors {
             None => self.words.contains(&w.to_ascii_lowercase()),
         }
     }
+}
+
+/// A word's `tri_key` and length hashed to 16 bits (no two lengths below 32 of one key
+/// collide).
+fn tri_len_key(key: usize, n: usize) -> usize {
+    (key ^ n.min(31).wrapping_mul(0x2B5) << 1) & 0xFFFF
 }
 
 /// The first three bytes at `s` as 5-bit letters (any case), 0 for a non-letter or the end of
@@ -1558,6 +1613,12 @@ impl Recognizer {
     /// Figures in `text[range]`, in order, non-overlapping, absolute byte offsets on char
     /// boundaries. Text outside `range` is read for context only.
     pub fn find(&self, text: &str, range: Range<usize>) -> Vec<NumberMatch> {
+        self.find_with(text, range, self.anchors.ac.is_none())
+    }
+
+    /// `find`; with `combined`, digits and anchors are looked for in one pass
+    /// (`Anchors::next_or_digit`, only without the automaton), else by two scans.
+    fn find_with(&self, text: &str, range: Range<usize>, combined: bool) -> Vec<NumberMatch> {
         let mut out: Vec<NumberMatch> = Vec::new();
         let lim = range.end.min(text.len());
         let lo = range.start.min(lim);
@@ -1572,25 +1633,33 @@ impl Recognizer {
         // a bare "one" waiting for a neighbouring figure to show it is part of a list of counts
         let mut pending_one: Option<NumberMatch> = None;
         loop {
-            if next_digit < pos {
-                next_digit = pos;
-            }
-            next_digit = find_digit(b, next_digit, lim);
-            if next_word.is_none_or(|(s, _)| s < pos) && word_from <= pos {
-                next_word = self.anchors.next(text, pos, lim);
-                word_from = next_word.map_or(lim + 1, |(s, _)| s + 1).max(pos);
-            }
-            let anchor = match next_word {
-                Some((s, _)) if s < next_digit => s,
-                _ => next_digit,
+            // where the next candidate starts, and its end if it is an anchor word
+            let (anchor, word_end) = if combined {
+                match self.anchors.next_or_digit(text, pos, lim) {
+                    Some((s, e)) => (s, (e > s).then_some(e)),
+                    None => break,
+                }
+            } else {
+                if next_digit < pos {
+                    next_digit = pos;
+                }
+                next_digit = find_digit(b, next_digit, lim);
+                if next_word.is_none_or(|(s, _)| s < pos) && word_from <= pos {
+                    next_word = self.anchors.next(text, pos, lim);
+                    word_from = next_word.map_or(lim + 1, |(s, _)| s + 1).max(pos);
+                }
+                let anchor = match next_word {
+                    Some((s, _)) if s < next_digit => s,
+                    _ => next_digit,
+                };
+                if anchor >= lim {
+                    break;
+                }
+                let is_word =
+                    next_word.is_some_and(|(s, _)| s == anchor) && !b[anchor].is_ascii_digit();
+                (anchor, next_word.filter(|_| is_word).map(|(_, e)| e))
             };
-            if anchor >= lim {
-                break;
-            }
-            let is_word =
-                next_word.is_some_and(|(s, _)| s == anchor) && !b[anchor].is_ascii_digit();
-            let (m, next, weak) = if is_word {
-                let (_, we) = next_word.unwrap_or((anchor, anchor + 1));
+            let (m, next, weak) = if let Some(we) = word_end {
                 if alnum_before(text, anchor)
                     || (we < b.len() && (is_word_byte(b[we]) || alpha_at(text, we)))
                 {
@@ -4486,8 +4555,8 @@ mod tests {
         }
 
         #[test]
-        fn prop_anchor_sse2_is_swar(
-            t in "(one|One|tenth|tenths|ten|thousand|Third|s|x|é|½|¾|-| |\\.|[0-9]|a couple|minus|couples|thirty|ninetyfive){0,24}",
+        fn prop_anchor_or_digit_sse2(
+            t in "(one|One|tenth|tenths|ten|thousand|Third|s|x|é|½|¾|-| |\\.|[0-9]|a couple|minus|couples|thirty|ninetyfive|/|:|\u{7f}|\u{c0}|\u{ff}){0,24}",
             a in 0usize..120,
             b in 0usize..120,
         ) {
@@ -4495,7 +4564,29 @@ mod tests {
             let (mut lo, mut hi) = (a.min(b).min(t.len()), a.max(b).min(t.len()));
             while !t.is_char_boundary(lo) { lo -= 1; }
             while !t.is_char_boundary(hi) { hi -= 1; }
-            prop_assert_eq!(r.anchors.next(&t, lo, hi), r.anchors.next_swar(&t, lo, hi));
+            prop_assert_eq!(
+                r.anchors.next_or_digit(&t, lo, hi),
+                r.anchors.next_or_digit_swar(&t, lo, hi)
+            );
+        }
+
+        #[test]
+        fn prop_find_combined_is_two_scans(
+            t in "(one|One|tenth|tenths|ten|thousand|Third|s|x|é|½|¾|-| |\\.|,|[0-9]{1,5}|a couple|minus|couples|thirty|ninetyfive|half|hundred|million|and|of|to|or|at least|about|the|p\\.|1990|May|\n){0,40}",
+            a in 0usize..300,
+            b in 0usize..300,
+        ) {
+            let r = rec();
+            let (mut lo, mut hi) = (a.min(b).min(t.len()), a.max(b).min(t.len()));
+            while !t.is_char_boundary(lo) { lo -= 1; }
+            while !t.is_char_boundary(hi) { hi -= 1; }
+            prop_assert_eq!(r.find_with(&t, lo..hi, true), r.find_with(&t, lo..hi, false));
+        }
+
+        #[test]
+        fn prop_find_combined_is_two_scans_any(t in "\\PC{0,120}") {
+            let r = rec();
+            prop_assert_eq!(r.find_with(&t, 0..t.len(), true), r.find_with(&t, 0..t.len(), false));
         }
 
         #[test]
