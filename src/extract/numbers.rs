@@ -423,6 +423,16 @@ impl<V> Words<V> {
     }
 }
 
+/// A word's first and last two letters (any case; `y` 0 for a one-letter word) and length,
+/// hashed to 12 bits.
+fn word_key(f: u8, y: u8, z: u8, n: usize) -> usize {
+    let v = u32::from(f & 31)
+        | u32::from(y & 31) << 5
+        | u32::from(z & 31) << 10
+        | (n.min(31) as u32) << 15;
+    (v.wrapping_mul(0x9E37_79B1) >> 20) as usize
+}
+
 /// The last two letters of a word as a 10-bit key: 5 bits of each (any case), 0 for no
 /// letter before the last.
 fn tail_key(y: u8, z: u8) -> usize {
@@ -473,11 +483,24 @@ fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric()
 }
 
+/// The character ending at `p`; None at 0 or off a char boundary.
+// An ASCII byte before `p` (most are) is the character itself: no UTF-8 decoding.
+#[inline(always)]
 fn char_before(text: &str, p: usize) -> Option<char> {
+    let b = text.as_bytes();
+    if p > 0 && p <= b.len() && b[p - 1] < 0x80 && text.is_char_boundary(p) {
+        return Some(char::from(b[p - 1]));
+    }
     text.get(..p).and_then(|s| s.chars().next_back())
 }
 
+/// The character starting at `p`; None at the end or off a char boundary.
+#[inline(always)]
 fn char_at(text: &str, p: usize) -> Option<char> {
+    let b = text.as_bytes();
+    if p < b.len() && b[p] < 0x80 {
+        return Some(char::from(b[p]));
+    }
     text.get(p..).and_then(|s| s.chars().next())
 }
 
@@ -1117,6 +1140,10 @@ struct BackSet<T> {
     /// Bit `c` set: some symbol's last byte is `c`. Most figures have a letter or a digit
     /// before them, and then no symbol is looked at.
     symbol_last: [u64; 4],
+    /// Bit `word_key` of the letters of every key of `by_last` (without a last '.' or ':'):
+    /// common words before a figure ("and", "for", "over") pass `tails` and the length
+    /// mask, and are turned away here before they are copied and hashed.
+    words: [u64; 64],
 }
 
 impl<T: Copy> BackSet<T> {
@@ -1126,6 +1153,7 @@ impl<T: Copy> BackSet<T> {
         let mut symbols = Vec::new();
         let mut tails = [0u64; 16];
         let mut symbol_last = [0u64; 4];
+        let mut words = [0u64; 64];
         for (p, t) in v {
             let last = p[p.len() - 1].clone();
             if last.as_bytes()[0].is_ascii_alphabetic()
@@ -1147,6 +1175,18 @@ impl<T: Copy> BackSet<T> {
                     };
                     tails[key / 64] |= 1 << (key % 64);
                 }
+                // the letters `find_by_last` reads back when it looks this key up
+                if let [f, .., y, z] | [f @ y, z] = word
+                    && word.iter().all(u8::is_ascii_alphabetic)
+                {
+                    let key = word_key(*f, *y, *z, word.len());
+                    words[key / 64] |= 1 << (key % 64);
+                } else if let [z] = word
+                    && z.is_ascii_alphabetic()
+                {
+                    let key = word_key(*z, 0, *z, 1);
+                    words[key / 64] |= 1 << (key % 64);
+                }
                 let pre = Pre::of(&p);
                 by_last.entry(last.into_bytes()).push((p, t, pre));
             } else {
@@ -1160,6 +1200,7 @@ impl<T: Copy> BackSet<T> {
             tails,
             symbols,
             symbol_last,
+            words,
         }
     }
 
@@ -1179,6 +1220,8 @@ impl<T: Copy> BackSet<T> {
 
     /// The longest phrase of `by_last` ending just before `p`, its last word ending at `e`
     /// (before a '.' or ':' if `suffix`).
+    // Out of line: `find` is inlined, and most words end no phrase.
+    #[inline(never)]
     fn find_by_last(
         &self,
         text: &str,
@@ -1196,6 +1239,15 @@ impl<T: Copy> BackSet<T> {
             && !(s < e && b[s].is_ascii_uppercase() && b[s - 1].is_ascii_lowercase())
         {
             s -= 1;
+        }
+        // both keys looked up below have the letters `b[s..e]`
+        if s == e {
+            return None;
+        }
+        let y = if e - s >= 2 { b[e - 2] } else { 0 };
+        let key = word_key(b[s], y, b[e - 1], e - s);
+        if self.words[key / 64] & (1 << (key % 64)) == 0 {
+            return None;
         }
         let n = e - s + usize::from(suffix);
         // most words end no phrase: the length mask tells before the word is copied
@@ -1226,6 +1278,8 @@ impl<T: Copy> BackSet<T> {
     }
 
     /// Longest phrase ending just before `p`: (start, tag).
+    // Inlined: most calls end in the byte tests here, cheaper than a call.
+    #[inline(always)]
     fn find(&self, text: &str, p: usize, lo: usize) -> Option<(usize, T)> {
         let b = text.as_bytes();
         let q = skip_sp_back(b, p, lo);
@@ -1244,15 +1298,28 @@ impl<T: Copy> BackSet<T> {
             if self.symbol_last[usize::from(c >> 6)] & (1 << (c & 63)) == 0 {
                 return None;
             }
-            for (ph, t, _) in self.symbols.iter().filter(|x| x.2 == c) {
-                if let Some(st) = match_back(text, p, lo, ph) {
-                    return Some((st, *t));
-                }
+            return self.find_symbol(text, p, lo, c);
+        }
+        None
+    }
+
+    /// The first symbol phrase ending in `c` that ends just before `p`.
+    #[inline(never)]
+    fn find_symbol(&self, text: &str, p: usize, lo: usize, c: u8) -> Option<(usize, T)> {
+        for (ph, t, _) in self.symbols.iter().filter(|x| x.2 == c) {
+            if let Some(st) = match_back(text, p, lo, ph) {
+                return Some((st, *t));
             }
         }
         None
     }
 }
+
+/// 10^k for k <= 22, each exact in an f64.
+const EXACT_POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
 
 fn pow10(n: i32) -> f64 {
     10f64.powi(n)
@@ -1306,7 +1373,8 @@ fn digits(b: &[u8], p: usize, lim: usize) -> Option<Dg> {
         e: i,
         // at most 15 digits: below 2^53, so exact, as `digits_value` reads them
         v: m as f64,
-        unit: if tz == n { 1.0 } else { pow10(tz as i32) },
+        // `tz` < 15: `pow10` is exact there, as the table is
+        unit: if tz == n { 1.0 } else { EXACT_POW10[tz] },
         frac_digits: 0,
         int_digits: n,
         grouped: false,
@@ -1438,11 +1506,6 @@ fn digits_full(b: &[u8], p: usize, lim: usize) -> Option<Dg> {
 /// the power of ten are both exact in an `f64`, so one division rounds correctly, exactly as
 /// the parser does; longer ones go through the parser.
 fn digits_value(s: &[u8], frac: usize) -> f64 {
-    // 10^k for k <= 22 is exact in an f64
-    const EXACT_POW10: [f64; 23] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ];
     if s.len() <= 15 {
         let m = s
             .iter()
@@ -2284,7 +2347,9 @@ impl Recognizer {
                 }
             }
             // multiplier words after digits: "1.2 million", "3 hundred and 21", "3 dozens"
-            if let Some(st) = self.card(text, p, lim, Some(d))
+            // (`card` ends at `d.e` unless "and" or a multiplier follows)
+            if self.may_follow_digits(b, skip_sp(b, d.e, lim))
+                && let Some(st) = self.card_full(text, p, lim, Some(d))
                 && st.e > d.e
             {
                 c.e = st.e;
@@ -2399,9 +2464,16 @@ impl Recognizer {
 
     /// Hard rejections of a digit core from its immediate surroundings; returns how far a
     /// rejected chain ("1937-38", "pp. 15–17", "+1-222-2222") extends.
-    fn digit_context_bad(&self, text: &str, c: &Core, lo: usize, lim: usize) -> Option<usize> {
+    /// The core is taken to start at `s`.
+    fn digit_context_bad(
+        &self,
+        text: &str,
+        c: &Core,
+        s: usize,
+        lo: usize,
+        lim: usize,
+    ) -> Option<usize> {
         let b = text.as_bytes();
-        let s = c.s;
         let e = c.e;
         let chain = |e: usize| chain_end(b, e, lim);
         if c.bad {
@@ -2673,11 +2745,13 @@ impl Recognizer {
                 || b[a.s] == b'.'
                 || (b[a.s] == b'-' && a.s + 1 < b.len() && b[a.s + 1].is_ascii_digit())
             {
-                let mut dc = a;
-                if b[a.s] == b'-' || b[a.s] == b'.' {
-                    dc.s = anchor;
-                }
-                if let Some(skip) = self.digit_context_bad(text, &dc, lo, lim) {
+                // a sign or point is judged by the digits after it
+                let ds = if b[a.s] == b'-' || b[a.s] == b'.' {
+                    anchor
+                } else {
+                    a.s
+                };
+                if let Some(skip) = self.digit_context_bad(text, &a, ds, lo, lim) {
                     return (None, skip.max(resume), false);
                 }
             }
@@ -3197,7 +3271,7 @@ impl Recognizer {
         if bc.words && b[bc.s].is_ascii_uppercase() {
             return;
         }
-        if b[bc.s].is_ascii_digit() && self.digit_context_bad(text, &bc, lo, lim).is_some() {
+        if b[bc.s].is_ascii_digit() && self.digit_context_bad(text, &bc, bc.s, lo, lim).is_some() {
             // "30-50-х": a glued second half spoils the whole chain
             if dash {
                 f.a.bad = true;
@@ -4193,6 +4267,21 @@ mod tests {
     }
 
     #[test]
+    fn pow10_table_is_powi() {
+        for (k, &v) in EXACT_POW10.iter().enumerate() {
+            assert_eq!(v.to_bits(), pow10(k as i32).to_bits(), "{k}");
+        }
+    }
+
+    /// `char_before` and `char_at` without their ASCII shortcut.
+    fn char_before_decoded(text: &str, p: usize) -> Option<char> {
+        text.get(..p).and_then(|s| s.chars().next_back())
+    }
+    fn char_at_decoded(text: &str, p: usize) -> Option<char> {
+        text.get(p..).and_then(|s| s.chars().next())
+    }
+
+    #[test]
     fn find_digit_table() {
         let naive = |b: &[u8], i: usize, lim: usize| {
             (i..lim).find(|&k| b[k].is_ascii_digit()).unwrap_or(lim)
@@ -4391,7 +4480,7 @@ mod tests {
 
         #[test]
         fn prop_backset_shared_last_word_agrees(
-            t in "(of|Of|OF|than|Than|in|excess|a|A|minimum|maximum|couple|upwards|more|less|no|not|fewer|greater|over|up|to|No|x|ss|nos\\.|[ \n]|\u{a0}|é|[0-9]){0,12}",
+            t in "(of|Of|OF|than|Than|in|excess|a|A|minimum|maximum|couple|upwards|more|less|no|not|fewer|greater|over|up|to|No|x|ss|nos\\.|[ \n]|\u{a0}|é|[0-9]|and|for|on|op|fax|art|all|some|sect|table|those|f|d|l|ll|p\\.|page|Pages|ch|vol\\.|doi:|:|\\.){0,12}",
         ) {
             let r = rec();
             for p in (0..=t.len()).filter(|&p| t.is_char_boundary(p)) {
@@ -4587,6 +4676,14 @@ mod tests {
         fn prop_find_combined_is_two_scans_any(t in "\\PC{0,120}") {
             let r = rec();
             prop_assert_eq!(r.find_with(&t, 0..t.len(), true), r.find_with(&t, 0..t.len(), false));
+        }
+
+        #[test]
+        fn prop_char_shortcuts_decode(t in "(\\PC|[a-z0-9 .\\-]){0,12}") {
+            for p in 0..=t.len() + 1 {
+                prop_assert_eq!(char_before(&t, p), char_before_decoded(&t, p));
+                prop_assert_eq!(char_at(&t, p), char_at_decoded(&t, p));
+            }
         }
 
         #[test]
