@@ -703,6 +703,13 @@ impl<T> FwdSet<T> {
         FwdSet { items, keys, first }
     }
 
+    /// False when no item can match where the first compared byte lower-cases to `c0` (0
+    /// for none: past `lim`).
+    #[inline(always)]
+    fn may_start(&self, c0: u8) -> bool {
+        self.first[usize::from(c0 >> 6)] & (1 << (c0 & 63)) != 0
+    }
+
     /// The items that may match at `p` (after spaces), in order: every other item's
     /// `match_fwd` at `p` fails on the first or second byte it compares.
     #[inline(always)]
@@ -724,7 +731,7 @@ impl<T> FwdSet<T> {
         } else {
             0
         };
-        let n = if self.first[usize::from(c0 >> 6)] & (1 << (c0 & 63)) != 0 {
+        let n = if self.may_start(c0) {
             self.items.len()
         } else {
             0
@@ -3197,6 +3204,10 @@ impl Recognizer {
         };
         let between = prevw.filter(|w| w.is("between") && w.s >= lo);
         let from = prevw.filter(|w| w.is("from") && w.s >= lo);
+        // Most figures have no connector after them: then everything below finds nothing.
+        if between.is_none() && self.no_connector_at(b, ae, lim) {
+            return;
+        }
         // try connectors
         let mut conn_end = None;
         let mut dash = false;
@@ -3280,6 +3291,19 @@ impl Recognizer {
         }
         let (between, from) = if dash { (None, None) } else { (between, from) };
         self.finish_range(text, f, bc, bc.e, between, from, lo, lim, alt);
+    }
+
+    /// True when after the spaces at `p` comes no comma and no byte a range or alternative
+    /// connector starts with: no connector and no comma list follows.
+    #[inline(always)]
+    fn no_connector_at(&self, b: &[u8], p: usize, lim: usize) -> bool {
+        let k = skip_sp(b, p, lim);
+        let c0 = if k < lim {
+            b[k].to_ascii_lowercase()
+        } else {
+            0
+        };
+        c0 != b',' && !self.range_conn.may_start(c0) && !self.alt_conn.may_start(c0)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -4683,6 +4707,28 @@ mod tests {
             for p in 0..=t.len() + 1 {
                 prop_assert_eq!(char_before(&t, p), char_before_decoded(&t, p));
                 prop_assert_eq!(char_at(&t, p), char_at_decoded(&t, p));
+            }
+        }
+
+        #[test]
+        fn prop_no_connector_means_none(
+            t in "(to|To|t|through|thru|or|Or|o|,|-|–|—|~|x|%|[ \n]|\u{a0}|[0-9]|é){0,8}",
+            p in 0usize..20,
+            cut in 0usize..3,
+        ) {
+            let r = rec();
+            let b = t.as_bytes();
+            let lim = t.len().saturating_sub(cut);
+            let p = p.min(lim);
+            if r.no_connector_at(b, p, lim) {
+                // what `range` tries without "between": connectors at `p`, alternatives after
+                // the spaces (no comma there), comma lists (none without a comma)
+                let k = skip_sp(b, p, lim);
+                prop_assert!(k >= lim || b[k] != b',');
+                prop_assert!(r.range_conn.candidates(b, p, lim).next().is_none());
+                prop_assert!(r.alt_conn.candidates(b, k, lim).next().is_none());
+                let one = r.core("1", 0, 1).unwrap();
+                prop_assert!(r.comma_alternatives(&t, p, lim, one).is_none());
             }
         }
 
