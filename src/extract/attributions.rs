@@ -109,6 +109,16 @@ struct WordCues {
     cues: Vec<WordCue>,
     /// The shortest cue (at least one byte).
     min_len: usize,
+    /// Bit `pair_index(first, second)` is set when some cue starts with those two bytes
+    /// (all bits when a cue is one byte long): most words are ruled out before their end is
+    /// looked for.
+    pairs: Box<[u64; 256 * 32 / 64]>,
+}
+
+/// A cue's or word's first byte and (five bits of) its second.
+#[inline]
+fn pair_index(first: u8, second: u8) -> usize {
+    usize::from(first) << 5 | usize::from(second & 31)
 }
 
 /// Lengths told apart by `WordCues::slots`; longer cues share the last.
@@ -127,7 +137,45 @@ struct WordCue {
 const BLOCK: usize = 64;
 
 /// Which bytes of `chunk` are ASCII letters or digits, one bit each (bit `j` for byte `j`).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
 fn alnum_bits(chunk: &[u8; BLOCK]) -> u64 {
+    // SAFETY: the cfg above guarantees SSE2 is enabled for the whole build.
+    unsafe { alnum_bits_sse2(chunk) }
+}
+
+/// `alnum_bits` sixteen bytes per step: a quarter of the SWAR version's instructions.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn alnum_bits_sse2(chunk: &[u8; BLOCK]) -> u64 {
+    use std::arch::x86_64::*;
+    let splat = |v: u8| _mm_set1_epi8(v as i8);
+    let mut m = 0u64;
+    for (k, sixteen) in chunk.chunks_exact(16).enumerate() {
+        let v = u128::from_le_bytes(sixteen.try_into().expect("16 bytes"));
+        let x = _mm_set_epi64x((v >> 64) as i64, v as i64);
+        // Signed compares: bytes from 0x80 up are negative (`| 0x20` keeps them so) and
+        // fall outside both ranges.
+        let folded = _mm_or_si128(x, splat(0x20));
+        let letter = _mm_and_si128(
+            _mm_cmpgt_epi8(folded, splat(b'a' - 1)),
+            _mm_cmplt_epi8(folded, splat(b'z' + 1)),
+        );
+        let digit = _mm_and_si128(
+            _mm_cmpgt_epi8(x, splat(b'0' - 1)),
+            _mm_cmplt_epi8(x, splat(b'9' + 1)),
+        );
+        let bits = _mm_movemask_epi8(_mm_or_si128(letter, digit)) as u32 as u64;
+        m |= bits << (16 * k);
+    }
+    m
+}
+
+/// Portable `alnum_bits`, eight bytes at a time (and the SSE2 version's oracle).
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn alnum_bits_swar(chunk: &[u8; BLOCK]) -> u64 {
     let mut m = 0u64;
     for (k, eight) in chunk.chunks_exact(8).enumerate() {
         let eight = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
@@ -136,7 +184,13 @@ fn alnum_bits(chunk: &[u8; BLOCK]) -> u64 {
     m
 }
 
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+fn alnum_bits(chunk: &[u8; BLOCK]) -> u64 {
+    alnum_bits_swar(chunk)
+}
+
 /// Eight bytes at once (SWAR): bit `k` set when byte `k` is an ASCII letter or digit.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 fn alnum_bytes(x: u64) -> u64 {
     const fn each(b: u8) -> u64 {
         b as u64 * 0x0101_0101_0101_0101
@@ -195,11 +249,20 @@ impl WordCues {
             });
         }
         let min_len = words.iter().map(String::len).min()?;
+        let mut pairs = Box::new([0u64; 256 * 32 / 64]);
+        if min_len < 2 {
+            pairs.fill(u64::MAX);
+        }
+        for w in words.iter().map(String::as_bytes).filter(|w| w.len() >= 2) {
+            let k = pair_index(w[0], w[1]);
+            pairs[k / 64] |= 1 << (k % 64);
+        }
         Some(WordCues {
             lens,
             slots,
             cues,
             min_len,
+            pairs,
         })
     }
 
@@ -239,6 +302,13 @@ impl WordCues {
                 starts &= starts - 1;
                 let s = base + j;
                 let first = bytes[s];
+                // A run that starts here has at least `min_len` bytes: when that is 2 or more
+                // the second is in `bytes`; otherwise every pair bit is set.
+                let second = bytes.get(s + 1).copied().unwrap_or(0);
+                let k = pair_index(first, second);
+                if self.pairs[k / 64] & (1 << (k % 64)) == 0 {
+                    continue;
+                }
                 let lens = self.lens[usize::from(first)];
                 if lens == 0 {
                     continue;
@@ -964,6 +1034,25 @@ mod tests {
                         m | (u64::from(c.is_ascii_alphanumeric()) << k)
                     });
                     assert_eq!(alnum_bytes(u64::from_le_bytes(eight)), want, "{eight:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn alnum_bits_agrees_with_std_for_every_byte_in_every_lane() {
+        let want = |chunk: &[u8; BLOCK]| {
+            chunk.iter().enumerate().fold(0u64, |m, (k, c)| {
+                m | (u64::from(c.is_ascii_alphanumeric()) << k)
+            })
+        };
+        for b in 0..=255u8 {
+            for lane in 0..BLOCK {
+                for fill in [0u8, b'a', b'Z', b'5', 0x80, 0xC3, 0xFF, b' ', b'@', b'`'] {
+                    let mut chunk = [fill; BLOCK];
+                    chunk[lane] = b;
+                    assert_eq!(alnum_bits(&chunk), want(&chunk), "{chunk:?}");
+                    assert_eq!(alnum_bits_swar(&chunk), want(&chunk), "{chunk:?}");
                 }
             }
         }
