@@ -12,7 +12,7 @@
 //! The rules are data-driven: lists live in `rules/lexicon/sentences.toml`.
 
 use std::cell::RefCell;
-use std::ops::Range;
+use std::ops::{Not, Range};
 
 const EMBEDDED_LEXICON: &str = include_str!("../../rules/lexicon/sentences.toml");
 const DEFAULT_MAX_SPAN: usize = 600;
@@ -909,7 +909,55 @@ impl<'a> Block<'a> {
 
     /// Decide whether the terminator at `p` ends a sentence. Returns the cut
     /// position, if any, and where scanning resumes.
+    #[inline]
     fn decide(&mut self, p: usize, sent_start: usize) -> (Option<usize>, usize) {
+        if let Some(fast) = self.decide_fast(p, sent_start) {
+            // Every test run checks the shortcut against the general path.
+            #[cfg(test)]
+            assert_eq!(fast, self.decide_general(p, sent_start), "at {p} in {:?}", self.s);
+            return fast;
+        }
+        self.decide_general(p, sent_start)
+    }
+
+    /// `decide` for the common shapes, `None` for the others: a single
+    /// terminator ending the block, or followed by one space and an ASCII
+    /// capital (". The"). There the general path finds no cluster, nothing
+    /// glued, no closing marks and no opening marks before the next word, so
+    /// only the span check and (after a period) the token before are left.
+    #[inline]
+    fn decide_fast(&mut self, p: usize, sent_start: usize) -> Option<(Option<usize>, usize)> {
+        let b = self.b;
+        let dot = match b[p] {
+            b'.' => true,
+            b'!' | b'?' => false,
+            _ => return None,
+        };
+        let r = p + 1;
+        if r == b.len() {
+            return Some((self.suppressed(p, r).not().then_some(r), r));
+        }
+        if b[r] != b' ' || !b.get(r + 1).is_some_and(u8::is_ascii_uppercase) {
+            return None;
+        }
+        if self.suppressed(p, r) {
+            return Some((None, r));
+        }
+        let brk = !dot || {
+            let w = r + 1;
+            let (ts, te) = self.token_before(p, sent_start);
+            match self.classify(ts, te, sent_start) {
+                TokClass::Ordinary | TokClass::Regular => true,
+                TokClass::Prefix | TokClass::ListMarker => false,
+                TokClass::Initials => self.is_starter(w),
+                TokClass::Time => self.is_starter(w) || !self.fronting(sent_start, ts),
+            }
+        };
+        Some((brk.then_some(r), r))
+    }
+
+    /// The whole decision, for any terminator.
+    fn decide_general(&mut self, p: usize, sent_start: usize) -> (Option<usize>, usize) {
         let b = self.b;
         let n = b.len();
         // Cluster: "?!", "...", ". . .", "! ? !".
@@ -1301,8 +1349,50 @@ static TOKEN_BREAK: [bool; 256] = {
     t
 };
 
+// Byte classes of `is_list_marker`.
+const L_DIGIT: u8 = 1;
+const L_ROMAN: u8 = 2;
+const L_ROMAN_UP: u8 = 4;
+
+static LIST_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_digit() {
+            L_DIGIT
+        } else if matches!(b, b'i' | b'v' | b'x' | b'l' | b'c' | b'd' | b'm') {
+            L_ROMAN
+        } else if matches!(b, b'I' | b'V' | b'X' | b'L' | b'C' | b'D' | b'M') {
+            L_ROMAN_UP
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
 /// "1", "12", "a", "iv", "IX": a list item number at the start of a sentence.
+/// One table lookup per byte; `is_list_marker_slow` is its oracle.
+#[inline]
 fn is_list_marker(t: &[u8]) -> bool {
+    // Every kind is at most five bytes long.
+    if t.len() > 5 {
+        return false;
+    }
+    let mut all = L_DIGIT | L_ROMAN | L_ROMAN_UP;
+    for &c in t {
+        all &= LIST_CLASS[c as usize];
+    }
+    (t.len() <= 3 && all & L_DIGIT != 0)
+        || (t.len() == 1 && t[0].is_ascii_alphabetic())
+        || all & (L_ROMAN | L_ROMAN_UP) != 0
+}
+
+/// The `is_list_marker` the table replaces.
+#[cfg(test)]
+fn is_list_marker_slow(t: &[u8]) -> bool {
     let roman = |c: &u8| b"ivxlcdm".contains(c);
     let roman_up = |c: &u8| b"IVXLCDM".contains(c);
     (t.len() <= 3 && t.iter().all(u8::is_ascii_digit))
@@ -1846,6 +1936,87 @@ mod tests {
         Ok(())
     }
 
+    /// Words, abbreviations, initials, list markers and clock markers around
+    /// ". X", "! X", "? X" and block ends.
+    fn sentence_like() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("The"),
+                Just("It"),
+                Just("It's"),
+                Just("In"),
+                Just("word"),
+                Just("Dr"),
+                Just("Mr"),
+                Just("etc"),
+                Just("U.S"),
+                Just("E"),
+                Just("a.m"),
+                Just("7pm"),
+                Just("p"),
+                Just("iv"),
+                Just("XI"),
+                Just("12"),
+                Just("mid"),
+                Just("On Monday at 6"),
+                Just("By 9"),
+                Just("(x"),
+                Just("x)"),
+                Just("\"x"),
+                Just("x\""),
+                Just("«x"),
+                Just("•"),
+                Just("."),
+                Just(". "),
+                Just("! "),
+                Just("? "),
+                Just(" "),
+                Just("\n"),
+                Just(".."),
+                Just("É"),
+                Just(": "),
+            ],
+            0..40,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    #[test]
+    fn the_shortcut_takes_the_common_shapes() {
+        let text = "It rained. The end! No? Yes. Dr. Who. x.";
+        let mut blk = Block::new(seg(), text, Scratch::default());
+        blk.scan();
+        blk.pair();
+        for (p, want) in [(9, Some(10)), (18, Some(19)), (22, Some(23)), (27, Some(28)), (31, None), (39, Some(40))] {
+            assert_eq!(blk.decide_fast(p, 0), Some((want, p + 1)), "at {p}");
+        }
+        // Not the shortcut's: glued, lower case, two spaces, an ellipsis.
+        let text = "a.b. c.  D... E";
+        let mut blk = Block::new(seg(), text, Scratch::default());
+        blk.scan();
+        blk.pair();
+        for p in [1, 3, 6, 10] {
+            assert_eq!(blk.decide_fast(p, 0), None, "at {p}");
+        }
+    }
+
+    #[test]
+    fn is_list_marker_matches_oracle() {
+        // Every token of up to six bytes over an alphabet that reaches each branch.
+        let alphabet = b"09ivIVaZ.\xc3";
+        let k = alphabet.len();
+        for len in 0..=6u32 {
+            for mut n in 0..k.pow(len) {
+                let mut t = Vec::with_capacity(len as usize);
+                for _ in 0..len {
+                    t.push(alphabet[n % k]);
+                    n /= k;
+                }
+                assert_eq!(is_list_marker(&t), is_list_marker_slow(&t), "{t:?}");
+            }
+        }
+    }
+
     fn prose_like() -> impl Strategy<Value = String> {
         proptest::collection::vec(
             prop_oneof![
@@ -2191,6 +2362,19 @@ mod tests {
             token_before_agrees(seg(), &text, &[0, a])?;
             helpers_agree(seg(), &text)?;
             trims_agree(&text)?;
+        }
+
+        #[test]
+        fn is_list_marker_matches_oracle_on_random_tokens(w in "[0-9ivxlcdmIVXLCDMa-zA-Z.]{0,7}|\\PC{0,3}") {
+            prop_assert_eq!(is_list_marker(w.as_bytes()), is_list_marker_slow(w.as_bytes()));
+        }
+
+        /// `decide` asserts (under test) that its shortcut agrees with the general path;
+        /// these texts are made of the shapes the shortcut takes and their near misses.
+        #[test]
+        fn fast_decisions_agree_on_sentence_like_text(text in sentence_like(), x in 0usize..300) {
+            let _ = seg().split(&text, x.min(text.len())..text.len());
+            let _ = seg().split(&text, 0..text.len());
         }
 
         #[test]
