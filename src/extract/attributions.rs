@@ -87,7 +87,14 @@ const EMBEDDED_PATTERNS: [&str; 3] = [
 struct FreeNeeds {
     according: memchr::memmem::Finder<'static>,
     words_of: memchr::memmem::Finder<'static>,
+    /// Pattern ids, in the word scan, of `HINT_WORDS` (all of them, or none when the scan
+    /// is not by word or a cue is one of them): a match of "according to" or "in the words
+    /// of" holds one of them as a whole run of letters, so the scan replaces both searches.
+    hints: Option<Range<usize>>,
 }
+
+/// The word runs that the fixed embedded phrases contain.
+const HINT_WORDS: [&str; 3] = ["according", "According", "words"];
 
 impl FreeNeeds {
     /// Whether `body` may hold a match of the embedded phrases.
@@ -371,8 +378,31 @@ impl AttributionFinder {
         let mut words: Vec<String> = lex.verbs.clone();
         let possessive_from = words.len();
         words.extend(lex.possessive_nouns.iter().cloned());
+        let embedded = lex.patterns.len() == EMBEDDED_PATTERNS.len()
+            && lex
+                .patterns
+                .iter()
+                .zip(EMBEDDED_PATTERNS)
+                .all(|(p, e)| p.get_ref() == e);
+        // The phrase hints ride along in the word scan, with ids past the cues.
+        let with_hints = {
+            let mut w = words.clone();
+            w.extend(HINT_WORDS.map(String::from));
+            w
+        };
+        let hinted = embedded
+            && word_scan
+            && !words.is_empty()
+            && !words.iter().any(|w| HINT_WORDS.contains(&w.as_str()));
+        let mut hints = None;
         let cues = if words.is_empty() {
             None
+        } else if let Some(w) = (hinted && word_scan)
+            .then(|| WordCues::new(&with_hints))
+            .flatten()
+        {
+            hints = Some(words.len()..with_hints.len());
+            Some(Cues::Words(w))
         } else if let Some(w) = word_scan.then(|| WordCues::new(&words)).flatten() {
             Some(Cues::Words(w))
         } else {
@@ -386,15 +416,10 @@ impl AttributionFinder {
                     })?,
             ))
         };
-        let embedded = lex.patterns.len() == EMBEDDED_PATTERNS.len()
-            && lex
-                .patterns
-                .iter()
-                .zip(EMBEDDED_PATTERNS)
-                .all(|(p, e)| p.get_ref() == e);
         let free_needs = (embedded && word_scan).then(|| FreeNeeds {
             according: memchr::memmem::Finder::new("ccording to"),
             words_of: memchr::memmem::Finder::new("n the words of"),
+            hints,
         });
         Ok(AttributionFinder {
             free: compile_alternation(&lex.patterns)?,
@@ -421,29 +446,17 @@ impl AttributionFinder {
             let k = sentences.partition_point(|s| s.end <= at);
             (k < sentences.len() && sentences[k].start <= at).then_some(k)
         };
-        let mut out = Vec::new();
         let body = &text[run.clone()];
-        if let Some(re) = &self.free
-            && self
-                .free_needs
-                .as_ref()
-                .is_none_or(|n| n.may_match(body.as_bytes()))
-        {
-            for m in re.find_iter(body) {
-                let at = run.start + m.start();
-                if let Some(k) = sentence_of(at)
-                    && run.start + m.end() <= sentences[k].end
-                {
-                    out.push((
-                        k,
-                        Attribution {
-                            range: at..run.start + m.end(),
-                        },
-                    ));
-                }
-            }
-        }
+        let hints = self.free_needs.as_ref().and_then(|n| n.hints.clone());
+        let mut hinted = false;
+        // Cue attributions go after the phrases' (as when the phrases were searched first),
+        // for the stable sort below.
+        let mut cued = Vec::new();
         let mut on_cue = |start: usize, end: usize, pattern: usize| {
+            if hints.as_ref().is_some_and(|h| h.contains(&pattern)) {
+                hinted = true;
+                return;
+            }
             let (start, end) = (run.start + start, run.start + end);
             if !whole_word(text, start, end) {
                 return;
@@ -458,7 +471,7 @@ impl AttributionFinder {
                 possessive_name_before(text, sentence.start, start)
             };
             if let Some(name_start) = name {
-                out.push((
+                cued.push((
                     k,
                     Attribution {
                         range: name_start..end,
@@ -475,6 +488,28 @@ impl AttributionFinder {
             }
             None => {}
         }
+        let mut out = Vec::new();
+        if let Some(re) = &self.free
+            && self.free_needs.as_ref().is_none_or(|n| match n.hints {
+                Some(_) => hinted || memchr::memchr(b':', body.as_bytes()).is_some(),
+                None => n.may_match(body.as_bytes()),
+            })
+        {
+            for m in re.find_iter(body) {
+                let at = run.start + m.start();
+                if let Some(k) = sentence_of(at)
+                    && run.start + m.end() <= sentences[k].end
+                {
+                    out.push((
+                        k,
+                        Attribution {
+                            range: at..run.start + m.end(),
+                        },
+                    ));
+                }
+            }
+        }
+        out.append(&mut cued);
         out.sort_by_key(|(k, a)| (*k, a.range.start));
         out
     }
@@ -806,8 +841,12 @@ mod tests {
     /// Embedded cues plus a cue with a digit and a cue that is also a possessive noun.
     fn extended() -> AttributionLexicon {
         let mut lex = AttributionLexicon::embedded();
-        lex.verbs
-            .extend(["x2".into(), "figures".into(), "Says".into()]);
+        // "words" turns the phrase hints off (the phrases are searched for), "Q" makes the
+        // shortest cue one byte.
+        lex.verbs.extend(
+            ["x2", "figures", "Says", "words", "Q"]
+                .map(String::from),
+        );
         lex.possessive_nouns.push("estimates".into());
         lex
     }
@@ -910,6 +949,11 @@ mod tests {
         "ﬁgures",
         "lists",
         "listed",
+        "words",
+        "Words",
+        "according",
+        "Q",
+        "Q said",
     ];
 
     /// Sentences from cut points: sorted, non-overlapping, some left out (reference sentences).
@@ -1006,8 +1050,13 @@ mod tests {
     #[test]
     fn the_phrase_precheck_is_on_for_the_embedded_phrases() {
         let f = AttributionFinder::new(&AttributionLexicon::embedded()).unwrap();
-        assert!(f.free_needs.is_some());
+        assert!(f.free_needs.as_ref().is_some_and(|n| n.hints.is_some()));
         assert!(matches!(f.cues, Some(Cues::Words(_))));
+        // A cue that is a hint word: the phrases are searched for instead.
+        let f = AttributionFinder::new(&extended()).unwrap();
+        assert!(f.free_needs.as_ref().is_some_and(|n| n.hints.is_none()));
+        let text = "In the words of Werth, it was so. Werth words it.";
+        assert_eq!(f.find(text, 0..text.len()).len(), 2);
         let mut lex = AttributionLexicon::embedded();
         lex.patterns.push(toml::Spanned::new(
             0..0,
