@@ -420,7 +420,10 @@ fn special_mask(chunk: &[u8; 16]) -> u32 {
 #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 fn may_be_special(c: u8) -> bool {
     (c < b'0' && !matches!(c, b' ' | b',' | b'-'))
-        || matches!(c, b'?' | b'`' | b'[' | b'\\' | b']' | b'{' | b'|' | b'}' | 0x80..)
+        || matches!(
+            c,
+            b'?' | b'`' | b'[' | b'\\' | b']' | b'{' | b'|' | b'}' | 0x80..
+        )
 }
 
 fn is_open_punct(c: char) -> bool {
@@ -913,7 +916,12 @@ impl<'a> Block<'a> {
         if let Some(fast) = self.decide_fast(p, sent_start) {
             // Every test run checks the shortcut against the general path.
             #[cfg(test)]
-            assert_eq!(fast, self.decide_general(p, sent_start), "at {p} in {:?}", self.s);
+            assert_eq!(
+                fast,
+                self.decide_general(p, sent_start),
+                "at {p} in {:?}",
+                self.s
+            );
             return fast;
         }
         self.decide_general(p, sent_start)
@@ -1986,7 +1994,14 @@ mod tests {
         let mut blk = Block::new(seg(), text, Scratch::default());
         blk.scan();
         blk.pair();
-        for (p, want) in [(9, Some(10)), (18, Some(19)), (22, Some(23)), (27, Some(28)), (31, None), (39, Some(40))] {
+        for (p, want) in [
+            (9, Some(10)),
+            (18, Some(19)),
+            (22, Some(23)),
+            (27, Some(28)),
+            (31, None),
+            (39, Some(40)),
+        ] {
             assert_eq!(blk.decide_fast(p, 0), Some((want, p + 1)), "at {p}");
         }
         // Not the shortcut's: glued, lower case, two spaces, an ellipsis.
