@@ -621,12 +621,17 @@ impl Iterator for WordsBefore<'_> {
         }
         let mut s = e;
         while s > floor {
-            // ASCII without decoding; anything else as the character it ends.
-            let c = match bytes[s - 1] {
-                b @ 0..0x80 => char::from(b),
-                _ => text[..s].chars().next_back().unwrap_or(' '),
-            };
-            if c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '.') {
+            // ASCII by table; anything else as the character it ends.
+            let b = bytes[s - 1];
+            if b < 0x80 {
+                if !WORD_BYTE[usize::from(b)] {
+                    break;
+                }
+                s -= 1;
+                continue;
+            }
+            let c = text[..s].chars().next_back().unwrap_or(' ');
+            if c.is_alphanumeric() || c == '’' {
                 s -= c.len_utf8();
             } else {
                 break;
@@ -648,6 +653,18 @@ impl Iterator for WordsBefore<'_> {
         Some((s, word_end))
     }
 }
+
+/// ASCII bytes that belong to a word read back by `WordsBefore`: letters, digits, `'`, `-`, `.`.
+static WORD_BYTE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'\'' | b'-' | b'.');
+        c += 1;
+    }
+    t
+};
 
 /// "<Name>'s <noun>": the start of the capitalised possessive before `at`.
 fn possessive_name_before(text: &str, floor: usize, at: usize) -> Option<usize> {
@@ -843,10 +860,8 @@ mod tests {
         let mut lex = AttributionLexicon::embedded();
         // "words" turns the phrase hints off (the phrases are searched for), "Q" makes the
         // shortest cue one byte.
-        lex.verbs.extend(
-            ["x2", "figures", "Says", "words", "Q"]
-                .map(String::from),
-        );
+        lex.verbs
+            .extend(["x2", "figures", "Says", "words", "Q"].map(String::from));
         lex.possessive_nouns.push("estimates".into());
         lex
     }
