@@ -673,6 +673,9 @@ pub struct Measures {
     /// The measure phrases' words are ASCII, hold no `0`, and begin with a word byte: where
     /// the text folds plainly, `find_phrases` tells where measure words may stand (see `Cues`).
     phrases_tell: bool,
+    /// Every phrase begins with a word byte: a measure word can then start only where a run
+    /// of word bytes does (see `next_measure_word`).
+    phrases_word_first: bool,
 }
 
 /// A subject pattern. Its own regex (for the capture) is compiled the first time the subject
@@ -828,6 +831,10 @@ impl Measures {
                 message: e.to_string(),
             })?;
         let phrases_ascii = phrases.iter().all(|p| p.iter().all(|w| w.is_ascii()));
+        let phrases_word_first = phrases.iter().all(|p| {
+            p.first()
+                .is_some_and(|w| w.bytes().next().is_some_and(is_word_byte))
+        });
         let mut short_cues: Vec<Box<[u8]>> = cue_words
             .iter()
             .filter(|w| w.len() <= 2)
@@ -844,6 +851,7 @@ impl Measures {
             phrases_by_first,
             phrase_pairs,
             phrases_tell,
+            phrases_word_first,
             named,
             measure_words,
             measure_names,
@@ -1056,6 +1064,18 @@ impl Measures {
     /// `measure_hits`): (start, end, measure).
     fn next_measure_word(&self, text: &str, from: usize) -> Option<(usize, usize, usize)> {
         let b = text.as_bytes();
+        if self.phrases_word_first {
+            // A phrase's first byte is then a word byte, and a word boundary before a word
+            // byte is the start of a run of them: only those are tried.
+            return word_runs_from(b, from).find_map(|r| {
+                let p = r.start;
+                if self.phrases_by_first[usize::from(b[p].to_ascii_lowercase())].is_empty() {
+                    return None;
+                }
+                let (end, m) = self.measure_word_at(text, p)?;
+                Some((p, end, m))
+            });
+        }
         (from..b.len()).find_map(|p| {
             let first = self
                 .phrases_by_first
@@ -1215,12 +1235,10 @@ impl Measures {
         // A passive verb is a whole run of word bytes ("were", "has" …); where the window folds
         // plainly and holds none, the regex is not searched (most figures).
         let no_verb = folds_plainly(window)
-            && first_word(window, |w| {
-                matches!(
-                    w,
-                    b"were" | b"was" | b"are" | b"is" | b"had" | b"have" | b"has"
-                )
-            })
+            && first_word(
+                window,
+                &[b"were", b"was", b"are", b"is", b"had", b"have", b"has"],
+            )
             .is_none();
         if !no_verb && let Some(p) = passive.find(window) {
             let rest = &window[p.end()..];
@@ -1615,12 +1633,10 @@ const QUALIFIER: &str = r"(?i)(?-u:\b)(average|mean|excess|extra|additional|annu
 fn conditional(text: &str) -> Option<Range<usize>> {
     static RE: OnceLock<Regex> = OnceLock::new();
     if folds_plainly(text) {
-        return first_word(text, |w| {
-            matches!(
-                w,
-                b"if" | b"unless" | b"suppose" | b"supposing" | b"whether"
-            )
-        });
+        return first_word(
+            text,
+            &[b"if", b"unless", b"suppose", b"supposing", b"whether"],
+        );
     }
     let re = RE.get_or_init(|| Regex::new(CONDITIONAL).expect("conditional regex"));
     re.find(text).map(|m| m.range())
@@ -1630,12 +1646,10 @@ fn conditional(text: &str) -> Option<Range<usize>> {
 fn relative(text: &str) -> Option<Range<usize>> {
     static RE: OnceLock<Regex> = OnceLock::new();
     if folds_plainly(text) {
-        return first_word(text, |w| {
-            matches!(
-                w,
-                b"which" | b"who" | b"whom" | b"whose" | b"that" | b"than"
-            )
-        });
+        return first_word(
+            text,
+            &[b"which", b"who", b"whom", b"whose", b"that", b"than"],
+        );
     }
     let re = RE.get_or_init(|| Regex::new(RELATIVE).expect("relative regex"));
     re.find(text).map(|m| m.range())
@@ -1648,6 +1662,10 @@ fn qualifier_word(text: &str) -> Option<Range<usize>> {
     if folds_plainly(text) {
         let b = text.as_bytes();
         return word_runs(text).find_map(|r| {
+            // The words have 3 to 10 bytes: other runs are not copied.
+            if !(3..=10).contains(&r.len()) {
+                return None;
+            }
             let w = lowercase(&b[r.clone()])?;
             let w = &w[..r.len()];
             if matches!(
@@ -1701,31 +1719,64 @@ fn folds_plainly(text: &str) -> bool {
 }
 
 /// The maximal runs of ASCII word bytes in `text`, the words `(?-u:\b)` bounds.
-fn word_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    const WORD: [bool; 256] = WORD_BYTE;
-    let b = text.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < b.len() && !WORD[b[i] as usize] {
+fn word_runs(text: &str) -> WordRuns<'_> {
+    word_runs_from(text.as_bytes(), 0)
+}
+
+/// The maximal runs of ASCII word bytes of `b` that start at or after `from` (a run that
+/// starts before `from` is not one of them).
+fn word_runs_from(b: &[u8], from: usize) -> WordRuns<'_> {
+    let mut i = from.min(b.len());
+    // Past the rest of a run that starts before `from`.
+    if i > 0 && is_word_byte(b[i - 1]) {
+        while i < b.len() && WORD_BYTE[usize::from(b[i])] {
+            i += 1;
+        }
+    }
+    WordRuns { b, i }
+}
+
+/// See `word_runs_from`.
+struct WordRuns<'b> {
+    b: &'b [u8],
+    /// Where the scan goes on: never inside a run.
+    i: usize,
+}
+
+impl Iterator for WordRuns<'_> {
+    type Item = Range<usize>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Range<usize>> {
+        let b = self.b;
+        let mut i = self.i;
+        while i < b.len() && !WORD_BYTE[usize::from(b[i])] {
             i += 1;
         }
         if i == b.len() {
+            self.i = i;
             return None;
         }
         let start = i;
-        while i < b.len() && WORD[b[i] as usize] {
+        while i < b.len() && WORD_BYTE[usize::from(b[i])] {
             i += 1;
         }
+        self.i = i;
         Some(start..i)
-    })
+    }
 }
 
 /// The first match of `(?i)(?-u:\b)(?:w1|w2|…)(?-u:\b)` for ASCII-letter `words`, in a text
 /// that `folds_plainly`: such a match is made of ASCII letters bounded by non-word bytes, so
 /// it is a whole run of word bytes, equal to a word in some case.
-fn first_word(text: &str, is_word: impl Fn(&[u8]) -> bool) -> Option<Range<usize>> {
+fn first_word(text: &str, words: &[&[u8]]) -> Option<Range<usize>> {
     let b = text.as_bytes();
-    word_runs(text).find(|r| lowercase(&b[r.clone()]).is_some_and(|w| is_word(&w[..r.len()])))
+    // The lengths are compared first: most runs have none of the words' lengths.
+    word_runs(text).find(|r| {
+        words
+            .iter()
+            .any(|w| w.len() == r.len() && b[r.clone()].eq_ignore_ascii_case(w))
+    })
 }
 
 /// `w` in ASCII lowercase, in a buffer as long as the longest word looked for (`None` if
@@ -1777,15 +1828,31 @@ fn dash_ends_at(b: &[u8], i: usize) -> bool {
 fn last_break_end(b: &[u8]) -> usize {
     (0..b.len())
         .rev()
-        .find(|&i| ascii_clause_break(b[i]) || dash_ends_at(b, i))
+        .find(|&i| {
+            BREAK_BYTE[usize::from(b[i])] && (ascii_clause_break(b[i]) || dash_ends_at(b, i))
+        })
         .map_or(0, |i| i + 1)
 }
+
+/// The bytes a clause break may end or start with: the ASCII breaks and the last byte of the
+/// dashes (one table lookup per byte rules out the rest).
+const BREAK_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = ascii_clause_break(i as u8) || i == 0x93 || i == 0x94;
+        i += 1;
+    }
+    t
+};
 
 /// Where the first clause break of `b` starts: `char_indices().find(is_clause_break)` read on
 /// bytes.
 fn first_break(b: &[u8]) -> Option<usize> {
     (0..b.len()).find_map(|i| {
-        if ascii_clause_break(b[i]) {
+        if !BREAK_BYTE[usize::from(b[i])] {
+            None
+        } else if ascii_clause_break(b[i]) {
             Some(i)
         } else if dash_ends_at(b, i) {
             Some(i - 2)
@@ -1822,6 +1889,16 @@ fn clause_words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
                 break;
             };
             j += k;
+            // Each word's first two letters, in some case, are one of these pairs: most
+            // letters found ("a", "n" …) begin no clause word.
+            let pair = b.get(j + 1).map(|&c| (b[j] | 0x20, c | 0x20));
+            if !matches!(
+                pair,
+                Some((b'a', b'n') | (b'b', b'u') | (b'w', b'h') | (b'v', b'e') | (b'n', b'o'))
+            ) {
+                j += 1;
+                continue;
+            }
             // The character before the letter, read as a byte where ASCII (nearly always).
             let space_len = match b[j - 1] {
                 x if x.is_ascii() => {
@@ -3645,12 +3722,10 @@ mod tests {
                 .unwrap()
         });
         let no_verb = folds_plainly(text)
-            && first_word(text, |w| {
-                matches!(
-                    w,
-                    b"were" | b"was" | b"are" | b"is" | b"had" | b"have" | b"has"
-                )
-            })
+            && first_word(
+                text,
+                &[b"were", b"was", b"are", b"is", b"had", b"have", b"has"],
+            )
             .is_none();
         if no_verb {
             assert!(!passive.is_match(text), "{text:?}");
@@ -3878,6 +3953,138 @@ mod tests {
                 .next()
                 .is_some();
             assert_eq!(alone, want, "{w:?}");
+        }
+    }
+
+    /// `word_runs` as it was: byte by byte.
+    fn word_runs_by_bytes(text: &str) -> Vec<Range<usize>> {
+        let b = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        loop {
+            while i < b.len() && !WORD_BYTE[b[i] as usize] {
+                i += 1;
+            }
+            if i == b.len() {
+                return out;
+            }
+            let start = i;
+            while i < b.len() && WORD_BYTE[b[i] as usize] {
+                i += 1;
+            }
+            out.push(start..i);
+        }
+    }
+
+    /// `first_word` as it was: each run copied in lowercase and matched.
+    fn first_word_by_copies(text: &str, is_word: impl Fn(&[u8]) -> bool) -> Option<Range<usize>> {
+        let b = text.as_bytes();
+        word_runs_by_bytes(text)
+            .into_iter()
+            .find(|r| lowercase(&b[r.clone()]).is_some_and(|w| is_word(&w[..r.len()])))
+    }
+
+    /// The scans of runs from an offset give the runs, first words and measure words of the
+    /// scans they replace.
+    fn assert_word_scans_as_bytes(text: &str) {
+        let b = text.as_bytes();
+        let want = word_runs_by_bytes(text);
+        assert_eq!(word_runs(text).collect::<Vec<_>>(), want, "{text:?}");
+        for from in 0..=b.len() + 1 {
+            // The runs from `from` are those starting there or later after a non-word byte.
+            let from_want: Vec<Range<usize>> =
+                want.iter().filter(|r| r.start >= from).cloned().collect();
+            assert_eq!(
+                word_runs_from(b, from).collect::<Vec<_>>(),
+                from_want,
+                "{text:?} from {from}"
+            );
+        }
+        let verbs: &[&[u8]] = &[b"were", b"was", b"are", b"is", b"had", b"have", b"has"];
+        assert_eq!(
+            first_word(text, verbs),
+            first_word_by_copies(text, |w| verbs.contains(&w)),
+            "{text:?}"
+        );
+        let m = Measures::embedded();
+        assert!(m.phrases_word_first);
+        let mut by_bytes = m.clone();
+        by_bytes.phrases_word_first = false;
+        for from in 0..=b.len() {
+            assert_eq!(
+                m.next_measure_word(text, from),
+                by_bytes.next_measure_word(text, from),
+                "{text:?} from {from}"
+            );
+        }
+    }
+
+    #[test]
+    fn word_scans_table() {
+        let long = "x".repeat(63) + " shot " + &"y_9".repeat(30) + " WERE shot";
+        let cases = [
+            "",
+            "a",
+            "_",
+            " ",
+            "were",
+            "Were shot, HAS died_ é9 \u{17F}is",
+            "\u{7f}\u{80}\u{ff}@[`{/:",
+            &long,
+            &long[1..],
+            &long[..64],
+            &long[..65],
+            "executed\u{a0}executions—shot-died",
+        ];
+        for text in cases {
+            assert_word_scans_as_bytes(text);
+        }
+    }
+
+    const WORD_SCAN_PIECES: &[&str] = &[
+        "a",
+        "Z",
+        "_",
+        "9",
+        " ",
+        "  ",
+        ".",
+        "-",
+        "é",
+        "\u{a0}",
+        "\u{17F}",
+        "were",
+        "HAS",
+        "shot",
+        "executed",
+        "died",
+        "in the camps",
+        "politicals",
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "\u{7f}",
+        "@",
+        "[",
+        "`",
+        "{",
+        "/",
+        ":",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2000,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        #[test]
+        fn word_scans_on_random_text(
+            pieces in proptest::collection::vec(proptest::sample::select(WORD_SCAN_PIECES), 0..40),
+        ) {
+            assert_word_scans_as_bytes(&pieces.concat());
+        }
+
+        #[test]
+        fn word_scans_on_random_chars(text in "\\PC{0,150}") {
+            assert_word_scans_as_bytes(&text);
         }
     }
 }
