@@ -1992,6 +1992,10 @@ fn without_insertions(s: &str) -> String {
 /// The prefix of `without_insertions(s)` that holds its first `n` words (as `word_limit` cuts
 /// it), copied only when an insertion is taken out of it.
 fn without_insertions_to(s: &str, n: usize) -> std::borrow::Cow<'_, str> {
+    // Without a `[` nothing is taken out (a `]` outside an insertion stays).
+    if memchr::memchr(b'[', s.as_bytes()).is_none() {
+        return s[..word_limit(s, n)].into();
+    }
     let mut words = 0;
     let mut in_word = false;
     let mut depth = 0usize;
@@ -2040,7 +2044,11 @@ fn without_insertions_to(s: &str, n: usize) -> std::borrow::Cow<'_, str> {
 fn cut_at(s: &str, n: usize, stop: impl Fn(char) -> bool) -> usize {
     let mut words = 0;
     let mut in_word = false;
-    for (i, ch) in s.char_indices() {
+    let mut next = 0;
+    while next < s.len() {
+        let i = next;
+        let (ch, len) = char_at(s, i);
+        next += len;
         if stop(ch) {
             return i;
         }
@@ -2222,7 +2230,11 @@ fn year_groups(text: &str) -> Option<(&str, Option<&str>)> {
 fn word_limit(s: &str, n: usize) -> usize {
     let mut words = 0;
     let mut in_word = false;
-    for (i, ch) in s.char_indices() {
+    let mut next = 0;
+    while next < s.len() {
+        let i = next;
+        let (ch, len) = char_at(s, i);
+        next += len;
         if ch.is_whitespace() {
             if in_word {
                 words += 1;
@@ -2236,6 +2248,19 @@ fn word_limit(s: &str, n: usize) -> usize {
         }
     }
     s.len()
+}
+
+/// The character at byte `i` (a char boundary) of `s` and its length: an ASCII byte is read
+/// as it stands, without decoding (the scans of a few words after a figure are nearly all
+/// ASCII).
+#[inline(always)]
+fn char_at(s: &str, i: usize) -> (char, usize) {
+    let x = s.as_bytes()[i];
+    if x.is_ascii() {
+        return (char::from(x), 1);
+    }
+    let c = s[i..].chars().next().unwrap_or('\0');
+    (c, c.len_utf8())
 }
 
 /// Byte offset where the last `n` words of `s` begin.
@@ -2423,12 +2448,7 @@ impl<'c> Cues<'c> {
     /// flattened footnote) ends such a piece inside a word of the sentence, where a measure
     /// word can end although `find_phrases`, taking whole words, saw none.
     fn may_hold_in_cuts(&self, part: &str) -> bool {
-        self.may_hold(part)
-            || part
-                .as_bytes()
-                .windows(2)
-                // A cut is at a run's first digit: only a letter (or `_`) can come before it.
-                .any(|w| (w[0].is_ascii_alphabetic() || w[0] == b'_') && w[1].is_ascii_digit())
+        self.may_hold(part) || glued_digit(part.as_bytes())
     }
 
     /// Whether `part` may hold a measure word: `false` only when `part` is a slice of the
@@ -2467,6 +2487,13 @@ impl<'c> Cues<'c> {
             .take_while(|&&(start, _)| start < hi)
             .any(|&(_, end)| end <= hi)
     }
+}
+
+/// Whether a digit follows a letter (or `_`) in `b`: a cut is at a run's first digit, and
+/// only a letter can come before it. The digit, rarer, is tested first.
+fn glued_digit(b: &[u8]) -> bool {
+    (1..b.len())
+        .any(|i| b[i].is_ascii_digit() && (b[i - 1].is_ascii_alphabetic() || b[i - 1] == b'_'))
 }
 
 /// Where the pair of bytes `c`, `next` (ASCII, in lowercase) stands in `phrase_pairs`. A
@@ -3092,8 +3119,63 @@ mod tests {
     ];
 
     /// Each scanning helper is the straightforward composition it replaces, on `s`.
+    /// `word_limit` as it was, on decoded characters.
+    fn word_limit_by_chars(s: &str, n: usize) -> usize {
+        let mut words = 0;
+        let mut in_word = false;
+        for (i, ch) in s.char_indices() {
+            if ch.is_whitespace() {
+                if in_word {
+                    words += 1;
+                    in_word = false;
+                    if words == n {
+                        return i;
+                    }
+                }
+            } else {
+                in_word = true;
+            }
+        }
+        s.len()
+    }
+
+    /// `cut_at` as it was, on decoded characters.
+    fn cut_at_by_chars(s: &str, n: usize, stop: impl Fn(char) -> bool) -> usize {
+        let mut words = 0;
+        let mut in_word = false;
+        for (i, ch) in s.char_indices() {
+            if stop(ch) {
+                return i;
+            }
+            if ch.is_whitespace() {
+                if in_word {
+                    words += 1;
+                    in_word = false;
+                    if words == n {
+                        return i;
+                    }
+                }
+            } else {
+                in_word = true;
+            }
+        }
+        s.len()
+    }
+
     fn assert_scans_as_before(s: &str) {
-        for n in [0, 1, 3, 6, 14] {
+        assert_eq!(
+            glued_digit(s.as_bytes()),
+            s.as_bytes()
+                .windows(2)
+                .any(|w| (w[0].is_ascii_alphabetic() || w[0] == b'_') && w[1].is_ascii_digit()),
+            "glued_digit({s:?})"
+        );
+        for n in [0, 1, 3, 4, 6, 14] {
+            assert_eq!(
+                word_limit(s, n),
+                word_limit_by_chars(s, n),
+                "word_limit({s:?}, {n})"
+            );
             let full = without_insertions(s);
             assert_eq!(
                 without_insertions_to(s, n),
@@ -3106,6 +3188,11 @@ mod tests {
                 |c| c.is_whitespace() || c == '[',
             ];
             for stop in stops {
+                assert_eq!(
+                    cut_at(s, n, stop),
+                    cut_at_by_chars(s, n, stop),
+                    "cut_at({s:?}, {n})"
+                );
                 let before = s.find(stop).unwrap_or(s.len()).min(word_limit(s, n));
                 assert_eq!(cut_at(s, n, stop), before, "cut_at({s:?}, {n})");
                 let before = s
@@ -4085,6 +4172,7 @@ mod tests {
         #[test]
         fn word_scans_on_random_chars(text in "\\PC{0,150}") {
             assert_word_scans_as_bytes(&text);
+            assert_scans_as_before(&text);
         }
     }
 }
