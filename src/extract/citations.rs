@@ -583,55 +583,70 @@ impl CitationMatcher {
     /// alphanumeric. One pass over the bytes, classified by table; only non-ASCII lead bytes
     /// are decoded.
     fn prose_counts(&self, text: &str, num: usize, den: usize) -> Option<(usize, usize)> {
+        // A word at a time: bytes before a piece's first alphanumeric (separators, other
+        // punctuation) are skipped, and a piece is read in one tight loop to its separator.
         let bytes = text.as_bytes();
+        let n = bytes.len();
         let mut words = 0usize;
         let mut prose = 0usize;
-        // The current piece's alphanumeric stretch, first byte to past the last (empty: none yet).
-        let (mut w_start, mut w_end) = (0, 0);
         let mut i = 0;
-        loop {
-            let (class, len) = match bytes.get(i) {
-                None => (PieceByte::Separator, 0),
-                Some(&b) if b < 0x80 => (PIECE_BYTES[usize::from(b)], 1),
-                Some(_) => {
-                    let c = text[i..].chars().next().unwrap_or(' ');
-                    let class = if c.is_whitespace() {
-                        PieceByte::Separator
-                    } else if c.is_alphanumeric() {
-                        PieceByte::Alphanumeric
-                    } else {
-                        PieceByte::Other
-                    };
-                    (class, c.len_utf8())
+        while i < n {
+            // Before the first alphanumeric of a piece, nothing counts.
+            let b = bytes[i];
+            if b < 0x80 {
+                if PIECE_BYTES[usize::from(b)] != PieceByte::Alphanumeric {
+                    i += 1;
+                    continue;
+                }
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if !c.is_alphanumeric() {
+                    i += c.len_utf8();
+                    continue;
+                }
+            }
+            // The word runs from here to past the piece's last alphanumeric; the piece ends
+            // at a separator (of `sep_len` bytes) or at the end of the text (0).
+            let w_start = i;
+            let mut w_end = i;
+            let mut j = i;
+            let sep_len = loop {
+                let Some(&b) = bytes.get(j) else {
+                    break 0;
+                };
+                if b < 0x80 {
+                    match PIECE_BYTES[usize::from(b)] {
+                        PieceByte::Alphanumeric => {
+                            j += 1;
+                            w_end = j;
+                        }
+                        PieceByte::Other => j += 1,
+                        PieceByte::Separator => break 1,
+                    }
+                } else {
+                    let c = text[j..].chars().next().unwrap_or(' ');
+                    if c.is_whitespace() {
+                        break c.len_utf8();
+                    }
+                    j += c.len_utf8();
+                    if c.is_alphanumeric() {
+                        w_end = j;
+                    }
                 }
             };
-            match class {
-                PieceByte::Separator => {
-                    if w_end > w_start {
-                        let w = &text[w_start..w_end];
-                        words += 1;
-                        if starts_lowercase(w) && !self.vocabulary.contains(w) {
-                            prose += 1;
-                            let rest = bytes.len().saturating_sub(i + len);
-                            if den * prose >= num * (words + rest.div_ceil(2)) {
-                                return None;
-                            }
-                        }
-                        w_end = w_start;
-                    }
-                    if len == 0 {
-                        break;
-                    }
+            let w = &text[w_start..w_end];
+            words += 1;
+            if starts_lowercase(w) && !self.vocabulary.contains(w) {
+                prose += 1;
+                let rest = n.saturating_sub(j + sep_len);
+                if den * prose >= num * (words + rest.div_ceil(2)) {
+                    return None;
                 }
-                PieceByte::Alphanumeric => {
-                    if w_end == w_start {
-                        w_start = i;
-                    }
-                    w_end = i + len;
-                }
-                PieceByte::Other => {}
             }
-            i += len;
+            i = j + sep_len;
+            if sep_len == 0 {
+                break;
+            }
         }
         Some((words, prose))
     }
@@ -2194,6 +2209,128 @@ mod tests {
             check(&text, &mut below, &mut not);
         }
         assert!(below > 5_000 && not > 5_000, "{below} {not}");
+    }
+
+    /// The byte-at-a-time scan `prose_counts` replaced, kept as its oracle.
+    fn prose_counts_bytewise(
+        m: &CitationMatcher,
+        text: &str,
+        num: usize,
+        den: usize,
+    ) -> Option<(usize, usize)> {
+        let bytes = text.as_bytes();
+        let mut words = 0usize;
+        let mut prose = 0usize;
+        // The current piece's alphanumeric stretch, first byte to past the last (empty: none yet).
+        let (mut w_start, mut w_end) = (0, 0);
+        let mut i = 0;
+        loop {
+            let (class, len) = match bytes.get(i) {
+                None => (PieceByte::Separator, 0),
+                Some(&b) if b < 0x80 => (PIECE_BYTES[usize::from(b)], 1),
+                Some(_) => {
+                    let c = text[i..].chars().next().unwrap_or(' ');
+                    let class = if c.is_whitespace() {
+                        PieceByte::Separator
+                    } else if c.is_alphanumeric() {
+                        PieceByte::Alphanumeric
+                    } else {
+                        PieceByte::Other
+                    };
+                    (class, c.len_utf8())
+                }
+            };
+            match class {
+                PieceByte::Separator => {
+                    if w_end > w_start {
+                        let w = &text[w_start..w_end];
+                        words += 1;
+                        if starts_lowercase(w) && !m.vocabulary.contains(w) {
+                            prose += 1;
+                            let rest = bytes.len().saturating_sub(i + len);
+                            if den * prose >= num * (words + rest.div_ceil(2)) {
+                                return None;
+                            }
+                        }
+                        w_end = w_start;
+                    }
+                    if len == 0 {
+                        break;
+                    }
+                }
+                PieceByte::Alphanumeric => {
+                    if w_end == w_start {
+                        w_start = i;
+                    }
+                    w_end = i + len;
+                }
+                PieceByte::Other => {}
+            }
+            i += len;
+        }
+        Some((words, prose))
+    }
+
+    fn assert_same_prose_counts(m: &CitationMatcher, text: &str) {
+        for (num, den) in [(1, 4), (3, 10), (1, 0)] {
+            assert_eq!(
+                m.prose_counts(text, num, den),
+                prose_counts_bytewise(m, text, num, den),
+                "{text:?} {num}/{den}"
+            );
+        }
+    }
+
+    #[test]
+    fn prose_counts_agree_with_the_bytewise_scan() {
+        let m = matcher();
+        for text in [
+            "",
+            " ",
+            "x",
+            ",x,",
+            "...walked...",
+            "élan\u{a0}Élan",
+            "a\u{2003}b\u{3000}c",
+            "«the» “walked” — p. 3",
+            "U.S. don't x/y a-b ’tis",
+            "the walked and the talked of the ran",
+            "٣ pages, ²5 ① Ⅻ",
+        ] {
+            assert_same_prose_counts(&m, text);
+        }
+        let mut next = random_below(19);
+        for _ in 0..20_000 {
+            let max = 2 + next(40);
+            let text = random_text(&mut next, max);
+            assert_same_prose_counts(&m, &text);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// The same on arbitrary text and on words amid separators and odd characters.
+        #[test]
+        fn prop_prose_counts_agree_with_the_bytewise_scan(
+            text in proptest::prop_oneof![
+                "\\PC{0,60}",
+                "([a-zA-Z0-9éÉ٣.'’-]{0,6}[ ,;:()\t\u{a0}\u{2003}/!]{0,3}){0,20}",
+                "((the|of|and|p|pp|vol|walked|Page|ed)[ ,.]{1,2}){0,24}",
+            ]
+        ) {
+            static M: std::sync::OnceLock<CitationMatcher> = std::sync::OnceLock::new();
+            let m = M.get_or_init(matcher);
+            for (num, den) in [(1, 4), (3, 10), (1, 0)] {
+                proptest::prop_assert_eq!(
+                    m.prose_counts(&text, num, den),
+                    prose_counts_bytewise(m, &text, num, den),
+                    "{:?} {}/{}", text, num, den
+                );
+            }
+        }
     }
 
     #[test]
