@@ -123,6 +123,8 @@ pub struct CitationMatcher {
     /// pattern looks around only at ASCII word boundaries and never matches empty (see
     /// `strong_in_span`).
     strong_reusable: bool,
+    /// The same for the weak anchors (`weak_in_span`).
+    weak_reusable: bool,
 }
 
 /// The embedded strong anchors, each of which matches only text holding an ASCII digit,
@@ -155,13 +157,22 @@ pub enum BlockAnchors {
     /// Not searched (the block is a bibliographic line): search each sentence.
     Unknown,
     /// The block provably holds no strong anchor.
-    None,
+    None {
+        block: Range<usize>,
+        weak: WeakMatches,
+    },
     /// The block's strong-anchor matches (`find_iter`, absolute offsets) and the block.
     Found {
         block: Range<usize>,
         matches: Vec<Range<usize>>,
+        weak: WeakMatches,
     },
 }
+
+/// The block's weak-anchor matches (`find_iter`, absolute offsets), searched when a sentence
+/// first asks: one search of the block instead of one per sentence.
+#[derive(Debug, Clone, Default)]
+pub struct WeakMatches(std::cell::OnceCell<Vec<Range<usize>>>);
 
 /// Does every match of `pattern` keep its look-arounds to ASCII word boundaries (which read one
 /// byte either side) and hold at least one byte?
@@ -193,7 +204,7 @@ fn looks_only_at_ascii_words(pattern: &str) -> bool {
 enum Delimited {
     Scan(Regex),
     Anchored {
-        re: regex_automata::meta::Regex,
+        re: ForwardOnly,
         /// The bytes every match starts with (repeated to three for `memchr3`).
         starts: [u8; 3],
         /// For the embedded markers, bracketed and parenthetical citations: what the byte
@@ -249,15 +260,9 @@ impl Delimited {
         }
         let source = crate::extract::lexicon_regex::alternation_source(patterns);
         if let Some(starts) = punctuation_starts(&source) {
-            // The same engine and limits as `compile_alternation`; on any error, that one
-            // names the pattern at fault.
-            let config = regex_automata::meta::Config::new()
-                .nfa_size_limit(Some(crate::extract::lexicon_regex::REGEX_SIZE_LIMIT))
-                .hybrid_cache_capacity(crate::extract::lexicon_regex::REGEX_SIZE_LIMIT * 2);
-            if let Ok(re) = regex_automata::meta::Builder::new()
-                .configure(config)
-                .build(&source)
-            {
+            // The same limits as `compile_alternation`; on any error, that one names the
+            // pattern at fault.
+            if let Some(re) = ForwardOnly::new(&source) {
                 let second = second_byte_filter(patterns);
                 return Ok(Some(Delimited::Anchored { re, starts, second }));
             }
@@ -284,18 +289,90 @@ impl Delimited {
                         at = p + 1;
                         continue;
                     }
-                    let input = regex_automata::Input::new(text)
-                        .range(p..)
-                        .anchored(regex_automata::Anchored::Yes);
                     // Matches are never empty (they start with one of `starts`).
-                    at = match re.search(&input) {
-                        Some(m) => {
-                            f(m.range());
-                            m.end().max(p + 1)
+                    at = match re.match_end(text, p) {
+                        Some(end) => {
+                            f(p..end);
+                            end.max(p + 1)
                         }
                         None => p + 1,
                     };
                 }
+            }
+        }
+    }
+}
+
+/// A pattern searched only anchored at a known start, so only forwards: the lazy DFA that
+/// `regex::Regex` runs (with its limits), without the reverse automaton a search for a
+/// match's start needs and whose compilation was a third of the matcher's start-up; the
+/// PikeVM answers where the lazy DFA gives up, as in `regex::Regex`.
+struct ForwardOnly {
+    dfa: regex_automata::hybrid::dfa::DFA,
+    pikevm: regex_automata::nfa::thompson::pikevm::PikeVM,
+    caches: regex_automata::util::pool::Pool<ForwardCaches, ForwardCachesFn>,
+}
+
+type ForwardCaches = (
+    regex_automata::hybrid::dfa::Cache,
+    regex_automata::nfa::thompson::pikevm::Cache,
+);
+type ForwardCachesFn = Box<
+    dyn Fn() -> ForwardCaches + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe,
+>;
+
+impl ForwardOnly {
+    fn new(source: &str) -> Option<ForwardOnly> {
+        use regex_automata::nfa::thompson;
+        let limit = crate::extract::lexicon_regex::REGEX_SIZE_LIMIT;
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(limit))
+                    .which_captures(thompson::WhichCaptures::Implicit),
+            )
+            .build(source)
+            .ok()?;
+        // As `regex::Regex` configures its lazy DFA: give up (for the PikeVM) when the
+        // cache is cleared too often for too little progress.
+        let dfa = regex_automata::hybrid::dfa::DFA::builder()
+            .configure(
+                regex_automata::hybrid::dfa::DFA::config()
+                    .cache_capacity(limit * 2)
+                    .unicode_word_boundary(true)
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
+            .build_from_nfa(nfa.clone())
+            .ok()?;
+        let pikevm = thompson::pikevm::PikeVM::new_from_nfa(nfa).ok()?;
+        let (d, v) = (dfa.clone(), pikevm.clone());
+        let caches = regex_automata::util::pool::Pool::new(Box::new(move || {
+            (d.create_cache(), v.create_cache())
+        }) as ForwardCachesFn);
+        Some(ForwardOnly {
+            dfa,
+            pikevm,
+            caches,
+        })
+    }
+
+    /// Where the leftmost-first match starting at `start` ends, if one does.
+    fn match_end(&self, text: &str, start: usize) -> Option<usize> {
+        let input = regex_automata::Input::new(text)
+            .range(start..)
+            .anchored(regex_automata::Anchored::Yes);
+        let mut caches = self.caches.get();
+        let (dfa_cache, pikevm_cache) = &mut *caches;
+        match self.dfa.try_search_fwd(dfa_cache, &input) {
+            Ok(m) => m.map(|m| m.offset()),
+            Err(_) => {
+                // The overall match's slots only: start, end.
+                let mut slots = [None, None];
+                self.pikevm
+                    .search_slots(pikevm_cache, &input, &mut slots)
+                    .and(slots[1])
+                    .map(|end| end.get())
             }
         }
     }
@@ -379,6 +456,10 @@ impl CitationMatcher {
             || looks_only_at_ascii_words(&crate::extract::lexicon_regex::alternation_source(
                 &lex.strong_anchors,
             ));
+        let weak_reusable = lex.weak_anchors.is_empty()
+            || looks_only_at_ascii_words(&crate::extract::lexicon_regex::alternation_source(
+                &lex.weak_anchors,
+            ));
         Ok(CitationMatcher {
             delimited,
             strong: compile_meta(&lex.strong_anchors)?.unwrap_or_else(|| {
@@ -406,6 +487,7 @@ impl CitationMatcher {
                 .iter()
                 .all(|u| URLS_NEEDING_SLASH.contains(&u.get_ref().as_str())),
             strong_reusable,
+            weak_reusable,
         })
     }
 
@@ -508,8 +590,38 @@ impl CitationMatcher {
         let strong = self
             .strong_in_span(text, &span, anchors)
             .unwrap_or_else(|| self.strong.is_match(sentence));
-        (strong || (self.weak.is_match(sentence) && self.year.is_match(sentence)))
-            && self.prose_below(sentence, 1, 4)
+        let weak = || {
+            self.weak_in_span(text, &span, anchors)
+                .unwrap_or_else(|| self.weak.is_match(sentence))
+        };
+        (strong || (weak() && self.year.is_match(sentence))) && self.prose_below(sentence, 1, 4)
+    }
+
+    /// `self.weak.is_match(&text[span])` read off the block's weak matches (searched on the
+    /// first question), as `strong_in_span` does for the strong anchors; `None` where they
+    /// cannot tell.
+    fn weak_in_span(
+        &self,
+        text: &str,
+        span: &Range<usize>,
+        anchors: &BlockAnchors,
+    ) -> Option<bool> {
+        let (block, weak) = match anchors {
+            BlockAnchors::Unknown => return None,
+            BlockAnchors::None { block, weak } | BlockAnchors::Found { block, weak, .. } => {
+                (block, weak)
+            }
+        };
+        if !self.weak_reusable || span.start < block.start || span.end > block.end {
+            return None;
+        }
+        let matches = weak.0.get_or_init(|| {
+            self.weak
+                .find_iter(&text[block.clone()])
+                .map(|m| block.start + m.start()..block.start + m.end())
+                .collect()
+        });
+        in_span(text.as_bytes(), span, block, matches)
     }
 
     /// Does `self.strong.is_match(&text[span])` hold, read off the block's matches; `None`
@@ -529,27 +641,13 @@ impl CitationMatcher {
     ) -> Option<bool> {
         let (block, matches) = match anchors {
             BlockAnchors::Unknown => return None,
-            BlockAnchors::None => return Some(false),
-            BlockAnchors::Found { block, matches } => (block, matches),
+            BlockAnchors::None { .. } => return Some(false),
+            BlockAnchors::Found { block, matches, .. } => (block, matches),
         };
         if !self.strong_reusable || span.start < block.start || span.end > block.end {
             return None;
         }
-        let bytes = text.as_bytes();
-        let is_word = |i: usize| bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_';
-        let start_same = span.start == block.start || !is_word(span.start - 1);
-        let end_same = span.end == block.end || !is_word(span.end);
-        // Matches are in order and do not overlap: their ends are in order too.
-        let first = matches.partition_point(|m| m.end < span.start);
-        let mut reached = false;
-        for m in matches[first..].iter().take_while(|m| m.start <= span.end) {
-            reached = true;
-            let inside = m.start >= span.start && m.end <= span.end;
-            if inside && (m.start > span.start || start_same) && (m.end < span.end || end_same) {
-                return Some(true);
-            }
-        }
-        (!reached && start_same && end_same).then_some(false)
+        in_span(text.as_bytes(), span, block, matches)
     }
 
     /// Share of words that read as running prose: lower-case words outside reference vocabulary.
@@ -677,7 +775,10 @@ impl CitationMatcher {
             && self.press.find(slice.as_bytes()).is_none()
             && self.isbn.find(slice.as_bytes()).is_none()
         {
-            return BlockAnchors::None;
+            return BlockAnchors::None {
+                block,
+                weak: WeakMatches::default(),
+            };
         }
         let mut matches = Vec::new();
         if self.strong_needs_digit_or_press {
@@ -690,7 +791,11 @@ impl CitationMatcher {
             }
         }
         if matches.is_empty() {
-            return BlockAnchors::Found { block, matches };
+            return BlockAnchors::Found {
+                block,
+                matches,
+                weak: WeakMatches::default(),
+            };
         }
         // Everything found so far (the glue references among it) blocks an anchor inside it.
         let mut taken = Covered::default();
@@ -710,7 +815,11 @@ impl CitationMatcher {
                 found.push(c);
             }
         }
-        BlockAnchors::Found { block, matches }
+        BlockAnchors::Found {
+            block,
+            matches,
+            weak: WeakMatches::default(),
+        }
     }
 
     /// `self.strong.find_iter(slice)` where every strong anchor is one of
@@ -975,6 +1084,31 @@ impl CitationMatcher {
         }
         false
     }
+}
+
+/// Whether a pattern matches `span` (within `block`), read off its block matches (`find_iter`,
+/// in order, absolute offsets) where the pattern looks around only at ASCII word boundaries
+/// and never matches empty; `None` where they cannot tell (see `strong_in_span`).
+fn in_span(
+    bytes: &[u8],
+    span: &Range<usize>,
+    block: &Range<usize>,
+    matches: &[Range<usize>],
+) -> Option<bool> {
+    let is_word = |i: usize| bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_';
+    let start_same = span.start == block.start || !is_word(span.start - 1);
+    let end_same = span.end == block.end || !is_word(span.end);
+    // Matches are in order and do not overlap: their ends are in order too.
+    let first = matches.partition_point(|m| m.end < span.start);
+    let mut reached = false;
+    for m in matches[first..].iter().take_while(|m| m.start <= span.end) {
+        reached = true;
+        let inside = m.start >= span.start && m.end <= span.end;
+        if inside && (m.start > span.start || start_same) && (m.end < span.end || end_same) {
+            return Some(true);
+        }
+    }
+    (!reached && start_same && end_same).then_some(false)
 }
 
 fn starts_with_author(line: &str) -> bool {
@@ -1849,6 +1983,68 @@ mod tests {
 
     /// Anchored searches at each opening byte find exactly what an unanchored scan finds, for
     /// every embedded delimited kind, on texts made of citation-like pieces.
+    /// `ForwardOnly::match_end` by its PikeVM alone.
+    fn pikevm_match_end(re: &ForwardOnly, text: &str, start: usize) -> Option<usize> {
+        let input = regex_automata::Input::new(text)
+            .range(start..)
+            .anchored(regex_automata::Anchored::Yes);
+        let mut cache = re.pikevm.create_cache();
+        let mut slots = [None, None];
+        re.pikevm
+            .search_slots(&mut cache, &input, &mut slots)
+            .and(slots[1])
+            .map(|end| end.get())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// Delimited citations searched forwards at each '[' or '(' are those a scan finds,
+        /// on arbitrary text around citation pieces.
+        #[test]
+        fn prop_anchored_matches_equal_a_scan(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "\\PC{0,4}",
+                    "[\\[\\]()@^;,.:& 0-9a-zA-ZÀÉü٣–-]{1,6}",
+                    proptest::strategy::Strategy::prop_map(
+                        proptest::sample::select(vec![
+                            "[1]", "[^note]", "[Smith 1999, p. 4]", "(Smith, 1999)", "(ibid.)",
+                            "[@key; p. 3]", "(see Brown et al., 2004; also x)", "[cf. @key]",
+                            "(Émile 2001)", "[Ünal 2010]", "(op. cit., p. 3)", "[note 4]",
+                        ]),
+                        str::to_string
+                    ),
+                ],
+                0..16,
+            )
+        ) {
+            static KINDS: std::sync::OnceLock<Vec<(Delimited, Regex)>> =
+                std::sync::OnceLock::new();
+            let kinds = KINDS.get_or_init(|| {
+                let lex = CitationLexicon::embedded();
+                [&lex.markers, &lex.bracketed, &lex.parenthetical]
+                    .into_iter()
+                    .map(|list| {
+                        (
+                            Delimited::new(list).unwrap().unwrap(),
+                            compile_alternation(list).unwrap().unwrap(),
+                        )
+                    })
+                    .collect()
+            });
+            let text: String = pieces.concat();
+            for (d, scan) in kinds {
+                let mut got = Vec::new();
+                d.for_each_match(&text, |m| got.push(m));
+                let want: Vec<Range<usize>> = scan.find_iter(&text).map(|m| m.range()).collect();
+                proptest::prop_assert_eq!(got, want, "{:?}", text);
+            }
+        }
+    }
+
     #[test]
     fn anchored_matches_equal_a_scan() {
         let lex = CitationLexicon::embedded();
@@ -1927,6 +2123,21 @@ mod tests {
             }
         }
         assert_eq!(anchored_kinds, 3);
+        // The PikeVM (where the lazy DFA gives up) finds the same ends as the lazy DFA.
+        for list in [&lex.markers, &lex.bracketed, &lex.parenthetical] {
+            let source = crate::extract::lexicon_regex::alternation_source(list);
+            let re = ForwardOnly::new(&source).unwrap();
+            for _ in 0..1000 {
+                let text: String = (0..next(12)).map(|_| pieces[next(pieces.len())]).collect();
+                for start in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                    assert_eq!(
+                        re.match_end(&text, start),
+                        pikevm_match_end(&re, &text, start),
+                        "{text:?} {start}"
+                    );
+                }
+            }
+        }
         let as_strs = |l: &[Spanned<String>]| -> Vec<String> {
             l.iter().map(|p| p.get_ref().clone()).collect()
         };
@@ -2748,9 +2959,13 @@ mod anchor_reuse_tests {
             lexicon_with(&[r"(?-u:\b)Acme Series(?-u:\b)", r"\d+ pages\b"], &[]),
             lexicon_with(&[r"^Page \d+", r"\d+$", r"x?"], &[r"Press"]),
             lexicon_with(&[r"(?-u:\B)ab(?-u:\b)", r"(?-u:\b)\d"], &[]),
+            // Weak anchors glued to words, and ones the block's matches cannot answer for.
+            lexicon_with(&[], &[r"(?-u:\b)Press", r"Books(?-u:\B)", r"ab"]),
+            lexicon_with(&[r"(?-u:\b)p\. \d+"], &[r"\bPress\b", r"York$"]),
         ];
         let mut next = random_below(23);
         let (mut shortcut, mut shortcut_true) = (0usize, 0usize);
+        let (mut weak_shortcut, mut weak_true) = (0usize, 0usize);
         for lex in &lexicons {
             let m = CitationMatcher::new(lex).unwrap();
             for _ in 0..4_000 {
@@ -2769,6 +2984,11 @@ mod anchor_reuse_tests {
                         shortcut_true += usize::from(strong);
                         assert_eq!(strong, m.strong.is_match(sentence), "{text:?} {span:?}");
                     }
+                    if let Some(weak) = m.weak_in_span(&text, &span, &anchors) {
+                        weak_shortcut += 1;
+                        weak_true += usize::from(weak);
+                        assert_eq!(weak, m.weak.is_match(sentence), "{text:?} {span:?}");
+                    }
                     assert_eq!(
                         m.is_reference_span(&text, span.clone(), &anchors),
                         m.is_reference_sentence(sentence),
@@ -2782,6 +3002,10 @@ mod anchor_reuse_tests {
         assert!(
             shortcut > 10_000 && shortcut_true > 1_000,
             "{shortcut} {shortcut_true}"
+        );
+        assert!(
+            weak_shortcut > 10_000 && weak_true > 1_000,
+            "{weak_shortcut} {weak_true}"
         );
     }
 
@@ -3039,7 +3263,7 @@ mod anchor_reuse_tests {
         ] {
             let (_, anchors) = m.find_with_anchors(text, 0..text.len());
             assert!(
-                !matches!(anchors, BlockAnchors::None),
+                !matches!(anchors, BlockAnchors::None { .. }),
                 "{text:?}: {anchors:?}"
             );
             // The whole block, and its pieces between full stops.
