@@ -204,7 +204,8 @@ fn looks_only_at_ascii_words(pattern: &str) -> bool {
 enum Delimited {
     Scan(Regex),
     Anchored {
-        re: ForwardOnly,
+        /// Boxed: far larger than a `Regex`, and only three are built.
+        re: Box<ForwardOnly>,
         /// The bytes every match starts with (repeated to three for `memchr3`).
         starts: [u8; 3],
         /// For the embedded markers, bracketed and parenthetical citations: what the byte
@@ -264,7 +265,11 @@ impl Delimited {
             // pattern at fault.
             if let Some(re) = ForwardOnly::new(&source) {
                 let second = second_byte_filter(patterns);
-                return Ok(Some(Delimited::Anchored { re, starts, second }));
+                return Ok(Some(Delimited::Anchored {
+                    re: Box::new(re),
+                    starts,
+                    second,
+                }));
             }
         }
         Ok(compile_alternation(patterns)?.map(Delimited::Scan))
