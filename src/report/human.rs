@@ -229,7 +229,7 @@ mod plain {
                     // the earliest among equals.
                     if f.style > label.style || (f.style == label.style && f.start > r.start) {
                         f.start = r.start;
-                        f.location = files.location(label.file_id, r.start).ok()?;
+                        f.location = location(source, index, &range, r.start);
                         f.style = label.style;
                     }
                     at
@@ -239,7 +239,7 @@ mod plain {
                         id: label.file_id,
                         start: r.start,
                         style: label.style,
-                        location: files.location(label.file_id, r.start).ok()?,
+                        location: location(source, index, &range, r.start),
                         lines: Vec::new(),
                     });
                     labeled.len() - 1
@@ -323,6 +323,15 @@ mod plain {
         Some(())
     }
 
+    /// `Files::location` for a char boundary: codespan counts the characters before it on its
+    /// line (its bytes that end a character), which `chars().count()` does faster.
+    fn location(source: &str, index: usize, line: &Range<usize>, at: usize) -> Location {
+        Location {
+            line_number: index + 1,
+            column_number: source[line.start..at.min(line.end)].chars().count() + 1,
+        }
+    }
+
     fn digits(n: usize) -> usize {
         n.max(1).ilog10() as usize + 1
     }
@@ -348,10 +357,10 @@ mod plain {
 
     /// Whether every byte is printable ASCII (one column each), eight bytes at a time: lines
     /// are whole paragraphs.
-    pub(super) fn plain_ascii(s: &str) -> bool {
+    pub(super) fn plain_ascii(s: &[u8]) -> bool {
         const LOW: u64 = 0x0101_0101_0101_0101;
         const HIGH: u64 = 0x8080_8080_8080_8080;
-        let mut words = s.as_bytes().chunks_exact(8);
+        let mut words = s.chunks_exact(8);
         for w in &mut words {
             let x = u64::from_le_bytes(w.try_into().expect("eight bytes"));
             // A byte below 0x20 borrows its high bit, one at 0x7f or above sets or carries it;
@@ -379,7 +388,8 @@ mod plain {
         out.resize(out.len() + padding.saturating_sub(n.len()), b' ');
         out.extend_from_slice(n.as_bytes());
         out.extend_from_slice(b" | ");
-        if plain_ascii(line) {
+        // Only tabs are rewritten (to the next tab stop); every other character is copied.
+        if memchr::memchr(b'\t', line.as_bytes()).is_none() {
             out.extend_from_slice(line.as_bytes());
         } else {
             let mut column = 0;
@@ -406,33 +416,36 @@ mod plain {
             LabelStyle::Secondary => b'-',
         };
         let span = &label.label;
-        let overlaps = |at: Range<usize>| span.start.max(at.start) < span.end.min(at.end);
-        if plain_ascii(line) {
-            // One column per byte, and a placeholder column after the line.
-            let columns = line.len() + 1;
+        // Characters before the label are spaces and those in it carets, as wide as they show;
+        // a placeholder column after the line takes a caret where the label reaches it.
+        let len = line.len();
+        // An empty label is one byte wide, which may end inside a character: bytes, not a str.
+        let (spaces, marks) = if plain_ascii(&line.as_bytes()[..span.end.min(len)]) {
+            let columns = len + 1;
             let before = span.start.min(columns);
-            out.resize(out.len() + before, b' ');
-            out.resize(
-                out.len() + span.end.min(columns).saturating_sub(before),
-                caret,
-            );
+            (before, span.end.min(columns).saturating_sub(before))
         } else {
-            let mut column = 0;
-            let placeholder = std::iter::once((line.len(), '\0'));
-            for (at, ch) in line.char_indices().chain(placeholder) {
-                let w = if at == line.len() {
-                    1
-                } else {
-                    width(ch, column)
-                };
+            let (mut column, mut spaces, mut marks) = (0, 0, 0);
+            for (at, ch) in line.char_indices().take_while(|&(at, _)| at < span.end) {
+                let w = width(ch, column);
                 column += w;
-                if overlaps(at..at + ch.len_utf8()) {
-                    out.resize(out.len() + w, caret);
-                } else if at < span.end {
-                    out.resize(out.len() + w, b' ');
+                if at < span.start {
+                    spaces += w;
+                } else {
+                    marks += w;
                 }
             }
-        }
+            if len < span.end {
+                if len + 1 > span.start {
+                    marks += 1;
+                } else {
+                    spaces += 1;
+                }
+            }
+            (spaces, marks)
+        };
+        out.resize(out.len() + spaces, b' ');
+        out.resize(out.len() + marks, caret);
         if !label.message.is_empty() {
             out.push(b' ');
             out.extend_from_slice(label.message.as_bytes());
@@ -671,7 +684,7 @@ mod tests {
             ("é in a long enough line", false),
             ("long enough line with \u{1f}", false),
         ] {
-            assert_eq!(plain::plain_ascii(s), plain, "{s:?}");
+            assert_eq!(plain::plain_ascii(s.as_bytes()), plain, "{s:?}");
         }
     }
 
