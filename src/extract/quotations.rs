@@ -105,6 +105,10 @@ pub struct QuotationFinder {
     min_words: usize,
     term_cues: Vec<String>,
     title_cues: Vec<String>,
+    /// The cues of each list by their last byte, so that a text is held against only those
+    /// that can end it.
+    term_index: CueIndex,
+    title_index: CueIndex,
     pairs: Vec<(char, char)>,
     continuations: Vec<String>,
     pub(crate) clause_starts: Vec<String>,
@@ -130,10 +134,14 @@ impl QuotationFinder {
                 }
             }
         }
+        let term_cues: Vec<String> = lex.term_cues.iter().map(|s| s.to_lowercase()).collect();
+        let title_cues: Vec<String> = lex.title_cues.iter().map(|s| s.to_lowercase()).collect();
         Ok(QuotationFinder {
             min_words: lex.min_words,
-            term_cues: lex.term_cues.iter().map(|s| s.to_lowercase()).collect(),
-            title_cues: lex.title_cues.iter().map(|s| s.to_lowercase()).collect(),
+            term_index: CueIndex::new(&term_cues),
+            title_index: CueIndex::new(&title_cues),
+            term_cues,
+            title_cues,
             pairs,
             continuations: lex.continuations.clone(),
             clause_starts: lex.clause_starts.clone(),
@@ -153,31 +161,19 @@ impl QuotationFinder {
         let mut out = Vec::new();
         let mut open: Option<(usize, char)> = None; // (byte offset in slice, expected closer)
         let bytes = slice.as_bytes();
-        // Visit only bytes that can start a quotation mark: '"' or a non-ASCII lead byte.
-        // Stretches without one (most of the text) are jumped over whole.
+        // Visit only bytes that can start a quotation mark: '"' or a non-ASCII lead byte,
+        // found eight bytes at a time.
         let mut i = 0;
-        while i < bytes.len() {
-            if i % STRETCH == 0
-                && i + STRETCH <= bytes.len()
-                && !may_hold_mark(&bytes[i..i + STRETCH])
-            {
-                i += STRETCH;
-                continue;
-            }
-            let b = bytes[i];
-            if b != b'"' && b < 0xC0 {
-                i += 1;
-                continue;
-            }
-            let Some(c) = slice[i..].chars().next() else {
+        while let Some(here) = next_mark(bytes, i) {
+            let Some(c) = slice[here..].chars().next() else {
                 break;
             };
-            let here = i;
-            i += c.len_utf8();
-            let prev = slice[..here].chars().next_back();
-            let next = slice[i..].chars().next();
+            i = here + c.len_utf8();
             let i = here;
             if c == '"' {
+                // The characters around are read for straight quotes only.
+                let prev = slice[..i].chars().next_back();
+                let next = slice[i + 1..].chars().next();
                 let can_open = next.is_some_and(|n| !n.is_whitespace())
                     && prev.is_none_or(|p| !p.is_alphabetic());
                 let can_close = prev.is_some_and(|p| !p.is_whitespace())
@@ -264,17 +260,11 @@ impl QuotationFinder {
             .trim();
         // Words (holding a letter or digit), and among them the long (four characters or more)
         // and the long capitalised ones: counted in one pass, not collected.
-        let (mut words, mut long_words, mut capitalised) = (0usize, 0usize, 0usize);
-        for w in inner.split_whitespace() {
-            if !w.chars().any(|c| c.is_alphanumeric()) {
-                continue;
-            }
-            words += 1;
-            if w.chars().nth(3).is_some() {
-                long_words += 1;
-                capitalised += usize::from(w.chars().next().is_some_and(|c| c.is_uppercase()));
-            }
-        }
+        let (words, long_words, capitalised) = if inner.is_ascii() {
+            count_words_ascii(inner.as_bytes())
+        } else {
+            count_words(inner)
+        };
         if words < self.min_words {
             return Some(NotQuotation::TooShort);
         }
@@ -298,20 +288,19 @@ impl QuotationFinder {
             }
         };
         let before = before.trim_end_matches([',', '(']);
-        let last = before.as_bytes().last();
+        let last = before.as_bytes().last().copied();
         let ends_with_cue = |cue: &String| {
-            // The last byte first: most cues differ there, and it spares the comparison.
-            (cue.is_empty() || cue.as_bytes().last() == last)
-                && before.ends_with(cue.as_str())
+            before.ends_with(cue.as_str())
                 && before[..before.len() - cue.len()]
                     .chars()
                     .next_back()
                     .is_none_or(|c| !c.is_alphanumeric())
         };
-        if self.title_cues.iter().any(ends_with_cue) {
+        // Only a cue that is empty or ends in the text's last byte can end it.
+        if self.title_index.any(&self.title_cues, last, ends_with_cue) {
             return Some(NotQuotation::Title);
         }
-        if self.term_cues.iter().any(ends_with_cue) {
+        if self.term_index.any(&self.term_cues, last, ends_with_cue) {
             return Some(NotQuotation::Term);
         }
         // A quoted string followed by a credit ("… " by Jane Doe, "…" CNN, July 17) is a title.
@@ -348,15 +337,121 @@ impl QuotationFinder {
     }
 }
 
-/// Bytes tested at once for a quotation mark by `quoted_spans`.
-const STRETCH: usize = 32;
+/// The first byte at or after `from` that can start a quotation mark: a '"' or a non-ASCII
+/// lead byte (0xC0 and up), tested eight bytes at a time.
+fn next_mark(bytes: &[u8], from: usize) -> Option<usize> {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // The high bit of each zero byte of `y`, exactly: adding 0x7f to the low seven bits
+        // carries into the high bit of the non-zero ones, and never into the next byte.
+        let y = x ^ (LOW * u64::from(b'"'));
+        let quote = !(((y & !HIGH) + !HIGH) | y) & HIGH;
+        // Both top bits set: bit 6 moved up to bit 7 stays within its byte.
+        let lead = x & (x << 1) & HIGH;
+        let marks = quote | lead;
+        if marks != 0 {
+            return Some(i + marks.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    (i..bytes.len()).find(|&j| bytes[j] == b'"' || bytes[j] >= 0xC0)
+}
 
-/// Might `bytes` hold (the start of) a quotation mark: a '"' or a non-ASCII lead byte?
-/// Branch-free, so the compiler vectorises it.
-fn may_hold_mark(bytes: &[u8]) -> bool {
-    bytes
-        .iter()
-        .fold(false, |any, &b| any | (b == b'"') | (b >= 0xC0))
+/// Words of a quoted text (runs between whitespace holding a letter or digit), the long ones
+/// among them (four characters or more) and the long ones capitalised.
+fn count_words(inner: &str) -> (usize, usize, usize) {
+    let (mut words, mut long_words, mut capitalised) = (0usize, 0usize, 0usize);
+    for w in inner.split_whitespace() {
+        if !w.chars().any(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        words += 1;
+        if w.chars().nth(3).is_some() {
+            long_words += 1;
+            capitalised += usize::from(w.chars().next().is_some_and(|c| c.is_uppercase()));
+        }
+    }
+    (words, long_words, capitalised)
+}
+
+/// [`count_words`] of an ASCII text, on bytes: there a char is a byte, and whitespace,
+/// letters, digits and capitals are the ASCII ones.
+fn count_words_ascii(inner: &[u8]) -> (usize, usize, usize) {
+    let (mut words, mut long_words, mut capitalised) = (0usize, 0usize, 0usize);
+    for w in inner
+        .split(|b| matches!(b, b' ' | b'\t'..=b'\r'))
+        .filter(|w| !w.is_empty())
+    {
+        if !w.iter().any(u8::is_ascii_alphanumeric) {
+            continue;
+        }
+        words += 1;
+        if w.len() >= 4 {
+            long_words += 1;
+            capitalised += usize::from(w[0].is_ascii_uppercase());
+        }
+    }
+    (words, long_words, capitalised)
+}
+
+/// A cue list's positions by last byte: `order[start[b]..start[b + 1]]` are the cues ending
+/// in byte `b`, in list order; `empty` those that are empty (they end every text).
+struct CueIndex {
+    start: Box<[u32; 257]>,
+    order: Vec<u32>,
+    empty: Vec<u32>,
+}
+
+impl CueIndex {
+    fn new(cues: &[String]) -> CueIndex {
+        let mut start = Box::new([0u32; 257]);
+        for cue in cues {
+            if let Some(&b) = cue.as_bytes().last() {
+                start[usize::from(b) + 1] += 1;
+            }
+        }
+        for b in 0..256 {
+            start[b + 1] += start[b];
+        }
+        let mut next = start.clone();
+        let mut order = vec![0u32; usize_of(start[256])];
+        let mut empty = Vec::new();
+        for (k, cue) in cues.iter().enumerate() {
+            match cue.as_bytes().last() {
+                Some(&b) => {
+                    order[usize_of(next[usize::from(b)])] = k as u32;
+                    next[usize::from(b)] += 1;
+                }
+                None => empty.push(k as u32),
+            }
+        }
+        CueIndex {
+            start,
+            order,
+            empty,
+        }
+    }
+
+    /// Whether `ends` holds for a cue that is empty or ends in `last`: the same answer as
+    /// `cues.iter().any(ends)` when `ends` needs the text to end with the cue.
+    fn any(&self, cues: &[String], last: Option<u8>, ends: impl Fn(&String) -> bool) -> bool {
+        let same_last = last.map_or(&[][..], |b| {
+            let b = usize::from(b);
+            &self.order[usize_of(self.start[b])..usize_of(self.start[b + 1])]
+        });
+        self.empty
+            .iter()
+            .chain(same_last)
+            .any(|&k| ends(&cues[usize_of(k)]))
+    }
+}
+
+/// A position kept as `u32` (cue lists are far shorter than 2^32).
+fn usize_of(n: u32) -> usize {
+    n as usize
 }
 
 /// Text right after a closing mark that credits a publication: "by Name", "Outlet, Month D".
@@ -380,7 +475,9 @@ fn follows_credit(after: &str) -> bool {
         "December",
     ];
     // "CNN, July 17, 1997" / "BBC, July 12, 2002": a short capitalised outlet, then a date.
-    if let Some(comma) = t.find(", ") {
+    // The first ", " (`find` would set up a substring searcher for each text).
+    let b = t.as_bytes();
+    if let Some(comma) = memchr::memchr_iter(b',', b).find(|&i| b.get(i + 1) == Some(&b' ')) {
         let outlet = &t[..comma];
         let date = &t[comma + 2..];
         let outlet_ok = !outlet.is_empty()
@@ -504,6 +601,9 @@ mod tests {
             "\"x",
             "It was the end of it all",
             "a b c d e f g h i j k",
+            "\u{85}",
+            "😀",
+            "\t",
         ];
         let mut next = crate::extract::test_random::below(31);
         for _ in 0..20_000 {
@@ -629,6 +729,11 @@ mod tests {
             "\u{a0}",
             "\n",
             "Enemies Of The People",
+            "\t",
+            "\u{b}",
+            "ab\u{c}cd",
+            "-",
+            "x1y",
         ];
         let mut next = crate::extract::test_random::below(37);
         let mut cues: Vec<String> = f.term_cues.iter().chain(&f.title_cues).cloned().collect();
@@ -782,6 +887,36 @@ mod tests {
             &"\"x ".repeat(1000),
         ] {
             let _ = f.find(text, 0..text.len());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn marks_are_found_as_byte_by_byte(s in "([a-z \"]|\\PC){0,40}", from in 0usize..48) {
+            let b = s.as_bytes();
+            let from = from.min(b.len());
+            proptest::prop_assert_eq!(
+                next_mark(b, from),
+                (from..b.len()).find(|&j| b[j] == b'"' || b[j] >= 0xC0)
+            );
+        }
+
+        #[test]
+        fn ascii_words_are_counted_as_chars(s in "[a-zA-Z0-9 .,\\-\\t\\n\\x0b\\x0c\\r\\x1c\\x00]{0,40}") {
+            proptest::prop_assert_eq!(count_words_ascii(s.as_bytes()), count_words(&s));
+        }
+
+        #[test]
+        fn indexed_cues_answer_as_the_whole_list(
+            cues in proptest::collection::vec("[ab,(é]{0,3}", 0..8),
+            before in "[ab,(é]{0,5}",
+        ) {
+            let index = CueIndex::new(&cues);
+            let ends = |cue: &String| before.ends_with(cue.as_str());
+            proptest::prop_assert_eq!(
+                index.any(&cues, before.as_bytes().last().copied(), ends),
+                cues.iter().any(ends)
+            );
         }
     }
 }
