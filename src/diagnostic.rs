@@ -439,6 +439,11 @@ impl Fingerprint {
         Fingerprint { len: 16, bytes }
     }
 
+    /// The text's bytes, without the UTF-8 check of [`Fingerprint::as_str`] (for writers).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
     pub fn as_str(&self) -> &str {
         // Copied from a `str` on a char boundary: always UTF-8, the fallback is never taken.
         std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
@@ -510,10 +515,15 @@ mod tests {
     fn fingerprints_read_as_the_text_they_hold() {
         for h in [0, 1, 0xdead_beef, u64::MAX, 0x0123_4567_89ab_cdef] {
             assert_eq!(Fingerprint::hex(h).as_str(), format!("{h:016x}"));
+            assert_eq!(
+                Fingerprint::hex(h).as_bytes(),
+                format!("{h:016x}").as_bytes()
+            );
         }
         for s in ["", "0", "5cebf159603e9392", "ü".repeat(9).as_str()] {
             let f = Fingerprint::from(s);
             assert!(s.starts_with(f.as_str()) && f.len() >= s.len().min(15));
+            assert_eq!(f.as_bytes(), f.as_str().as_bytes());
             assert_eq!(
                 serde_json::to_string(&f).unwrap(),
                 serde_json::to_string(&*f).unwrap()

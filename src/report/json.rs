@@ -317,7 +317,8 @@ impl Layout {
             },
             base,
         ));
-        escape_into(out, &d.fingerprint);
+        // The fingerprint's bytes as they are (its `str` form would check them again).
+        escape_bytes_into(out, d.fingerprint.as_bytes());
         out.extend_from_slice(&self.close);
     }
 }
@@ -487,7 +488,11 @@ impl<'a> Pretty<'a> {
 
 /// The inside of a JSON string, escaped as serde_json escapes.
 fn escape_into(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
+    escape_bytes_into(out, s.as_bytes());
+}
+
+/// [`escape_into`] of the bytes of a `str`.
+fn escape_bytes_into(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut from = 0;
     while let Some(i) = next_escape(bytes, from) {
         let b = bytes[i];
