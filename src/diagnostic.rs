@@ -432,10 +432,20 @@ pub struct Fingerprint {
 impl Fingerprint {
     /// `h` in sixteen lower-case hex digits, as `format!("{h:016x}")` writes it.
     pub fn hex(h: u64) -> Fingerprint {
+        // Eight nibbles a word, each moved into a byte of its own (highest first in
+        // big-endian order), then turned into digits all at once.
+        let digits = |x: u32| -> [u8; 8] {
+            let mut x = u64::from(x);
+            x = (x | x << 16) & 0x0000_ffff_0000_ffff;
+            x = (x | x << 8) & 0x00ff_00ff_00ff_00ff;
+            x = (x | x << 4) & 0x0f0f_0f0f_0f0f_0f0f;
+            // 0x01 in each byte whose nibble is 10 or more ('a' lies 0x27 past '9' + 1).
+            let letters = ((x + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+            (x + 0x3030_3030_3030_3030 + letters * 0x27).to_be_bytes()
+        };
         let mut bytes = [0; 16];
-        for (i, b) in bytes.iter_mut().enumerate() {
-            *b = b"0123456789abcdef"[(h >> (60 - 4 * i) & 0xf) as usize];
-        }
+        bytes[..8].copy_from_slice(&digits((h >> 32) as u32));
+        bytes[8..].copy_from_slice(&digits(h as u32));
         Fingerprint { len: 16, bytes }
     }
 
@@ -513,7 +523,15 @@ mod tests {
 
     #[test]
     fn fingerprints_read_as_the_text_they_hold() {
-        for h in [0, 1, 0xdead_beef, u64::MAX, 0x0123_4567_89ab_cdef] {
+        for h in [
+            0,
+            1,
+            0xdead_beef,
+            u64::MAX,
+            0x0123_4567_89ab_cdef,
+            0xfedc_ba98_7654_3210,
+            0x9a9a_a9a9_0f0f_f0f0,
+        ] {
             assert_eq!(Fingerprint::hex(h).as_str(), format!("{h:016x}"));
             assert_eq!(
                 Fingerprint::hex(h).as_bytes(),
@@ -651,6 +669,12 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn fingerprints_are_hex_as_format_writes_it(h: u64) {
+            let f = Fingerprint::hex(h);
+            proptest::prop_assert_eq!(f.as_str(), format!("{h:016x}"));
+        }
+
         #[test]
         fn folding_equals_splitting_on_whitespace(s in "(\\PC|\\s){0,30}") {
             let slow = s.split_whitespace().collect::<Vec<_>>().join(" ");
