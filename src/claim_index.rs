@@ -124,17 +124,29 @@ impl ClaimIndex {
     }
 
     /// `f` of each measure's claims (as [`Self::for_each_measure`] hands them), on every core,
-    /// the results in the order of the measures. One measure per core is decoded at a time: the
-    /// corpus-wide pass came after every file, with one core idle.
+    /// the results in the order of the measures: the corpus-wide pass came after every file,
+    /// with one core idle. Two measures decoded at once must not take more room than the
+    /// largest alone did (the peak of a 1 GB run is this pass): a measure over half the size of
+    /// the largest is decoded alone, the others side by side.
     pub fn map_measures<R: Send>(&self, f: impl Fn(&[Claim], &[u32]) -> R + Sync) -> Vec<R> {
         use rayon::prelude::*;
-        self.partitions
+        let run = |p: &Partition| {
+            let (claims, seqs) = self.decode_partition(p);
+            f(&claims, &seqs)
+        };
+        let largest = self.partitions.iter().map(|p| p.count).max().unwrap_or(0);
+        let alone = |p: &Partition| p.count > largest / 2;
+        let mut results: Vec<Option<R>> = self
+            .partitions
             .par_iter()
-            .map(|p| {
-                let (claims, seqs) = self.decode_partition(p);
-                f(&claims, &seqs)
-            })
-            .collect()
+            .map(|p| (!alone(p)).then(|| run(p)))
+            .collect();
+        for (p, r) in self.partitions.iter().zip(&mut results) {
+            if alone(p) {
+                *r = Some(run(p));
+            }
+        }
+        results.into_iter().flatten().collect()
     }
 
     fn decode_partition(&self, p: &Partition) -> (Vec<Claim>, Vec<u32>) {
@@ -519,8 +531,14 @@ mod tests {
         let keys: Vec<_> = (0..64)
             .map(|i| key(Some(&format!("measure {i}")), None))
             .collect();
+        // Two large measures (decoded alone) among many small ones (side by side).
+        let measure_of = |i: usize| match i {
+            0..300 => 3,
+            300..500 => 10,
+            _ => (i * 7) % 64,
+        };
         let claims: Vec<Claim> = (0..1_000)
-            .map(|i| claim(&path, keys[(i * 7) % 64].clone(), i as u32 * 10, "5"))
+            .map(|i| claim(&path, keys[measure_of(i)].clone(), i as u32 * 10, "5"))
             .collect();
         let index: ClaimIndex = claims.into_iter().collect();
         let mut sequential = Vec::new();
