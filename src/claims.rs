@@ -528,9 +528,12 @@ pub fn contrasts(sentence: &str) -> bool {
     re.is_match(sentence) && !part.is_match(sentence)
 }
 
-/// Compile every regex a claim key uses, then the embedded measure lexicon unless a user's
-/// lexicon takes its place, so that the first file to need them does not wait for the
-/// compilation (the CLI runs this on a spare thread while the rules load).
+/// Compile every regex a claim key uses, so that the first file to need them does not wait for
+/// the compilation (the CLI runs this on a spare thread while the rules load). The measure
+/// lexicon is not compiled here: the loader compiles the one that applies, the embedded one or
+/// the user's, beside the extractors. Compiling the embedded one here too raced the loader's
+/// discovery of a user lexicon and, when it won, spent ~37 M instructions of start-up on a
+/// lexicon no key would use.
 pub fn prewarm() {
     // A lexicon without entries compiles at once and still runs a key's every regex.
     if let Ok(bare) = Measures::new(&MeasureLexicon::default()) {
@@ -543,19 +546,6 @@ pub fn prewarm() {
     }
     // Claims of dated estimates need it; compiling it costs 4 M instructions.
     let _ = estimated("an estimate of ");
-    // The loader says so as soon as it reads a user measure lexicon: compiling the embedded
-    // one then would only take the core the user's is compiled on.
-    if !USER_MEASURES.load(std::sync::atomic::Ordering::Relaxed) {
-        let _ = Measures::embedded();
-    }
-}
-
-/// Set when a rules folder brings a measure lexicon (see [`prewarm`]).
-static USER_MEASURES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Record that a user measure lexicon was read: claim keys will not use the embedded one alone.
-pub fn user_measures_coming() {
-    USER_MEASURES.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// The measure lexicon as written in `rules/lexicon/measures.toml`.

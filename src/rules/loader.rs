@@ -521,9 +521,6 @@ fn add_lexicon(
             "attributions"
         }
         "measures" => {
-            if validate {
-                crate::claims::user_measures_coming();
-            }
             if let Some(l) = parse::<crate::claims::MeasureLexicon>(path, src, errors) {
                 if validate {
                     lex.user_measures.push((
