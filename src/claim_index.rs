@@ -5,8 +5,8 @@
 //! compact record (variable-length integers, the file and the key as numbers into shared
 //! tables, no padding), about a third of that. Records are kept apart by measure, because
 //! corpus rules only ever compare claims of one measure: a rule decodes one measure's claims
-//! at a time ([`ClaimIndex::for_each_measure`]), so the decoded claims of the whole corpus are
-//! never in memory at once.
+//! at a time per core ([`ClaimIndex::map_measures`]), so the decoded claims of the whole corpus
+//! are never in memory at once.
 
 use std::sync::Arc;
 

@@ -122,11 +122,7 @@ impl ExcludedSpans {
         self.spans.iter()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
-    }
-
-    /// Whether `range` overlaps a span starting less than [`MAX_EXCLUDED_LOOKBACK`] before it.
+    /// Whether `range` overlaps a span starting less than `MAX_EXCLUDED_LOOKBACK` (1 MB) before it.
     pub fn touches(&self, range: &Range<usize>) -> bool {
         if self.spans.is_empty() {
             return false;
