@@ -659,7 +659,7 @@ pub struct Measures {
     phrases_by_first: Vec<FirstWords>,
     /// The `pair_index`es of the first two bytes of every phrase, as bits; every pair of a
     /// first byte whose first word has one byte.
-    phrase_pairs: Vec<u64>,
+    phrase_pairs: Box<[u64; 128 * 128 / 64]>,
     /// The measure phrases' words are ASCII, hold no `0`, and begin with a word byte: where
     /// the text folds plainly, `find_phrases` tells where measure words may stand (see `Cues`).
     phrases_tell: bool,
@@ -793,7 +793,7 @@ impl Measures {
                 && p.first().is_some_and(|w| w.bytes().all(is_word_byte))
         });
         let mut phrases_by_first: Vec<FirstWords> = vec![Vec::new(); 128];
-        let mut phrase_pairs = vec![0u64; 128 * 128 / 64];
+        let mut phrase_pairs = Box::new([0u64; 128 * 128 / 64]);
         for (j, p) in phrases.iter().enumerate() {
             let Some(w) = p.first().map(|w| w.as_bytes()) else {
                 continue;
@@ -958,7 +958,7 @@ impl Measures {
         }
         let period = period();
         let subject = self
-            .subject_in(&sentence[clause.clone()])
+            .first_subject_in(&sentence[clause.clone()])
             .or_else(|| (!whole).then(|| self.subject_in(sentence)).flatten())
             .or_else(|| context.iter().find_map(|c| shared.get(c).subject(self)))
             .or_else(|| heading.and_then(|h| shared.get(h).subject(self)));
@@ -989,13 +989,29 @@ impl Measures {
                 .expect("frame regex")
         });
         // `\W*` takes everything before the first word character, where the keyword must
-        // start: an ASCII letter there is one of "iIdDtTfF" (no other character folds to
-        // these), or the sentence is not framed. Other characters are left to the regex.
-        if let Some(c) = sentence.bytes().find(|&x| !x.is_ascii() || is_word_byte(x))
-            && c.is_ascii()
-            && !matches!(c | 0x20, b'i' | b'd' | b't' | b'f')
+        // start: where that is ASCII, the keyword is there in ASCII letters (no other
+        // character folds to the letters of the keywords), or the sentence is not framed.
+        // Other characters are left to the regex.
+        let b = sentence.as_bytes();
+        if let Some(p) = b.iter().position(|&x| !x.is_ascii() || is_word_byte(x))
+            && b[p].is_ascii()
         {
-            return None;
+            // The keyword stands at `p`, in ASCII letters, and `\s+` follows it: a byte after
+            // it that is ASCII but no whitespace rules the sentence out ("The", "Forty" …),
+            // as does a missing one. A non-ASCII byte there is left to the regex.
+            let keyword_then_space = [&b"in"[..], b"during", b"throughout", b"for"]
+                .iter()
+                .find(|w| {
+                    b.get(p..p + w.len())
+                        .is_some_and(|x| x.eq_ignore_ascii_case(w))
+                })
+                .is_some_and(|w| {
+                    b.get(p + w.len())
+                        .is_some_and(|&x| !x.is_ascii() || matches!(x, b'\t'..=b'\r' | b' '))
+                });
+            if !keyword_then_space {
+                return None;
+            }
         }
         let m = re.find(sentence)?;
         let head = &sentence[..sentence.floor_char_boundary(m.end() + 16)];
@@ -1189,7 +1205,12 @@ impl Measures {
             let of = OF_WHOLE.get_or_init(|| {
                 Regex::new(r"(?i)^\s*of\s+((?:\S+\s+){0,4}\S+)").expect("share regex")
             });
-            let after = without_insertions(after_all);
+            // Without a `[` nothing is taken out: the text is searched where it stands.
+            let after = if memchr::memchr(b'[', after_all.as_bytes()).is_some() {
+                without_insertions(after_all).into()
+            } else {
+                std::borrow::Cow::Borrowed(after_all)
+            };
             return of
                 .captures(&after)
                 .filter(|c| self.subject_in(&c[1]).is_some())
@@ -1274,6 +1295,12 @@ impl Measures {
         if !self.subject_set.is_match(text) {
             return None;
         }
+        self.first_subject_in(text)
+    }
+
+    /// `subject_in` without the match test first: for the clause of a figure with a measure,
+    /// which nearly always names its subject (the test would only search it twice).
+    fn first_subject_in(&self, text: &str) -> Option<(String, bool)> {
         // The first pattern (in lexicon order) that matches wins, as before.
         let first = self.subject_set.matches(text).iter().next()?;
         for (i, subject) in self.subjects.iter().enumerate().skip(first) {
@@ -1650,52 +1677,56 @@ fn relative(text: &str) -> Option<Range<usize>> {
 fn qualifier_word(text: &str) -> Option<Range<usize>> {
     static RE: OnceLock<Regex> = OnceLock::new();
     if folds_plainly(text) {
-        let b = text.as_bytes();
-        return word_runs(text).find_map(|r| {
-            // The words have 3 to 10 bytes: other runs are not copied.
-            if !(3..=10).contains(&r.len()) {
-                return None;
-            }
-            let w = lowercase(&b[r.clone()])?;
-            let w = &w[..r.len()];
-            if matches!(
-                w,
-                b"average"
-                    | b"mean"
-                    | b"excess"
-                    | b"extra"
-                    | b"additional"
-                    | b"annual"
-                    | b"annually"
-                    | b"yearly"
-                    | b"monthly"
-                    | b"daily"
-                    | b"net"
-                    | b"criminal"
-                    | b"criminals"
-                    | b"ordinary"
-            ) {
-                return Some(r);
-            }
-            if w != b"common" {
-                return None;
-            }
-            // "common[\s-]+law": dashes and spaces, then "law" as a whole word.
-            let gap = text[r.end..]
-                .char_indices()
-                .find(|&(_, c)| !(c == '-' || c.is_whitespace()))
-                .map_or(text.len() - r.end, |(i, _)| i);
-            let law = r.end + gap;
-            let end = law + 3;
-            (gap > 0
-                && b.get(law..end)
-                    .is_some_and(|l| l.eq_ignore_ascii_case(b"law"))
-                && b.get(end).is_none_or(|&x| !is_word_byte(x)))
-            .then_some(r.start..end)
-        });
+        return word_runs(text).find_map(|r| qualifier_at(text, r));
     }
     let re = RE.get_or_init(|| Regex::new(QUALIFIER).expect("qualifier regex"));
     re.find(text).map(|m| m.range())
+}
+
+/// The match of `QUALIFIER` that starts with the run of word bytes `r` of `text` (which folds
+/// plainly), if there is one.
+fn qualifier_at(text: &str, r: Range<usize>) -> Option<Range<usize>> {
+    let b = text.as_bytes();
+    // The words have 3 to 10 bytes: other runs are not copied.
+    if !(3..=10).contains(&r.len()) {
+        return None;
+    }
+    let w = lowercase(&b[r.clone()])?;
+    let w = &w[..r.len()];
+    if matches!(
+        w,
+        b"average"
+            | b"mean"
+            | b"excess"
+            | b"extra"
+            | b"additional"
+            | b"annual"
+            | b"annually"
+            | b"yearly"
+            | b"monthly"
+            | b"daily"
+            | b"net"
+            | b"criminal"
+            | b"criminals"
+            | b"ordinary"
+    ) {
+        return Some(r);
+    }
+    if w != b"common" {
+        return None;
+    }
+    // "common[\s-]+law": dashes and spaces, then "law" as a whole word.
+    let gap = text[r.end..]
+        .char_indices()
+        .find(|&(_, c)| !(c == '-' || c.is_whitespace()))
+        .map_or(text.len() - r.end, |(i, _)| i);
+    let law = r.end + gap;
+    let end = law + 3;
+    (gap > 0
+        && b.get(law..end)
+            .is_some_and(|l| l.eq_ignore_ascii_case(b"law"))
+        && b.get(end).is_none_or(|&x| !is_word_byte(x)))
+    .then_some(r.start..end)
 }
 
 /// Whether case-insensitive matching in `text` pairs ASCII letters with ASCII letters only:
@@ -2489,9 +2520,20 @@ fn glued_digit(b: &[u8]) -> bool {
 /// Where the pair of bytes `c`, `next` (ASCII, in lowercase) stands in `phrase_pairs`. A
 /// non-ASCII or missing byte counts as 0 (no phrase holds one after its first byte).
 fn pair_index(c: u8, next: Option<&u8>) -> usize {
-    let low = |b: u8| usize::from(if b < 128 { b.to_ascii_lowercase() } else { 0 });
-    low(c) * 128 + low(next.copied().unwrap_or(0))
+    (usize::from(LOW_ASCII[usize::from(c)]) << 7)
+        | usize::from(LOW_ASCII[usize::from(next.copied().unwrap_or(0))])
 }
+
+/// Each byte in ASCII lowercase, 0 for a non-ASCII byte (see `pair_index`).
+const LOW_ASCII: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = (i as u8).to_ascii_lowercase();
+        i += 1;
+    }
+    t
+};
 
 /// The end of the measure phrase `words` if it stands at `at` in `text`: its words in ASCII
 /// case, apart by whitespace.
@@ -2500,14 +2542,22 @@ fn phrase_at(text: &str, at: usize, words: &[Box<str>]) -> Option<usize> {
     let mut i = at;
     for (k, w) in words.iter().enumerate() {
         if k > 0 {
-            let gap = text[i..]
-                .char_indices()
-                .find(|&(_, c)| !c.is_whitespace())
-                .map_or(text.len() - i, |(j, _)| j);
-            if gap == 0 {
+            // ASCII whitespace is read as bytes; from the first other non-ASCII byte, as
+            // characters.
+            let mut j = i;
+            while j < b.len() && matches!(b[j], b'\t'..=b'\r' | b' ') {
+                j += 1;
+            }
+            if b.get(j).is_some_and(|&x| !x.is_ascii()) {
+                j += text[j..]
+                    .char_indices()
+                    .find(|&(_, c)| !c.is_whitespace())
+                    .map_or(text.len() - j, |(n, _)| n);
+            }
+            if j == i {
                 return None;
             }
-            i += gap;
+            i = j;
         }
         let end = i + w.len();
         if !b.get(i..end)?.eq_ignore_ascii_case(w.as_bytes()) {
@@ -3160,6 +3210,9 @@ mod tests {
                 .any(|w| (w[0].is_ascii_alphabetic() || w[0] == b'_') && w[1].is_ascii_digit()),
             "glued_digit({s:?})"
         );
+        if !s.contains('[') {
+            assert_eq!(without_insertions(s), s, "{s:?}");
+        }
         for n in [0, 1, 3, 4, 6, 14] {
             assert_eq!(
                 word_limit(s, n),
@@ -3404,6 +3457,11 @@ mod tests {
                 "the Central Committee and the army",
             ] {
                 assert_eq!(m.subject_in(text), subject_reference(m, text), "{text:?}");
+                assert_eq!(
+                    m.first_subject_in(text),
+                    subject_reference(m, text),
+                    "{text:?}"
+                );
             }
         }
     }
@@ -3865,6 +3923,16 @@ mod tests {
         "some",
         "5",
         "_",
+        "The",
+        "Then",
+        "Inside",
+        "fOR",
+        "DURING",
+        "Throughout",
+        "\n",
+        "\u{b}",
+        "\u{1f}",
+        "\u{2003}",
     ];
 
     #[test]
@@ -3877,6 +3945,15 @@ mod tests {
             "éIn 1937",
             "_In 1937",
             "For 1937",
+            "For\u{b}1937",
+            "For\u{1f}1937",
+            "during\u{2003}1937",
+            "Throughout\n1937",
+            "The 1937 count",
+            "Inside 1937",
+            "in",
+            "in ",
+            "In1937",
             "an estimate of ",
             "an e\u{17F}timate of ",
             "estimated at about ",
@@ -4067,6 +4144,17 @@ mod tests {
         let b = text.as_bytes();
         let want = word_runs_by_bytes(text);
         assert_eq!(word_runs(text).collect::<Vec<_>>(), want, "{text:?}");
+        for m in [Measures::embedded(), test_lexicon()] {
+            for at in (0..=b.len()).filter(|&i| text.is_char_boundary(i)) {
+                for words in &m.phrases {
+                    assert_eq!(
+                        phrase_at(text, at, words),
+                        phrase_at_reference(text, at, words),
+                        "{text:?} at {at}: {words:?}"
+                    );
+                }
+            }
+        }
         for from in 0..=b.len() + 1 {
             // The runs from `from` are those starting there or later after a non-word byte.
             let from_want: Vec<Range<usize>> =
@@ -4093,6 +4181,62 @@ mod tests {
                 by_bytes.next_measure_word(text, from),
                 "{text:?} from {from}"
             );
+        }
+    }
+
+    /// `phrase_at` as it was, reading the gaps as characters.
+    fn phrase_at_reference(text: &str, at: usize, words: &[Box<str>]) -> Option<usize> {
+        let b = text.as_bytes();
+        let mut i = at;
+        for (k, w) in words.iter().enumerate() {
+            if k > 0 {
+                let gap = text[i..]
+                    .char_indices()
+                    .find(|&(_, c)| !c.is_whitespace())
+                    .map_or(text.len() - i, |(j, _)| j);
+                if gap == 0 {
+                    return None;
+                }
+                i += gap;
+            }
+            let end = i + w.len();
+            if !b.get(i..end)?.eq_ignore_ascii_case(w.as_bytes()) {
+                return None;
+            }
+            i = end;
+        }
+        Some(i)
+    }
+
+    /// A user lexicon before the embedded one, as the corpus rules give it.
+    fn test_lexicon() -> &'static Measures {
+        static M: OnceLock<Measures> = OnceLock::new();
+        M.get_or_init(|| {
+            let lex: MeasureLexicon = toml::from_str(
+                r#"
+                [[measure]]
+                name = "looms"
+                words = ["looms", "a loom", "Z9 x"]
+                [[measure]]
+                name = "members"
+                words = ["members", "_members of"]
+                "#,
+            )
+            .expect("lexicon");
+            let mut all: MeasureLexicon = toml::from_str(EMBEDDED_MEASURES).expect("embedded");
+            all.prepend(lex);
+            Measures::new(&all).expect("compiles")
+        })
+    }
+
+    #[test]
+    fn pair_index_as_first_written() {
+        let low = |b: u8| usize::from(if b < 128 { b.to_ascii_lowercase() } else { 0 });
+        for c in 0..=255u8 {
+            assert_eq!(pair_index(c, None), low(c) * 128);
+            for n in 0..=255u8 {
+                assert_eq!(pair_index(c, Some(&n)), low(c) * 128 + low(n));
+            }
         }
     }
 
@@ -4138,6 +4282,13 @@ mod tests {
         "in the camps",
         "politicals",
         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "looms",
+        "a loom",
+        "_members of",
+        "Z9 x",
+        "In The  LABOR\tcamps",
+        "in \u{a0}\tthe\u{2003} camps",
+        "0",
         "\u{7f}",
         "@",
         "[",
