@@ -162,8 +162,13 @@ pub const PARALLEL_MIN_BYTES: usize = 1 << 20;
 struct BlockScan {
     citations: Vec<Citation>,
     is_bibline: bool,
-    /// Sentence spans, and whether each is reference text.
-    sentences: Vec<(Range<usize>, bool)>,
+    /// Sentence spans.
+    sentences: Vec<Range<usize>>,
+    /// Every sentence is reference text (a note, a bibliographic line).
+    all_reference: bool,
+    /// Otherwise the sentences that are, by index, ascending. Most blocks have none, and an
+    /// empty list costs no allocation where a flag per sentence cost a copy of the spans.
+    references: Vec<usize>,
     /// (index among the block's prose sentences, attribution).
     attributions: Vec<(usize, Attribution)>,
     quotations: Vec<Quotation>,
@@ -257,6 +262,7 @@ impl Extractors {
         let blocks: Vec<(&crate::parse::Block, usize)> =
             doc.blocks.iter().zip(markup_from).collect();
         let mut b = 0usize;
+        let mut prose: Vec<usize> = Vec::new();
         let scan = |&(block, markup_from): &(&crate::parse::Block, usize)| {
             self.scan_block(text, doc, block, markup_from)
         };
@@ -268,15 +274,20 @@ impl Extractors {
             let block_cites = first_citation..citations.len();
             block_cite_ranges.push(block_cites.clone());
 
-            for (span, is_reference) in scan.sentences {
-                sentences.push(Sentence {
-                    range: span,
-                    block: b,
-                    is_reference,
-                    citation: OptIdx::NONE,
-                    attribution: OptIdx::NONE,
-                });
-            }
+            let mut references = scan.references.iter().copied().peekable();
+            let all_reference = scan.all_reference;
+            sentences.extend(
+                scan.sentences
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, span)| Sentence {
+                        range: span,
+                        block: b,
+                        is_reference: all_reference || references.next_if_eq(&i).is_some(),
+                        citation: OptIdx::NONE,
+                        attribution: OptIdx::NONE,
+                    }),
+            );
             let block_sents = first_sentence..sentences.len();
             block_sentences.push(block_sents.clone());
 
@@ -313,10 +324,16 @@ impl Extractors {
             }
 
             // 4. Attributions, assigned to their sentences (`k` counts the block's prose ones).
-            let prose: Vec<usize> = block_sents
-                .clone()
-                .filter(|&si| !sentences[si].is_reference)
-                .collect();
+            // Most blocks have none: the list of prose sentences is built only for those that
+            // do, in a buffer kept from block to block.
+            if !scan.attributions.is_empty() {
+                prose.clear();
+                prose.extend(
+                    block_sents
+                        .clone()
+                        .filter(|&si| !sentences[si].is_reference),
+                );
+            }
             for (k, attribution) in scan.attributions {
                 let si = prose[k];
                 if sentences[si].attribution.is_none() {
@@ -479,26 +496,35 @@ impl Extractors {
         if !cuts.is_empty() {
             spans = cut_at(text, spans, &cuts);
         }
-        let sentences: Vec<(Range<usize>, bool)> = spans
-            .into_iter()
-            .map(|span| {
-                let is_reference = is_bibline
-                    || block.kind == BlockKind::FootnoteDefinition
-                    || citation_around(&found, &span).is_some()
+        let all_reference = is_bibline || block.kind == BlockKind::FootnoteDefinition;
+        let mut references = Vec::new();
+        if !all_reference {
+            for (i, span) in spans.iter().enumerate() {
+                if citation_around(&found, span).is_some()
                     || self
                         .citations
-                        .is_reference_span(text, span.clone(), &anchors);
-                (span, is_reference)
-            })
-            .collect();
+                        .is_reference_span(text, span.clone(), &anchors)
+                {
+                    references.push(i);
+                }
+            }
+        }
 
-        // 4. Attributions, one pass over the block's prose sentences.
-        let prose: Vec<Range<usize>> = sentences
-            .iter()
-            .filter(|(_, is_reference)| !is_reference)
-            .map(|(span, _)| span.clone())
-            .collect();
-        let attributions = self.attributions.find_in(text, &prose);
+        // 4. Attributions, one pass over the block's prose sentences: all of them in most
+        // blocks, none in a note (`find_in` finds nothing in no sentences).
+        let attributions = if all_reference {
+            Vec::new()
+        } else if references.is_empty() {
+            self.attributions.find_in(text, &spans)
+        } else {
+            let prose: Vec<Range<usize>> = spans
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| references.binary_search(i).is_err())
+                .map(|(_, span)| span.clone())
+                .collect();
+            self.attributions.find_in(text, &prose)
+        };
 
         // 5. Inline quotations (not in notes or bibliographic lines).
         let quotations = if block.kind != BlockKind::FootnoteDefinition && !is_bibline {
@@ -509,7 +535,9 @@ impl Extractors {
         BlockScan {
             citations: found,
             is_bibline,
-            sentences,
+            sentences: spans,
+            all_reference,
+            references,
             attributions,
             quotations,
         }
@@ -1170,6 +1198,133 @@ mod tests {
             let sequential = rules.extractors.analyze_with(&file, &mut doc.clone(), false);
             let parallel = rules.extractors.analyze_with(&file, &mut doc.clone(), true);
             proptest::prop_assert_eq!(format!("{parallel:?}"), format!("{sequential:?}"));
+        }
+    }
+
+    type OldScan = (
+        Vec<Citation>,
+        bool,
+        Vec<(Range<usize>, bool)>,
+        Vec<(usize, Attribution)>,
+        Vec<Quotation>,
+    );
+
+    /// `scan_block` as it was: a flag per sentence, and the prose sentences copied out.
+    fn scan_block_by_flags(
+        x: &Extractors,
+        text: &str,
+        doc: &Document,
+        block: &crate::parse::Block,
+        markup_from: usize,
+    ) -> OldScan {
+        // 1. Citations, from the text and from the markup.
+        let (mut found, anchors) = if block.kind == BlockKind::FootnoteDefinition {
+            let note = Citation {
+                range: block.range.clone(),
+                kind: CitationKind::BibliographicLine,
+                resumes_at: OptIdx::NONE,
+            };
+            (vec![note], citations::BlockAnchors::Unknown)
+        } else {
+            // The strong anchors found here answer each sentence's anchor search below.
+            x.citations.find_with_anchors(text, block.range.clone())
+        };
+        for mc in &doc.markup_citations[markup_from..] {
+            if mc.range.start >= block.range.end {
+                break;
+            }
+            if mc.range.end <= block.range.end {
+                found.push(Citation {
+                    range: mc.range.clone(),
+                    kind: match mc.kind {
+                        MarkupCitationKind::Link => CitationKind::Link,
+                        MarkupCitationKind::FootnoteReference => CitationKind::FootnoteReference,
+                    },
+                    resumes_at: OptIdx::NONE,
+                });
+            }
+        }
+        found.sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end)));
+        found.dedup_by(|a, b| a.range.start < b.range.end && a.range.start >= b.range.start);
+        let is_bibline = found
+            .iter()
+            .any(|c| c.kind == CitationKind::BibliographicLine && c.range == block.range);
+
+        // 2. Sentences, cut again where prose resumes right after a glued reference.
+        let mut spans = x.segmenter.split(text, block.range.clone());
+        let cuts: Vec<usize> = found.iter().filter_map(|c| c.resumes_at.get()).collect();
+        if !cuts.is_empty() {
+            spans = cut_at(text, spans, &cuts);
+        }
+        let sentences: Vec<(Range<usize>, bool)> = spans
+            .into_iter()
+            .map(|span| {
+                let is_reference = is_bibline
+                    || block.kind == BlockKind::FootnoteDefinition
+                    || citation_around(&found, &span).is_some()
+                    || x.citations.is_reference_span(text, span.clone(), &anchors);
+                (span, is_reference)
+            })
+            .collect();
+
+        // 4. Attributions, one pass over the block's prose sentences.
+        let prose: Vec<Range<usize>> = sentences
+            .iter()
+            .filter(|(_, is_reference)| !is_reference)
+            .map(|(span, _)| span.clone())
+            .collect();
+        let attributions = x.attributions.find_in(text, &prose);
+
+        // 5. Inline quotations (not in notes or bibliographic lines).
+        let quotations = if block.kind != BlockKind::FootnoteDefinition && !is_bibline {
+            x.quotations.find(text, block.range.clone())
+        } else {
+            Vec::new()
+        };
+        (found, is_bibline, sentences, attributions, quotations)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 24,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// Each block's scan, with reference sentences listed by index, is the scan that
+        /// flagged every sentence (Markdown and plain text, notes and bibliographic lines).
+        #[test]
+        fn block_scan_equals_the_flag_per_sentence_scan(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 1..60),
+            markdown in proptest::bool::ANY,
+        ) {
+            let file = SourceFile {
+                path: if markdown { "t.md" } else { "t.txt" }.into(),
+                text: pieces.concat(),
+                kind: if markdown {
+                    crate::source::DocKind::Markdown
+                } else {
+                    crate::source::DocKind::Plain
+                },
+            };
+            let rules = crate::rules::loader::load(&[]).expect("embedded rules load");
+            let x = &rules.extractors;
+            let doc = crate::parse::parse(&file);
+            let text = file.text.as_str();
+            for block in &doc.blocks {
+                let markup_from = doc
+                    .markup_citations
+                    .partition_point(|c| c.range.start < block.range.start);
+                let new = x.scan_block(text, &doc, block, markup_from);
+                let flags: Vec<(Range<usize>, bool)> = new
+                    .sentences
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.clone(), new.all_reference || new.references.contains(&i)))
+                    .collect();
+                proptest::prop_assert!(new.references.windows(2).all(|w| w[0] < w[1]));
+                let got = (new.citations, new.is_bibline, flags, new.attributions, new.quotations);
+                let want = scan_block_by_flags(x, text, &doc, block, markup_from);
+                proptest::prop_assert_eq!(format!("{got:?}"), format!("{want:?}"));
+            }
         }
     }
 
