@@ -110,6 +110,10 @@ pub struct QuotationFinder {
     term_index: CueIndex,
     title_index: CueIndex,
     pairs: Vec<(char, char)>,
+    /// The bytes that can start a mark `quoted_spans` acts on ('"' and the first byte of each
+    /// non-ASCII pair character), when three or fewer: then a block is searched for them
+    /// alone, and the apostrophes, dashes and accented letters between are never visited.
+    marks: Option<[u8; 3]>,
     continuations: Vec<String>,
     pub(crate) clause_starts: Vec<String>,
     pub(crate) clause_run: usize,
@@ -134,6 +138,21 @@ impl QuotationFinder {
                 }
             }
         }
+        // ASCII pair characters are never visited (only '"' and non-ASCII lead bytes are).
+        let mut leads = vec![b'"'];
+        for &(open, close) in &pairs {
+            for c in [open, close] {
+                let lead = c.encode_utf8(&mut [0; 4]).as_bytes()[0];
+                if !c.is_ascii() && !leads.contains(&lead) {
+                    leads.push(lead);
+                }
+            }
+        }
+        let marks = (leads.len() <= 3).then(|| {
+            let mut marks = [b'"'; 3];
+            marks[..leads.len()].copy_from_slice(&leads);
+            marks
+        });
         let term_cues: Vec<String> = lex.term_cues.iter().map(|s| s.to_lowercase()).collect();
         let title_cues: Vec<String> = lex.title_cues.iter().map(|s| s.to_lowercase()).collect();
         Ok(QuotationFinder {
@@ -143,6 +162,7 @@ impl QuotationFinder {
             term_cues,
             title_cues,
             pairs,
+            marks,
             continuations: lex.continuations.clone(),
             clause_starts: lex.clause_starts.clone(),
             clause_run: lex.clause_run.max(1),
@@ -153,18 +173,23 @@ impl QuotationFinder {
     /// Every span between quotation marks in a block, paired by context, quotations or not.
     pub fn quoted_spans(&self, text: &str, block: Range<usize>) -> Vec<(Range<usize>, bool)> {
         let slice = &text[block.clone()];
+        let bytes = slice.as_bytes();
+        // Visit only bytes that can start a quotation mark: '"' or a non-ASCII lead byte.
+        // A character no pair holds changes nothing below, so where the pairs' lead bytes
+        // are few only they are searched for; otherwise every lead byte, eight at a time.
+        let next = |from: usize| match self.marks {
+            Some([a, b, c]) => memchr::memchr3(a, b, c, &bytes[from..]).map(|k| from + k),
+            None => next_mark(bytes, from),
+        };
         // Most blocks hold no quotation mark at all: every mark is '"' or starts with a
         // non-ASCII lead byte, so a block with neither needs no character walk.
-        if memchr::memchr(b'"', slice.as_bytes()).is_none() && slice.is_ascii() {
+        if self.marks.is_none() && memchr::memchr(b'"', bytes).is_none() && slice.is_ascii() {
             return Vec::new();
         }
         let mut out = Vec::new();
         let mut open: Option<(usize, char)> = None; // (byte offset in slice, expected closer)
-        let bytes = slice.as_bytes();
-        // Visit only bytes that can start a quotation mark: '"' or a non-ASCII lead byte,
-        // found eight bytes at a time.
         let mut i = 0;
-        while let Some(here) = next_mark(bytes, i) {
+        while let Some(here) = next(i) {
             let Some(c) = slice[here..].chars().next() else {
                 break;
             };
@@ -577,9 +602,29 @@ mod tests {
             .collect()
     }
 
+    /// The embedded pairs' lead bytes are searched for alone; with a fourth lead byte every
+    /// lead byte is visited; ASCII pair characters are visited by neither (nor by the walk).
+    fn finders() -> Vec<QuotationFinder> {
+        let with = |extra: &[[&str; 2]]| {
+            let mut lex = QuotationLexicon::embedded();
+            lex.pairs
+                .extend(extra.iter().map(|[o, c]| [o.to_string(), c.to_string()]));
+            QuotationFinder::new(&lex).unwrap()
+        };
+        let all = vec![
+            finder(),
+            with(&[["「", "」"]]),
+            with(&[["<", ">"], ["‹", "›"]]),
+            with(&[["<", ">"], ["『", "»"]]),
+        ];
+        assert!(all[0].marks.is_some() && all[1].marks.is_none());
+        assert!(all[2].marks.is_some() && all[3].marks.is_none());
+        all
+    }
+
     #[test]
     fn quoted_spans_agree_with_the_bytewise_walk() {
-        let f = finder();
+        let finders = finders();
         let pieces = [
             " ",
             "word",
@@ -604,16 +649,26 @@ mod tests {
             "\u{85}",
             "😀",
             "\t",
+            "「",
+            "」",
+            "『",
+            "<",
+            ">",
+            "‹",
+            "›",
+            "—",
         ];
         let mut next = crate::extract::test_random::below(31);
         for _ in 0..20_000 {
             let text: String = (0..next(80)).map(|_| pieces[next(pieces.len())]).collect();
             let block = crate::extract::test_random::char_range(&text, &mut next);
-            assert_eq!(
-                f.quoted_spans(&text, block.clone()),
-                quoted_spans_bytewise(&f, &text, block.clone()),
-                "{text:?} {block:?}"
-            );
+            for f in &finders {
+                assert_eq!(
+                    f.quoted_spans(&text, block.clone()),
+                    quoted_spans_bytewise(f, &text, block.clone()),
+                    "{text:?} {block:?}"
+                );
+            }
         }
     }
 
