@@ -420,7 +420,9 @@ impl Extractors {
                     open_quotes.push(next_quote);
                     next_quote += 1;
                 }
-                open_quotes.retain(|&q| quotations[q].q.range.end > m.span.start);
+                if !open_quotes.is_empty() {
+                    open_quotes.retain(|&q| quotations[q].q.range.end > m.span.start);
+                }
                 let quotation = open_quotes
                     .iter()
                     .copied()
