@@ -689,10 +689,7 @@ impl CitationMatcher {
     ///
     /// Most texts asked are prose, so the scan stops once the prose words found are too many
     /// for any word count the rest of the text can reach: each further word takes a byte and
-    /// all but the last a separator after it, so `n` more bytes hold at most `(n + 1) / 2`;
-    /// and the rest holds at most one more word than separators. Separators are counted once
-    /// up front (with every non-ASCII lead byte, as a non-ASCII space may be one); each word
-    /// read so far ended at one of them, so at most `separators - words` are left.
+    /// all but the last a separator after it, so `n` more bytes hold at most `(n + 1) / 2`.
     ///
     /// Words are the pieces between whitespace and `, ; : ( )`, trimmed of what is not
     /// alphanumeric. One pass over the bytes, classified by table; only non-ASCII lead bytes
@@ -702,11 +699,6 @@ impl CitationMatcher {
         // punctuation) are skipped, and a piece is read in one tight loop to its separator.
         let bytes = text.as_bytes();
         let n = bytes.len();
-        let separators = if den == 0 {
-            0
-        } else {
-            count_separator_bytes(bytes)
-        };
         let mut words = 0usize;
         let mut prose = 0usize;
         let mut i = 0;
@@ -759,9 +751,7 @@ impl CitationMatcher {
             if starts_lowercase(w) && !self.vocabulary.contains(w) {
                 prose += 1;
                 let rest = n.saturating_sub(j + sep_len);
-                // (At the text's end, `rest` is 0 and the separator bound unused.)
-                let left = rest.div_ceil(2).min((separators + 1).saturating_sub(words));
-                if den * prose >= num * (words + left) {
+                if den * prose >= num * (words + rest.div_ceil(2)) {
                     return None;
                 }
             }
@@ -780,10 +770,20 @@ impl CitationMatcher {
         block: Range<usize>,
         found: &mut Vec<Citation>,
     ) -> BlockAnchors {
-        // 1. References that begin at a glue point left by flattened footnotes.
-        // The same pass over the block finds where an embedded strong anchor may start.
+        // 1. References that begin at a glue point left by flattened footnotes. The same pass
+        // over the block finds where an embedded strong anchor may start, and searches there
+        // (2. below): no list of the places.
+        let slice = &text[block.clone()];
+        // Where every strong anchor needs a digit, "Press" or "ISBN", prose without any is
+        // skipped.
+        let no_strong = self.strong_needs_digit_or_press
+            && !has_ascii_digit(slice.as_bytes())
+            && self.press.find(slice.as_bytes()).is_none()
+            && self.isbn.find(slice.as_bytes()).is_none();
         let mut taken = Covered::default();
-        let mut strong_starts = Vec::new();
+        let mut matches = Vec::new();
+        let mut strong_at = 0;
+        let block_start = block.start;
         for_each_glue_point_and_strong_start(
             text,
             block.clone(),
@@ -797,28 +797,20 @@ impl CitationMatcher {
                     found.push(c);
                 }
             },
-            self.strong_needs_digit_or_press
-                .then_some(|p| strong_starts.push(p)),
+            (self.strong_needs_digit_or_press && !no_strong).then_some(|p| {
+                if let Some(m) = self.strong_match_at(slice, p, &mut strong_at) {
+                    matches.push(block_start + m.start..block_start + m.end);
+                }
+            }),
         );
-        // 2. References found by an anchor (ISBN, "p. 88", "Pages 200–202", "720 pages"). Where
-        // every strong anchor needs a digit, "Press" or "ISBN", prose without any is skipped.
-        let slice = &text[block.clone()];
-        if self.strong_needs_digit_or_press
-            && !has_ascii_digit(slice.as_bytes())
-            && self.press.find(slice.as_bytes()).is_none()
-            && self.isbn.find(slice.as_bytes()).is_none()
-        {
+        // 2. References found by an anchor (ISBN, "p. 88", "Pages 200–202", "720 pages").
+        if no_strong {
             return BlockAnchors::None {
                 block,
                 weak: WeakMatches::default(),
             };
         }
-        let mut matches = Vec::new();
-        if self.strong_needs_digit_or_press {
-            self.strong_matches_at(slice, &strong_starts, |m| {
-                matches.push(block.start + m.start..block.start + m.end)
-            });
-        } else {
+        if !self.strong_needs_digit_or_press {
             for m in self.strong.find_iter(slice) {
                 matches.push(block.start + m.start()..block.start + m.end());
             }
@@ -870,20 +862,28 @@ impl CitationMatcher {
     /// The matches of the strong anchors, as `find_iter`, from the places where they may start
     /// (in increasing order, every match's start among them): the first with a match gives
     /// the leftmost, and the next search begins past it (no match is empty).
+    #[cfg(test)]
     fn strong_matches_at(&self, slice: &str, starts: &[usize], mut f: impl FnMut(Range<usize>)) {
         let mut at = 0;
         for &p in starts {
-            if p < at {
-                continue;
-            }
-            let input = regex_automata::Input::new(slice)
-                .range(p..)
-                .anchored(regex_automata::Anchored::Yes);
-            if let Some(m) = self.strong.search(&input) {
-                f(m.range());
-                at = m.end().max(p + 1);
+            if let Some(m) = self.strong_match_at(slice, p, &mut at) {
+                f(m);
             }
         }
+    }
+
+    /// One step of `strong_matches_at`: the match at start `p`, unless `p` lies before `*at`
+    /// (within or before the previous match), moving `*at` past it.
+    fn strong_match_at(&self, slice: &str, p: usize, at: &mut usize) -> Option<Range<usize>> {
+        if p < *at {
+            return None;
+        }
+        let input = regex_automata::Input::new(slice)
+            .range(p..)
+            .anchored(regex_automata::Anchored::Yes);
+        let m = self.strong.search(&input)?;
+        *at = m.end().max(p + 1);
+        Some(m.range())
     }
 
     /// From an anchor, step back over the capitalised words, numbers and connectors that start
@@ -1063,16 +1063,17 @@ impl CitationMatcher {
         let end = tokens.read[last].range.end;
         let range = start..end;
         let body = &text[range.clone()];
-        let strong = self.strong.is_match(body);
-        let weak = self.weak.is_match(body) && self.year.is_match(body);
+        // Strong or weak: the weak searches only where no strong anchor settles it.
+        let anchored =
+            self.strong.is_match(body) || self.weak.is_match(body) && self.year.is_match(body);
         let accepted = match glue {
             // A sentence glued to another by a bare period is the clearest sign of a flattened
             // footnote: a title-like run of two capitalised words is enough.
             Some(GlueKind::Period) | Some(GlueKind::Quote) => {
-                strong || weak || capitalised >= 2 && last > 0
+                anchored || capitalised >= 2 && last > 0
             }
-            Some(_) => strong || weak || self.year.is_match(body) && capitalised >= 2,
-            None => strong || weak,
+            Some(_) => anchored || self.year.is_match(body) && capitalised >= 2,
+            None => anchored,
         };
         if !accepted {
             return None;
@@ -1178,6 +1179,7 @@ fn is_initial(word: &str) -> bool {
 
 /// `s.trim_matches(|c: char| !c.is_alphanumeric())`, decoding chars only when a non-ASCII one
 /// is met at either end (words are trimmed per token, and nearly all are ASCII).
+#[inline]
 fn trim_non_alnum(s: &str) -> &str {
     let b = s.as_bytes();
     let mut lo = 0;
@@ -1228,34 +1230,6 @@ const PIECE_BYTES: [PieceByte; 128] = {
     }
     t
 };
-
-/// Bytes of `bytes` that may be (part of) a piece separator for `prose_counts`: ASCII
-/// whitespace and `, ; : ( )`, and every non-ASCII lead byte (at least one per separator);
-/// branch-free, so vectorised.
-fn count_separator_bytes(bytes: &[u8]) -> usize {
-    let sep = |b: u8| {
-        (b == b' ')
-            | (b.wrapping_sub(b'\t') < 5)
-            | (b == b',')
-            | (b == b';')
-            | (b == b':')
-            | (b == b'(')
-            | (b == b')')
-            | (b >= 0xC0)
-    };
-    // Counted in a byte per stretch of 32 (no overflow), so the compiler keeps the lanes narrow.
-    let mut stretches = bytes.chunks_exact(32);
-    let mut n = 0usize;
-    for stretch in &mut stretches {
-        let k = stretch.iter().fold(0u8, |k, &b| k + u8::from(sep(b)));
-        n += usize::from(k);
-    }
-    n + stretches
-        .remainder()
-        .iter()
-        .map(|&b| usize::from(sep(b)))
-        .sum::<usize>()
-}
 
 fn starts_lowercase(w: &str) -> bool {
     match w.as_bytes().first() {
@@ -2675,23 +2649,11 @@ mod tests {
         Some((words, prose))
     }
 
-    /// `prose_counts` as the bytewise scan with its own (looser) early stop tells it: the
-    /// full counts, or `None` only where the share is `num / den` or more, and wherever the
-    /// bytewise scan stops early.
-    fn prose_counts_agree(m: &CitationMatcher, text: &str, num: usize, den: usize) -> bool {
-        let full = prose_counts_bytewise(m, text, 1, 0).expect("never stops early");
-        match m.prose_counts(text, num, den) {
-            Some(counts) => {
-                counts == full && prose_counts_bytewise(m, text, num, den) == Some(full)
-            }
-            None => den * full.1 >= num * full.0,
-        }
-    }
-
     fn assert_same_prose_counts(m: &CitationMatcher, text: &str) {
         for (num, den) in [(1, 4), (3, 10), (1, 0)] {
-            assert!(
-                prose_counts_agree(m, text, num, den),
+            assert_eq!(
+                m.prose_counts(text, num, den),
+                prose_counts_bytewise(m, text, num, den),
                 "{text:?} {num}/{den}"
             );
         }
@@ -2740,8 +2702,9 @@ mod tests {
             static M: std::sync::OnceLock<CitationMatcher> = std::sync::OnceLock::new();
             let m = M.get_or_init(matcher);
             for (num, den) in [(1, 4), (3, 10), (1, 0)] {
-                proptest::prop_assert!(
-                    prose_counts_agree(m, &text, num, den),
+                proptest::prop_assert_eq!(
+                    m.prose_counts(&text, num, den),
+                    prose_counts_bytewise(m, &text, num, den),
                     "{:?} {}/{}", text, num, den
                 );
             }
