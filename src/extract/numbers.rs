@@ -929,9 +929,19 @@ impl Anchors {
                 } else {
                     tri_key(b, k)
                 };
-                if self.tri[key / 64] & (1 << (key % 64)) != 0
-                    && let Some(m) = self.at(text, k, lim)
-                {
+                if self.tri[key / 64] & (1 << (key % 64)) == 0 {
+                    continue;
+                }
+                // A word that ends inside a chunk read whole (no padding) has its length and
+                // key here: `at`'s length test, passed by few, is made without the call.
+                let len = (!(lm >> lane)).trailing_zeros() as usize;
+                if i + 16 <= lim && lane <= 13 && lane + len < 16 {
+                    let kl = tri_len_key(key, len);
+                    if self.tri_len[kl / 64] & (1 << (kl % 64)) == 0 {
+                        continue;
+                    }
+                }
+                if let Some(m) = self.at(text, k, lim) {
                     return Some(m);
                 }
             }
@@ -2595,7 +2605,11 @@ impl Recognizer {
             {
                 return Some(chain(e));
             }
-            if let Some(w) = read_word(text, skip_sp(b, e, lim), b.len())
+            // a month name starts with a capital (`is_month`): most words after are not read
+            let k = skip_sp(b, e, lim);
+            if k < b.len()
+                && b[k].is_ascii_uppercase()
+                && let Some(w) = read_word(text, k, b.len())
                 && self.is_month(text, &w)
             {
                 return Some(w.e.min(lim).max(e));
@@ -2627,17 +2641,26 @@ impl Recognizer {
     }
 
     /// Is the bare four-digit number at `c` a year?
+    // The tests are independent: the cheap ones that decide alone come first. A lower-case
+    // plural or count noun after the number without a year preposition before it ("1500
+    // workers") is a quantity whatever else holds; the hedge lookup, the dearest test, comes
+    // last. `is_year_in_order` is the order the rule was written in, kept as its oracle.
     fn is_year(&self, text: &str, c: &Core, lo: usize, lim: usize) -> bool {
         if !c.plain4 || !(1000.0..=2099.0).contains(&c.low) {
             return false;
         }
         let b = text.as_bytes();
+        if self.noun_after(text, c, lim)
+            && !prev_word(text, c.s, lo.saturating_sub(24))
+                .is_some_and(|w| self.year_preps.contains(w.bytes()))
+        {
+            return false;
+        }
         if let Some(pc) = char_before(text, skip_sp_back(b, c.s, lo.saturating_sub(8)))
             && matches!(pc, '$' | '£' | '€' | '¥')
         {
             return false;
         }
-        let after = skip_sp(b, c.e, lim);
         if self
             .percent
             .candidates(b, c.e, lim)
@@ -2646,28 +2669,37 @@ impl Recognizer {
             return false;
         }
         // "above 1000", "more than 2000": a bound is a quantity, not a year
-        if let Some((hs, Hedge::Lower | Hedge::Upper)) =
-            self.hedges_before.find(text, c.s, lo.saturating_sub(32))
-            && !b[hs..c.s]
-                .get(..5)
-                .is_some_and(|w| w.eq_ignore_ascii_case(b"up to"))
-        {
+        !self.bound_before(text, c, lo)
+    }
+
+    /// Is a lower-case plural or count noun the word after `c` ("1500 workers")?
+    #[inline(always)]
+    fn noun_after(&self, text: &str, c: &Core, lim: usize) -> bool {
+        let b = text.as_bytes();
+        let after = skip_sp(b, c.e, lim);
+        // `read_word` reads no word there unless a letter starts it, and the noun must start
+        // lower-case
+        if after >= lim || !b[after].is_ascii_lowercase() {
             return false;
         }
-        let prev = prev_word(text, c.s, lo.saturating_sub(24));
-        if prev.is_some_and(|w| self.year_preps.contains(w.bytes())) {
-            return true;
-        }
-        if let Some(w) = read_word(text, after, lim) {
+        read_word(text, after, lim).is_some_and(|w| {
             let ws = w.bytes();
-            if b[w.s].is_ascii_lowercase()
-                && ((ws.len() > 3 && ws.ends_with(b"s") && !ws.ends_with(b"ss"))
-                    || self.count_nouns.contains(ws))
-            {
-                return false;
-            }
-        }
-        true
+            (ws.len() > 3 && ws.ends_with(b"s") && !ws.ends_with(b"ss"))
+                || self.count_nouns.contains(ws)
+        })
+    }
+
+    /// Does a lower or upper bound ("more than", but not "up to") end just before `c`?
+    #[inline(always)]
+    fn bound_before(&self, text: &str, c: &Core, lo: usize) -> bool {
+        let b = text.as_bytes();
+        matches!(
+            self.hedges_before.find(text, c.s, lo.saturating_sub(32)),
+            Some((hs, Hedge::Lower | Hedge::Upper))
+                if !b[hs..c.s]
+                    .get(..5)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b"up to"))
+        )
     }
 
     /// Full figure at `anchor`. Returns the match (if any) and where scanning resumes.
@@ -4456,6 +4488,112 @@ mod tests {
         assert_eq!(r.anchors.next(t, 4, 9), Some((4, 9)));
     }
 
+    /// `Recognizer::is_year` as first written: its tests in their original order.
+    fn is_year_in_order(r: &Recognizer, text: &str, c: &Core, lo: usize, lim: usize) -> bool {
+        if !c.plain4 || !(1000.0..=2099.0).contains(&c.low) {
+            return false;
+        }
+        let b = text.as_bytes();
+        if let Some(pc) = char_before(text, skip_sp_back(b, c.s, lo.saturating_sub(8)))
+            && matches!(pc, '$' | '£' | '€' | '¥')
+        {
+            return false;
+        }
+        let after = skip_sp(b, c.e, lim);
+        if r.percent
+            .candidates(b, c.e, lim)
+            .any(|(p, _)| match_fwd(text, c.e, lim, p).is_some())
+        {
+            return false;
+        }
+        // "above 1000", "more than 2000": a bound is a quantity, not a year
+        if let Some((hs, Hedge::Lower | Hedge::Upper)) =
+            r.hedges_before.find(text, c.s, lo.saturating_sub(32))
+            && !b[hs..c.s]
+                .get(..5)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"up to"))
+        {
+            return false;
+        }
+        let prev = prev_word(text, c.s, lo.saturating_sub(24));
+        if prev.is_some_and(|w| r.year_preps.contains(w.bytes())) {
+            return true;
+        }
+        if let Some(w) = read_word(text, after, lim) {
+            let ws = w.bytes();
+            if b[w.s].is_ascii_lowercase()
+                && ((ws.len() > 3 && ws.ends_with(b"s") && !ws.ends_with(b"ss"))
+                    || r.count_nouns.contains(ws))
+            {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// `is_year` and its oracle at every digit-led core of `t`, for a few range starts.
+    fn is_year_agrees(r: &Recognizer, t: &str) -> Result<(), String> {
+        let b = t.as_bytes();
+        for p in 0..b.len() {
+            if !b[p].is_ascii_digit() {
+                continue;
+            }
+            for lim in [t.len(), (p + 4).min(t.len()), (p + 6).min(t.len())] {
+                if !t.is_char_boundary(lim) {
+                    continue;
+                }
+                let Some(c) = r.core(t, p, lim) else { continue };
+                for lo in [0, p / 2, p, p.saturating_sub(3)] {
+                    if !t.is_char_boundary(lo) {
+                        continue;
+                    }
+                    let (fast, slow) = (
+                        r.is_year(t, &c, lo, lim),
+                        is_year_in_order(r, t, &c, lo, lim),
+                    );
+                    if fast != slow {
+                        return Err(format!("{t:?} at {p} lo {lo} lim {lim}: {fast} != {slow}"));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn is_year_table() {
+        let r = rec();
+        for (t, want) in [
+            ("in 1902.", true),
+            ("the 1500 workers", true),
+            ("many 1500 workers", false),
+            ("in 1500 workers", true),
+            ("of 1500 tonnes", true),
+            ("1500 class", true),
+            ("1500 Workers", true),
+            ("$ 1999", false),
+            ("£1999", false),
+            ("1999 percent", false),
+            ("1999%", false),
+            ("more than 1999", false),
+            ("up to 1999", true),
+            ("about 1999", true),
+            ("under 2000 people", false),
+            ("since 2000 people", true),
+            ("1999 people", false),
+            ("1999 tons", false),
+            ("999 people", false),
+            ("2100", false),
+            ("1,999", false),
+        ] {
+            let p = t.find(|c: char| c.is_ascii_digit()).expect("a digit");
+            let c = r.core(t, p, t.len()).expect("a core");
+            assert_eq!(r.is_year(t, &c, 0, t.len()), want, "{t:?}");
+            assert_eq!(is_year_in_order(&r, t, &c, 0, t.len()), want, "{t:?}");
+            is_year_agrees(&r, t).unwrap();
+        }
+    }
+
     use proptest::prelude::*;
 
     proptest! {
@@ -4775,6 +4913,14 @@ mod tests {
             prop_assume!(!int.is_empty() || !frac.is_empty());
             let want: f64 = s.parse().unwrap();
             prop_assert_eq!(digits_value(s.as_bytes(), frac.len()).to_bits(), want.to_bits());
+        }
+
+        #[test]
+        fn prop_is_year_is_in_order(
+            t in "([0-9]{1,5}|1[0-9]{3}|20[0-9]{2}|[ ,.%$(\u{a3}-]|in|of|since|by|the|more than|up to|UP To|about|under|percent|per cent|people|workers|class|tons|Workers|s|ss|x|\u{a0}|\n){0,14}",
+        ) {
+            let r = rec();
+            prop_assert!(is_year_agrees(&r, &t).is_ok(), "{:?}", is_year_agrees(&r, &t));
         }
 
         #[test]
