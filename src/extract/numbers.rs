@@ -521,6 +521,17 @@ fn alpha_at(text: &str, p: usize) -> bool {
 // space or none, where the call cost as much as the skipping.
 #[inline(always)]
 fn skip_sp(b: &[u8], mut p: usize, lim: usize) -> usize {
+    // Most calls skip nothing or one plain space before a printable ASCII byte: those are
+    // told without entering the loop.
+    if p < lim && p < b.len() {
+        let c = b[p];
+        if c > b' ' && c < 0x80 {
+            return p;
+        }
+        if c == b' ' && p + 1 < lim && p + 1 < b.len() && b[p + 1] > b' ' && b[p + 1] < 0x80 {
+            return p + 1;
+        }
+    }
     let mut nl = false;
     while p < lim {
         // the common cases first: one plain space, then a printable ASCII byte
@@ -550,6 +561,16 @@ fn skip_sp(b: &[u8], mut p: usize, lim: usize) -> usize {
 
 #[inline(always)]
 fn skip_sp_back(b: &[u8], mut p: usize, lo: usize) -> usize {
+    // as in `skip_sp`: nothing or one plain space to skip, told without the loop
+    if p > lo && p <= b.len() {
+        let c = b[p - 1];
+        if c > b' ' && c < 0x80 {
+            return p;
+        }
+        if c == b' ' && p - 1 > lo && b[p - 2] > b' ' && b[p - 2] < 0x80 {
+            return p - 1;
+        }
+    }
     let mut nl = false;
     while p > lo {
         let c = b[p - 1];
@@ -915,7 +936,8 @@ impl Anchors {
                 let lane = cand.trailing_zeros() as usize;
                 cand &= cand - 1;
                 let k = i + lane;
-                if lead >> lane & 1 != 0 {
+                // `lead` is 0 in most chunks (no non-ASCII character starts there)
+                if lead != 0 && lead >> lane & 1 != 0 {
                     if let Some(m) = self.at(text, k, lim) {
                         return Some(m);
                     }
