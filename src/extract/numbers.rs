@@ -4555,9 +4555,8 @@ mod tests {
 
     /// `is_year` and its oracle at every digit-led core of `t`, for a few range starts.
     fn is_year_agrees(r: &Recognizer, t: &str) -> Result<(), String> {
-        let b = t.as_bytes();
-        for p in 0..b.len() {
-            if !b[p].is_ascii_digit() {
+        for (p, c) in t.bytes().enumerate() {
+            if !c.is_ascii_digit() {
                 continue;
             }
             for lim in [t.len(), (p + 4).min(t.len()), (p + 6).min(t.len())] {
