@@ -121,6 +121,12 @@ pub struct Segmenter {
     abbr: FastMap<Box<[u8]>, Abbr>,
     /// `abbr_bit` of every `abbr` key: most tokens are ruled out without hashing.
     abbr_filter: Box<[u64; 256]>,
+    /// Bit `tail_index(w, x, y)` set when some `abbr` key ends with the bytes `w x y`, or
+    /// (for "7a.m", which looks up "m" too) is `x y` after a digit `w` or `y` after digits:
+    /// `ordinary_before` rules most tokens out by their last three bytes alone.
+    abbr_tails: Box<[u64; 512]>,
+    /// Whether some `abbr` key ends with the byte.
+    abbr_last: Box<[bool; 256]>,
     starters: FastSet<Box<str>>,
     fronting: FastSet<Box<[u8]>>,
     ellipsis_cont: FastSet<Box<str>>,
@@ -136,6 +142,13 @@ fn abbr_key(entry: &str, list: &str) -> Result<Box<[u8]>, String> {
         return Err(format!("{list}: invalid entry {entry:?}"));
     }
     Ok(key.to_ascii_lowercase().into_bytes().into_boxed_slice())
+}
+
+/// One of 32,768 bits from the last three bytes of a token or key, five bits each (which
+/// keeps ASCII letters apart whatever their case).
+#[inline]
+fn tail_index(w: u8, x: u8, y: u8) -> usize {
+    usize::from(w & 31) << 10 | usize::from(x & 31) << 5 | usize::from(y & 31)
 }
 
 /// One of 16,384 bits from a key's length and its first and last bytes
@@ -180,6 +193,21 @@ impl Segmenter {
         for k in abbr.keys() {
             let bit = abbr_bit(k);
             abbr_filter[bit / 64] |= 1 << (bit % 64);
+        }
+        let mut abbr_tails = Box::new([0u64; 512]);
+        let mut abbr_last = Box::new([false; 256]);
+        for k in abbr.keys() {
+            let mut set = |w: u8, x: u8, y: u8| {
+                let i = tail_index(w, x, y);
+                abbr_tails[i / 64] |= 1 << (i % 64);
+            };
+            match **k {
+                [.., w, x, y] => set(w, x, y),
+                [x, y] => (b'0'..=b'9').for_each(|d| set(d, x, y)),
+                [y] => (b'0'..=b'9').for_each(|d| (b'0'..=b'9').for_each(|e| set(d, e, y))),
+                [] => {}
+            }
+            abbr_last[usize::from(k[k.len() - 1])] = true;
         }
         let mut starters = FastSet::default();
         for e in &lex.sentence_starters {
@@ -238,6 +266,8 @@ impl Segmenter {
             table,
             abbr,
             abbr_filter,
+            abbr_tails,
+            abbr_last,
             starters,
             fronting,
             ellipsis_cont,
@@ -952,8 +982,8 @@ impl<'a> Block<'a> {
         }
         let brk = !dot || {
             let w = r + 1;
-            let (ts, te) = self.token_before(p, sent_start);
-            match self.classify(ts, te, sent_start) {
+            let (class, ts) = self.class_before(p, sent_start);
+            match class {
                 TokClass::Ordinary | TokClass::Regular => true,
                 TokClass::Prefix | TokClass::ListMarker => false,
                 TokClass::Initials => self.is_starter(w),
@@ -1083,8 +1113,8 @@ impl<'a> Block<'a> {
             if ellipsis || !single {
                 true
             } else {
-                let (ts, te) = self.token_before(p, sent_start);
-                match self.classify(ts, te, sent_start) {
+                let (class, ts) = self.class_before(p, sent_start);
+                match class {
                     TokClass::Ordinary => true,
                     TokClass::Time => !self.fronting(sent_start, ts),
                     _ => false,
@@ -1096,8 +1126,8 @@ impl<'a> Block<'a> {
             } else if !single {
                 true
             } else {
-                let (ts, te) = self.token_before(p, sent_start);
-                match self.classify(ts, te, sent_start) {
+                let (class, ts) = self.class_before(p, sent_start);
+                match class {
                     TokClass::Ordinary | TokClass::Regular => true,
                     TokClass::Prefix | TokClass::ListMarker => false,
                     TokClass::Initials => self.is_starter(w),
@@ -1124,6 +1154,64 @@ impl<'a> Block<'a> {
                     || matches!(c, b' ' | b',' | b'-' | b':' | b'^' | b'_')
                     || c >= 0x80
             })
+    }
+
+    /// `classify` of the `token_before` the period at `p`, and the token's start (which only
+    /// the `TokClass::Time` answer needs; `p` when the token was not looked for).
+    #[inline]
+    fn class_before(&self, p: usize, sent_start: usize) -> (TokClass, usize) {
+        if self.ordinary_before(p, sent_start) {
+            // Every test run checks the shortcut against the token's class.
+            #[cfg(test)]
+            {
+                let (ts, te) = self.token_before(p, sent_start);
+                assert_eq!(
+                    self.classify(ts, te, sent_start),
+                    TokClass::Ordinary,
+                    "at {p} in {:?}",
+                    self.s
+                );
+            }
+            return (TokClass::Ordinary, p);
+        }
+        let (ts, te) = self.token_before(p, sent_start);
+        (self.classify(ts, te, sent_start), ts)
+    }
+
+    /// Whether the token before the period at `p` is `TokClass::Ordinary` by its last bytes,
+    /// without finding where it starts. Either it ends with ASCII punctuation that
+    /// `token_before` keeps ("71]", "*word*") and that no abbreviation ends with: then its
+    /// last '.'-piece is no letter (no initials), nor is it a list marker. Or it ends with
+    /// three ASCII letters or digits (no initials) that no abbreviation ends with
+    /// (`abbr_tails`, "7a.m" included), of different kinds or four digits and more (no
+    /// list marker).
+    #[inline]
+    fn ordinary_before(&self, p: usize, sent_start: usize) -> bool {
+        let b = self.b;
+        if p <= sent_start || p > b.len() {
+            return false;
+        }
+        let y = b[p - 1];
+        if !y.is_ascii_alphanumeric() {
+            return y.is_ascii() && !TOKEN_BREAK[usize::from(y)] && !self.seg.abbr_last[usize::from(y)];
+        }
+        if p < sent_start + 3 {
+            return false;
+        }
+        let (w, x) = (b[p - 3], b[p - 2]);
+        if !(w.is_ascii_alphanumeric() && x.is_ascii_alphanumeric()) {
+            return false;
+        }
+        let i = tail_index(w, x, y);
+        if self.seg.abbr_tails[i / 64] & (1 << (i % 64)) != 0 {
+            return false;
+        }
+        match LIST_CLASS[usize::from(w)] & LIST_CLASS[usize::from(x)] & LIST_CLASS[usize::from(y)] {
+            0 => true,
+            // "1902.": more than three digits are no list marker.
+            L_DIGIT => p >= sent_start + 4 && b[p - 4].is_ascii_alphanumeric(),
+            _ => false,
+        }
     }
 
     /// The token before a period at `p` (or before the whitespace before it)
@@ -2225,6 +2313,64 @@ mod tests {
 
     /// `token_before` against its oracle at every boundary of `text`, from a
     /// few sentence starts.
+    /// `class_before` (which asserts that its shortcut only answers for tokens `classify`
+    /// calls ordinary) agrees with `classify` of `token_before` at every position.
+    fn class_before_agrees(
+        s: &Segmenter,
+        text: &str,
+        starts: &[usize],
+    ) -> Result<(), TestCaseError> {
+        let blk = Block::new(s, text, Scratch::default());
+        for p in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+            for &st in starts {
+                let st = st.min(p);
+                if text.is_char_boundary(st) {
+                    let (ts, te) = blk.token_before(p, st);
+                    prop_assert_eq!(
+                        blk.class_before(p, st).0,
+                        blk.classify(ts, te, st),
+                        "p {} start {}",
+                        p,
+                        st
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn ordinary_before_takes_common_endings_only() {
+        // (text, whether the token before its last byte, a period, is ruled ordinary
+        // without being looked for)
+        let cases = [
+            ("of track.", true),
+            ("in 1902.", true),
+            ("the workers.", true),
+            ("[@dunmore2006, p. 71].", true),
+            ("(Dunmore 1999, p. 258).", true),
+            ("*last*.", true),
+            // too short, or abbreviations, initials, list markers, clock markers
+            ("it.", false),
+            ("in 190.", false),
+            ("Acme Inc.", false),
+            ("and so on etc.", false),
+            ("in Jan.", false),
+            ("U.S.", false),
+            ("see p.", false),
+            ("at 7a.m.", false),
+            ("viii.", false),
+            ("“quoted”.", false),
+            ("x .", false),
+        ];
+        for (text, want) in cases {
+            let blk = Block::new(seg(), text, Scratch::default());
+            let p = text.len() - 1;
+            assert_eq!(blk.ordinary_before(p, 0), want, "{text:?}");
+            class_before_agrees(seg(), text, &[0, 1, 2, 3, 4, 5]).unwrap();
+        }
+    }
+
     fn token_before_agrees(
         s: &Segmenter,
         text: &str,
@@ -2389,6 +2535,16 @@ mod tests {
         fn fast_decisions_agree_on_sentence_like_text(text in sentence_like(), x in 0usize..300) {
             let _ = seg().split(&text, x.min(text.len())..text.len());
             let _ = seg().split(&text, 0..text.len());
+        }
+
+        #[test]
+        fn class_before_agrees_on_prose_like_text(text in prose_like(), a in 0usize..200, b in 0usize..200) {
+            class_before_agrees(seg(), &text, &[0, a, b])?;
+        }
+
+        #[test]
+        fn class_before_agrees_on_word_endings(text in "[ (\\[]{0,2}[0-9a-zA-Z.*\\])’”]{0,8}\\.") {
+            class_before_agrees(seg(), &text, &[0, 1, 2, 3])?;
         }
 
         #[test]
