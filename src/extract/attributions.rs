@@ -54,7 +54,8 @@ pub struct Attribution {
 }
 
 pub struct AttributionFinder {
-    /// Phrases that attribute by themselves.
+    /// Phrases that attribute by themselves; not compiled when the word scan finds the
+    /// embedded ones (`FreeNeeds::roles`).
     free: Option<Regex>,
     /// Literals one of which every match of `free` contains, when known (the embedded phrases):
     /// a run without any of them skips the regex.
@@ -84,17 +85,51 @@ const EMBEDDED_PATTERNS: [&str; 3] = [
     r"(?-u:\b)(?:wrote|said|stated|declared|concluded|replied|asked|added|recalled|testified|noted|explained|observed|announced|proclaimed)(?: that)?:",
 ];
 
+/// The verbs of the third embedded phrase.
+const COLON_VERBS: [&str; 15] = [
+    "wrote",
+    "said",
+    "stated",
+    "declared",
+    "concluded",
+    "replied",
+    "asked",
+    "added",
+    "recalled",
+    "testified",
+    "noted",
+    "explained",
+    "observed",
+    "announced",
+    "proclaimed",
+];
+
+/// The word runs that the fixed embedded phrases contain.
+const PHRASE_WORDS: [(&str, u8); 3] = [
+    ("according", ROLE_ACCORDING),
+    ("According", ROLE_ACCORDING),
+    ("words", ROLE_WORDS),
+];
+
+// What a word found by the scan stands for (bits; a word may be several).
+/// A cue: verb or possessive noun.
+const ROLE_CUE: u8 = 1;
+/// "[Aa]ccording" of "[Aa]ccording to".
+const ROLE_ACCORDING: u8 = 2;
+/// "words" of "[Ii]n the words of".
+const ROLE_WORDS: u8 = 4;
+/// One of `COLON_VERBS`.
+const ROLE_COLON: u8 = 8;
+
 struct FreeNeeds {
     according: memchr::memmem::Finder<'static>,
     words_of: memchr::memmem::Finder<'static>,
-    /// Pattern ids, in the word scan, of `HINT_WORDS` (all of them, or none when the scan
-    /// is not by word or a cue is one of them): a match of "according to" or "in the words
-    /// of" holds one of them as a whole run of letters, so the scan replaces both searches.
-    hints: Option<Range<usize>>,
+    /// The role of each pattern id of the word scan, when the scan also looks for
+    /// `PHRASE_WORDS` and `COLON_VERBS` (ids past the cues): every match of the embedded
+    /// phrases holds one of them as a whole run of letters, so the phrases are read at the
+    /// words the scan finds (`phrase_at`) and the regex is not needed.
+    roles: Option<Box<[u8]>>,
 }
-
-/// The word runs that the fixed embedded phrases contain.
-const HINT_WORDS: [&str; 3] = ["according", "According", "words"];
 
 impl FreeNeeds {
     /// Whether `body` may hold a match of the embedded phrases.
@@ -103,6 +138,47 @@ impl FreeNeeds {
             || self.according.find(body).is_some()
             || self.words_of.find(body).is_some()
     }
+}
+
+/// A byte of a word for `(?-u:\b)`.
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// The match of the embedded phrases that the word `body[s..e]` (a whole run of ASCII letters
+/// and digits) with `role` is part of, if any, as a range of `body`: exactly what the regex of
+/// `EMBEDDED_PATTERNS` finds there. Its matches never overlap (none can start inside another,
+/// where the byte before is a letter or a space before "to", "the", "words", "of" or "that"),
+/// so each is found from its own word.
+fn phrase_at(body: &[u8], s: usize, e: usize, role: u8) -> Option<(usize, usize)> {
+    let boundary_before = |i: usize| i == 0 || !is_word_byte(body[i - 1]);
+    let boundary_after = |i: usize| body.get(i).is_none_or(|&c| !is_word_byte(c));
+    let rest = &body[e..];
+    if role & ROLE_ACCORDING != 0
+        && boundary_before(s)
+        && rest.starts_with(b" to")
+        && boundary_after(e + 3)
+    {
+        return Some((s, e + 3));
+    }
+    if role & ROLE_WORDS != 0
+        && s >= 7
+        && matches!(&body[s - 7..s], b"in the " | b"In the ")
+        && boundary_before(s - 7)
+        && rest.starts_with(b" of")
+        && boundary_after(e + 3)
+    {
+        return Some((s - 7, e + 3));
+    }
+    if role & ROLE_COLON != 0 && boundary_before(s) {
+        if rest.starts_with(b" that:") {
+            return Some((s, e + 6));
+        }
+        if rest.first() == Some(&b':') {
+            return Some((s, e + 1));
+        }
+    }
+    None
 }
 
 /// Cue words that are runs of ASCII letters and digits, by first byte and length.
@@ -384,24 +460,27 @@ impl AttributionFinder {
                 .iter()
                 .zip(EMBEDDED_PATTERNS)
                 .all(|(p, e)| p.get_ref() == e);
-        // The phrase hints ride along in the word scan, with ids past the cues.
-        let with_hints = {
-            let mut w = words.clone();
-            w.extend(HINT_WORDS.map(String::from));
-            w
-        };
-        let hinted = embedded
-            && word_scan
-            && !words.is_empty()
-            && !words.iter().any(|w| HINT_WORDS.contains(&w.as_str()));
-        let mut hints = None;
+        // The phrases' words ride along in the word scan, with ids past the cues.
+        let mut roles: Vec<u8> = vec![ROLE_CUE; words.len()];
+        let mut scan_words = words.clone();
+        for (w, role) in PHRASE_WORDS.into_iter().chain(COLON_VERBS.map(|v| (v, ROLE_COLON))) {
+            scan_words.push(w.to_string());
+            roles.push(role);
+        }
+        // The scan reports the lowest id of equal words: that id carries all their roles.
+        let mut by_word: rustc_hash::FxHashMap<&str, u8> = Default::default();
+        for (w, &role) in scan_words.iter().zip(&roles) {
+            *by_word.entry(w.as_str()).or_default() |= role;
+        }
+        let roles: Box<[u8]> = scan_words.iter().map(|w| by_word[w.as_str()]).collect();
+        let mut phrase_roles = None;
         let cues = if words.is_empty() {
             None
-        } else if let Some(w) = (hinted && word_scan)
-            .then(|| WordCues::new(&with_hints))
+        } else if let Some(w) = (embedded && word_scan)
+            .then(|| WordCues::new(&scan_words))
             .flatten()
         {
-            hints = Some(words.len()..with_hints.len());
+            phrase_roles = Some(roles);
             Some(Cues::Words(w))
         } else if let Some(w) = word_scan.then(|| WordCues::new(&words)).flatten() {
             Some(Cues::Words(w))
@@ -416,13 +495,20 @@ impl AttributionFinder {
                     })?,
             ))
         };
+        // The embedded phrases are known to compile; when the scan reads them, their regex
+        // is not needed (compiling it is start-up time).
+        let free = if phrase_roles.is_some() {
+            None
+        } else {
+            compile_alternation(&lex.patterns)?
+        };
         let free_needs = (embedded && word_scan).then(|| FreeNeeds {
             according: memchr::memmem::Finder::new("ccording to"),
             words_of: memchr::memmem::Finder::new("n the words of"),
-            hints,
+            roles: phrase_roles,
         });
         Ok(AttributionFinder {
-            free: compile_alternation(&lex.patterns)?,
+            free,
             free_needs,
             cues,
             possessive_from,
@@ -447,14 +533,30 @@ impl AttributionFinder {
             (k < sentences.len() && sentences[k].start <= at).then_some(k)
         };
         let body = &text[run.clone()];
-        let hints = self.free_needs.as_ref().and_then(|n| n.hints.clone());
-        let mut hinted = false;
-        // Cue attributions go after the phrases' (as when the phrases were searched first),
-        // for the stable sort below.
+        let roles = self.free_needs.as_ref().and_then(|n| n.roles.as_deref());
+        // Phrase attributions (when the scan finds them) and cue attributions apart: the
+        // cues' go after the phrases' (as when the phrases were searched first), for the
+        // stable sort below.
+        let mut phrases = Vec::new();
         let mut cued = Vec::new();
         let mut on_cue = |start: usize, end: usize, pattern: usize| {
-            if hints.as_ref().is_some_and(|h| h.contains(&pattern)) {
-                hinted = true;
+            let role = roles.map_or(ROLE_CUE, |r| r[pattern]);
+            if role & !ROLE_CUE != 0
+                && let Some((ms, me)) = phrase_at(body.as_bytes(), start, end, role)
+            {
+                let at = run.start + ms;
+                if let Some(k) = sentence_of(at)
+                    && run.start + me <= sentences[k].end
+                {
+                    phrases.push((
+                        k,
+                        Attribution {
+                            range: at..run.start + me,
+                        },
+                    ));
+                }
+            }
+            if role & ROLE_CUE == 0 {
                 return;
             }
             let (start, end) = (run.start + start, run.start + end);
@@ -488,12 +590,12 @@ impl AttributionFinder {
             }
             None => {}
         }
-        let mut out = Vec::new();
+        let mut out = phrases;
         if let Some(re) = &self.free
-            && self.free_needs.as_ref().is_none_or(|n| match n.hints {
-                Some(_) => hinted || memchr::memchr(b':', body.as_bytes()).is_some(),
-                None => n.may_match(body.as_bytes()),
-            })
+            && self
+                .free_needs
+                .as_ref()
+                .is_none_or(|n| n.may_match(body.as_bytes()))
         {
             for m in re.find_iter(body) {
                 let at = run.start + m.start();
@@ -695,14 +797,21 @@ fn whole_word(text: &str, start: usize, end: usize) -> bool {
 mod tests {
     use super::*;
 
-    /// The code the word scan, the phrase precheck and the lazy word walk replaced, kept as
-    /// their oracle: every cue found by aho-corasick, names read from collected words.
+    /// The code the word scan, the phrase reading and the lazy word walk replaced, kept as
+    /// their oracle: every phrase found by the lexicon's regex, every cue by aho-corasick,
+    /// names read from collected words.
     mod oracle {
         use super::super::*;
 
+        /// The oracle's searchers for a lexicon.
+        pub struct Oracle {
+            pub cues: AhoCorasick,
+            pub free: Option<Regex>,
+        }
+
         pub fn find_in(
             f: &AttributionFinder,
-            cues: &AhoCorasick,
+            o: &Oracle,
             text: &str,
             sentences: &[Range<usize>],
         ) -> Vec<(usize, Attribution)> {
@@ -716,7 +825,8 @@ mod tests {
             };
             let mut out = Vec::new();
             let body = &text[run.clone()];
-            if let Some(re) = &f.free {
+            let cues = &o.cues;
+            if let Some(re) = &o.free {
                 for m in re.find_iter(body) {
                     let at = run.start + m.start();
                     if let Some(k) = sentence_of(at)
@@ -844,21 +954,24 @@ mod tests {
         }
     }
 
-    /// The finder and the oracle's automaton for a lexicon.
-    fn with_oracle(lex: &AttributionLexicon) -> (AttributionFinder, AhoCorasick) {
+    use oracle::Oracle;
+
+    /// The finder and the oracle's searchers for a lexicon.
+    fn with_oracle(lex: &AttributionLexicon) -> (AttributionFinder, Oracle) {
         let mut words = lex.verbs.clone();
         words.extend(lex.possessive_nouns.iter().cloned());
-        let ac = AhoCorasick::builder()
+        let cues = AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(&words)
             .unwrap();
-        (AttributionFinder::new(lex).unwrap(), ac)
+        let free = compile_alternation(&lex.patterns).unwrap();
+        (AttributionFinder::new(lex).unwrap(), Oracle { cues, free })
     }
 
     /// Embedded cues plus a cue with a digit and a cue that is also a possessive noun.
     fn extended() -> AttributionLexicon {
         let mut lex = AttributionLexicon::embedded();
-        // "words" turns the phrase hints off (the phrases are searched for), "Q" makes the
+        // "words" is also a phrase word, "Q" makes the
         // shortest cue one byte.
         lex.verbs
             .extend(["x2", "figures", "Says", "words", "Q"].map(String::from));
@@ -969,6 +1082,21 @@ mod tests {
         "according",
         "Q",
         "Q said",
+        "announced",
+        "proclaimed that:",
+        "that",
+        " that:",
+        "that:",
+        " to",
+        "to",
+        " of",
+        "of",
+        "in the",
+        "In",
+        "observed:",
+        "2said:",
+        "_according to",
+        "according to_",
     ];
 
     /// Sentences from cut points: sorted, non-overlapping, some left out (reference sentences).
@@ -997,7 +1125,7 @@ mod tests {
 
     fn assert_agrees(
         f: &AttributionFinder,
-        ac: &AhoCorasick,
+        ac: &Oracle,
         text: &str,
         sentences: &[Range<usize>],
     ) {
@@ -1023,6 +1151,10 @@ mod tests {
             "a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a Werth says it",
             "Werth acknowledgedacknowledged acknowledged calculations calculation",
             "ÉTUDE Werth says. Werth Says. WERTH SAID. ...said . Werth. said",
+            "He announced that: x. _according to y, according to_ z, according tox, according to",
+            "in the words ofx In the words of_ xin the words of, éin the words of. words of",
+            "said that that: 2said: _said: said_: proclaimed:said: observed that:: asked :",
+            "according to: said that: in the words of said: According to according to",
         ];
         for lex in [AttributionLexicon::embedded(), extended(), non_ascii()] {
             let (f, ac) = with_oracle(&lex);
@@ -1065,13 +1197,19 @@ mod tests {
     #[test]
     fn the_phrase_precheck_is_on_for_the_embedded_phrases() {
         let f = AttributionFinder::new(&AttributionLexicon::embedded()).unwrap();
-        assert!(f.free_needs.as_ref().is_some_and(|n| n.hints.is_some()));
+        assert!(f.free_needs.as_ref().is_some_and(|n| n.roles.is_some()));
+        assert!(f.free.is_none());
         assert!(matches!(f.cues, Some(Cues::Words(_))));
-        // A cue that is a hint word: the phrases are searched for instead.
+        // A cue that is also a phrase word: the word scan reports it once, in both roles.
         let f = AttributionFinder::new(&extended()).unwrap();
-        assert!(f.free_needs.as_ref().is_some_and(|n| n.hints.is_none()));
-        let text = "In the words of Werth, it was so. Werth words it.";
-        assert_eq!(f.find(text, 0..text.len()).len(), 2);
+        assert!(f.free_needs.as_ref().is_some_and(|n| n.roles.is_some()));
+        let text = "In the words of Werth, it was so. Werth words it. Werth said: no.";
+        assert_eq!(f.find(text, 0..text.len()).len(), 4);
+        // Cues the word scan cannot read: the phrases are searched for.
+        let f = AttributionFinder::new(&non_ascii()).unwrap();
+        assert!(f.free_needs.as_ref().is_some_and(|n| n.roles.is_none()));
+        assert!(f.free.is_some());
+        assert_eq!(f.find(text, 0..text.len()).len(), 3);
         let mut lex = AttributionLexicon::embedded();
         lex.patterns.push(toml::Spanned::new(
             0..0,
