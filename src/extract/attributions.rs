@@ -64,8 +64,44 @@ pub struct AttributionFinder {
     cues: Option<Cues>,
     possessive_from: usize,
     adverbs: HashSet<String>,
+    /// The adverbs' first bytes and lengths, so that most words skip the hash.
+    adverb_heads: HeadLens,
     /// Looked up by bytes, so that a word lower-cased on the stack needs no UTF-8 check.
     source_nouns: HashSet<Box<[u8]>>,
+    /// The source nouns' first bytes and lengths, likewise.
+    noun_heads: HeadLens,
+}
+
+/// The first bytes and lengths of a set of words: bit `min(len, 63)` of a byte's entry is set
+/// when some word of that length starts with the byte. A word that the test turns away is
+/// not in the set.
+struct HeadLens {
+    lens: Box<[u64; 256]>,
+    empty: bool,
+}
+
+impl HeadLens {
+    fn new<'w>(words: impl IntoIterator<Item = &'w [u8]>) -> HeadLens {
+        let mut lens = Box::new([0u64; 256]);
+        let mut empty = false;
+        for w in words {
+            match w.first() {
+                Some(&f) => lens[usize::from(f)] |= 1 << w.len().min(63),
+                None => empty = true,
+            }
+        }
+        HeadLens { lens, empty }
+    }
+
+    /// Whether a word that starts with `first` (`None` when empty) and is `len` bytes long may
+    /// be in the set.
+    #[inline]
+    fn may_hold(&self, first: Option<u8>, len: usize) -> bool {
+        match first {
+            Some(f) => self.lens[usize::from(f)] >> len.min(63) & 1 != 0,
+            None => self.empty,
+        }
+    }
 }
 
 /// How cue words are found.
@@ -192,16 +228,17 @@ struct WordCues {
     cues: Vec<WordCue>,
     /// The shortest cue (at least one byte).
     min_len: usize,
-    /// Bit `pair_index(first, second)` is set when some cue starts with those two bytes
-    /// (all bits when a cue is one byte long): most words are ruled out before their end is
+    /// Bit `head_index(w[0], w[1], w[2])` is set when some cue `w` starts with those three
+    /// bytes (all bits when a cue is shorter): most words are ruled out before their end is
     /// looked for.
-    pairs: Box<[u64; 256 * 32 / 64]>,
+    heads: Box<[u64; 32 * 32 * 32 / 64]>,
 }
 
-/// A cue's or word's first byte and (five bits of) its second.
+/// Five bits each of a cue's or word's first three bytes (which keeps ASCII letters apart,
+/// whatever their case).
 #[inline]
-fn pair_index(first: u8, second: u8) -> usize {
-    usize::from(first) << 5 | usize::from(second & 31)
+fn head_index(first: u8, second: u8, third: u8) -> usize {
+    usize::from(first & 31) << 10 | usize::from(second & 31) << 5 | usize::from(third & 31)
 }
 
 /// Lengths told apart by `WordCues::slots`; longer cues share the last.
@@ -332,20 +369,20 @@ impl WordCues {
             });
         }
         let min_len = words.iter().map(String::len).min()?;
-        let mut pairs = Box::new([0u64; 256 * 32 / 64]);
-        if min_len < 2 {
-            pairs.fill(u64::MAX);
+        let mut heads = Box::new([0u64; 32 * 32 * 32 / 64]);
+        if min_len < 3 {
+            heads.fill(u64::MAX);
         }
-        for w in words.iter().map(String::as_bytes).filter(|w| w.len() >= 2) {
-            let k = pair_index(w[0], w[1]);
-            pairs[k / 64] |= 1 << (k % 64);
+        for w in words.iter().map(String::as_bytes).filter(|w| w.len() >= 3) {
+            let k = head_index(w[0], w[1], w[2]);
+            heads[k / 64] |= 1 << (k % 64);
         }
         Some(WordCues {
             lens,
             slots,
             cues,
             min_len,
-            pairs,
+            heads,
         })
     }
 
@@ -385,11 +422,12 @@ impl WordCues {
                 starts &= starts - 1;
                 let s = base + j;
                 let first = bytes[s];
-                // A run that starts here has at least `min_len` bytes: when that is 2 or more
-                // the second is in `bytes`; otherwise every pair bit is set.
+                // A run that starts here has at least `min_len` bytes: when that is 3 or more
+                // the second and third are in `bytes`; otherwise every head bit is set.
                 let second = bytes.get(s + 1).copied().unwrap_or(0);
-                let k = pair_index(first, second);
-                if self.pairs[k / 64] & (1 << (k % 64)) == 0 {
+                let third = bytes.get(s + 2).copied().unwrap_or(0);
+                let k = head_index(first, second, third);
+                if self.heads[k / 64] & (1 << (k % 64)) == 0 {
                     continue;
                 }
                 let lens = self.lens[usize::from(first)];
@@ -463,7 +501,10 @@ impl AttributionFinder {
         // The phrases' words ride along in the word scan, with ids past the cues.
         let mut roles: Vec<u8> = vec![ROLE_CUE; words.len()];
         let mut scan_words = words.clone();
-        for (w, role) in PHRASE_WORDS.into_iter().chain(COLON_VERBS.map(|v| (v, ROLE_COLON))) {
+        for (w, role) in PHRASE_WORDS
+            .into_iter()
+            .chain(COLON_VERBS.map(|v| (v, ROLE_COLON)))
+        {
             scan_words.push(w.to_string());
             roles.push(role);
         }
@@ -513,6 +554,8 @@ impl AttributionFinder {
             cues,
             possessive_from,
             adverbs: lex.adverbs.iter().cloned().collect(),
+            adverb_heads: HeadLens::new(lex.adverbs.iter().map(String::as_bytes)),
+            noun_heads: HeadLens::new(lex.source_nouns.iter().map(String::as_bytes)),
             source_nouns: lex
                 .source_nouns
                 .iter()
@@ -631,7 +674,12 @@ impl AttributionFinder {
         let mut words = WordsBefore::new(text, floor, verb);
         let (s, e) = loop {
             let (s, e) = words.next()?;
-            if !self.adverbs.contains(&text[s..e]) {
+            let w = &text[s..e];
+            if !(self
+                .adverb_heads
+                .may_hold(w.as_bytes().first().copied(), w.len())
+                && self.adverbs.contains(w))
+            {
                 break (s, e);
             }
         };
@@ -671,6 +719,15 @@ impl AttributionFinder {
     fn is_source_noun(&self, word: &str) -> bool {
         let mut buf = [0u8; 32];
         match buf.get_mut(..word.len()) {
+            // A word in the set lower-cased is as long and starts with the lower-cased byte.
+            _ if word.is_ascii()
+                && !self.noun_heads.may_hold(
+                    word.as_bytes().first().map(u8::to_ascii_lowercase),
+                    word.len(),
+                ) =>
+            {
+                false
+            }
             Some(lower) if word.is_ascii() => {
                 lower.copy_from_slice(word.as_bytes());
                 lower.make_ascii_lowercase();
@@ -1123,12 +1180,7 @@ mod tests {
             .collect()
     }
 
-    fn assert_agrees(
-        f: &AttributionFinder,
-        ac: &Oracle,
-        text: &str,
-        sentences: &[Range<usize>],
-    ) {
+    fn assert_agrees(f: &AttributionFinder, ac: &Oracle, text: &str, sentences: &[Range<usize>]) {
         assert_eq!(
             f.find_in(text, sentences),
             oracle::find_in(f, ac, text, sentences),
