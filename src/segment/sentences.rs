@@ -312,16 +312,16 @@ impl Segmenter {
         // Reuse per-thread scratch buffers: blocks are often small and many.
         SCRATCH.with(|cell| {
             let mut guard = cell.try_borrow_mut().ok();
-            let scratch = guard.as_deref_mut().map(std::mem::take).unwrap_or_default();
+            let mut fresh = Scratch::default();
+            // Borrowed in place, not moved in and out: the buffers stay where they are.
+            let scratch = guard.as_deref_mut().unwrap_or(&mut fresh);
             let mut blk = Block::new(self, s, scratch);
             blk.scan();
             blk.pair();
             // At most one sentence per event, and one after the last.
-            out.reserve(blk.events.len() + 1);
+            out.reserve(blk.sc.events.len() + 1);
             blk.segment(&mut out, start);
-            if let Some(g) = guard.as_deref_mut() {
-                *g = blk.into_scratch();
-            }
+            scratch.free_large();
         });
         out
     }
@@ -506,10 +506,27 @@ struct Scratch {
     toks: Vec<Tok>,
     events: Vec<(usize, u8, u8)>,
     spans: Vec<(usize, usize)>,
+    /// `pair`'s stack of open brackets, kept so that a block with brackets allocates none.
+    stack: Vec<usize>,
 }
 
 /// Buffers above this many elements are freed rather than kept per thread.
 const SCRATCH_KEEP: usize = 1 << 16;
+
+impl Scratch {
+    /// Free the buffers that grew past `SCRATCH_KEEP` rather than keep them per thread.
+    fn free_large(&mut self) {
+        fn free<T>(v: &mut Vec<T>) {
+            if v.capacity() > SCRATCH_KEEP {
+                *v = Vec::new();
+            }
+        }
+        free(&mut self.toks);
+        free(&mut self.events);
+        free(&mut self.spans);
+        free(&mut self.stack);
+    }
+}
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -519,11 +536,10 @@ struct Block<'a> {
     seg: &'a Segmenter,
     s: &'a str,
     b: &'a [u8],
-    toks: Vec<Tok>,
-    events: Vec<(usize, u8, u8)>,
+    /// The per-thread buffers: tokens, events, spans and `pair`'s stack.
+    sc: &'a mut Scratch,
     counts: [u32; N_FAM],
     first_pair_close: [usize; N_FAM],
-    spans: Vec<(usize, usize)>,
     span_ptr: usize,
     span_max_end: usize,
     /// `(sent_start, sentence_begin(sent_start))` of the last lookup, so a
@@ -532,43 +548,21 @@ struct Block<'a> {
 }
 
 impl<'a> Block<'a> {
-    fn new(seg: &'a Segmenter, s: &'a str, mut scratch: Scratch) -> Block<'a> {
+    fn new(seg: &'a Segmenter, s: &'a str, scratch: &'a mut Scratch) -> Block<'a> {
         scratch.toks.clear();
         scratch.events.clear();
         scratch.spans.clear();
+        scratch.stack.clear();
         Block {
             seg,
             s,
             b: s.as_bytes(),
-            toks: scratch.toks,
-            events: scratch.events,
+            sc: scratch,
             counts: [0; N_FAM],
             first_pair_close: [usize::MAX; N_FAM],
-            spans: scratch.spans,
             span_ptr: 0,
             span_max_end: 0,
             begin_cache: std::cell::Cell::new((usize::MAX, 0)),
-        }
-    }
-
-    fn into_scratch(self) -> Scratch {
-        let keep = |v: usize| v <= SCRATCH_KEEP;
-        Scratch {
-            toks: if keep(self.toks.capacity()) {
-                self.toks
-            } else {
-                Vec::new()
-            },
-            events: if keep(self.events.capacity()) {
-                self.events
-            } else {
-                Vec::new()
-            },
-            spans: if keep(self.spans.capacity()) {
-                self.spans
-            } else {
-                Vec::new()
-            },
         }
     }
 
@@ -620,8 +614,8 @@ impl<'a> Block<'a> {
     fn scan_at(&mut self, i: usize) -> usize {
         let b = self.b;
         match self.seg.table[b[i] as usize] {
-            C_TERM => self.events.push((i, EV_TERM, 1)),
-            C_NL => self.events.push((i, EV_NL, 1)),
+            C_TERM => self.sc.events.push((i, EV_TERM, 1)),
+            C_NL => self.sc.events.push((i, EV_NL, 1)),
             C_BRACKET => {
                 let (fam, open) = match b[i] {
                     b'(' => (F_PAREN, true),
@@ -665,7 +659,7 @@ impl<'a> Block<'a> {
         let len = c.len_utf8();
         match c {
             '…' | '‼' | '⁇' | '⁈' | '⁉' | '。' | '！' | '？' => {
-                self.events.push((i, EV_TERM, len as u8))
+                self.sc.events.push((i, EV_TERM, len as u8))
             }
             '“' | '„' | '«' => self.push_tok(i, len, F_DOUBLE, Shape::Open),
             '”' | '»' => self.push_tok(i, len, F_DOUBLE, Shape::Close),
@@ -694,7 +688,7 @@ impl<'a> Block<'a> {
             '〉' => self.push_bracket(i, len, F_ANGLE, false),
             _ => {
                 if self.seg.bullets.contains(&c) {
-                    self.events.push((i, EV_BULLET, len as u8));
+                    self.sc.events.push((i, EV_BULLET, len as u8));
                 }
             }
         }
@@ -707,7 +701,7 @@ impl<'a> Block<'a> {
 
     fn push_tok(&mut self, pos: usize, len: usize, fam: u8, shape: Shape) {
         self.counts[fam as usize] += 1;
-        self.toks.push(Tok {
+        self.sc.toks.push(Tok {
             pos,
             end: pos + len,
             fam,
@@ -786,13 +780,14 @@ impl<'a> Block<'a> {
     // ---- pass 2: pair quotation marks and brackets into spans ----
 
     fn pair(&mut self) {
-        if self.toks.is_empty() {
+        if self.sc.toks.is_empty() {
             return;
         }
         let mut open_sym: [Option<usize>; 2] = [None, None];
-        let mut stack: Vec<usize> = Vec::new();
-        for i in 0..self.toks.len() {
-            let t = self.toks[i];
+        let mut stack = std::mem::take(&mut self.sc.stack);
+        stack.clear();
+        for i in 0..self.sc.toks.len() {
+            let t = self.sc.toks[i];
             if t.fam <= F_SINGLE {
                 let f = t.fam as usize;
                 match (t.shape, open_sym[f]) {
@@ -814,14 +809,15 @@ impl<'a> Block<'a> {
                 let lo = stack.len().saturating_sub(8);
                 if let Some(k) = (lo..stack.len())
                     .rev()
-                    .find(|&k| self.toks[stack[k]].fam == t.fam)
+                    .find(|&k| self.sc.toks[stack[k]].fam == t.fam)
                 {
                     self.try_pair(stack[k], i);
                     stack.truncate(k);
                 }
             }
         }
-        self.spans.sort_unstable();
+        self.sc.stack = stack;
+        self.sc.spans.sort_unstable();
     }
 
     /// Pair tokens `o` and `c` unless the span is too long, or it joins two
@@ -829,7 +825,7 @@ impl<'a> Block<'a> {
     /// an odd number of them (then one of them is a stray and the pairing is a
     /// guess we should not trust).
     fn try_pair(&mut self, o: usize, c: usize) -> bool {
-        let (to, tc) = (self.toks[o], self.toks[c]);
+        let (to, tc) = (self.sc.toks[o], self.sc.toks[c]);
         if tc.end - to.pos > self.seg.max_span {
             return false;
         }
@@ -839,12 +835,12 @@ impl<'a> Block<'a> {
         {
             return false;
         }
-        self.toks[o].role = Role::SpanOpen;
-        self.toks[o].span_end = tc.end;
-        self.toks[c].role = Role::SpanClose;
+        self.sc.toks[o].role = Role::SpanOpen;
+        self.sc.toks[o].span_end = tc.end;
+        self.sc.toks[c].role = Role::SpanClose;
         let f = to.fam as usize;
         self.first_pair_close[f] = self.first_pair_close[f].min(tc.pos);
-        self.spans.push((to.pos, tc.end));
+        self.sc.spans.push((to.pos, tc.end));
         true
     }
 
@@ -856,17 +852,18 @@ impl<'a> Block<'a> {
         ) {
             return None;
         }
-        self.toks
+        self.sc
+            .toks
             .binary_search_by_key(&pos, |t| t.pos)
             .ok()
-            .map(|k| self.toks[k])
+            .map(|k| self.sc.toks[k])
     }
 
     /// Is the terminator at `p`, whose sentence would end at `r`, inside a
     /// span that does not close by `r`? Calls come with increasing `p`.
     fn suppressed(&mut self, p: usize, r: usize) -> bool {
-        while self.span_ptr < self.spans.len() && self.spans[self.span_ptr].0 < p {
-            self.span_max_end = self.span_max_end.max(self.spans[self.span_ptr].1);
+        while self.span_ptr < self.sc.spans.len() && self.sc.spans[self.span_ptr].0 < p {
+            self.span_max_end = self.span_max_end.max(self.sc.spans[self.span_ptr].1);
             self.span_ptr += 1;
         }
         self.span_max_end > r
@@ -877,8 +874,8 @@ impl<'a> Block<'a> {
     fn segment(&mut self, out: &mut Vec<Range<usize>>, base: usize) {
         let mut sent_start = 0;
         let mut resume = 0;
-        for k in 0..self.events.len() {
-            let (pos, kind, len) = self.events[k];
+        for k in 0..self.sc.events.len() {
+            let (pos, kind, len) = self.sc.events[k];
             if pos < resume {
                 continue;
             }
@@ -1193,7 +1190,9 @@ impl<'a> Block<'a> {
         }
         let y = b[p - 1];
         if !y.is_ascii_alphanumeric() {
-            return y.is_ascii() && !TOKEN_BREAK[usize::from(y)] && !self.seg.abbr_last[usize::from(y)];
+            return y.is_ascii()
+                && !TOKEN_BREAK[usize::from(y)]
+                && !self.seg.abbr_last[usize::from(y)];
         }
         if p < sent_start + 3 {
             return false;
@@ -1566,6 +1565,11 @@ mod tests {
 
     fn seg() -> &'static Segmenter {
         &SEG
+    }
+
+    /// Buffers for a `Block` made by a test (leaked: tests are short).
+    fn scratch() -> &'static mut Scratch {
+        Box::leak(Box::default())
     }
 
     fn sentences<'t>(s: &Segmenter, text: &'t str) -> Vec<&'t str> {
@@ -2079,7 +2083,7 @@ mod tests {
     #[test]
     fn the_shortcut_takes_the_common_shapes() {
         let text = "It rained. The end! No? Yes. Dr. Who. x.";
-        let mut blk = Block::new(seg(), text, Scratch::default());
+        let mut blk = Block::new(seg(), text, scratch());
         blk.scan();
         blk.pair();
         for (p, want) in [
@@ -2094,7 +2098,7 @@ mod tests {
         }
         // Not the shortcut's: glued, lower case, two spaces, an ellipsis.
         let text = "a.b. c.  D... E";
-        let mut blk = Block::new(seg(), text, Scratch::default());
+        let mut blk = Block::new(seg(), text, scratch());
         blk.scan();
         blk.pair();
         for p in [1, 3, 6, 10] {
@@ -2243,13 +2247,13 @@ mod tests {
 
     fn both_scans(s: &Segmenter, text: &str) -> [ScanResult; 2] {
         let run = |fast: bool| {
-            let mut blk = Block::new(s, text, Scratch::default());
+            let mut blk = Block::new(s, text, scratch());
             if fast {
                 blk.scan();
             } else {
                 blk.scan_table();
             }
-            (blk.events, blk.toks)
+            (blk.sc.events.clone(), blk.sc.toks.clone())
         };
         [run(true), run(false)]
     }
@@ -2320,7 +2324,7 @@ mod tests {
         text: &str,
         starts: &[usize],
     ) -> Result<(), TestCaseError> {
-        let blk = Block::new(s, text, Scratch::default());
+        let blk = Block::new(s, text, scratch());
         for p in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
             for &st in starts {
                 let st = st.min(p);
@@ -2364,7 +2368,7 @@ mod tests {
             ("x .", false),
         ];
         for (text, want) in cases {
-            let blk = Block::new(seg(), text, Scratch::default());
+            let blk = Block::new(seg(), text, scratch());
             let p = text.len() - 1;
             assert_eq!(blk.ordinary_before(p, 0), want, "{text:?}");
             class_before_agrees(seg(), text, &[0, 1, 2, 3, 4, 5]).unwrap();
@@ -2376,7 +2380,7 @@ mod tests {
         text: &str,
         starts: &[usize],
     ) -> Result<(), TestCaseError> {
-        let blk = Block::new(s, text, Scratch::default());
+        let blk = Block::new(s, text, scratch());
         for p in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
             for &st in starts {
                 let st = st.min(p);
@@ -2397,7 +2401,7 @@ mod tests {
     /// `char_at`, `char_before` and `tok_at` against their plain definitions
     /// at every byte offset of `text` (and one past the end).
     fn helpers_agree(s: &Segmenter, text: &str) -> Result<(), TestCaseError> {
-        let mut blk = Block::new(s, text, Scratch::default());
+        let mut blk = Block::new(s, text, scratch());
         blk.scan();
         blk.pair();
         for i in 0..=text.len() + 1 {
@@ -2410,10 +2414,11 @@ mod tests {
                 text.get(..i).and_then(|t| t.chars().next_back())
             );
             let slow = blk
+                .sc
                 .toks
                 .binary_search_by_key(&i, |t| t.pos)
                 .ok()
-                .map(|k| blk.toks[k]);
+                .map(|k| blk.sc.toks[k]);
             prop_assert_eq!(blk.tok_at(i), slow);
         }
         Ok(())
