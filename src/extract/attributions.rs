@@ -1247,6 +1247,53 @@ mod tests {
     }
 
     #[test]
+    fn colon_verbs_are_those_of_the_third_embedded_phrase() {
+        assert_eq!(
+            format!(r"(?-u:\b)(?:{})(?: that)?:", COLON_VERBS.join("|")),
+            EMBEDDED_PATTERNS[2]
+        );
+    }
+
+    /// `phrase_at` on each word of a table, against the regex.
+    #[test]
+    fn phrase_at_reads_what_the_regex_finds() {
+        let (f, o) = with_oracle(&AttributionLexicon::embedded());
+        let re = o.free.as_ref().unwrap();
+        for text in [
+            "according to x",
+            "According to",
+            "_according to",
+            "according to_",
+            "according tox",
+            "according  to",
+            "In the words of x",
+            "in the words of",
+            "xin the words of",
+            "in the words ofx",
+            "in the  words of",
+            "He said: x",
+            "He said that: x",
+            "He said that that: x",
+            "2said: said_: _said:",
+            "announced:proclaimed that:",
+            "observed that::",
+            "asked :",
+        ] {
+            let want: Vec<(usize, usize)> =
+                re.find_iter(text).map(|m| (m.start(), m.end())).collect();
+            let mut got = Vec::new();
+            let Some(Cues::Words(w)) = &f.cues else {
+                panic!("the embedded cues are read by word")
+            };
+            let roles = f.free_needs.as_ref().unwrap().roles.as_deref().unwrap();
+            w.find(text.as_bytes(), |s, e, id| {
+                got.extend(phrase_at(text.as_bytes(), s, e, roles[id]));
+            });
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    #[test]
     fn the_phrase_precheck_is_on_for_the_embedded_phrases() {
         let f = AttributionFinder::new(&AttributionLexicon::embedded()).unwrap();
         assert!(f.free_needs.as_ref().is_some_and(|n| n.roles.is_some()));
