@@ -420,9 +420,7 @@ impl Extractors {
                     open_quotes.push(next_quote);
                     next_quote += 1;
                 }
-                if !open_quotes.is_empty() {
-                    open_quotes.retain(|&q| quotations[q].q.range.end > m.span.start);
-                }
+                open_quotes.retain(|&q| quotations[q].q.range.end > m.span.start);
                 let quotation = open_quotes
                     .iter()
                     .copied()
