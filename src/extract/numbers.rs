@@ -2262,6 +2262,15 @@ impl Recognizer {
 
     /// Parses the numeric core at `p`.
     fn core(&self, text: &str, p: usize, lim: usize) -> Option<Core> {
+        self.core_with(text, p, lim, true)
+    }
+
+    /// `core`; with `word_shortcut`, a word in no list (and not "a" or "an") is turned away
+    /// before `card` reads it again: it reads as `Tk::Other`, "and" or "point", and each
+    /// ends a phrase that has no token yet with nothing found. Words after a comma or a
+    /// connector ("1959, p. 170", "51, Salt and Reed") are mostly such words.
+    #[inline(always)]
+    fn core_with(&self, text: &str, p: usize, lim: usize, word_shortcut: bool) -> Option<Core> {
         let b = text.as_bytes();
         // A candidate can end exactly at the range's end (found by fuzzing: "… 3,33,Or").
         if p >= lim.min(b.len()) {
@@ -2410,7 +2419,11 @@ impl Recognizer {
         // words
         let w = read_word(text, p, lim)?;
         c.capital = b[p].is_ascii_uppercase();
-        if let Some(x) = self.words.get(w.bytes())
+        let x = self.words.get(w.bytes());
+        if word_shortcut && x.is_none() && !w.is("a") && !w.is("an") {
+            return None;
+        }
+        if let Some(x) = x
             && let Some((vl, vh)) = x.vague
             && x.card.is_none()
         {
@@ -4615,6 +4628,36 @@ mod tests {
         }
     }
 
+    /// Words in no list before and after a figure's comma or connector: the shortcut in
+    /// `core` and the full read agree on each.
+    #[test]
+    fn core_word_shortcut_table() {
+        let r = rec();
+        for t in [
+            "(Dunmore 1959, p. 170)",
+            "(Page 51, Salt and Reed, ISBN 0210797998)",
+            "a hundred",
+            "an eighth",
+            "A dozen eggs",
+            "and a half",
+            "point five",
+            "minus five",
+            "couple",
+            "thousands of people",
+            "Twenty-two",
+            "the 5",
+            "xyz",
+        ] {
+            for p in (0..=t.len()).filter(|&p| t.is_char_boundary(p)) {
+                assert_eq!(
+                    format!("{:?}", r.core_with(t, p, t.len(), true)),
+                    format!("{:?}", r.core_with(t, p, t.len(), false)),
+                    "{t:?} at {p}"
+                );
+            }
+        }
+    }
+
     use proptest::prelude::*;
 
     proptest! {
@@ -4942,6 +4985,24 @@ mod tests {
         ) {
             let r = rec();
             prop_assert!(is_year_agrees(&r, &t).is_ok(), "{:?}", is_year_agrees(&r, &t));
+        }
+
+        /// A word in no list is turned away before `card` reads it: the same core (or none)
+        /// as reading it in full.
+        #[test]
+        fn prop_core_word_shortcut_agrees(
+            t in "([0-9]{1,4}|[,.;: \n/-]|\u{a0}|a|an|A|An|and|point|of|the|p|Salt|minus|Minus|less|couple|one|two|Twenty|hundred|thousands|half|a half|quarters|dozen|few|several|x|é|verylongwordthatisbeyondthebuffer){0,14}",
+            lim_cut in 0usize..3,
+        ) {
+            let r = rec();
+            let lim = t.len().saturating_sub(lim_cut);
+            for p in (0..=t.len()).filter(|&p| t.is_char_boundary(p)) {
+                prop_assert_eq!(
+                    format!("{:?}", r.core_with(&t, p, lim, true)),
+                    format!("{:?}", r.core_with(&t, p, lim, false)),
+                    "{:?} at {}", t, p
+                );
+            }
         }
 
         #[test]
