@@ -983,11 +983,7 @@ impl Measures {
 
     /// A year that frames the whole sentence ("In 1937, …", "During 1937–38 …").
     fn framing_period(&self, sentence: &str) -> Option<String> {
-        static FRAME: OnceLock<Regex> = OnceLock::new();
-        let re = FRAME.get_or_init(|| {
-            Regex::new(r"^\W*(?i:in|during|throughout|for)\s+(?:the\s+years?\s+)?(?:\d{4})")
-                .expect("frame regex")
-        });
+        static RE: OnceLock<Regex> = OnceLock::new();
         // `\W*` takes everything before the first word character, where the keyword must
         // start: where that is ASCII, the keyword is there in ASCII letters (no other
         // character folds to the letters of the keywords), or the sentence is not framed.
@@ -999,22 +995,35 @@ impl Measures {
             // The keyword stands at `p`, in ASCII letters, and `\s+` follows it: a byte after
             // it that is ASCII but no whitespace rules the sentence out ("The", "Forty" …),
             // as does a missing one. A non-ASCII byte there is left to the regex.
-            let keyword_then_space = [&b"in"[..], b"during", b"throughout", b"for"]
-                .iter()
+            let keyword = [&b"in"[..], b"during", b"throughout", b"for"]
+                .into_iter()
                 .find(|w| {
                     b.get(p..p + w.len())
                         .is_some_and(|x| x.eq_ignore_ascii_case(w))
-                })
-                .is_some_and(|w| {
-                    b.get(p + w.len())
-                        .is_some_and(|&x| !x.is_ascii() || matches!(x, b'\t'..=b'\r' | b' '))
                 });
+            let keyword_then_space = keyword.is_some_and(|w| {
+                b.get(p + w.len())
+                    .is_some_and(|&x| !x.is_ascii() || matches!(x, b'\t'..=b'\r' | b' '))
+            });
             if !keyword_then_space {
                 return None;
             }
+            // The rest of the match is read by hand too, where it is ASCII.
+            if let Some(w) = keyword
+                && let Ok(end) = frame_by_hand(b, p, w)
+            {
+                return self.frame_period(sentence, end?);
+            }
         }
-        let m = re.find(sentence)?;
-        let head = &sentence[..sentence.floor_char_boundary(m.end() + 16)];
+        let m = RE
+            .get_or_init(|| Regex::new(FRAME).expect("frame regex"))
+            .find(sentence)?;
+        self.frame_period(sentence, m.end())
+    }
+
+    /// The period of a sentence whose framing year ends at `end`.
+    fn frame_period(&self, sentence: &str, end: usize) -> Option<String> {
+        let head = &sentence[..sentence.floor_char_boundary(end + 16)];
         self.period(head, 0..0)
     }
 
@@ -1150,9 +1159,6 @@ impl Measures {
         cues: &Cues,
     ) -> (Option<String>, bool) {
         static POL: OnceLock<Regex> = OnceLock::new();
-        let pol = POL.get_or_init(|| {
-            Regex::new(r"(?i)(?-u:\b)politicals?(?-u:\b)").expect("political regex")
-        });
         let measure = self.measure_name(sentence, fig.clone(), clause_start, cues);
         // Political prisoners and all prisoners are different counts.
         let political = measure.as_deref() == Some("prisoners") && {
@@ -1160,6 +1166,10 @@ impl Measures {
             let near = &after[..word_limit(after, 4)];
             let before = &sentence[..fig.start];
             let before = &before[last_words(before, 6).max(clause_start)..];
+            // Compiled only when a measure is prisoners, not at start-up.
+            let pol = POL.get_or_init(|| {
+                Regex::new(r"(?i)(?-u:\b)politicals?(?-u:\b)").expect("political regex")
+            });
             pol.is_match(near) || pol.is_match(before)
         };
         (measure, political)
@@ -1183,16 +1193,6 @@ impl Measures {
         clause_start: usize,
         cues: &Cues,
     ) -> Option<String> {
-        static RATE: OnceLock<Regex> = OnceLock::new();
-        static PASSIVE: OnceLock<Regex> = OnceLock::new();
-        let rate = RATE.get_or_init(|| {
-            Regex::new(r"(?i)^\s*(?:\p{L}+\s+){0,2}(?:a|per|each|every)\s+(?:day|week|month|year|annum)(?-u:\b)|^\s*(?:\p{L}+\s+){0,2}(?:daily|annually|yearly)(?-u:\b)")
-                .expect("rate regex")
-        });
-        let passive = PASSIVE.get_or_init(|| {
-            Regex::new(r"(?i)(?-u:\b)(?:were|was|are|is|had\s+been|have\s+been|has\s+been)\s+(?:(?:not\s+only|all|also|then|later|eventually|either|subsequently|summarily)\s+)?")
-                .expect("passive regex")
-        });
         let after_all = &sentence[fig.end..];
         // A figure in a condition ("if we expelled 30,000") is not asserted.
         if conditional(&sentence[clause_start..fig.start]).is_some() {
@@ -1217,7 +1217,7 @@ impl Measures {
                 .map(|_| "share".to_string());
         }
         // A rate ("1,000 executions a day") is a different quantity from a total.
-        if rate.is_match(after_all) {
+        if is_rate(after_all) {
             return None;
         }
         let before_all = &sentence[..fig.start];
@@ -1243,16 +1243,10 @@ impl Measures {
         });
         let window = &after[..stop];
         let window = &window[..relative(window).map_or(window.len(), |m| m.start)];
-        // A passive verb is a whole run of word bytes ("were", "has" …); where the window folds
-        // plainly and holds none, the regex is not searched (most figures).
-        let no_verb = folds_plainly(window)
-            && first_word(
-                window,
-                &[b"were", b"was", b"are", b"is", b"had", b"have", b"has"],
-            )
-            .is_none();
-        if !no_verb && let Some(p) = passive.find(window) {
-            let rest = &window[p.end()..];
+        // A passive verb is a whole run of word bytes ("were", "has" …): where the window folds
+        // plainly, the match is read by hand (see `passive_by_hand`).
+        if let Some(end) = passive_end(window, folds_plainly(window)) {
+            let rest = &window[end..];
             let rest = &rest[..word_limit(rest, 3)];
             if let Some((at, _, name)) = self.first_measure_in(rest, cues)
                 && rest[..at].split_whitespace().count() <= 1
@@ -1593,21 +1587,332 @@ impl SharedText<'_> {
     }
 }
 
+/// The regexes that a figure's key searches near it, each also read by hand (see
+/// `HandRead`): compiling them costs ~23 M instructions at start-up (`RATE` alone 11 M,
+/// for its `\p{L}` classes under `(?i)`), and plain text never needs them.
+const RATE: &str = r"(?i)^\s*(?:\p{L}+\s+){0,2}(?:a|per|each|every)\s+(?:day|week|month|year|annum)(?-u:\b)|^\s*(?:\p{L}+\s+){0,2}(?:daily|annually|yearly)(?-u:\b)";
+const PASSIVE: &str = r"(?i)(?-u:\b)(?:were|was|are|is|had\s+been|have\s+been|has\s+been)\s+(?:(?:not\s+only|all|also|then|later|eventually|either|subsequently|summarily)\s+)?";
+const UNIT: &str = r"(?i)^[\s\p{Pi}\p{Pf}\x22]*(?:\p{L}+\s+)?(famil(?:y|ies)|households?|hours?|days?|weeks?|months?|years?|cases|times|percent|per\s+cent|roubles|rubles|dollars|tons|tonnes|km|kilometres|kilometers|miles)(?-u:\b)";
+const FRAME: &str = r"^\W*(?i:in|during|throughout|for)\s+(?:the\s+years?\s+)?(?:\d{4})";
+
+/// What a scan by hand tells: the answer, or `Err(Unsure)` where it met a character it does
+/// not classify (non-ASCII, other than the dashes and the quotation marks named below),
+/// and the regex must decide. Every hand scan reads bytes left to right and stops at the
+/// first such character: what it has read is ASCII, where `(?i)` pairs ASCII letters with
+/// ASCII letters only, `\s` is `[\t-\r ]`, `\p{L}` is `[A-Za-z]` and `\d` is `[0-9]`.
+type HandRead<T> = Result<T, Unsure>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Unsure;
+
+/// Whether a known non-ASCII character starts at `i`: the en and em dash (Pd: no letter,
+/// space, digit or quotation mark) or a common quotation mark (Pi or Pf: “ ” ‘ ’ « »).
+/// Its class: `Some(true)` for a quotation mark, `Some(false)` for a dash.
+fn known_char_at(b: &[u8], i: usize) -> Option<bool> {
+    match b.get(i..)? {
+        [0xE2, 0x80, 0x93 | 0x94, ..] => Some(false),
+        [0xE2, 0x80, 0x98 | 0x99 | 0x9C | 0x9D, ..] | [0xC2, 0xAB | 0xBB, ..] => Some(true),
+        _ => None,
+    }
+}
+
+/// The end of the run of `[\t-\r ]` at `i`; unsure where it stops at an unknown character
+/// (which may be a space).
+fn hand_spaces(b: &[u8], mut i: usize) -> HandRead<usize> {
+    while i < b.len() && matches!(b[i], b'\t'..=b'\r' | b' ') {
+        i += 1;
+    }
+    settled(b, i)
+}
+
+/// The end of the run of ASCII letters at `i`; unsure where it stops at an unknown
+/// character (which may be a letter).
+fn hand_letters(b: &[u8], mut i: usize) -> HandRead<usize> {
+    while i < b.len() && b[i].is_ascii_alphabetic() {
+        i += 1;
+    }
+    settled(b, i)
+}
+
+/// `i`, if the character there (if any) is ASCII or known.
+fn settled(b: &[u8], i: usize) -> HandRead<usize> {
+    match b.get(i) {
+        Some(&x) if !x.is_ascii() && known_char_at(b, i).is_none() => Err(Unsure),
+        _ => Ok(i),
+    }
+}
+
+/// Whether the character at `i` is whitespace (`false` at the end).
+fn hand_space_at(b: &[u8], i: usize) -> HandRead<bool> {
+    Ok(hand_spaces(b, i)? > i)
+}
+
+/// Whether ASCII-lowercase `w` stands at `i` in any ASCII case; unsure where an unknown
+/// character comes first (it may fold to a letter of `w`).
+fn hand_word_at(b: &[u8], i: usize, w: &[u8]) -> HandRead<bool> {
+    for (k, &c) in w.iter().enumerate() {
+        match b.get(i + k) {
+            None => return Ok(false),
+            Some(&x) if !x.is_ascii() => return Err(Unsure),
+            Some(&x) if x.to_ascii_lowercase() != c => return Ok(false),
+            Some(_) => {}
+        }
+    }
+    Ok(true)
+}
+
+/// Whether the ASCII bytes `w` are one of the ASCII-lowercase `words`, in any case.
+fn one_of(w: &[u8], words: &[&[u8]]) -> bool {
+    words
+        .iter()
+        .any(|x| x.len() == w.len() && x.eq_ignore_ascii_case(w))
+}
+
+/// Whether the byte at `i` (if any) is no word byte: `(?-u:\b)` after a word byte.
+fn ends_word(b: &[u8], i: usize) -> bool {
+    b.get(i).is_none_or(|&x| !is_word_byte(x))
+}
+
+/// `RATE.is_match(text)`, read by hand. Its words are whole runs of letters (each is
+/// followed by `\s` or `\b`), so the text is read a run of letters at a time: up to two
+/// words, then "a/per/each/every", spaces and a unit, or "daily/annually/yearly".
+fn rate_by_hand(text: &str) -> HandRead<bool> {
+    let b = text.as_bytes();
+    let mut p = hand_spaces(b, 0)?;
+    for k in 0..3 {
+        let q = hand_letters(b, p)?;
+        if q == p {
+            return Ok(false);
+        }
+        let w = &b[p..q];
+        let space = hand_space_at(b, q)?;
+        if space && one_of(w, &[b"a", b"per", b"each", b"every"]) {
+            let r = hand_spaces(b, q)?;
+            let e = hand_letters(b, r)?;
+            if ends_word(b, e) && one_of(&b[r..e], &[b"day", b"week", b"month", b"year", b"annum"])
+            {
+                return Ok(true);
+            }
+        }
+        if ends_word(b, q) && one_of(w, &[b"daily", b"annually", b"yearly"]) {
+            return Ok(true);
+        }
+        if !space || k == 2 {
+            return Ok(false);
+        }
+        p = hand_spaces(b, q)?;
+    }
+    Ok(false)
+}
+
+/// Whether `RATE` matches `text`: "1,000 executions a day" is a rate, not a total.
+fn is_rate(text: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    rate_by_hand(text).unwrap_or_else(|_| {
+        RE.get_or_init(|| Regex::new(RATE).expect("rate regex"))
+            .is_match(text)
+    })
+}
+
+/// The words `UNIT` captures (group 1).
+const UNIT_WORDS: [&[u8]; 26] = [
+    b"family",
+    b"families",
+    b"household",
+    b"households",
+    b"hour",
+    b"hours",
+    b"day",
+    b"days",
+    b"week",
+    b"weeks",
+    b"month",
+    b"months",
+    b"year",
+    b"years",
+    b"cases",
+    b"times",
+    b"percent",
+    b"roubles",
+    b"rubles",
+    b"dollars",
+    b"tons",
+    b"tonnes",
+    b"km",
+    b"kilometres",
+    b"kilometers",
+    b"miles",
+];
+
+/// The unit of `UNIT` standing at `p`: a whole run of letters that is one of its words
+/// (each is followed by `\b`), or "per", spaces, "cent".
+fn unit_at(b: &[u8], p: usize) -> HandRead<Option<Range<usize>>> {
+    let e = hand_letters(b, p)?;
+    let w = &b[p..e];
+    if w.eq_ignore_ascii_case(b"per") && hand_space_at(b, e)? {
+        let r = hand_spaces(b, e)?;
+        let end = hand_letters(b, r)?;
+        return Ok(
+            (ends_word(b, end) && b[r..end].eq_ignore_ascii_case(b"cent")).then_some(p..end),
+        );
+    }
+    Ok((e > p && ends_word(b, e) && one_of(w, &UNIT_WORDS)).then_some(p..e))
+}
+
+/// The range of `UNIT`'s group 1 in `text` if it matches, read by hand: spaces and
+/// quotation marks, then a unit, or a word, spaces and a unit (the optional word is tried
+/// first, as the greedy `?` does).
+fn unit_by_hand(text: &str) -> HandRead<Option<Range<usize>>> {
+    let b = text.as_bytes();
+    let mut p = 0;
+    loop {
+        p = hand_spaces(b, p)?;
+        if b.get(p) == Some(&b'"') {
+            p += 1;
+        } else if known_char_at(b, p) == Some(true) {
+            p += if b[p] == 0xC2 { 2 } else { 3 };
+        } else {
+            break;
+        }
+    }
+    let q = hand_letters(b, p)?;
+    if q > p && hand_space_at(b, q)? {
+        let r = hand_spaces(b, q)?;
+        if let Some(u) = unit_at(b, r)? {
+            return Ok(Some(u));
+        }
+    }
+    unit_at(b, p)
+}
+
+/// The unit word `UNIT` captures right after a figure ("100,000 families", "48 hours").
+fn unit_word(text: &str) -> Option<&str> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    match unit_by_hand(text) {
+        Ok(r) => r.map(|r| &text[r]),
+        Err(Unsure) => {
+            let re = RE.get_or_init(|| Regex::new(UNIT).expect("unit regex"));
+            // Most figures have no unit: the match test is cheaper than a capturing search.
+            re.is_match(text)
+                .then(|| re.captures(text))
+                .flatten()
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str())
+        }
+    }
+}
+
+/// Where the first match of `PASSIVE` ends in `text`, read by hand (for a text that folds
+/// plainly, so that `(?i)` pairs ASCII letters only). A match starts at a run of word bytes
+/// that is a whole verb ("were", or "had" before spaces and "been"; `\s` follows each);
+/// then spaces, and "not only", "all" … with the spaces after them if they follow.
+fn passive_by_hand(text: &str) -> HandRead<Option<usize>> {
+    let b = text.as_bytes();
+    for r in word_runs(text) {
+        let w = &b[r.clone()];
+        let verb_end = if one_of(w, &[b"were", b"was", b"are", b"is"]) {
+            r.end
+        } else if one_of(w, &[b"had", b"have", b"has"]) && hand_space_at(b, r.end)? {
+            let s = hand_spaces(b, r.end)?;
+            if !hand_word_at(b, s, b"been")? {
+                continue;
+            }
+            s + 4
+        } else {
+            continue;
+        };
+        if !hand_space_at(b, verb_end)? {
+            continue;
+        }
+        let e = hand_spaces(b, verb_end)?;
+        // "not", spaces, "only".
+        if hand_word_at(b, e, b"not")? && hand_space_at(b, e + 3)? {
+            let s = hand_spaces(b, e + 3)?;
+            if hand_word_at(b, s, b"only")? && hand_space_at(b, s + 4)? {
+                return Ok(Some(hand_spaces(b, s + 4)?));
+            }
+        }
+        for g in [
+            &b"all"[..],
+            b"also",
+            b"then",
+            b"later",
+            b"eventually",
+            b"either",
+            b"subsequently",
+            b"summarily",
+        ] {
+            if hand_word_at(b, e, g)? && hand_space_at(b, e + g.len())? {
+                return Ok(Some(hand_spaces(b, e + g.len())?));
+            }
+        }
+        return Ok(Some(e));
+    }
+    Ok(None)
+}
+
+/// Where `PASSIVE`'s first match in `window` ends.
+fn passive_end(window: &str, plain: bool) -> Option<usize> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    if plain && let Ok(end) = passive_by_hand(window) {
+        return end;
+    }
+    RE.get_or_init(|| Regex::new(PASSIVE).expect("passive regex"))
+        .find(window)
+        .map(|m| m.end())
+}
+
+/// Where `FRAME`'s match ends in `b`, whose keyword `w` stands at `p` after ASCII non-word
+/// bytes only: spaces, optionally "the", spaces, "year" or "years", spaces, then four
+/// digits.
+fn frame_by_hand(b: &[u8], p: usize, w: &[u8]) -> HandRead<Option<usize>> {
+    let k = p + w.len();
+    let e = hand_spaces(b, k)?;
+    if e == k {
+        return Ok(None);
+    }
+    let digits = |i: usize| -> HandRead<bool> {
+        for j in i..i + 4 {
+            match b.get(j) {
+                Some(x) if x.is_ascii_digit() => {}
+                Some(x) if !x.is_ascii() => return Err(Unsure),
+                _ => return Ok(false),
+            }
+        }
+        Ok(true)
+    };
+    // "the years" is matched in lowercase only: a byte that is not one of its letters rules
+    // it out.
+    let exact = |i: usize, w: &[u8]| b.get(i..i + w.len()) == Some(w);
+    if exact(e, b"the") && hand_space_at(b, e + 3)? {
+        let s = hand_spaces(b, e + 3)?;
+        if exact(s, b"year") {
+            // "years?" is greedy: with the "s" first, then without it.
+            for t in [s + 5, s + 4] {
+                if t == s + 5 && !exact(s + 4, b"s") {
+                    continue;
+                }
+                if hand_space_at(b, t)? {
+                    let u = hand_spaces(b, t)?;
+                    if digits(u)? {
+                        return Ok(Some(u + 4));
+                    }
+                }
+            }
+        }
+    }
+    Ok(digits(e)?.then_some(e + 4))
+}
+
 /// Words that make the figure a different quantity from a plain count of its measure: an
 /// average, an excess over a baseline, or a unit other than people ("100,000 families",
 /// "48 hours").
 fn qualifiers(sentence: &str, fig: Range<usize>, clause_start: usize) -> Vec<&'static str> {
-    static UNIT: OnceLock<Regex> = OnceLock::new();
-    let unit = UNIT.get_or_init(|| {
-        Regex::new(r"(?i)^[\s\p{Pi}\p{Pf}\x22]*(?:\p{L}+\s+)?(famil(?:y|ies)|households?|hours?|days?|weeks?|months?|years?|cases|times|percent|per\s+cent|roubles|rubles|dollars|tons|tonnes|km|kilometres|kilometers|miles)(?-u:\b)")
-            .expect("unit regex")
-    });
     let mut out = Vec::new();
     let before = &sentence[clause_start..fig.start];
     let after = &sentence[fig.end..];
-    // Most figures have no unit: the match test is cheaper than a capturing search.
-    if let Some(u) = unit.is_match(after).then(|| unit.captures(after)).flatten() {
-        let w = u[1].to_lowercase();
+    if let Some(u) = unit_word(after) {
+        let w = u.to_lowercase();
         out.push(match w.chars().next() {
             Some('f') => "families",
             Some('h') if w.starts_with("ho") && w.contains("use") => "households",
@@ -3933,6 +4238,12 @@ mod tests {
         "\u{b}",
         "\u{1f}",
         "\u{2003}",
+        "YEARS",
+        "the  years",
+        "yearsx",
+        "\u{663}",
+        "\u{2014}",
+        "193",
     ];
 
     #[test]
@@ -3960,6 +4271,17 @@ mod tests {
             "5 had  been shot",
             "5 Has\u{a0}been",
             "5 i\u{17F} ",
+            "In the years 1937",
+            "In The years 1937",
+            "In the YEARS 1937",
+            "in the year  1937",
+            "in the years1937",
+            "in the yearly 1937",
+            "in the 1937",
+            "in\u{2014}1937",
+            "in 193",
+            "in 19\u{663}7",
+            "In the\u{a0}years 1937",
         ] {
             assert_prechecks_sound(text);
         }
@@ -3978,6 +4300,189 @@ mod tests {
             assert_prechecks_sound(&text);
             let m = Measures::embedded();
             assert_eq!(m.any_cue(&text), m.cues.is_match(&text), "{:?}", text);
+        }
+    }
+
+    /// The hand reads of `RATE`, `UNIT` and `PASSIVE` give what the regexes give, and are
+    /// sure of any ASCII text (which then compiles no regex).
+    fn assert_hand_reads_as_regex(text: &str) {
+        static RES: OnceLock<[Regex; 3]> = OnceLock::new();
+        let [rate, unit, passive] =
+            RES.get_or_init(|| [RATE, UNIT, PASSIVE].map(|r| Regex::new(r).expect("regex")));
+        let want = rate.is_match(text);
+        assert_eq!(is_rate(text), want, "rate {text:?}");
+        if let Ok(got) = rate_by_hand(text) {
+            assert_eq!(got, want, "rate by hand {text:?}");
+        }
+        let want = unit
+            .captures(text)
+            .and_then(|c| c.get(1))
+            .map(|m| m.range());
+        assert_eq!(
+            unit_word(text),
+            want.clone().map(|r| &text[r]),
+            "unit {text:?}"
+        );
+        if let Ok(got) = unit_by_hand(text) {
+            assert_eq!(got, want, "unit by hand {text:?}");
+        }
+        let want = passive.find(text).map(|m| m.end());
+        let plain = folds_plainly(text);
+        assert_eq!(passive_end(text, plain), want, "passive {text:?}");
+        if plain && let Ok(got) = passive_by_hand(text) {
+            assert_eq!(got, want, "passive by hand {text:?}");
+        }
+        if text.is_ascii() {
+            assert!(rate_by_hand(text).is_ok(), "{text:?}");
+            assert!(unit_by_hand(text).is_ok(), "{text:?}");
+            assert!(passive_by_hand(text).is_ok(), "{text:?}");
+            let b = text.as_bytes();
+            if let Some(p) = b.iter().position(|&x| is_word_byte(x)) {
+                for w in [&b"in"[..], b"during", b"throughout", b"for"] {
+                    assert!(frame_by_hand(b, p, w).is_ok(), "{text:?}");
+                }
+            }
+        }
+    }
+
+    const HAND_PIECES: &[&str] = &[
+        "a",
+        "A",
+        "per",
+        "Per",
+        "each",
+        "every",
+        "day",
+        "days",
+        "week",
+        "WEEK",
+        "month",
+        "year",
+        "years",
+        "annum",
+        "daily",
+        "annually",
+        "Yearly",
+        "families",
+        "family",
+        "household",
+        "hours",
+        "cent",
+        "percent",
+        "km",
+        "miles",
+        "tons",
+        "were",
+        "was",
+        "WAS",
+        "had",
+        "been",
+        "have",
+        "has",
+        "is",
+        "are",
+        "not",
+        "only",
+        "all",
+        "also",
+        "then",
+        "later",
+        "either",
+        "summarily",
+        "subsequently",
+        "eventually",
+        "men",
+        "shot",
+        " ",
+        "  ",
+        " ",
+        " ",
+        "\t",
+        "\n",
+        "\u{b}",
+        "\u{a0}",
+        "\u{2003}",
+        "\u{85}",
+        ",",
+        "\"",
+        "\u{201c}",
+        "\u{201d}",
+        "\u{2018}",
+        "\u{2019}",
+        "\u{ab}",
+        "\u{bb}",
+        "\u{2014}",
+        "\u{2013}",
+        "é",
+        "\u{17F}",
+        "\u{212A}",
+        "5",
+        "_",
+        "x",
+        "s",
+        "\u{663}",
+        "-",
+        ".",
+    ];
+
+    #[test]
+    fn hand_reads_table() {
+        for text in [
+            "",
+            " a day",
+            " executions a day",
+            " men shot per  week.",
+            " men shot every\tmonth",
+            " men were shot each year",
+            " per annum",
+            " a days",
+            " a day5",
+            " a dayé",
+            " a wee\u{212A}",
+            " annually",
+            " Yearly_",
+            " dai\u{2014}",
+            "\u{a0}a day",
+            " families",
+            " \u{201c}families\u{201d}",
+            " peasant families",
+            " per\u{a0}cent",
+            " per  cent.",
+            " percent",
+            " ca\u{17F}es",
+            " days weeks",
+            " days, weeks",
+            " were not only shot",
+            " were not  only",
+            " had been later released",
+            " Has  been all",
+            " were allowed",
+            " wereall ",
+            " _were shot",
+            " éwere shot",
+            " were\u{a0}shot",
+            " are",
+            " is\u{2014}",
+        ] {
+            assert_hand_reads_as_regex(text);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 4000,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        #[test]
+        fn hand_reads_on_random_text(
+            pieces in proptest::collection::vec(proptest::sample::select(HAND_PIECES), 0..10),
+        ) {
+            assert_hand_reads_as_regex(&pieces.concat());
+        }
+
+        #[test]
+        fn hand_reads_on_random_chars(text in "\\PC{0,30}") {
+            assert_hand_reads_as_regex(&text);
         }
     }
 
