@@ -1033,13 +1033,9 @@ impl Measures {
         if !cues.may_hold(text) {
             return None;
         }
-        static OF: OnceLock<Regex> = OnceLock::new();
-        let of = OF.get_or_init(|| {
-            Regex::new(r"(?i)(?-u:\b)of\s+(?:the\s+|these\s+|those\s+)?$").expect("of regex")
-        });
         let (start, end, m) = self
             .measure_hits(text)
-            .find(|(start, _, _)| !of.is_match(&text[..*start]))?;
+            .find(|(start, _, _)| !of_end(&text[..*start]))?;
         Some((start, end, self.measure_name_of(text, start, m)?))
     }
 
@@ -1158,7 +1154,6 @@ impl Measures {
         clause_start: usize,
         cues: &Cues,
     ) -> (Option<String>, bool) {
-        static POL: OnceLock<Regex> = OnceLock::new();
         let measure = self.measure_name(sentence, fig.clone(), clause_start, cues);
         // Political prisoners and all prisoners are different counts.
         let political = measure.as_deref() == Some("prisoners") && {
@@ -1166,11 +1161,7 @@ impl Measures {
             let near = &after[..word_limit(after, 4)];
             let before = &sentence[..fig.start];
             let before = &before[last_words(before, 6).max(clause_start)..];
-            // Compiled only when a measure is prisoners, not at start-up.
-            let pol = POL.get_or_init(|| {
-                Regex::new(r"(?i)(?-u:\b)politicals?(?-u:\b)").expect("political regex")
-            });
-            pol.is_match(near) || pol.is_match(before)
+            political(near) || political(before)
         };
         (measure, political)
     }
@@ -1201,19 +1192,14 @@ impl Measures {
         // A percentage measures a share of the whole it names ("9.7% of the officers"); without
         // one it is not compared.
         if is_percentage(&sentence[fig.clone()]) {
-            static OF_WHOLE: OnceLock<Regex> = OnceLock::new();
-            let of = OF_WHOLE.get_or_init(|| {
-                Regex::new(r"(?i)^\s*of\s+((?:\S+\s+){0,4}\S+)").expect("share regex")
-            });
             // Without a `[` nothing is taken out: the text is searched where it stands.
             let after = if memchr::memchr(b'[', after_all.as_bytes()).is_some() {
                 without_insertions(after_all).into()
             } else {
                 std::borrow::Cow::Borrowed(after_all)
             };
-            return of
-                .captures(&after)
-                .filter(|c| self.subject_in(&c[1]).is_some())
+            return share_words(&after)
+                .filter(|w| self.subject_in(w).is_some())
                 .map(|_| "share".to_string());
         }
         // A rate ("1,000 executions a day") is a different quantity from a total.
@@ -1902,6 +1888,96 @@ fn frame_by_hand(b: &[u8], p: usize, w: &[u8]) -> HandRead<Option<usize>> {
         }
     }
     Ok(digits(e)?.then_some(e + 4))
+}
+
+/// What `share_words` reads (its test oracle: it needs no regex).
+#[cfg(test)]
+const SHARE: &str = r"(?i)^\s*of\s+((?:\S+\s+){0,4}\S+)";
+const OF_END: &str = r"(?i)(?-u:\b)of\s+(?:the\s+|these\s+|those\s+)?$";
+const POLITICAL: &str = r"(?i)(?-u:\b)politicals?(?-u:\b)";
+
+/// `SHARE`'s group 1 in `text`: after spaces, "of" and spaces, the next one to five runs of
+/// non-spaces with the spaces between them. (`\s` is `char::is_whitespace`, and no
+/// character but ASCII folds to "o" or "f".)
+fn share_words(text: &str) -> Option<&str> {
+    let t = text.trim_start();
+    if !t.as_bytes().get(..2)?.eq_ignore_ascii_case(b"of") {
+        return None;
+    }
+    let after_of = &t[2..];
+    let words = after_of.trim_start();
+    if words.len() == after_of.len() || words.is_empty() {
+        return None;
+    }
+    let mut end = 0;
+    for n in 1..=5 {
+        end += words[end..]
+            .find(char::is_whitespace)
+            .unwrap_or(words.len() - end);
+        let next = words[end..].trim_start();
+        if n == 5 || next.is_empty() {
+            break;
+        }
+        end = words.len() - next.len();
+    }
+    Some(&words[..end])
+}
+
+/// Whether `OF_END` matches `text` ("… of the "), read by hand: spaces at the end, before
+/// them "of" after a non-word byte, or "the/these/those", spaces and such an "of". Unsure
+/// where an article's place holds a non-ASCII byte ("theſe" folds to "these").
+fn of_end_by_hand(text: &str) -> HandRead<bool> {
+    let of_at_end = |t: &str| {
+        let b = t.as_bytes();
+        b.len() >= 2
+            && b[b.len() - 2..].eq_ignore_ascii_case(b"of")
+            && (b.len() == 2 || !is_word_byte(b[b.len() - 3]))
+    };
+    let t = text.trim_end();
+    if t.len() == text.len() {
+        return Ok(false);
+    }
+    if of_at_end(t) {
+        return Ok(true);
+    }
+    let b = t.as_bytes();
+    for a in [&b"the"[..], b"these", b"those"] {
+        let Some(tail) = b.len().checked_sub(a.len()).map(|i| &b[i..]) else {
+            continue;
+        };
+        if !tail.is_ascii() {
+            return Err(Unsure);
+        }
+        if tail.eq_ignore_ascii_case(a) {
+            let t2 = &t[..t.len() - a.len()];
+            let t3 = t2.trim_end();
+            if t3.len() < t2.len() && of_at_end(t3) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Whether `text` ends in "of", spaces, maybe "the/these/those" and spaces: a measure word
+/// after it names a whole the figure is part of.
+fn of_end(text: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    of_end_by_hand(text).unwrap_or_else(|_| {
+        RE.get_or_init(|| Regex::new(OF_END).expect("of regex"))
+            .is_match(text)
+    })
+}
+
+/// Whether "political" or "politicals" stands in `text` as a word: where `text` folds
+/// plainly, a whole run of word bytes (see `first_word`).
+fn political(text: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    if folds_plainly(text) {
+        return first_word(text, &[b"political", b"politicals"]).is_some();
+    }
+    RE.get_or_init(|| Regex::new(POLITICAL).expect("political regex"))
+        .is_match(text)
 }
 
 /// Words that make the figure a different quantity from a plain count of its measure: an
@@ -4332,7 +4408,21 @@ mod tests {
         if plain && let Ok(got) = passive_by_hand(text) {
             assert_eq!(got, want, "passive by hand {text:?}");
         }
+        static MORE: OnceLock<[Regex; 3]> = OnceLock::new();
+        let [share, of, pol] =
+            MORE.get_or_init(|| [SHARE, OF_END, POLITICAL].map(|r| Regex::new(r).expect("regex")));
+        let want = share
+            .captures(text)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str());
+        assert_eq!(share_words(text), want, "share {text:?}");
+        assert_eq!(of_end(text), of.is_match(text), "of {text:?}");
+        if let Ok(got) = of_end_by_hand(text) {
+            assert_eq!(got, of.is_match(text), "of by hand {text:?}");
+        }
+        assert_eq!(political(text), pol.is_match(text), "political {text:?}");
         if text.is_ascii() {
+            assert!(of_end_by_hand(text).is_ok(), "{text:?}");
             assert!(rate_by_hand(text).is_ok(), "{text:?}");
             assert!(unit_by_hand(text).is_ok(), "{text:?}");
             assert!(passive_by_hand(text).is_ok(), "{text:?}");
@@ -4423,6 +4513,15 @@ mod tests {
         "\u{663}",
         "-",
         ".",
+        "of",
+        "OF",
+        "the",
+        "these",
+        "tho\u{17F}e",
+        "those",
+        "political",
+        "Politicals",
+        "bathe",
     ];
 
     #[test]
@@ -4463,6 +4562,24 @@ mod tests {
             " were\u{a0}shot",
             " are",
             " is\u{2014}",
+            " of the officers",
+            "\u{a0}of\u{2003}a b c d e f",
+            " of a",
+            " of a b ",
+            " often the",
+            " OF  the",
+            "of",
+            "of ",
+            "roof ",
+            "share of these  ",
+            "share of the\u{17F}e ",
+            "xof the ",
+            "_of ",
+            "éof ",
+            "5 politicals",
+            "non-political",
+            "political\u{17F}",
+            "apolitical",
         ] {
             assert_hand_reads_as_regex(text);
         }
