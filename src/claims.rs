@@ -638,7 +638,7 @@ pub struct Measures {
     subjects: Vec<Subject>,
     /// All subject patterns at once: one pass tells which (if any) match, so a text with no
     /// subject costs one search rather than one per pattern.
-    subject_set: regex::RegexSet,
+    subject_set: crate::extract::lexicon_regex::MatchSet,
     year: Regex,
     /// Named claims: (id, pattern).
     named: Vec<(String, Regex)>,
@@ -702,6 +702,7 @@ impl Measures {
         lex: &MeasureLexicon,
     ) -> Result<Measures, crate::extract::lexicon_regex::PatternError> {
         use crate::extract::lexicon_regex::{PatternError, compile_one};
+        static YEAR: OnceLock<Regex> = OnceLock::new();
         let mut groups = Vec::new();
         let mut measure_names = Vec::new();
         let mut cue_words: Vec<String> = Vec::new();
@@ -758,26 +759,31 @@ impl Measures {
         }
         // The set checks every pattern; only when it fails is each compiled alone, to name the
         // one at fault.
-        let subject_set =
-            regex::RegexSetBuilder::new(lex.subject.iter().map(|s| s.pattern.get_ref().as_str()))
-                .size_limit(crate::extract::lexicon_regex::REGEX_SIZE_LIMIT * 4)
-                .build()
-                .map_err(|e| {
-                    let culprit = lex
-                        .subject
-                        .iter()
-                        .find_map(|s| compile_one(s.pattern.get_ref()).err().map(|m| (s, m)));
-                    match culprit {
-                        Some((s, message)) => PatternError {
-                            span: s.pattern.span(),
-                            message,
-                        },
-                        None => PatternError {
-                            span: lex.subject.first().map_or(0..0, |s| s.pattern.span()),
-                            message: e.to_string(),
-                        },
-                    }
-                })?;
+        let subject_patterns: Vec<&str> = lex
+            .subject
+            .iter()
+            .map(|s| s.pattern.get_ref().as_str())
+            .collect();
+        let subject_set = crate::extract::lexicon_regex::compile_set(
+            &subject_patterns,
+            crate::extract::lexicon_regex::REGEX_SIZE_LIMIT * 4,
+        )
+        .map_err(|e| {
+            let culprit = lex
+                .subject
+                .iter()
+                .find_map(|s| compile_one(s.pattern.get_ref()).err().map(|m| (s, m)));
+            match culprit {
+                Some((s, message)) => PatternError {
+                    span: s.pattern.span(),
+                    message,
+                },
+                None => PatternError {
+                    span: lex.subject.first().map_or(0..0, |s| s.pattern.span()),
+                    message: e.to_string(),
+                },
+            }
+        })?;
         let mut named = Vec::new();
         for c in &lex.claim {
             for p in &c.patterns {
@@ -847,10 +853,16 @@ impl Measures {
             measure_names,
             subjects,
             subject_set,
-            year: Regex::new(
-                r"(?-u:\b)(1[6-9]\d\d|20\d\d)(?:(?:\s*[-–—/]\s*|\s+(?:to|and|through|until)\s+)(\d{4}|\d{2}(?-u:\b)))?",
-            )
-                .expect("year regex"),
+            // One compilation for every lexicon (3 M instructions; prewarm's and the loader's
+            // lexicons compile at once on two threads, the second waits for the first).
+            year: YEAR
+                .get_or_init(|| {
+                    Regex::new(
+                        r"(?-u:\b)(1[6-9]\d\d|20\d\d)(?:(?:\s*[-–—/]\s*|\s+(?:to|and|through|until)\s+)(\d{4}|\d{2}(?-u:\b)))?",
+                    )
+                    .expect("year regex")
+                })
+                .clone(),
         })
     }
 

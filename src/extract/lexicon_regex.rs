@@ -64,9 +64,199 @@ pub fn compile_alternation(patterns: &[Spanned<String>]) -> Result<Option<Regex>
     }
 }
 
+/// A set of patterns asked only which of them match somewhere in a text, as
+/// `regex::RegexSetBuilder::new(patterns).size_limit(limit).build()` answers `is_match` and
+/// `matches`. A trailing part of a pattern that can match the empty string and asserts nothing
+/// (`Vorkut\p{L}*` ends in `\p{L}*`) never decides whether it matches: the set is built
+/// without it. A large Unicode class costs about a million instructions each way (forwards
+/// and reversed) to compile, and start-up is mostly such compilation.
+#[derive(Debug, Clone)]
+pub struct MatchSet(SetEngine);
+
+#[derive(Debug, Clone)]
+enum SetEngine {
+    /// The patterns with their trailing empty-matching parts cut off, configured as
+    /// `regex::RegexSet` configures its engine.
+    Trimmed(regex_automata::meta::Regex),
+    /// The set as given (where the cut set could not be shown to fit the size limit).
+    Whole(regex::RegexSet),
+}
+
+/// The patterns of a [`MatchSet`] that match a text, by index, ascending.
+pub struct SetMatches(SetMatchesInner);
+
+enum SetMatchesInner {
+    Trimmed(regex_automata::PatternSet),
+    Whole(regex::SetMatches),
+}
+
+impl SetMatches {
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        let (a, b) = match &self.0 {
+            SetMatchesInner::Trimmed(s) => (Some(s.iter().map(|p| p.as_usize())), None),
+            SetMatchesInner::Whole(s) => (None, Some(s.iter())),
+        };
+        a.into_iter().flatten().chain(b.into_iter().flatten())
+    }
+}
+
+impl MatchSet {
+    /// `regex::RegexSet::is_match`.
+    pub fn is_match(&self, text: &str) -> bool {
+        match &self.0 {
+            SetEngine::Trimmed(re) => re.is_match(regex_automata::Input::new(text)),
+            SetEngine::Whole(set) => set.is_match(text),
+        }
+    }
+
+    /// `regex::RegexSet::matches`.
+    pub fn matches(&self, text: &str) -> SetMatches {
+        match &self.0 {
+            SetEngine::Trimmed(re) => {
+                let mut set = regex_automata::PatternSet::new(re.pattern_len());
+                re.which_overlapping_matches(&regex_automata::Input::new(text), &mut set);
+                SetMatches(SetMatchesInner::Trimmed(set))
+            }
+            SetEngine::Whole(set) => SetMatches(SetMatchesInner::Whole(set.matches(text))),
+        }
+    }
+}
+
+/// Build `patterns` as `regex::RegexSetBuilder::new(patterns).size_limit(size_limit).build()`
+/// would, with the same errors; see [`MatchSet`].
+pub fn compile_set<S: AsRef<str>>(
+    patterns: &[S],
+    size_limit: usize,
+) -> Result<MatchSet, regex::Error> {
+    if let Some(re) = compile_trimmed(patterns, size_limit) {
+        return Ok(MatchSet(SetEngine::Trimmed(re)));
+    }
+    regex::RegexSetBuilder::new(patterns.iter().map(AsRef::as_ref))
+        .size_limit(size_limit)
+        .build()
+        .map(|set| MatchSet(SetEngine::Whole(set)))
+}
+
+/// The configuration `regex::RegexSetBuilder` gives its engine, with `nfa_size_limit`.
+fn set_config(nfa_size_limit: usize) -> regex_automata::meta::Config {
+    regex_automata::meta::Config::new()
+        .nfa_size_limit(Some(nfa_size_limit))
+        // `regex`'s default `dfa_size_limit`.
+        .hybrid_cache_capacity(2 * (1 << 20))
+        .match_kind(regex_automata::MatchKind::All)
+        .utf8_empty(true)
+        .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
+}
+
+/// The set of `patterns` without their trailing empty-matching parts, where it exists as the
+/// whole set would: every pattern parses, and the cut set fits within `size_limit` less a bound
+/// on what the cut parts take, so the whole set would have fitted too (a set over the limit
+/// is refused, and must stay refused). `None`: build the whole set.
+fn compile_trimmed<S: AsRef<str>>(
+    patterns: &[S],
+    size_limit: usize,
+) -> Option<regex_automata::meta::Regex> {
+    let syntax = regex_automata::util::syntax::Config::new().utf8(true);
+    let mut hirs = Vec::with_capacity(patterns.len());
+    let mut cut = 0usize;
+    for p in patterns {
+        let hir = regex_automata::util::syntax::parse_with(p.as_ref(), &syntax).ok()?;
+        hirs.push(trim_suffix(hir, &mut cut));
+    }
+    // The whole set's NFA is the cut one's plus the states of the parts cut off (the rest
+    // compiles to the same states), so it fits if the cut one fits in what they leave.
+    let limit = size_limit.checked_sub(cut)?;
+    regex_automata::meta::Builder::new()
+        .configure(set_config(limit))
+        .build_many_from_hir(&hirs)
+        .ok()
+}
+
+/// `hir` without a trailing part that can match the empty string and asserts nothing: such
+/// a part matches (empty) wherever what precedes it ends, so whether the pattern matches
+/// somewhere is decided without it. `cut` grows by a bound on the NFA bytes of what is cut.
+fn trim_suffix(hir: regex_syntax::hir::Hir, cut: &mut usize) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Capture, Hir, HirKind};
+    let nullable =
+        |h: &Hir| h.properties().minimum_len() == Some(0) && h.properties().look_set().is_empty();
+    if nullable(&hir) {
+        *cut = cut.saturating_add(nfa_bound(&hir));
+        return Hir::empty();
+    }
+    match hir.into_kind() {
+        HirKind::Concat(mut subs) => {
+            // A concatenation that is not nullable has an element that is not.
+            while subs.last().is_some_and(nullable) {
+                let last = subs.pop().expect("last");
+                *cut = cut.saturating_add(nfa_bound(&last));
+            }
+            if let Some(last) = subs.pop() {
+                subs.push(trim_suffix(last, cut));
+            }
+            Hir::concat(subs)
+        }
+        HirKind::Alternation(subs) => {
+            Hir::alternation(subs.into_iter().map(|h| trim_suffix(h, cut)).collect())
+        }
+        HirKind::Capture(c) => Hir::capture(Capture {
+            index: c.index,
+            name: c.name,
+            sub: Box::new(trim_suffix(*c.sub, cut)),
+        }),
+        kind => rebuild(kind),
+    }
+}
+
+/// The `Hir` of `kind`, unchanged.
+fn rebuild(kind: regex_syntax::hir::HirKind) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Hir, HirKind};
+    match kind {
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Class(c) => Hir::class(c),
+        HirKind::Look(l) => Hir::look(l),
+        HirKind::Repetition(r) => Hir::repetition(r),
+        HirKind::Capture(c) => Hir::capture(c),
+        HirKind::Concat(v) => Hir::concat(v),
+        HirKind::Alternation(v) => Hir::alternation(v),
+    }
+}
+
+/// More than the bytes the Thompson NFA builder (either direction) spends on `hir`'s states
+/// within a larger NFA: per class range, the UTF-8 sequences it splits into (a few states
+/// each); per literal byte, one state; a repetition, its copies. Checked against the builder
+/// in the tests.
+fn nfa_bound(hir: &regex_syntax::hir::Hir) -> usize {
+    use regex_syntax::hir::{Class, HirKind};
+    const STATE: usize = 256;
+    const RANGE: usize = 2048;
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => STATE,
+        HirKind::Literal(l) => STATE.saturating_mul(l.0.len().saturating_add(1)),
+        HirKind::Class(Class::Unicode(c)) => {
+            RANGE.saturating_mul(c.ranges().len()).saturating_add(STATE)
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            STATE.saturating_mul(c.ranges().len()).saturating_add(STATE)
+        }
+        HirKind::Repetition(r) => {
+            let copies = r.max.unwrap_or(r.min).max(r.min) as usize + 1;
+            nfa_bound(&r.sub)
+                .saturating_mul(copies)
+                .saturating_add(STATE)
+        }
+        HirKind::Capture(c) => nfa_bound(&c.sub).saturating_add(2 * STATE),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v
+            .iter()
+            .map(nfa_bound)
+            .fold(STATE, |a, b| a.saturating_add(b).saturating_add(STATE)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     #[derive(serde::Deserialize)]
     struct Doc {
@@ -91,5 +281,253 @@ mod tests {
     #[test]
     fn empty_list_is_none() {
         assert!(compile_alternation(&[]).unwrap().is_none());
+    }
+
+    /// The oracle: the set `compile_set` stands for.
+    fn whole(patterns: &[&str], limit: usize) -> Result<regex::RegexSet, regex::Error> {
+        regex::RegexSetBuilder::new(patterns)
+            .size_limit(limit)
+            .build()
+    }
+
+    fn assert_same(patterns: &[&str], text: &str) {
+        let old = whole(patterns, REGEX_SIZE_LIMIT * 4).unwrap();
+        let new = compile_set(patterns, REGEX_SIZE_LIMIT * 4).unwrap();
+        assert_eq!(
+            new.is_match(text),
+            old.is_match(text),
+            "{patterns:?} on {text:?}"
+        );
+        let got: Vec<usize> = new.matches(text).iter().collect();
+        let want: Vec<usize> = old.matches(text).iter().collect();
+        assert_eq!(got, want, "{patterns:?} on {text:?}");
+    }
+
+    /// Patterns with trailing parts to cut (or not: assertions, non-empty parts).
+    const TRICKY: &[&str] = &[
+        r"(?i)(?-u:\b)(\d+(?:st|nd|rd|th))\s+(?:\p{Lu}\p{L}+\s+){0,2}Congress",
+        r"(?-u:\b)Central Committee(?-u:\b)",
+        r"(?-u:\b)(\p{Lu}\p{L}+) [Oo]peration(?-u:\b)",
+        r"(?-u:\b)Vorkut\p{L}*",
+        r"(?-u:\b)Solov(?:ki|etsk\p{L}*)",
+        r"(?i)(?-u:\b)Kazakh\p{L}*",
+        r"\p{L}*",
+        r"(?:x\p{L}*|y)",
+        r"(a\w*)",
+        r"b\w*$",
+        r"c(?:\w*\b)?",
+        r"d(?:e|)",
+        r"é\p{Lu}{0,3}",
+        r"(?:f\s*)*",
+        r"\bg\p{L}*",
+        r"h(?:\p{L}*(?:i\p{N}?)*)?",
+        r"^\p{L}*",
+        r"(?-u:\b)",
+        r"j(?:)k?",
+        r"[^\s\S]",
+        r"z\p{L}*?",
+    ];
+
+    #[test]
+    fn trimmed_sets_answer_as_whole_sets() {
+        let texts = [
+            "",
+            "a",
+            "Vorkuta",
+            "the Vorkutlag camp",
+            "xVorkut",
+            "Vorkut",
+            "in Solovki and Solovetsky",
+            "Solovetsk",
+            "the 17th Party Congress, the 18th congress",
+            "20th Extraordinary Soviet Congress",
+            "KAZAKHSTAN, kazakh, Kazakhstan",
+            "Operation Barbarossa and Barbarossa operation",
+            "é",
+            "éÀÉ",
+            "ab b c d f g h hi٣ j jk z",
+            "x y",
+            "ſ K \u{212a} ǅ",
+            "日本 a\u{301}b 👍 c",
+            "\u{a0}g\u{2003}",
+        ];
+        for text in texts {
+            assert_same(TRICKY, text);
+            for p in TRICKY {
+                assert_same(&[p], text);
+            }
+        }
+        // The embedded subjects are cut (the set is not the whole one).
+        let lex: crate::claims::MeasureLexicon =
+            toml::from_str(crate::claims::EMBEDDED_MEASURES).unwrap();
+        let subjects: Vec<&str> = lex
+            .subject
+            .iter()
+            .map(|s| s.pattern.get_ref().as_str())
+            .collect();
+        let set = compile_set(&subjects, REGEX_SIZE_LIMIT * 4).unwrap();
+        assert!(matches!(set.0, SetEngine::Trimmed(_)));
+        for text in texts {
+            assert_same(&subjects, text);
+        }
+    }
+
+    #[test]
+    fn trimming_cuts_only_empty_matching_tails() {
+        let cut = |p: &str| {
+            let hir = regex_automata::util::syntax::parse_with(
+                p,
+                &regex_automata::util::syntax::Config::new(),
+            )
+            .unwrap();
+            trim_suffix(hir, &mut 0).to_string()
+        };
+        let same = |p: &str| {
+            regex_automata::util::syntax::parse_with(
+                p,
+                &regex_automata::util::syntax::Config::new(),
+            )
+            .unwrap()
+            .to_string()
+        };
+        assert_eq!(cut(r"(?-u:\b)Vorkut\p{L}*"), same(r"(?-u:\b)Vorkut"));
+        assert_eq!(cut(r"Solov(?:ki|etsk\p{L}*)"), same(r"Solov(?:ki|etsk)"));
+        assert_eq!(cut(r"(a\w*)"), same(r"(a)"));
+        // An assertion decides.
+        assert_eq!(cut(r"b\w*$"), same(r"b\w*$"));
+        assert_eq!(cut(r"c(?:\w*\b)?"), same(r"c(?:\w*\b)?"));
+        assert_eq!(cut(r"\p{L}+"), same(r"\p{L}+"));
+    }
+
+    /// The builder's bytes for `pattern` less those for the empty pattern (either direction):
+    /// the least size limit that admits it, found by bisection.
+    fn nfa_bytes(pattern: &str, reverse: bool) -> usize {
+        use regex_automata::nfa::thompson;
+        let fits = |limit: usize| {
+            thompson::Compiler::new()
+                .configure(
+                    thompson::Config::new()
+                        .which_captures(thompson::WhichCaptures::None)
+                        .reverse(reverse)
+                        .nfa_size_limit(Some(limit)),
+                )
+                .build(pattern)
+                .is_ok()
+        };
+        let (mut lo, mut hi) = (0usize, 1usize << 30);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if fits(mid) { hi = mid } else { lo = mid + 1 }
+        }
+        lo
+    }
+
+    #[test]
+    fn nfa_bound_exceeds_what_the_builder_spends() {
+        use regex_automata::nfa::thompson;
+        let empty = |reverse: bool| {
+            let (mut lo, mut hi) = (0usize, 1usize << 20);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                let ok = thompson::Compiler::new()
+                    .configure(
+                        thompson::Config::new()
+                            .which_captures(thompson::WhichCaptures::None)
+                            .reverse(reverse)
+                            .nfa_size_limit(Some(mid)),
+                    )
+                    .build("")
+                    .is_ok();
+                if ok { hi = mid } else { lo = mid + 1 }
+            }
+            lo
+        };
+        let pieces = [
+            r"\p{L}*",
+            r"(?i)\p{Lu}*",
+            r"\w*",
+            r"[^a]*",
+            r"\PL*",
+            r"(?s:.)*",
+            r"\p{Han}*",
+            r"[\x{100}\x{300}\x{500}\x{700}\x{900}\x{10000}\x{20000}\x{30000}\x{E0000}]*",
+            r"(?i)[a-zſK]*",
+            r"(?:\p{L}\p{N}*|x)*",
+            r"\p{L}{0,5}",
+            r"(?:abc|déf|\w)?",
+            r"(\p{L}*)",
+            r"(?i)(?:army|officers|commanders)?",
+        ];
+        for p in pieces {
+            let hir = regex_automata::util::syntax::parse_with(
+                p,
+                &regex_automata::util::syntax::Config::new(),
+            )
+            .unwrap();
+            for reverse in [false, true] {
+                let spent = nfa_bytes(p, reverse) - empty(reverse);
+                assert!(
+                    spent <= nfa_bound(&hir),
+                    "{p} {reverse}: {spent} > {}",
+                    nfa_bound(&hir)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_set_over_the_limit_stays_refused() {
+        // The whole set needs about 300 KB here; cut, much less.
+        let patterns = [r"a\p{L}{0,3}", r"b(?:\w*)"];
+        let need = (1..2_000_000usize)
+            .step_by(1000)
+            .find(|&l| whole(&patterns, l).is_ok())
+            .unwrap();
+        for limit in [
+            need.saturating_sub(5000),
+            need.saturating_sub(1000),
+            need,
+            need + 1000,
+        ] {
+            let old = whole(&patterns, limit);
+            let new = compile_set(&patterns, limit);
+            assert_eq!(old.is_ok(), new.is_ok(), "limit {limit}");
+            if let (Err(a), Err(b)) = (old, new) {
+                assert_eq!(a.to_string(), b.to_string());
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            cases: 128,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// Sets of patterns made of pieces, some with empty-matching tails, answer as the
+        /// whole set on text made of the same letters and odd characters.
+        #[test]
+        fn prop_trimmed_sets_answer_as_whole_sets(
+            patterns in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::prop_oneof![
+                        proptest::sample::select(vec![
+                            "a", "b", "é", "K", r"\p{L}*", r"\p{Lu}", r"\w*", r"\s+", r"\d?",
+                            r"(?-u:\b)", r"\b", "$", "^", r"(?:a|b\p{L}*)", r"(\p{L}*)",
+                            r"(?:x\s*)*", r"[ab]{0,2}", "(?i:k)", r"\p{L}+", "(?:)",
+                        ]),
+                    ],
+                    1..6,
+                ).prop_map(|v| v.concat()),
+                1..5,
+            ),
+            text in proptest::prop_oneof![
+                "[abéKk \u{212a}xX1٣ſ\u{a0}.日]{0,12}",
+                "\\PC{0,10}",
+            ],
+        ) {
+            let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+            assert_same(&patterns, &text);
+        }
     }
 }
