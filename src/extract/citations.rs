@@ -153,6 +153,27 @@ const URLS_NEEDING_SLASH: &[&str] = &[
     r"(?-u:\b)10\.\d{4,9}/[-._;()/:A-Za-z0-9]+",
 ];
 
+/// The embedded weak anchors, as `compile_alternation` joins them (a test checks this against
+/// the embedded lexicon). Every match begins with one of their words (after a word
+/// boundary), so with one of `WEAK_WORD_PREFIXES`.
+const WEAK_EMBEDDED_SOURCE: &str = r"(?:(?-u:\b)(?:Press|Books|Publishers|Publishing|Verlag|Editions|Educational)(?-u:\b))|(?:(?-u:\b)(?:New York|London|Boston|Oxford|Cambridge|Chicago|Moscow|Paris|Toronto|Washington): [A-ZÀ-ÖØ-Þ])";
+
+/// The first three bytes of every word of `WEAK_EMBEDDED_SOURCE` (a test checks them).
+const WEAK_WORD_PREFIXES: &[&str] = &[
+    "Pre", "Boo", "Pub", "Ver", "Edi", "Edu", "New", "Lon", "Bos", "Oxf", "Cam", "Chi", "Mos",
+    "Par", "Tor", "Was",
+];
+
+/// A packed (SIMD) searcher for `WEAK_WORD_PREFIXES`, built on first use; `None` where none
+/// can be built (the regex then searches every slice).
+fn weak_word_prefixes() -> Option<&'static aho_corasick::packed::Searcher> {
+    static SEARCHER: std::sync::OnceLock<Option<aho_corasick::packed::Searcher>> =
+        std::sync::OnceLock::new();
+    SEARCHER
+        .get_or_init(|| aho_corasick::packed::Searcher::new(WEAK_WORD_PREFIXES.iter()))
+        .as_ref()
+}
+
 /// The strong anchors of one block, found once by `CitationMatcher::find_with_anchors` so that
 /// each of its sentences need not be searched again (`is_reference_span`).
 #[derive(Debug, Clone)]
@@ -630,12 +651,23 @@ impl CitationMatcher {
             return None;
         }
         let matches = weak.0.get_or_init(|| {
-            self.weak
-                .find_iter(&text[block.clone()])
-                .map(|m| block.start + m.start()..block.start + m.end())
+            self.weak_matches(&text[block.clone()])
+                .map(|m| block.start + m.start..block.start + m.end)
                 .collect()
         });
         in_span(text.as_bytes(), span, block, matches)
+    }
+
+    /// `self.weak.find_iter(slice)`; where the weak anchors are the embedded ones, a slice
+    /// without the first three bytes of any of their words (most prose) has none, and is not
+    /// searched.
+    fn weak_matches<'s>(&'s self, slice: &'s str) -> impl Iterator<Item = Range<usize>> + 's {
+        let skip = self.weak.as_str() == WEAK_EMBEDDED_SOURCE
+            && weak_word_prefixes().is_some_and(|p| p.find(slice.as_bytes()).is_none());
+        (!skip)
+            .then(|| self.weak.find_iter(slice).map(|m| m.range()))
+            .into_iter()
+            .flatten()
     }
 
     /// Does `self.strong.is_match(&text[span])` hold, read off the block's matches; `None`
@@ -3015,6 +3047,101 @@ mod tests {
         for c in all.chunks(64) {
             let chunk: &[u8; 64] = c.try_into().expect("64 bytes");
             assert_eq!(chunk_masks(chunk), chunk_masks_bytewise(chunk));
+        }
+    }
+
+    #[test]
+    fn weak_prefixes_follow_the_embedded_lexicon() {
+        let lex = CitationLexicon::embedded();
+        assert_eq!(
+            crate::extract::lexicon_regex::alternation_source(&lex.weak_anchors),
+            WEAK_EMBEDDED_SOURCE
+        );
+        let words = [
+            "Press",
+            "Books",
+            "Publishers",
+            "Publishing",
+            "Verlag",
+            "Editions",
+            "Educational",
+            "New York",
+            "London",
+            "Boston",
+            "Oxford",
+            "Cambridge",
+            "Chicago",
+            "Moscow",
+            "Paris",
+            "Toronto",
+            "Washington",
+        ];
+        // Every word of the source, and every one has a listed prefix.
+        let source_words = WEAK_EMBEDDED_SOURCE.matches('|').count() + 1;
+        assert_eq!(source_words, words.len());
+        for w in words {
+            assert!(WEAK_EMBEDDED_SOURCE.contains(w), "{w}");
+            assert!(WEAK_WORD_PREFIXES.contains(&&w[..3]), "{w}");
+        }
+    }
+
+    fn assert_weak_matches_agree(m: &CitationMatcher, text: &str) {
+        let found: Vec<Range<usize>> = m.weak_matches(text).collect();
+        let all: Vec<Range<usize>> = m.weak.find_iter(text).map(|x| x.range()).collect();
+        assert_eq!(found, all, "{text:?}");
+    }
+
+    #[test]
+    fn weak_matches_equal_find_iter() {
+        let m = matcher();
+        for text in [
+            "",
+            "Press",
+            "xPress",
+            "the Oxford: Press Books",
+            "Oxford: Élan Publishing, 1990",
+            "New York: Harcourt, Brace, c1938",
+            "Pre Boo Pub Ver Edi Edu New Lon Bos Oxf Cam Chi Mos Par Tor Was",
+            "Parisian Presses, Cambridge:x, Londoners, Paris: A",
+            "The survey team planted grain near the river.",
+        ] {
+            assert_weak_matches_agree(&m, text);
+        }
+        let pieces = [
+            " ",
+            ", ",
+            ": ",
+            "the ",
+            "Press",
+            "Books",
+            "Publishers",
+            "Publishing",
+            "Verlag",
+            "Editions",
+            "Educational",
+            "New York",
+            "London",
+            "Boston",
+            "Oxford",
+            "Cambridge",
+            "Chicago",
+            "Moscow",
+            "Paris",
+            "Toronto",
+            "Washington",
+            "Pre",
+            "Lon",
+            "A",
+            "É",
+            "x",
+            "_",
+            "1990",
+            "é",
+        ];
+        let mut next = random_below(37);
+        for _ in 0..20_000 {
+            let text: String = (0..next(24)).map(|_| pieces[next(pieces.len())]).collect();
+            assert_weak_matches_agree(&m, &text);
         }
     }
 
