@@ -48,21 +48,66 @@ pub struct Span {
 impl Location {
     /// `path` is shared: a file's findings hold one copy of it.
     pub fn new(path: Arc<str>, text: &str, index: &LineIndex, range: Range<usize>) -> Location {
+        let start = index.line_col(text, range.start);
+        let flagged = &text[range.clone()];
+        // A flagged text without a line break ends on the line it starts on, its chars further
+        // along: the index would count the same chars from the start it just resolved.
+        let end = match chars_on_one_line(flagged.as_bytes()) {
+            Some(chars) => LineCol {
+                line: start.line,
+                column: start.column + chars,
+            },
+            None => index.line_col(text, range.end),
+        };
         Location {
             path,
             span: Span {
                 start: range.start,
                 end: range.end,
             },
-            start: index.line_col(text, range.start),
-            end: index.line_col(text, range.end),
-            text: text[range].to_string(),
+            start,
+            end,
+            text: flagged.to_string(),
         }
     }
 
     pub fn range(&self) -> Range<usize> {
         self.span.start..self.span.end
     }
+}
+
+/// The chars of `s` (UTF-8) when it holds no line break (`\n` or `\r`, the only bytes that end
+/// a line for [`LineIndex`]), else `None`. Eight bytes at a time: a quotation's first line is
+/// often long.
+fn chars_on_one_line(s: &[u8]) -> Option<usize> {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether some byte of `x` is zero (exact as a yes or no).
+    let any_zero = |x: u64| x.wrapping_sub(LOW) & !x & HIGH != 0;
+    let mut continuations = 0;
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        if any_zero(x ^ (LOW * u64::from(b'\n'))) || any_zero(x ^ (LOW * u64::from(b'\r'))) {
+            return None;
+        }
+        // Continuation bytes are 0b10xx_xxxx: the high bit set, the next one clear.
+        continuations += (x & !(x << 1) & HIGH).count_ones() as usize;
+    }
+    for &b in chunks.remainder() {
+        if b == b'\n' || b == b'\r' {
+            return None;
+        }
+        continuations += usize::from(b & 0xc0 == 0x80);
+    }
+    Some(s.len() - continuations)
+}
+
+/// [`chars_on_one_line`] a byte at a time, its test oracle.
+#[cfg(test)]
+fn chars_on_one_line_bytewise(s: &[u8]) -> Option<usize> {
+    let text = std::str::from_utf8(s).ok()?;
+    (!text.contains(['\n', '\r'])).then(|| text.chars().count())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,6 +240,27 @@ fn fnv_folded(mut h: u64, s: &str) -> u64 {
     // Printable ASCII (0x21..=0x7f): a byte of a word, neither whitespace nor part of a char.
     let word = |b: u8| b.wrapping_sub(0x21) < 0x5f;
     while i < bytes.len() {
+        // Sixteen such bytes at once where SSE2 tells them apart (every x86-64 has it).
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        if let Some(chunk) = bytes.get(i..i + 16) {
+            let (odd, spaces) = odd_and_spaces16(chunk);
+            let first_space = spaces & 1 != 0;
+            if odd == 0 && spaces & (spaces >> 1) == 0 && (any || !first_space) {
+                if gap && !first_space {
+                    h = fnv1(h, b' ');
+                }
+                for &b in &chunk[..15] {
+                    h = fnv1(h, b);
+                }
+                gap = spaces >> 15 != 0;
+                if !gap {
+                    h = fnv1(h, chunk[15]);
+                }
+                any = true;
+                i += 16;
+                continue;
+            }
+        }
         if let Some(chunk) = bytes.get(i..i + 8) {
             let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
             // The high bit of each space: where `x` holds only bytes below 0x80, adding 0x7f
@@ -259,6 +325,26 @@ fn fnv_folded(mut h: u64, s: &str) -> u64 {
         i += len;
     }
     h
+}
+
+/// Bit `k` of the first mask: byte `k` of `chunk` (sixteen bytes) is below 0x20 or not ASCII;
+/// of the second: it is a space.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn odd_and_spaces16(chunk: &[u8]) -> (u32, u32) {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+    assert!(chunk.len() >= 16);
+    // SAFETY: sixteen bytes are readable at `chunk` (asserted above) and the load is
+    // unaligned; the rest needs only SSE2, which this build enables (every x86_64 has it).
+    unsafe {
+        let x = _mm_loadu_si128(chunk.as_ptr().cast());
+        // Signed: bytes from 0x80 up are negative, so below 0x20 too.
+        let odd = _mm_movemask_epi8(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20))) as u32;
+        let spaces = _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x20))) as u32;
+        (odd, spaces)
+    }
 }
 
 /// The byte-at-a-time [`fnv_folded`], kept as its test oracle.
@@ -644,6 +730,17 @@ mod tests {
             "abcdefg\u{7f}\u{7f} xyzxyzxy z",
             "ab cd ef gh  ij kl mn op",
             "abcdefg\n hijklmn opqrstu",
+            // Sixteen-byte chunks: spaces first, last, doubled inside and across chunks.
+            "abcdefghijklmnop",
+            " abcdefghijklmnopqrstuvwxyz01234",
+            "abcdefghijklmno pqrstuvwxyz01234 ",
+            "abcdefghijklmno  pqrstuvwxyz0123",
+            "abcdefghijklmn  opqrstuvwxyz0123",
+            "a b c d e f g h i j k l m n o p q r",
+            "abcdefghijklmn\u{7f}\u{7f}\u{7f}pqrs tuvw xyz0 1234",
+            "abcdefghijklmnoé pqrstuvwxyz0123",
+            "abcdefghijklmno\tpqrstuvwxyz0123",
+            "abcdefghijklmno pqrstuvwxyz0123\u{1f}",
         ];
         for a in cases {
             for b in cases {
@@ -699,6 +796,99 @@ mod tests {
             let mut pushed = String::from("x");
             push_normalised_ws(&mut pushed, &a);
             proptest::prop_assert_eq!(pushed, format!("x{}", normalise_ws(&a)));
+        }
+    }
+
+    /// [`Location::new`] as it was, both ends resolved by the index: its oracle.
+    fn location_by_index(text: &str, index: &LineIndex, range: Range<usize>) -> Location {
+        Location {
+            path: "p".into(),
+            span: Span {
+                start: range.start,
+                end: range.end,
+            },
+            start: index.line_col(text, range.start),
+            end: index.line_col(text, range.end),
+            text: text[range].to_string(),
+        }
+    }
+
+    /// Every char-boundary range of `text` (and, for long texts, a sample), resolved in text
+    /// order on one index (as rules do) and each against a fresh index.
+    fn assert_locations_as_by_index(text: &str) {
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let step = (bounds.len() / 24).max(1);
+        let shared = LineIndex::new(text);
+        for (k, &a) in bounds.iter().enumerate() {
+            for &b in bounds[k..]
+                .iter()
+                .step_by(if k % step == 0 { 1 } else { step })
+            {
+                let fast = Location::new("p".into(), text, &shared, a..b);
+                let slow = location_by_index(text, &LineIndex::new(text), a..b);
+                assert_eq!(fast, slow, "{text:?} {a}..{b}");
+            }
+        }
+    }
+
+    #[test]
+    fn locations_end_where_the_index_puts_them() {
+        for text in [
+            "",
+            "a",
+            "12,000 were held.",
+            "one\ntwo\r\nthree\rfour",
+            "é ü\n\u{2028}x\u{85}y\r",
+            "\n\n\r\r\n\r",
+            "line with 1,000\r\nand 2,000 é\n",
+            "ab\u{1f600}cd\nef",
+        ] {
+            assert_locations_as_by_index(text);
+        }
+    }
+
+    #[test]
+    fn chars_on_one_line_counts_chars_of_text_without_breaks() {
+        for s in [
+            "",
+            "a",
+            "12,000",
+            "abcdefgh",
+            "abcdefghi",
+            "é",
+            "éüéüéüéü",
+            "ab\u{1f600}cdefghijk",
+            "\u{2028}\u{85}\u{a0}x",
+            "abcdefg\n",
+            "abcdefgh\r",
+            "\rabcdefgh",
+            "0123456789abcdef\n",
+            "\u{10a}\u{d0a}\u{a0d}",
+        ] {
+            assert_eq!(
+                chars_on_one_line(s.as_bytes()),
+                chars_on_one_line_bytewise(s.as_bytes()),
+                "{s:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn chars_on_one_line_counts_chars_on_any_text(s in "(\\PC|\\s|[\\x00-\\x7f]){0,40}") {
+            proptest::prop_assert_eq!(
+                chars_on_one_line(s.as_bytes()),
+                chars_on_one_line_bytewise(s.as_bytes())
+            );
+        }
+
+        #[test]
+        fn locations_end_where_the_index_puts_them_on_any_text(
+            text in "([a-z0-9 ]|\n|\r|\r\n|é|\u{2028}|\u{1f600}){0,40}",
+        ) {
+            assert_locations_as_by_index(&text);
         }
     }
 
