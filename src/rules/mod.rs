@@ -170,6 +170,11 @@ impl RuleMeta {
         self.message.replace("{text}", &short)
     }
 
+    /// The message template split at its placeholders, for a rule that renders it per finding.
+    pub fn template(&self) -> Template {
+        Template::new(&self.message)
+    }
+
     /// A finding of this rule at one place, with label, help and notes filled in.
     pub fn diagnostic(
         &self,
@@ -194,6 +199,43 @@ impl RuleMeta {
         range: Range<usize>,
         context: Range<usize>,
     ) -> Diagnostic {
+        self.finding(
+            ctx,
+            seed,
+            |flagged| self.render_message(flagged),
+            range,
+            context,
+        )
+    }
+
+    /// [`RuleMeta::diagnostic_seeded`] with the message from `template`, this rule's
+    /// [`RuleMeta::template`]: the template is not searched for placeholders again.
+    pub fn diagnostic_templated(
+        &self,
+        ctx: &FileContext,
+        seed: u64,
+        template: &Template,
+        range: Range<usize>,
+        context: Range<usize>,
+    ) -> Diagnostic {
+        self.finding(
+            ctx,
+            seed,
+            |flagged| template.render(flagged),
+            range,
+            context,
+        )
+    }
+
+    #[inline(always)]
+    fn finding(
+        &self,
+        ctx: &FileContext,
+        seed: u64,
+        message: impl FnOnce(&str) -> String,
+        range: Range<usize>,
+        context: Range<usize>,
+    ) -> Diagnostic {
         let text = &ctx.file.text;
         let flagged = &text[range.clone()];
         let fingerprint = crate::diagnostic::fingerprint_from(
@@ -204,7 +246,7 @@ impl RuleMeta {
         Diagnostic {
             rule: self.id.clone(),
             severity: self.severity,
-            message: self.render_message(flagged),
+            message: message(flagged),
             label: self.label.clone().unwrap_or_default(),
             related: Vec::new(),
             help: self.help.clone(),
@@ -217,6 +259,52 @@ impl RuleMeta {
 
 /// What a message template's `{text}` is replaced with.
 const PLACEHOLDER: &str = "{text}";
+
+/// A message template split at its `{text}` placeholders once: renders as
+/// [`RuleMeta::render_message`] does, without searching the template per finding.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// The text around the placeholders: one piece more than there are placeholders.
+    pieces: Vec<String>,
+    /// The pieces' bytes together.
+    len: usize,
+}
+
+impl Template {
+    pub fn new(message: &str) -> Template {
+        let mut pieces = Vec::new();
+        let mut rest = message;
+        while let Some(at) = find_placeholder(rest) {
+            pieces.push(rest[..at].to_string());
+            rest = &rest[at + PLACEHOLDER.len()..];
+        }
+        pieces.push(rest.to_string());
+        Template {
+            pieces,
+            len: message.len(),
+        }
+    }
+
+    pub fn render(&self, text: &str) -> String {
+        // The room `render_message` takes (`len` counts the placeholders too).
+        let mut out = String::with_capacity(self.len + text.len().min(64) + 8);
+        out.push_str(&self.pieces[0]);
+        // Where the first rendering of the text stands in `out`, to copy for any later `{text}`.
+        let mut short: Option<Range<usize>> = None;
+        for piece in &self.pieces[1..] {
+            match &short {
+                Some(r) => out.extend_from_within(r.clone()),
+                None => {
+                    let start = out.len();
+                    push_short(&mut out, text);
+                    short = Some(start..out.len());
+                }
+            }
+            out.push_str(piece);
+        }
+        out
+    }
+}
 
 fn find_placeholder(s: &str) -> Option<usize> {
     memchr::memchr_iter(b'{', s.as_bytes()).find(|&i| s[i..].starts_with(PLACEHOLDER))
@@ -335,6 +423,11 @@ mod tests {
                     meta.render_message_by_replace(text),
                     "{template:?} {text:?}"
                 );
+                assert_eq!(
+                    meta.template().render(text),
+                    meta.render_message_by_replace(text),
+                    "{template:?} {text:?}"
+                );
             }
         }
     }
@@ -348,6 +441,10 @@ mod tests {
             let meta = meta_with(&template);
             proptest::prop_assert_eq!(
                 meta.render_message(&text),
+                meta.render_message_by_replace(&text)
+            );
+            proptest::prop_assert_eq!(
+                meta.template().render(&text),
                 meta.render_message_by_replace(&text)
             );
         }

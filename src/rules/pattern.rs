@@ -10,6 +10,8 @@ use crate::parse::BlockKind;
 
 pub struct Pattern {
     meta: RuleMeta,
+    /// `meta`'s message, split once.
+    template: super::Template,
     re: Regex,
     skip_headings: bool,
 }
@@ -66,6 +68,7 @@ pub fn build(spec: &RuleSpec, mut meta: RuleMeta) -> Result<Box<dyn Rule>, SpecE
         ("skip-headings".into(), skip_headings.to_string()),
     ];
     Ok(Box::new(Pattern {
+        template: meta.template(),
         meta,
         re,
         skip_headings,
@@ -80,6 +83,8 @@ impl Rule for Pattern {
     fn check_file(&self, ctx: &FileContext) -> Vec<Diagnostic> {
         let text = &ctx.file.text;
         let mut out = Vec::new();
+        // Every finding's fingerprint starts from the same (rule, path) hash.
+        let seed = self.meta.fingerprint_seed(ctx);
         for s in &ctx.analysis.sentences {
             if self.skip_headings && ctx.analysis.blocks[s.block].kind == BlockKind::Heading {
                 continue;
@@ -90,7 +95,13 @@ impl Rule for Pattern {
                 }
                 let range = s.range.start + m.start()..s.range.start + m.end();
                 if !ctx.doc.is_excluded(&range) {
-                    out.push(self.meta.diagnostic(ctx, range, s.range.clone()));
+                    out.push(self.meta.diagnostic_templated(
+                        ctx,
+                        seed,
+                        &self.template,
+                        range,
+                        s.range.clone(),
+                    ));
                 }
             }
         }
