@@ -75,6 +75,8 @@ pub struct MatchSet(SetEngine);
 
 #[derive(Debug, Clone)]
 enum SetEngine {
+    /// The cut patterns searched forwards only (see [`ForwardSet`]).
+    Forward(std::sync::Arc<ForwardSet>),
     /// The patterns with their trailing empty-matching parts cut off, configured as
     /// `regex::RegexSet` configures its engine.
     Trimmed(regex_automata::meta::Regex),
@@ -104,6 +106,7 @@ impl MatchSet {
     /// `regex::RegexSet::is_match`.
     pub fn is_match(&self, text: &str) -> bool {
         match &self.0 {
+            SetEngine::Forward(f) => f.is_match(text),
             SetEngine::Trimmed(re) => re.is_match(regex_automata::Input::new(text)),
             SetEngine::Whole(set) => set.is_match(text),
         }
@@ -112,6 +115,7 @@ impl MatchSet {
     /// `regex::RegexSet::matches`.
     pub fn matches(&self, text: &str) -> SetMatches {
         match &self.0 {
+            SetEngine::Forward(f) => SetMatches(SetMatchesInner::Trimmed(f.matches(text))),
             SetEngine::Trimmed(re) => {
                 let mut set = regex_automata::PatternSet::new(re.pattern_len());
                 re.which_overlapping_matches(&regex_automata::Input::new(text), &mut set);
@@ -128,8 +132,12 @@ pub fn compile_set<S: AsRef<str>>(
     patterns: &[S],
     size_limit: usize,
 ) -> Result<MatchSet, regex::Error> {
-    if let Some(re) = compile_trimmed(patterns, size_limit) {
-        return Ok(MatchSet(SetEngine::Trimmed(re)));
+    match compile_trimmed(patterns, size_limit) {
+        Some(Trimmed::Forward(f)) => {
+            return Ok(MatchSet(SetEngine::Forward(std::sync::Arc::new(f))));
+        }
+        Some(Trimmed::Meta(re)) => return Ok(MatchSet(SetEngine::Trimmed(re))),
+        None => {}
     }
     regex::RegexSetBuilder::new(patterns.iter().map(AsRef::as_ref))
         .size_limit(size_limit)
@@ -152,16 +160,24 @@ fn set_config(nfa_size_limit: usize) -> regex_automata::meta::Config {
 /// whole set would: every pattern parses, and the cut set fits within `size_limit` less a bound
 /// on what the cut parts take, so the whole set would have fitted too (a set over the limit
 /// is refused, and must stay refused). `None`: build the whole set.
-fn compile_trimmed<S: AsRef<str>>(
-    patterns: &[S],
-    size_limit: usize,
-) -> Option<regex_automata::meta::Regex> {
+fn compile_trimmed<S: AsRef<str>>(patterns: &[S], size_limit: usize) -> Option<Trimmed> {
     let syntax = regex_automata::util::syntax::Config::new().utf8(true);
     let mut hirs = Vec::with_capacity(patterns.len());
     let mut cut = 0usize;
+    // A bound on the whole set's NFA, either direction.
+    let mut whole = SET_BOUND;
     for p in patterns {
         let hir = regex_automata::util::syntax::parse_with(p.as_ref(), &syntax).ok()?;
+        whole = whole.saturating_add(nfa_bound(&hir));
         hirs.push(trim_suffix(hir, &mut cut));
+    }
+    // The whole set fits the limit both ways, so `regex::RegexSet` would build it: the cut
+    // set is searched forwards only, without the reversed automaton only a match's start
+    // needs.
+    if whole <= size_limit
+        && let Some(f) = ForwardSet::new(&hirs, size_limit)
+    {
+        return Some(Trimmed::Forward(f));
     }
     // The whole set's NFA is the cut one's plus the states of the parts cut off (the rest
     // compiles to the same states), so it fits if the cut one fits in what they leave.
@@ -170,6 +186,126 @@ fn compile_trimmed<S: AsRef<str>>(
         .configure(set_config(limit))
         .build_many_from_hir(&hirs)
         .ok()
+        .map(Trimmed::Meta)
+}
+
+/// A set compiled without its empty-matching tails.
+enum Trimmed {
+    Forward(ForwardSet),
+    Meta(regex_automata::meta::Regex),
+}
+
+/// Fixed states of a set's NFA (the unanchored start, one match state and union branch per
+/// pattern are in [`nfa_bound`]'s per-pattern share).
+const SET_BOUND: usize = 64 * 1024;
+
+/// A set asked only which patterns match and whether any does: both are forward searches,
+/// so this is the lazy DFA and PikeVM `regex::RegexSet` runs for them, configured as it
+/// configures them, without the reversed NFA it also compiles.
+struct ForwardSet {
+    /// `None` where the lazy DFA cannot be built (its cache is too small for the NFA): the
+    /// PikeVM answers, as in `regex::RegexSet`.
+    dfa: Option<regex_automata::hybrid::dfa::DFA>,
+    pikevm: regex_automata::nfa::thompson::pikevm::PikeVM,
+    caches: regex_automata::util::pool::Pool<SetCaches, SetCachesFn>,
+}
+
+type SetCachesFn =
+    Box<dyn Fn() -> SetCaches + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+
+impl std::fmt::Debug for ForwardSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ForwardSet")
+            .field("dfa", &self.dfa)
+            .field("pikevm", &self.pikevm)
+            .finish_non_exhaustive()
+    }
+}
+
+struct SetCaches {
+    dfa: Option<regex_automata::hybrid::dfa::Cache>,
+    pikevm: regex_automata::nfa::thompson::pikevm::Cache,
+}
+
+impl ForwardSet {
+    fn new(hirs: &[regex_syntax::hir::Hir], size_limit: usize) -> Option<ForwardSet> {
+        use regex_automata::nfa::thompson;
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(size_limit))
+                    .which_captures(thompson::WhichCaptures::None)
+                    .utf8(true),
+            )
+            .build_many_from_hir(hirs)
+            .ok()?;
+        // As `regex_automata::meta` configures its lazy DFA for a set without a prefilter.
+        let dfa = regex_automata::hybrid::dfa::DFA::builder()
+            .configure(
+                regex_automata::hybrid::dfa::DFA::config()
+                    .match_kind(regex_automata::MatchKind::All)
+                    .byte_classes(true)
+                    .unicode_word_boundary(true)
+                    .cache_capacity(2 * (1 << 20))
+                    .skip_cache_capacity_check(false)
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
+            .build_from_nfa(nfa.clone())
+            .ok();
+        let pikevm = thompson::pikevm::PikeVM::builder()
+            .configure(
+                thompson::pikevm::PikeVM::config().match_kind(regex_automata::MatchKind::All),
+            )
+            .build_from_nfa(nfa)
+            .ok()?;
+        let (d, v) = (dfa.clone(), pikevm.clone());
+        let caches = regex_automata::util::pool::Pool::new(Box::new(move || SetCaches {
+            dfa: d.as_ref().map(|d| d.create_cache()),
+            pikevm: v.create_cache(),
+        }) as SetCachesFn);
+        Some(ForwardSet {
+            dfa,
+            pikevm,
+            caches,
+        })
+    }
+
+    fn with_caches<T>(&self, f: impl FnOnce(&mut SetCaches) -> T) -> T {
+        f(&mut self.caches.get())
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        let input = regex_automata::Input::new(text).earliest(true);
+        self.with_caches(|c| {
+            if let (Some(dfa), Some(cache)) = (&self.dfa, &mut c.dfa)
+                && let Ok(m) = dfa.try_search_fwd(cache, &input)
+            {
+                return m.is_some();
+            }
+            self.pikevm.is_match(&mut c.pikevm, input.clone())
+        })
+    }
+
+    fn matches(&self, text: &str) -> regex_automata::PatternSet {
+        let input = regex_automata::Input::new(text);
+        let mut set = regex_automata::PatternSet::new(self.pikevm.pattern_len());
+        self.with_caches(|c| {
+            if let (Some(dfa), Some(cache)) = (&self.dfa, &mut c.dfa) {
+                if dfa
+                    .try_which_overlapping_matches(cache, &input, &mut set)
+                    .is_ok()
+                {
+                    return;
+                }
+                // Start over: the lazy DFA may have recorded some of the matches.
+                set.clear();
+            }
+            self.pikevm
+                .which_overlapping_matches(&mut c.pikevm, &input, &mut set);
+        });
+        set
+    }
 }
 
 /// `hir` without a trailing part that can match the empty string and asserts nothing: such
@@ -222,20 +358,45 @@ fn rebuild(kind: regex_syntax::hir::HirKind) -> regex_syntax::hir::Hir {
     }
 }
 
+/// At least as many as the UTF-8 byte sequences `regex_syntax::utf8::Utf8Sequences` splits
+/// the code points `start..=end` into (counting them costs as much as compiling): a part of
+/// one encoded length `n` takes at most `2n - 1`, and a range across the surrogates is split
+/// in two first.
+fn utf8_sequences_at_most(start: u32, end: u32) -> usize {
+    let lengths = [
+        (0, 0x7F, 1),
+        (0x80, 0x7FF, 3),
+        (0x800, 0xFFFF, 5),
+        (0x1_0000, 0x10_FFFF, 7),
+    ];
+    let parts: usize = lengths
+        .iter()
+        .filter(|&&(lo, hi, _)| start <= hi && lo <= end)
+        .map(|&(_, _, n)| n)
+        .sum();
+    if start < 0xD800 && end > 0xDFFF {
+        parts + 5
+    } else {
+        parts
+    }
+}
+
 /// More than the bytes the Thompson NFA builder (either direction) spends on `hir`'s states
-/// within a larger NFA: per class range, the UTF-8 sequences it splits into (a few states
-/// each); per literal byte, one state; a repetition, its copies. Checked against the builder
-/// in the tests.
+/// within a larger NFA: per UTF-8 byte sequence of a class (the compiler's unit), a few
+/// states; per literal byte, one state; a repetition, its copies. Checked against the
+/// builder in the tests.
 fn nfa_bound(hir: &regex_syntax::hir::Hir) -> usize {
     use regex_syntax::hir::{Class, HirKind};
     const STATE: usize = 256;
-    const RANGE: usize = 2048;
+    const SEQUENCE: usize = 256;
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => STATE,
         HirKind::Literal(l) => STATE.saturating_mul(l.0.len().saturating_add(1)),
-        HirKind::Class(Class::Unicode(c)) => {
-            RANGE.saturating_mul(c.ranges().len()).saturating_add(STATE)
-        }
+        HirKind::Class(Class::Unicode(c)) => c
+            .ranges()
+            .iter()
+            .map(|r| utf8_sequences_at_most(u32::from(r.start()), u32::from(r.end())))
+            .fold(STATE, |a, n| a.saturating_add(SEQUENCE.saturating_mul(n))),
         HirKind::Class(Class::Bytes(c)) => {
             STATE.saturating_mul(c.ranges().len()).saturating_add(STATE)
         }
@@ -366,7 +527,7 @@ mod tests {
             .map(|s| s.pattern.get_ref().as_str())
             .collect();
         let set = compile_set(&subjects, REGEX_SIZE_LIMIT * 4).unwrap();
-        assert!(matches!(set.0, SetEngine::Trimmed(_)));
+        assert!(matches!(set.0, SetEngine::Forward(_)));
         for text in texts {
             assert_same(&subjects, text);
         }
@@ -422,6 +583,38 @@ mod tests {
         lo
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// The count bound holds for any range of code points.
+        #[test]
+        fn prop_utf8_sequences_at_most(a in proptest::char::any(), b in proptest::char::any()) {
+            let (a, b) = if a <= b { (a, b) } else { (b, a) };
+            let n = regex_syntax::utf8::Utf8Sequences::new(a, b).count();
+            proptest::prop_assert!(n <= utf8_sequences_at_most(a.into(), b.into()));
+        }
+    }
+
+    #[test]
+    fn utf8_sequences_at_most_holds_at_the_edges() {
+        let edges = [
+            0u32, 1, 0x7E, 0x7F, 0x80, 0x81, 0x7FE, 0x7FF, 0x800, 0x801, 0xFFF, 0x1000, 0xD7FF,
+            0xE000, 0xE001, 0xFFFE, 0xFFFF, 0x1_0000, 0x1_0001, 0x3_FFFF, 0x4_0000, 0xF_FFFF,
+            0x10_0000, 0x10_FFFE, 0x10_FFFF,
+        ];
+        for &a in &edges {
+            for &b in &edges {
+                if a <= b {
+                    let (ca, cb) = (char::from_u32(a).unwrap(), char::from_u32(b).unwrap());
+                    let n = regex_syntax::utf8::Utf8Sequences::new(ca, cb).count();
+                    assert!(n <= utf8_sequences_at_most(a, b), "{a:x}..{b:x}: {n}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn nfa_bound_exceeds_what_the_builder_spends() {
         use regex_automata::nfa::thompson;
@@ -457,6 +650,12 @@ mod tests {
             r"(?:abc|déf|\w)?",
             r"(\p{L}*)",
             r"(?i)(?:army|officers|commanders)?",
+            r"[\x{80}-\x{10FFFF}]*",
+            r"[\x{7F}-\x{800}\x{FFFF}-\x{10001}\x{D7FF}-\x{E000}]*",
+            r"[^\x{7FF}\x{FFFF}]*",
+            r"(?i)(?-u:\b)(\d+(?:st|nd|rd|th))\s+(?:\p{Lu}\p{L}+\s+){0,2}Congress",
+            r"(?-u:\b)(\p{Lu}\p{L}+) [Oo]peration(?-u:\b)",
+            r"\d{4}\s*\p{L}{2,3}",
         ];
         for p in pieces {
             let hir = regex_automata::util::syntax::parse_with(
@@ -471,6 +670,45 @@ mod tests {
                     "{p} {reverse}: {spent} > {}",
                     nfa_bound(&hir)
                 );
+            }
+        }
+    }
+
+    /// The bound holds for whole sets too (the embedded subjects, odd classes), both ways.
+    #[test]
+    fn set_bound_exceeds_what_the_builder_spends() {
+        use regex_automata::nfa::thompson;
+        let lex: crate::claims::MeasureLexicon =
+            toml::from_str(crate::claims::EMBEDDED_MEASURES).unwrap();
+        let subjects: Vec<String> = lex
+            .subject
+            .iter()
+            .map(|s| s.pattern.get_ref().clone())
+            .collect();
+        let odd: Vec<String> = [r"[^a]", r"\w+\b", r"[\x{80}-\x{10FFFF}]{2}", "", "x"]
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        for patterns in [subjects, odd] {
+            let bound = patterns.iter().fold(SET_BOUND, |a, p| {
+                let hir = regex_automata::util::syntax::parse_with(
+                    p,
+                    &regex_automata::util::syntax::Config::new(),
+                )
+                .unwrap();
+                a + nfa_bound(&hir)
+            });
+            for reverse in [false, true] {
+                let ok = thompson::Compiler::new()
+                    .configure(
+                        thompson::Config::new()
+                            .which_captures(thompson::WhichCaptures::None)
+                            .reverse(reverse)
+                            .nfa_size_limit(Some(bound)),
+                    )
+                    .build_many(&patterns)
+                    .is_ok();
+                assert!(ok, "{patterns:?} {reverse}");
             }
         }
     }
