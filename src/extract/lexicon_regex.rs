@@ -133,9 +133,7 @@ pub fn compile_set<S: AsRef<str>>(
     size_limit: usize,
 ) -> Result<MatchSet, regex::Error> {
     match compile_trimmed(patterns, size_limit) {
-        Some(Trimmed::Forward(f)) => {
-            return Ok(MatchSet(SetEngine::Forward(std::sync::Arc::new(f))));
-        }
+        Some(Trimmed::Forward(f)) => return Ok(MatchSet(SetEngine::Forward(f))),
         Some(Trimmed::Meta(re)) => return Ok(MatchSet(SetEngine::Trimmed(re))),
         None => {}
     }
@@ -177,7 +175,7 @@ fn compile_trimmed<S: AsRef<str>>(patterns: &[S], size_limit: usize) -> Option<T
     if whole <= size_limit
         && let Some(f) = ForwardSet::new(&hirs, size_limit)
     {
-        return Some(Trimmed::Forward(f));
+        return Some(Trimmed::Forward(std::sync::Arc::new(f)));
     }
     // The whole set's NFA is the cut one's plus the states of the parts cut off (the rest
     // compiles to the same states), so it fits if the cut one fits in what they leave.
@@ -191,7 +189,7 @@ fn compile_trimmed<S: AsRef<str>>(patterns: &[S], size_limit: usize) -> Option<T
 
 /// A set compiled without its empty-matching tails.
 enum Trimmed {
-    Forward(ForwardSet),
+    Forward(std::sync::Arc<ForwardSet>),
     Meta(regex_automata::meta::Regex),
 }
 
