@@ -228,17 +228,35 @@ struct WordCues {
     cues: Vec<WordCue>,
     /// The shortest cue (at least one byte).
     min_len: usize,
-    /// Bit `head_index(w[0], w[1], w[2])` is set when some cue `w` starts with those three
+    /// Row `head_row(w)` has bit `w[2] & 31` set when some cue `w` starts with those three
     /// bytes (all bits when a cue is shorter): most words are ruled out before their end is
-    /// looked for.
-    heads: Box<[u64; 32 * 32 * 32 / 64]>,
+    /// looked for, from their first four bytes read as one `u32` (`head_of4`).
+    heads: Box<[u32; HEAD_ROWS]>,
 }
 
-/// Five bits each of a cue's or word's first three bytes (which keeps ASCII letters apart,
-/// whatever their case).
+/// Rows of `WordCues::heads`: one for each value of `w & 0x1f1f`.
+const HEAD_ROWS: usize = 0x1f20;
+
+/// Five bits each of a word's first two bytes, as a row of `WordCues::heads` (which keeps
+/// ASCII letters apart, whatever their case), from the word's first bytes little-endian.
 #[inline]
-fn head_index(first: u8, second: u8, third: u8) -> usize {
-    usize::from(first & 31) << 10 | usize::from(second & 31) << 5 | usize::from(third & 31)
+fn head_row(w: u32) -> usize {
+    (w & 0x1f1f) as usize
+}
+
+/// The first four bytes at `s` little-endian (zero past the end of `bytes`): one load where
+/// four remain.
+#[inline]
+fn head_of4(bytes: &[u8], s: usize) -> u32 {
+    match bytes.get(s..s + 4) {
+        Some(four) => u32::from_le_bytes(four.try_into().expect("4 bytes")),
+        None => {
+            let mut buf = [0u8; 4];
+            let rest = bytes.get(s..).unwrap_or_default();
+            buf[..rest.len()].copy_from_slice(rest);
+            u32::from_le_bytes(buf)
+        }
+    }
 }
 
 /// Lengths told apart by `WordCues::slots`; longer cues share the last.
@@ -369,13 +387,17 @@ impl WordCues {
             });
         }
         let min_len = words.iter().map(String::len).min()?;
-        let mut heads = Box::new([0u64; 32 * 32 * 32 / 64]);
+        // On the heap from the start (32 KB), zeroed by the allocator.
+        let mut heads: Box<[u32; HEAD_ROWS]> = vec![0u32; HEAD_ROWS]
+            .into_boxed_slice()
+            .try_into()
+            .ok()?;
         if min_len < 3 {
-            heads.fill(u64::MAX);
+            heads.fill(u32::MAX);
         }
         for w in words.iter().map(String::as_bytes).filter(|w| w.len() >= 3) {
-            let k = head_index(w[0], w[1], w[2]);
-            heads[k / 64] |= 1 << (k % 64);
+            let head = u32::from_le_bytes([w[0], w[1], w[2], 0]);
+            heads[head_row(head)] |= 1 << (w[2] & 31);
         }
         Some(WordCues {
             lens,
@@ -421,15 +443,13 @@ impl WordCues {
                 let j = starts.trailing_zeros() as usize;
                 starts &= starts - 1;
                 let s = base + j;
-                let first = bytes[s];
                 // A run that starts here has at least `min_len` bytes: when that is 3 or more
                 // the second and third are in `bytes`; otherwise every head bit is set.
-                let second = bytes.get(s + 1).copied().unwrap_or(0);
-                let third = bytes.get(s + 2).copied().unwrap_or(0);
-                let k = head_index(first, second, third);
-                if self.heads[k / 64] & (1 << (k % 64)) == 0 {
+                let four = head_of4(bytes, s);
+                if self.heads[head_row(four)] >> (four >> 16 & 31) & 1 == 0 {
                     continue;
                 }
+                let first = four as u8;
                 let lens = self.lens[usize::from(first)];
                 if lens == 0 {
                     continue;
