@@ -955,10 +955,11 @@ impl<'a> Block<'a> {
     }
 
     /// `decide` for the common shapes, `None` for the others: a single
-    /// terminator ending the block, or followed by one space and an ASCII
-    /// capital (". The"). There the general path finds no cluster, nothing
-    /// glued, no closing marks and no opening marks before the next word, so
-    /// only the span check and (after a period) the token before are left.
+    /// terminator ending the block, glued to an ASCII lower-case letter or
+    /// digit, or followed by one space and an ASCII capital or digit (". The",
+    /// ". 170"). There the general path finds no cluster, no closing marks and
+    /// no opening marks before the next word, so only the span check and
+    /// (after a period) the token before are left.
     #[inline]
     fn decide_fast(&mut self, p: usize, sent_start: usize) -> Option<(Option<usize>, usize)> {
         let b = self.b;
@@ -971,11 +972,35 @@ impl<'a> Block<'a> {
         if r == b.len() {
             return Some((self.suppressed(p, r).not().then_some(r), r));
         }
-        if b[r] != b' ' || !b.get(r + 1).is_some_and(u8::is_ascii_uppercase) {
+        // Glued to a lower-case letter or digit ("e.g", "1.2", "example.org"): the general
+        // path finds no cluster and no capital, so no break, and resumes right after.
+        if b[r].is_ascii_lowercase() || b[r].is_ascii_digit() {
+            return Some((None, r));
+        }
+        if b[r] != b' ' {
             return None;
         }
+        let digit = match b.get(r + 1) {
+            Some(c) if c.is_ascii_uppercase() => false,
+            Some(c) if c.is_ascii_digit() => true,
+            _ => return None,
+        };
         if self.suppressed(p, r) {
             return Some((None, r));
+        }
+        // ". 170": a digit after one space breaks after '!' and '?', and after a period
+        // unless the token before is an abbreviation ("p. 170") or a clock/era marker
+        // ending a fronted adverbial.
+        if digit {
+            let brk = !dot || {
+                let (class, ts) = self.class_before(p, sent_start);
+                match class {
+                    TokClass::Ordinary => true,
+                    TokClass::Time => !self.fronting(sent_start, ts),
+                    _ => false,
+                }
+            };
+            return Some((brk.then_some(r), r));
         }
         let brk = !dot || {
             let w = r + 1;
@@ -2096,8 +2121,24 @@ mod tests {
         ] {
             assert_eq!(blk.decide_fast(p, 0), Some((want, p + 1)), "at {p}");
         }
-        // Not the shortcut's: glued, lower case, two spaces, an ellipsis.
-        let text = "a.b. c.  D... E";
+        // Glued to a lower-case letter or digit; one space and a digit.
+        let text = "e.g. 1.5 x!y. See p. 170. It was 1987. 4 p.m. 5";
+        let mut blk = Block::new(seg(), text, scratch());
+        blk.scan();
+        blk.pair();
+        for (p, want) in [
+            (1, None),
+            (6, None),
+            (10, None),
+            (19, None),
+            (37, Some(38)),
+            (42, None),
+        ] {
+            assert_eq!(blk.decide_fast(p, 0), Some((want, p + 1)), "at {p}");
+            assert_eq!(blk.decide_general(p, 0), (want, p + 1), "at {p}");
+        }
+        // Not the shortcut's: glued to a capital, lower case, two spaces, an ellipsis.
+        let text = "a.B. c.  D... E";
         let mut blk = Block::new(seg(), text, scratch());
         blk.scan();
         blk.pair();
