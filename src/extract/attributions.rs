@@ -388,10 +388,8 @@ impl WordCues {
         }
         let min_len = words.iter().map(String::len).min()?;
         // On the heap from the start (32 KB), zeroed by the allocator.
-        let mut heads: Box<[u32; HEAD_ROWS]> = vec![0u32; HEAD_ROWS]
-            .into_boxed_slice()
-            .try_into()
-            .ok()?;
+        let mut heads: Box<[u32; HEAD_ROWS]> =
+            vec![0u32; HEAD_ROWS].into_boxed_slice().try_into().ok()?;
         if min_len < 3 {
             heads.fill(u32::MAX);
         }
