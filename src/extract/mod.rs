@@ -398,13 +398,13 @@ impl Extractors {
             if s.is_reference {
                 return Vec::new();
             }
-            let mut found = self.numbers.find(text, s.range.clone());
+            let cites = &citations[block_cite_ranges[s.block].clone()];
+            // Candidates inside some citations are not read: their figures are dropped here.
+            let mut found = self
+                .numbers
+                .find_skipping(text, s.range.clone(), cites, |c| &c.range);
             found.retain(|m| {
-                let in_citation = citation_around(
-                    &citations[block_cite_ranges[s.block].clone()],
-                    &m.value_span(),
-                )
-                .is_some();
+                let in_citation = citation_around(cites, &m.value_span()).is_some();
                 !in_citation && !doc.is_excluded(&m.span)
             });
             found

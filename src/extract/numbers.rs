@@ -276,6 +276,8 @@ pub struct Recognizer {
     comparatives: Words<()>,
     relative: FwdSet<()>,
     frac_symbols: Vec<(String, f64)>,
+    /// No word or phrase of the lexicon has a bracket ("()[]"): what `find_skipping` rests on.
+    paren_free: bool,
 }
 
 const MAXW: usize = 24;
@@ -1709,18 +1711,63 @@ impl Recognizer {
             comparatives: set(&lex.comparatives),
             relative,
             frac_symbols,
+            paren_free: lexicon_paren_free(lex),
         })
     }
 
     /// Figures in `text[range]`, in order, non-overlapping, absolute byte offsets on char
     /// boundaries. Text outside `range` is read for context only.
     pub fn find(&self, text: &str, range: Range<usize>) -> Vec<NumberMatch> {
-        self.find_with(text, range, self.anchors.ac.is_none())
+        self.find_with(text, range, self.anchors.ac.is_none(), &[], range_of)
+    }
+
+    /// `find` for a caller that drops every figure whose value span lies inside one of
+    /// `cites` (sorted by start, disjoint, as a block's citations are): the figures outside
+    /// them are `find`'s, while some candidates inside a parenthesised citation are never
+    /// read (the dearest part of `find`: years and page numbers in "(Dunmore 1959, p. 170)",
+    /// "[Norberg, p. 200]").
+    pub fn find_skipping<C>(
+        &self,
+        text: &str,
+        range: Range<usize>,
+        cites: &[C],
+        span_of: impl Fn(&C) -> &Range<usize>,
+    ) -> Vec<NumberMatch> {
+        self.find_with(text, range, self.anchors.ac.is_none(), cites, span_of)
     }
 
     /// `find`; with `combined`, digits and anchors are looked for in one pass
     /// (`Anchors::next_or_digit`, only without the automaton), else by two scans.
-    fn find_with(&self, text: &str, range: Range<usize>, combined: bool) -> Vec<NumberMatch> {
+    ///
+    /// Candidates inside a citation of `cites` that `skippable` accepts are passed over.
+    /// Why the figures outside citations stay the same: such a citation opens with '(' or
+    /// '[' and closes with ')' or ']' (written ')' below), and no word or phrase of the
+    /// lexicon holds a bracket (`paren_free`).
+    /// Every step reading forward from a candidate (digits, number words, connectors,
+    /// percent, hedges, "of" denominators, the chains a rejected candidate skips) moves only
+    /// over spaces, digits, letters, lexicon phrases and the separators `-/.:,%` and dashes,
+    /// never over a ')'; the one exception, a path-like token ("//" before the number, then
+    /// up to the next space), is ruled out by `skippable`. Every step reading backward (a
+    /// sign, "a", quantifiers, "between"/"from", hedges) likewise stops at the brackets. So
+    /// (1) a figure found inside the citation has its span (value span included) inside it,
+    /// and is dropped; (2) scanning resumes inside it, or right at its end; (3) no figure
+    /// before or after it merges with one inside it (`push`: the text between would hold a
+    /// bracket), and none overlaps it; (4) the hedge floor a figure inside it sets for
+    /// the next figure is below the ')', and a hedge before a figure after it cannot reach
+    /// back over the ')', so it is found whatever the floor. What is left is the bare "one":
+    /// a pending one before the citation could be replaced or pushed by a figure inside it
+    /// (so nothing is skipped while one is pending), and whether a bare one after it is
+    /// kept depends on the last figure found, which may be inside it. A bare one met before
+    /// any other figure after a skip therefore sends the scan back to the first skipped
+    /// candidate, to read it in full.
+    fn find_with<C>(
+        &self,
+        text: &str,
+        range: Range<usize>,
+        combined: bool,
+        cites: &[C],
+        span_of: impl Fn(&C) -> &Range<usize>,
+    ) -> Vec<NumberMatch> {
         let mut out: Vec<NumberMatch> = Vec::new();
         let lim = range.end.min(text.len());
         let lo = range.start.min(lim);
@@ -1734,6 +1781,16 @@ impl Recognizer {
         let mut word_from = lo;
         // a bare "one" waiting for a neighbouring figure to show it is part of a list of counts
         let mut pending_one: Option<NumberMatch> = None;
+        // the first citation not ending at or before `pos`, and whether it may be passed over
+        let mut may_skip = self.paren_free && !cites.is_empty();
+        let mut ci = if may_skip {
+            cites.partition_point(|c| span_of(c).end <= lo)
+        } else {
+            cites.len()
+        };
+        let mut ci_ok: Option<bool> = None;
+        // the state before the first candidate passed over since the last figure
+        let mut checkpoint: Option<(usize, usize, Option<(usize, usize)>, usize, usize)> = None;
         loop {
             // where the next candidate starts, and its end if it is an anchor word
             let (anchor, word_end) = if combined {
@@ -1761,6 +1818,22 @@ impl Recognizer {
                     next_word.is_some_and(|(s, _)| s == anchor) && !b[anchor].is_ascii_digit();
                 (anchor, next_word.filter(|_| is_word).map(|(_, e)| e))
             };
+            if may_skip {
+                while ci < cites.len() && span_of(&cites[ci]).end <= anchor {
+                    ci += 1;
+                    ci_ok = None;
+                }
+                if ci < cites.len() && span_of(&cites[ci]).start < anchor && pending_one.is_none() {
+                    let c = span_of(&cites[ci]);
+                    if *ci_ok.get_or_insert_with(|| skippable(b, c)) {
+                        if checkpoint.is_none() {
+                            checkpoint = Some((pos, next_digit, next_word, word_from, out.len()));
+                        }
+                        pos = c.end.min(lim);
+                        continue;
+                    }
+                }
+            }
             let (m, next, weak) = if let Some(we) = word_end {
                 if alnum_before(text, anchor)
                     || (we < b.len() && (is_word_byte(b[we]) || alpha_at(text, we)))
@@ -1784,6 +1857,14 @@ impl Recognizer {
                 pos += 1;
             }
             if let Some(m) = m {
+                if weak && let Some((p, nd, nw, wf, n)) = checkpoint.take() {
+                    // whether it is kept may depend on a figure passed over: read them all
+                    debug_assert_eq!(out.len(), n);
+                    (pos, next_digit, next_word, word_from) = (p, nd, nw, wf);
+                    may_skip = false;
+                    continue;
+                }
+                checkpoint = None;
                 if weak {
                     // keep a bare "one" only when it sits in a list of counts
                     let near_prev = out
@@ -3567,6 +3648,58 @@ fn b_space_hyphen(text: &str, s: usize) -> bool {
     s > 0 && b[s - 1] == b' ' && s + 1 < b.len() && b[s + 1] == b' '
 }
 
+fn range_of(r: &Range<usize>) -> &Range<usize> {
+    r
+}
+
+/// Whether the candidates inside citation `c` may be passed over (see `find_with`): it is
+/// "(…)" or "[…]", and no "//" near it makes a path-like token that the scan would skip
+/// past its end.
+fn skippable(b: &[u8], c: &Range<usize>) -> bool {
+    c.start < c.end
+        && c.end <= b.len()
+        && matches!(b[c.start], b'(' | b'[')
+        && matches!(b[c.end - 1], b')' | b']')
+        && !b[c.start.saturating_sub(48)..c.end]
+            .windows(2)
+            .any(|w| w == b"//")
+}
+
+/// No word or phrase of `lex` holds a bracket.
+fn lexicon_paren_free(lex: &NumberLexicon) -> bool {
+    let lists = [
+        &lex.percent,
+        &lex.lower_bound,
+        &lex.upper_bound,
+        &lex.approx,
+        &lex.exact,
+        &lex.lower_bound_after,
+        &lex.upper_bound_after,
+        &lex.range_connectors,
+        &lex.alternative_connectors,
+        &lex.change_verbs,
+        &lex.identifier_words,
+        &lex.months,
+        &lex.ordinals,
+        &lex.negative,
+        &lex.one_units,
+        &lex.year_prepositions,
+        &lex.count_nouns,
+        &lex.comparatives,
+        &lex.relative,
+    ];
+    let maps = [
+        lex.cardinals.keys().collect::<Vec<_>>(),
+        lex.multipliers.keys().collect(),
+        lex.vague_multipliers.keys().collect(),
+        lex.quantifiers.keys().collect(),
+        lex.fractions.keys().collect(),
+        lex.fraction_symbols.keys().collect(),
+    ];
+    let clean = |w: &String| !w.contains(['(', ')', '[', ']']);
+    lists.iter().all(|l| l.iter().all(clean)) && maps.iter().all(|m| m.iter().all(|w| clean(w)))
+}
+
 /// Is there a number (digit) just before `p` (spaces skipped)? Used to tell "8 -10" ranges
 /// from "-10" negatives.
 fn prev_is_number(b: &[u8], p: usize, lo: usize) -> bool {
@@ -4658,6 +4791,95 @@ mod tests {
         }
     }
 
+    /// Citations as a block has them: the innermost "(…)" and "[…]" groups `pick` selects (bit i for
+    /// the i-th), and `extra` spans, sorted and made disjoint as `scan_block` makes them.
+    fn plant_citations(t: &str, pick: u64, extra: &[(usize, usize)]) -> Vec<Range<usize>> {
+        let b = t.as_bytes();
+        let mut v: Vec<Range<usize>> = Vec::new();
+        let mut open = None;
+        let mut k = 0;
+        for (i, &c) in b.iter().enumerate() {
+            if c == b'(' || c == b'[' {
+                open = Some(i);
+            } else if (c == b')' || c == b']')
+                && let Some(o) = open.take()
+            {
+                if pick >> (k % 64) & 1 == 1 {
+                    v.push(o..i + 1);
+                }
+                k += 1;
+            }
+        }
+        for &(x, y) in extra {
+            let (mut x, mut y) = (x.min(t.len()), y.min(t.len()));
+            while !t.is_char_boundary(x) {
+                x -= 1;
+            }
+            while !t.is_char_boundary(y) {
+                y -= 1;
+            }
+            v.push(x.min(y)..x.max(y));
+        }
+        v.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
+        v.dedup_by(|a, b| a.start < b.end && a.start >= b.start);
+        v
+    }
+
+    /// `find_with` keeping the figures the extraction keeps: those outside every citation.
+    fn outside(
+        r: &Recognizer,
+        t: &str,
+        range: Range<usize>,
+        combined: bool,
+        cites: &[Range<usize>],
+        skip: bool,
+    ) -> Vec<NumberMatch> {
+        let mut v = if skip {
+            r.find_with(t, range, combined, cites, range_of)
+        } else {
+            r.find_with(t, range, combined, &[], range_of)
+        };
+        v.retain(|m| {
+            let vs = m.value_span();
+            let i = cites.partition_point(|c| c.start <= vs.start);
+            !(i > 0 && cites[i - 1].end >= vs.end)
+        });
+        v
+    }
+
+    /// Skipping citations changes nothing outside them; the skip is taken (some candidates
+    /// are left unread) where the corpus has its citations.
+    #[test]
+    fn skipping_citations_table() {
+        let r = rec();
+        for t in [
+            "In 1959 about 40 people (Dunmore 1959, p. 170) and 12 more.",
+            "(Page 51, Salt and Reed, ISBN 0210797998) 20 to 30 percent",
+            "They sent one (Smith, 12 copies), one to the archive.",
+            "one (Smith 2001) and two more",
+            "more than 10 (p. 5) and less than 40",
+            "see (http://example.com/2019) 45 of 60",
+            "between 5 (Jones 2003) and 10",
+            "(5 to 10) (about 3) (one) 1, 2 (3) and one",
+            "repaired 19.6 hectares [Norberg, p. 200]. Of them, 43.7 were lost [60] one",
+            "the harbour master told the inquiry[^1]. 5 and [@hollis1958, p. 161] one, two",
+            "lost 91 or more [Aldane, p. 375) 12 or fewer (Hollis 2003] 5",
+        ] {
+            let cites = plant_citations(t, u64::MAX, &[]);
+            for combined in [true, false] {
+                assert_eq!(
+                    outside(&r, t, 0..t.len(), combined, &cites, true),
+                    outside(&r, t, 0..t.len(), combined, &cites, false),
+                    "{t:?}"
+                );
+            }
+        }
+        let t = "(Dunmore 1959, p. 170)";
+        assert!(skippable(t.as_bytes(), &(0..t.len())));
+        assert!(!skippable(b"(http://x.org/5)", &(0..16)));
+        assert!(r.paren_free);
+    }
+
     use proptest::prelude::*;
 
     proptest! {
@@ -4895,13 +5117,13 @@ mod tests {
             let (mut lo, mut hi) = (a.min(b).min(t.len()), a.max(b).min(t.len()));
             while !t.is_char_boundary(lo) { lo -= 1; }
             while !t.is_char_boundary(hi) { hi -= 1; }
-            prop_assert_eq!(r.find_with(&t, lo..hi, true), r.find_with(&t, lo..hi, false));
+            prop_assert_eq!(r.find_with(&t, lo..hi, true, &[], range_of), r.find_with(&t, lo..hi, false, &[], range_of));
         }
 
         #[test]
         fn prop_find_combined_is_two_scans_any(t in "\\PC{0,120}") {
             let r = rec();
-            prop_assert_eq!(r.find_with(&t, 0..t.len(), true), r.find_with(&t, 0..t.len(), false));
+            prop_assert_eq!(r.find_with(&t, 0..t.len(), true, &[], range_of), r.find_with(&t, 0..t.len(), false, &[], range_of));
         }
 
         #[test]
@@ -5001,6 +5223,34 @@ mod tests {
                     format!("{:?}", r.core_with(&t, p, lim, true)),
                     format!("{:?}", r.core_with(&t, p, lim, false)),
                     "{:?} at {}", t, p
+                );
+            }
+        }
+
+        /// Citations planted at random (parenthesised groups and arbitrary spans): the
+        /// figures outside them are the same with and without passing over the candidates
+        /// inside them, with both scans and in any part of the text.
+        #[test]
+        fn prop_skipping_citations_agrees(
+            t in "([0-9]{1,4}|[(\\[][(\\[]?|[)\\]][)\\]]?|\\[\\^1\\]|@hollis1958|[,.;: \n/-]|//|\u{a0}|one|One|two|twenty|hundred|million|half|a|and|of|out of|to|or|but|at least|about|more than|less than|over|between|from|the|other|no|p\\.|pp\\.|ISBN|Salt|Smith|percent|%|times|more|people|copies|May|http:|x|é){0,40}",
+            pick in any::<u64>(),
+            extra in proptest::collection::vec((0usize..200, 0usize..200), 0..3),
+            a in 0usize..200,
+            z in 0usize..200,
+        ) {
+            let r = rec();
+            let cites = plant_citations(&t, pick, &extra);
+            let (mut lo, mut hi) = (a.min(z).min(t.len()), a.max(z).min(t.len()));
+            if a % 3 == 0 {
+                (lo, hi) = (0, t.len());
+            }
+            while !t.is_char_boundary(lo) { lo -= 1; }
+            while !t.is_char_boundary(hi) { hi -= 1; }
+            for combined in [true, false] {
+                prop_assert_eq!(
+                    outside(&r, &t, lo..hi, combined, &cites, true),
+                    outside(&r, &t, lo..hi, combined, &cites, false),
+                    "{:?} {:?} {}..{}", t, cites, lo, hi
                 );
             }
         }
