@@ -1790,7 +1790,7 @@ impl Recognizer {
         };
         let mut ci_ok: Option<bool> = None;
         // the state before the first candidate passed over since the last figure
-        let mut checkpoint: Option<(usize, usize, Option<(usize, usize)>, usize, usize)> = None;
+        let mut checkpoint: Option<ScanState> = None;
         loop {
             // where the next candidate starts, and its end if it is an anchor word
             let (anchor, word_end) = if combined {
@@ -3652,6 +3652,10 @@ fn range_of(r: &Range<usize>) -> &Range<usize> {
     r
 }
 
+/// Where `find_with` stood before passing over a candidate: `pos`, `next_digit`,
+/// `next_word`, `word_from` and the number of figures found.
+type ScanState = (usize, usize, Option<(usize, usize)>, usize, usize);
+
 /// Whether the candidates inside citation `c` may be passed over (see `find_with`): it is
 /// "(…)" or "[…]", and no "//" near it makes a path-like token that the scan would skip
 /// past its end.
@@ -4856,6 +4860,9 @@ mod tests {
             "In 1959 about 40 people (Dunmore 1959, p. 170) and 12 more.",
             "(Page 51, Salt and Reed, ISBN 0210797998) 20 to 30 percent",
             "They sent one (Smith, 12 copies), one to the archive.",
+            // kept only because of the figure inside the citation: the scan goes back
+            "(Smith, 12 copies), one to the archive.",
+            "[Smith, 12 copies] and one more",
             "one (Smith 2001) and two more",
             "more than 10 (p. 5) and less than 40",
             "see (http://example.com/2019) 45 of 60",
