@@ -137,24 +137,7 @@ pub struct RuleMeta {
 
 impl RuleMeta {
     pub fn render_message(&self, text: &str) -> String {
-        let mut out = String::with_capacity(self.message.len() + text.len().min(64) + 8);
-        let mut rest = self.message.as_str();
-        // Where the first rendering of the text stands in `out`, to copy for any later `{text}`.
-        let mut short: Option<Range<usize>> = None;
-        while let Some(at) = find_placeholder(rest) {
-            out.push_str(&rest[..at]);
-            rest = &rest[at + PLACEHOLDER.len()..];
-            match &short {
-                Some(r) => out.extend_from_within(r.clone()),
-                None => {
-                    let start = out.len();
-                    push_short(&mut out, text);
-                    short = Some(start..out.len());
-                }
-            }
-        }
-        out.push_str(rest);
-        out
+        render_pieces(self.message.len(), self.message.split(PLACEHOLDER), text)
     }
 
     /// The slow form of [`RuleMeta::render_message`], kept as its test oracle.
@@ -272,13 +255,7 @@ pub struct Template {
 
 impl Template {
     pub fn new(message: &str) -> Template {
-        let mut pieces = Vec::new();
-        let mut rest = message;
-        while let Some(at) = find_placeholder(rest) {
-            pieces.push(rest[..at].to_string());
-            rest = &rest[at + PLACEHOLDER.len()..];
-        }
-        pieces.push(rest.to_string());
+        let pieces = message.split(PLACEHOLDER).map(str::to_string).collect();
         Template {
             pieces,
             len: message.len(),
@@ -286,28 +263,34 @@ impl Template {
     }
 
     pub fn render(&self, text: &str) -> String {
-        // The room `render_message` takes (`len` counts the placeholders too).
-        let mut out = String::with_capacity(self.len + text.len().min(64) + 8);
-        out.push_str(&self.pieces[0]);
-        // Where the first rendering of the text stands in `out`, to copy for any later `{text}`.
-        let mut short: Option<Range<usize>> = None;
-        for piece in &self.pieces[1..] {
-            match &short {
-                Some(r) => out.extend_from_within(r.clone()),
-                None => {
-                    let start = out.len();
-                    push_short(&mut out, text);
-                    short = Some(start..out.len());
-                }
-            }
-            out.push_str(piece);
-        }
-        out
+        // `len` counts the placeholders too, as `render_message`'s room does.
+        render_pieces(self.len, self.pieces.iter().map(String::as_str), text)
     }
 }
 
-fn find_placeholder(s: &str) -> Option<usize> {
-    memchr::memchr_iter(b'{', s.as_bytes()).find(|&i| s[i..].starts_with(PLACEHOLDER))
+/// The pieces of a message template (the text around its placeholders, in order) with the
+/// flagged text, shortened, between each two; `template_len` sizes the room.
+fn render_pieces<'a>(
+    template_len: usize,
+    mut pieces: impl Iterator<Item = &'a str>,
+    text: &str,
+) -> String {
+    let mut out = String::with_capacity(template_len + text.len().min(64) + 8);
+    out.push_str(pieces.next().unwrap_or_default());
+    // Where the first rendering of the text stands in `out`, to copy for any later `{text}`.
+    let mut short: Option<Range<usize>> = None;
+    for piece in pieces {
+        match &short {
+            Some(r) => out.extend_from_within(r.clone()),
+            None => {
+                let start = out.len();
+                push_short(&mut out, text);
+                short = Some(start..out.len());
+            }
+        }
+        out.push_str(piece);
+    }
+    out
 }
 
 /// `text` whitespace-folded, cut to 57 chars and an ellipsis when over 60, appended to `out`.
