@@ -9,7 +9,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::diagnostic::Span;
-use crate::extract::{Analysis, Scope, SourceStatus};
+use crate::extract::{Analysis, Scope, SourceStatus, is_word_byte};
 use crate::source::{LineCol, LineIndex, SourceFile};
 
 /// Where a claim's source comes from.
@@ -2531,11 +2531,6 @@ fn ascii_boundary(b: &[u8], at: usize) -> bool {
     let before = at > 0 && b.get(at - 1).is_some_and(|&x| is_word_byte(x));
     let after = b.get(at).is_some_and(|&x| is_word_byte(x));
     before != after
-}
-
-/// A word byte for `(?-u:\b)`.
-const fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// `is_word_byte` of every byte, for scans.

@@ -10,6 +10,7 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 use toml::Spanned;
 
+use crate::extract::is_word_byte;
 use crate::extract::lexicon_regex::{PatternError, compile_alternation};
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -174,11 +175,6 @@ impl FreeNeeds {
             || self.according.find(body).is_some()
             || self.words_of.find(body).is_some()
     }
-}
-
-/// A byte of a word for `(?-u:\b)`.
-fn is_word_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
 }
 
 /// The match of the embedded phrases that the word `body[s..e]` (a whole run of ASCII letters

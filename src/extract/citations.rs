@@ -17,6 +17,8 @@ use std::ops::Range;
 use regex::Regex;
 use toml::Spanned;
 
+use super::is_word_byte;
+
 use crate::extract::OptIdx;
 use crate::extract::lexicon_regex::{PatternError, compile_alternation};
 
@@ -128,6 +130,9 @@ pub struct CitationMatcher {
     /// Lengths of the `not_citations` (bit `min(len, 63)`): most bracketed matches have none
     /// of them, and need not be compared.
     not_citation_lengths: u64,
+    /// The weak anchors are the embedded ones (`WEAK_EMBEDDED_SOURCE`): a slice without any of
+    /// `WEAK_WORD_PREFIXES` has no match (see `weak_matches`).
+    weak_is_embedded: bool,
 }
 
 /// The embedded strong anchors, each of which matches only text holding an ASCII digit,
@@ -489,12 +494,16 @@ impl CitationMatcher {
             || looks_only_at_ascii_words(&crate::extract::lexicon_regex::alternation_source(
                 &lex.weak_anchors,
             ));
+        let weak = compile_alternation(&lex.weak_anchors)?.unwrap_or_else(never);
+        let not_citations: Vec<String> =
+            lex.not_citations.iter().map(|s| s.to_lowercase()).collect();
         Ok(CitationMatcher {
             delimited,
             strong: compile_meta(&lex.strong_anchors)?.unwrap_or_else(|| {
                 regex_automata::meta::Regex::new(r"[^\s\S]").expect("static regex")
             }),
-            weak: compile_alternation(&lex.weak_anchors)?.unwrap_or_else(never),
+            weak_is_embedded: weak.as_str() == WEAK_EMBEDDED_SOURCE,
+            weak,
             year: Regex::new(r"(?:^|[^\d])(?:c|©)?(?:1[5-9]\d\d|20\d\d)(?:[^\d]|$)")
                 .expect("static regex"),
             connectors: lex.reference_connectors.iter().cloned().collect(),
@@ -506,7 +515,10 @@ impl CitationMatcher {
                     .map(String::as_str),
             ),
             starters: lex.sentence_starters.iter().cloned().collect(),
-            not_citations: lex.not_citations.iter().map(|s| s.to_lowercase()).collect(),
+            not_citation_lengths: not_citations
+                .iter()
+                .fold(0, |m, n| m | 1u64 << n.len().min(63)),
+            not_citations,
             strong_needs_digit_or_press,
             space_paren: memchr::memmem::Finder::new(b" (").into_owned(),
             press: memchr::memmem::Finder::new(b"Press").into_owned(),
@@ -517,10 +529,6 @@ impl CitationMatcher {
                 .all(|u| URLS_NEEDING_SLASH.contains(&u.get_ref().as_str())),
             strong_reusable,
             weak_reusable,
-            not_citation_lengths: lex
-                .not_citations
-                .iter()
-                .fold(0, |m, n| m | 1u64 << n.to_lowercase().len().min(63)),
         })
     }
 
@@ -662,7 +670,7 @@ impl CitationMatcher {
     /// without the first three bytes of any of their words (most prose) has none, and is not
     /// searched.
     fn weak_matches<'s>(&'s self, slice: &'s str) -> impl Iterator<Item = Range<usize>> + 's {
-        let skip = self.weak.as_str() == WEAK_EMBEDDED_SOURCE
+        let skip = self.weak_is_embedded
             && weak_word_prefixes().is_some_and(|p| p.find(slice.as_bytes()).is_none());
         (!skip)
             .then(|| self.weak.find_iter(slice).map(|m| m.range()))
@@ -1821,7 +1829,7 @@ fn opens_strong(b: u8) -> bool {
 /// Where an embedded strong anchor may start at the pair `bytes[i - 1], bytes[i]`: a letter of
 /// `opens_strong` at a word start, or "IS"; branch-free.
 fn may_open_strong(prev: u8, b: u8) -> bool {
-    (opens_strong(b) & !is_ascii_word_byte(prev)) | ((prev == b'I') & (b == b'S'))
+    (opens_strong(b) & !is_word_byte(prev)) | ((prev == b'I') & (b == b'S'))
 }
 
 /// The starts at byte `i` (where `may_open_strong` holds, or `i == 0` with `opens_strong`),
@@ -1907,11 +1915,6 @@ fn for_each_glue_point_and_strong_start(
             }
         },
     );
-}
-
-/// An ASCII word byte (`[0-9A-Za-z_]`, as `(?-u:\b)` reads them); branch-free.
-fn is_ascii_word_byte(b: u8) -> bool {
-    (b.wrapping_sub(b'0') < 10) | ((b | 0x20).wrapping_sub(b'a') < 26) | (b == b'_')
 }
 
 /// `bytes.iter().any(u8::is_ascii_digit)`, a stretch at a time without branches (vectorised).

@@ -68,8 +68,8 @@ pub fn compile_alternation(patterns: &[Spanned<String>]) -> Result<Option<Regex>
 /// `regex::RegexSetBuilder::new(patterns).size_limit(limit).build()` answers `is_match` and
 /// `matches`. A trailing part of a pattern that can match the empty string and asserts nothing
 /// (`Vorkut\p{L}*` ends in `\p{L}*`) never decides whether it matches: the set is built
-/// without it. A large Unicode class costs about a million instructions each way (forwards
-/// and reversed) to compile, and start-up is mostly such compilation.
+/// without it, and forwards only. A large Unicode class costs about a million instructions
+/// each way (forwards and reversed) to compile, and start-up is mostly such compilation.
 #[derive(Debug, Clone)]
 pub struct MatchSet(SetEngine);
 
@@ -77,10 +77,7 @@ pub struct MatchSet(SetEngine);
 enum SetEngine {
     /// The cut patterns searched forwards only (see [`ForwardSet`]).
     Forward(std::sync::Arc<ForwardSet>),
-    /// The patterns with their trailing empty-matching parts cut off, configured as
-    /// `regex::RegexSet` configures its engine.
-    Trimmed(regex_automata::meta::Regex),
-    /// The set as given (where the cut set could not be shown to fit the size limit).
+    /// The set as given (where the whole set could not be shown to fit the size limit).
     Whole(regex::RegexSet),
 }
 
@@ -88,14 +85,14 @@ enum SetEngine {
 pub struct SetMatches(SetMatchesInner);
 
 enum SetMatchesInner {
-    Trimmed(regex_automata::PatternSet),
+    Forward(regex_automata::PatternSet),
     Whole(regex::SetMatches),
 }
 
 impl SetMatches {
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         let (a, b) = match &self.0 {
-            SetMatchesInner::Trimmed(s) => (Some(s.iter().map(|p| p.as_usize())), None),
+            SetMatchesInner::Forward(s) => (Some(s.iter().map(|p| p.as_usize())), None),
             SetMatchesInner::Whole(s) => (None, Some(s.iter())),
         };
         a.into_iter().flatten().chain(b.into_iter().flatten())
@@ -107,7 +104,6 @@ impl MatchSet {
     pub fn is_match(&self, text: &str) -> bool {
         match &self.0 {
             SetEngine::Forward(f) => f.is_match(text),
-            SetEngine::Trimmed(re) => re.is_match(regex_automata::Input::new(text)),
             SetEngine::Whole(set) => set.is_match(text),
         }
     }
@@ -115,12 +111,7 @@ impl MatchSet {
     /// `regex::RegexSet::matches`.
     pub fn matches(&self, text: &str) -> SetMatches {
         match &self.0 {
-            SetEngine::Forward(f) => SetMatches(SetMatchesInner::Trimmed(f.matches(text))),
-            SetEngine::Trimmed(re) => {
-                let mut set = regex_automata::PatternSet::new(re.pattern_len());
-                re.which_overlapping_matches(&regex_automata::Input::new(text), &mut set);
-                SetMatches(SetMatchesInner::Trimmed(set))
-            }
+            SetEngine::Forward(f) => SetMatches(SetMatchesInner::Forward(f.matches(text))),
             SetEngine::Whole(set) => SetMatches(SetMatchesInner::Whole(set.matches(text))),
         }
     }
@@ -132,10 +123,8 @@ pub fn compile_set<S: AsRef<str>>(
     patterns: &[S],
     size_limit: usize,
 ) -> Result<MatchSet, regex::Error> {
-    match compile_trimmed(patterns, size_limit) {
-        Some(Trimmed::Forward(f)) => return Ok(MatchSet(SetEngine::Forward(f))),
-        Some(Trimmed::Meta(re)) => return Ok(MatchSet(SetEngine::Trimmed(re))),
-        None => {}
+    if let Some(f) = compile_forward(patterns, size_limit) {
+        return Ok(MatchSet(SetEngine::Forward(std::sync::Arc::new(f))));
     }
     regex::RegexSetBuilder::new(patterns.iter().map(AsRef::as_ref))
         .size_limit(size_limit)
@@ -143,54 +132,23 @@ pub fn compile_set<S: AsRef<str>>(
         .map(|set| MatchSet(SetEngine::Whole(set)))
 }
 
-/// The configuration `regex::RegexSetBuilder` gives its engine, with `nfa_size_limit`.
-fn set_config(nfa_size_limit: usize) -> regex_automata::meta::Config {
-    regex_automata::meta::Config::new()
-        .nfa_size_limit(Some(nfa_size_limit))
-        // `regex`'s default `dfa_size_limit`.
-        .hybrid_cache_capacity(2 * (1 << 20))
-        .match_kind(regex_automata::MatchKind::All)
-        .utf8_empty(true)
-        .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
-}
-
-/// The set of `patterns` without their trailing empty-matching parts, where it exists as the
-/// whole set would: every pattern parses, and the cut set fits within `size_limit` less a bound
-/// on what the cut parts take, so the whole set would have fitted too (a set over the limit
-/// is refused, and must stay refused). `None`: build the whole set.
-fn compile_trimmed<S: AsRef<str>>(patterns: &[S], size_limit: usize) -> Option<Trimmed> {
+/// The set of `patterns` without their trailing empty-matching parts, searched forwards
+/// only, where the whole set exists: every pattern parses, and a bound on the whole set's
+/// NFA (either direction) fits `size_limit`, so `regex::RegexSet` would build it too (a set
+/// over the limit is refused, and must stay refused). `None`: build the whole set.
+fn compile_forward<S: AsRef<str>>(patterns: &[S], size_limit: usize) -> Option<ForwardSet> {
     let syntax = regex_automata::util::syntax::Config::new().utf8(true);
     let mut hirs = Vec::with_capacity(patterns.len());
-    let mut cut = 0usize;
-    // A bound on the whole set's NFA, either direction.
     let mut whole = SET_BOUND;
     for p in patterns {
         let hir = regex_automata::util::syntax::parse_with(p.as_ref(), &syntax).ok()?;
         whole = whole.saturating_add(nfa_bound(&hir));
-        hirs.push(trim_suffix(hir, &mut cut));
+        hirs.push(trim_suffix(hir));
     }
-    // The whole set fits the limit both ways, so `regex::RegexSet` would build it: the cut
-    // set is searched forwards only, without the reversed automaton only a match's start
-    // needs.
-    if whole <= size_limit
-        && let Some(f) = ForwardSet::new(&hirs, size_limit)
-    {
-        return Some(Trimmed::Forward(std::sync::Arc::new(f)));
+    if whole > size_limit {
+        return None;
     }
-    // The whole set's NFA is the cut one's plus the states of the parts cut off (the rest
-    // compiles to the same states), so it fits if the cut one fits in what they leave.
-    let limit = size_limit.checked_sub(cut)?;
-    regex_automata::meta::Builder::new()
-        .configure(set_config(limit))
-        .build_many_from_hir(&hirs)
-        .ok()
-        .map(Trimmed::Meta)
-}
-
-/// A set compiled without its empty-matching tails.
-enum Trimmed {
-    Forward(std::sync::Arc<ForwardSet>),
-    Meta(regex_automata::meta::Regex),
+    ForwardSet::new(&hirs, size_limit)
 }
 
 /// Fixed states of a set's NFA (the unanchored start, one match state and union branch per
@@ -308,34 +266,30 @@ impl ForwardSet {
 
 /// `hir` without a trailing part that can match the empty string and asserts nothing: such
 /// a part matches (empty) wherever what precedes it ends, so whether the pattern matches
-/// somewhere is decided without it. `cut` grows by a bound on the NFA bytes of what is cut.
-fn trim_suffix(hir: regex_syntax::hir::Hir, cut: &mut usize) -> regex_syntax::hir::Hir {
+/// somewhere is decided without it.
+fn trim_suffix(hir: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
     use regex_syntax::hir::{Capture, Hir, HirKind};
     let nullable =
         |h: &Hir| h.properties().minimum_len() == Some(0) && h.properties().look_set().is_empty();
     if nullable(&hir) {
-        *cut = cut.saturating_add(nfa_bound(&hir));
         return Hir::empty();
     }
     match hir.into_kind() {
         HirKind::Concat(mut subs) => {
             // A concatenation that is not nullable has an element that is not.
             while subs.last().is_some_and(nullable) {
-                let last = subs.pop().expect("last");
-                *cut = cut.saturating_add(nfa_bound(&last));
+                subs.pop();
             }
             if let Some(last) = subs.pop() {
-                subs.push(trim_suffix(last, cut));
+                subs.push(trim_suffix(last));
             }
             Hir::concat(subs)
         }
-        HirKind::Alternation(subs) => {
-            Hir::alternation(subs.into_iter().map(|h| trim_suffix(h, cut)).collect())
-        }
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(trim_suffix).collect()),
         HirKind::Capture(c) => Hir::capture(Capture {
             index: c.index,
             name: c.name,
-            sub: Box::new(trim_suffix(*c.sub, cut)),
+            sub: Box::new(trim_suffix(*c.sub)),
         }),
         kind => rebuild(kind),
     }
@@ -539,7 +493,7 @@ mod tests {
                 &regex_automata::util::syntax::Config::new(),
             )
             .unwrap();
-            trim_suffix(hir, &mut 0).to_string()
+            trim_suffix(hir).to_string()
         };
         let same = |p: &str| {
             regex_automata::util::syntax::parse_with(

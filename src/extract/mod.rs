@@ -18,6 +18,12 @@ use citations::{Citation, CitationKind, CitationMatcher};
 use numbers::{NumberMatch, Recognizer};
 use quotations::{Quotation, QuotationFinder, QuoteKind};
 
+/// An ASCII word byte (`[0-9A-Za-z_]`), as `(?-u:\b)` reads them; branch-free, so that scans
+/// over many bytes vectorise.
+pub(crate) const fn is_word_byte(b: u8) -> bool {
+    (b.wrapping_sub(b'0') < 10) | ((b | 0x20).wrapping_sub(b'a') < 26) | (b == b'_')
+}
+
 /// All compiled extractors, built once from the resolved lexicons and shared across threads.
 pub struct Extractors {
     pub segmenter: Segmenter,
@@ -447,16 +453,21 @@ impl Extractors {
         }
     }
 
-    /// Steps 1, 2, 4 and 5 for one block, from the block alone: its citations, its sentences
-    /// (and which are reference text), its attributions and its raw inline quotations.
-    /// `markup_from`: the first markup citation not before the block.
-    fn scan_block(
+    /// Steps 1 and 2 for one block: its citations (sorted, nested ones dropped), the strong
+    /// anchors found on the way, whether the block is one bibliographic line, and its
+    /// sentences.
+    fn citations_and_sentences(
         &self,
         text: &str,
         doc: &Document,
         block: &crate::parse::Block,
         markup_from: usize,
-    ) -> BlockScan {
+    ) -> (
+        Vec<Citation>,
+        citations::BlockAnchors,
+        bool,
+        Vec<Range<usize>>,
+    ) {
         // 1. Citations, from the text and from the markup.
         let (mut found, anchors) = if block.kind == BlockKind::FootnoteDefinition {
             let note = Citation {
@@ -496,6 +507,21 @@ impl Extractors {
         if !cuts.is_empty() {
             spans = cut_at(text, spans, &cuts);
         }
+        (found, anchors, is_bibline, spans)
+    }
+
+    /// Steps 1, 2, 4 and 5 for one block, from the block alone: its citations, its sentences
+    /// (and which are reference text), its attributions and its raw inline quotations.
+    /// `markup_from`: the first markup citation not before the block.
+    fn scan_block(
+        &self,
+        text: &str,
+        doc: &Document,
+        block: &crate::parse::Block,
+        markup_from: usize,
+    ) -> BlockScan {
+        let (found, anchors, is_bibline, spans) =
+            self.citations_and_sentences(text, doc, block, markup_from);
         let all_reference = is_bibline || block.kind == BlockKind::FootnoteDefinition;
         let mut references = Vec::new();
         if !all_reference {
@@ -1217,45 +1243,9 @@ mod tests {
         block: &crate::parse::Block,
         markup_from: usize,
     ) -> OldScan {
-        // 1. Citations, from the text and from the markup.
-        let (mut found, anchors) = if block.kind == BlockKind::FootnoteDefinition {
-            let note = Citation {
-                range: block.range.clone(),
-                kind: CitationKind::BibliographicLine,
-                resumes_at: OptIdx::NONE,
-            };
-            (vec![note], citations::BlockAnchors::Unknown)
-        } else {
-            // The strong anchors found here answer each sentence's anchor search below.
-            x.citations.find_with_anchors(text, block.range.clone())
-        };
-        for mc in &doc.markup_citations[markup_from..] {
-            if mc.range.start >= block.range.end {
-                break;
-            }
-            if mc.range.end <= block.range.end {
-                found.push(Citation {
-                    range: mc.range.clone(),
-                    kind: match mc.kind {
-                        MarkupCitationKind::Link => CitationKind::Link,
-                        MarkupCitationKind::FootnoteReference => CitationKind::FootnoteReference,
-                    },
-                    resumes_at: OptIdx::NONE,
-                });
-            }
-        }
-        found.sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end)));
-        found.dedup_by(|a, b| a.range.start < b.range.end && a.range.start >= b.range.start);
-        let is_bibline = found
-            .iter()
-            .any(|c| c.kind == CitationKind::BibliographicLine && c.range == block.range);
-
-        // 2. Sentences, cut again where prose resumes right after a glued reference.
-        let mut spans = x.segmenter.split(text, block.range.clone());
-        let cuts: Vec<usize> = found.iter().filter_map(|c| c.resumes_at.get()).collect();
-        if !cuts.is_empty() {
-            spans = cut_at(text, spans, &cuts);
-        }
+        // Steps 1 and 2 are shared: the two differ in how reference sentences are kept.
+        let (found, anchors, is_bibline, spans) =
+            x.citations_and_sentences(text, doc, block, markup_from);
         let sentences: Vec<(Range<usize>, bool)> = spans
             .into_iter()
             .map(|span| {

@@ -948,6 +948,7 @@ mod oracle_tests {
                 severity: crate::diagnostic::Severity::Warning,
                 summary: String::new(),
                 message: String::new(),
+                template: crate::rules::Template::new(""),
                 label: None,
                 help: Some("help".into()),
                 notes: vec!["a note".to_string()].into(),

@@ -621,6 +621,7 @@ fn build_rule(spec: &RuleSpec, path: &str) -> Result<Box<dyn Rule>, super::loade
         severity: spec.severity,
         summary: spec.summary.clone(),
         message: spec.message.clone(),
+        template: super::Template::new(&spec.message),
         label: spec.label.as_deref().map(std::sync::Arc::from),
         help: spec.help.as_deref().map(std::sync::Arc::from),
         notes: spec.notes.clone().into(),

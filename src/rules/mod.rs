@@ -125,6 +125,10 @@ pub struct RuleMeta {
     pub severity: Severity,
     pub summary: String,
     pub message: String,
+    /// `message` split at its placeholders, once (built with it, see [`Template::new`]): each
+    /// finding renders it without searching the message again.
+    #[serde(skip)]
+    pub template: Template,
     pub label: Option<std::sync::Arc<str>>,
     pub help: Option<std::sync::Arc<str>>,
     pub notes: std::sync::Arc<[String]>,
@@ -137,7 +141,7 @@ pub struct RuleMeta {
 
 impl RuleMeta {
     pub fn render_message(&self, text: &str) -> String {
-        render_pieces(self.message.len(), self.message.split(PLACEHOLDER), text)
+        self.template.render(text)
     }
 
     /// The slow form of [`RuleMeta::render_message`], kept as its test oracle.
@@ -153,69 +157,18 @@ impl RuleMeta {
         self.message.replace("{text}", &short)
     }
 
-    /// The message template split at its placeholders, for a rule that renders it per finding.
-    pub fn template(&self) -> Template {
-        Template::new(&self.message)
-    }
-
-    /// A finding of this rule at one place, with label, help and notes filled in.
-    pub fn diagnostic(
-        &self,
-        ctx: &FileContext,
-        range: Range<usize>,
-        context: Range<usize>,
-    ) -> Diagnostic {
-        self.diagnostic_seeded(ctx, self.fingerprint_seed(ctx), range, context)
-    }
-
-    /// What the fingerprints of this rule's findings in `ctx`'s file start from: a rule that
-    /// makes many findings in a file computes it once and calls [`RuleMeta::diagnostic_seeded`].
+    /// What the fingerprints of this rule's findings in `ctx`'s file start from: a rule
+    /// computes it once per file and calls [`RuleMeta::diagnostic_seeded`] per finding.
     pub fn fingerprint_seed(&self, ctx: &FileContext) -> u64 {
         crate::diagnostic::stable_hash(&[&self.id, &ctx.file.path])
     }
 
-    /// [`RuleMeta::diagnostic`] with `seed` from [`RuleMeta::fingerprint_seed`] for `ctx`.
+    /// A finding of this rule at one place, with label, help and notes filled in; `seed` is
+    /// [`RuleMeta::fingerprint_seed`] for `ctx`.
     pub fn diagnostic_seeded(
         &self,
         ctx: &FileContext,
         seed: u64,
-        range: Range<usize>,
-        context: Range<usize>,
-    ) -> Diagnostic {
-        self.finding(
-            ctx,
-            seed,
-            |flagged| self.render_message(flagged),
-            range,
-            context,
-        )
-    }
-
-    /// [`RuleMeta::diagnostic_seeded`] with the message from `template`, this rule's
-    /// [`RuleMeta::template`]: the template is not searched for placeholders again.
-    pub fn diagnostic_templated(
-        &self,
-        ctx: &FileContext,
-        seed: u64,
-        template: &Template,
-        range: Range<usize>,
-        context: Range<usize>,
-    ) -> Diagnostic {
-        self.finding(
-            ctx,
-            seed,
-            |flagged| template.render(flagged),
-            range,
-            context,
-        )
-    }
-
-    #[inline(always)]
-    fn finding(
-        &self,
-        ctx: &FileContext,
-        seed: u64,
-        message: impl FnOnce(&str) -> String,
         range: Range<usize>,
         context: Range<usize>,
     ) -> Diagnostic {
@@ -229,7 +182,7 @@ impl RuleMeta {
         Diagnostic {
             rule: self.id.clone(),
             severity: self.severity,
-            message: message(flagged),
+            message: self.render_message(flagged),
             label: self.label.clone().unwrap_or_default(),
             related: Vec::new(),
             help: self.help.clone(),
@@ -243,8 +196,8 @@ impl RuleMeta {
 /// What a message template's `{text}` is replaced with.
 const PLACEHOLDER: &str = "{text}";
 
-/// A message template split at its `{text}` placeholders once: renders as
-/// [`RuleMeta::render_message`] does, without searching the template per finding.
+/// A message template split at its `{text}` placeholders once, each replaced by the flagged
+/// text (whitespace folded, shortened past 60 chars) when a finding is rendered.
 #[derive(Debug, Clone)]
 pub struct Template {
     /// The text around the placeholders: one piece more than there are placeholders.
@@ -263,34 +216,24 @@ impl Template {
     }
 
     pub fn render(&self, text: &str) -> String {
-        // `len` counts the placeholders too, as `render_message`'s room does.
-        render_pieces(self.len, self.pieces.iter().map(String::as_str), text)
-    }
-}
-
-/// The pieces of a message template (the text around its placeholders, in order) with the
-/// flagged text, shortened, between each two; `template_len` sizes the room.
-fn render_pieces<'a>(
-    template_len: usize,
-    mut pieces: impl Iterator<Item = &'a str>,
-    text: &str,
-) -> String {
-    let mut out = String::with_capacity(template_len + text.len().min(64) + 8);
-    out.push_str(pieces.next().unwrap_or_default());
-    // Where the first rendering of the text stands in `out`, to copy for any later `{text}`.
-    let mut short: Option<Range<usize>> = None;
-    for piece in pieces {
-        match &short {
-            Some(r) => out.extend_from_within(r.clone()),
-            None => {
-                let start = out.len();
-                push_short(&mut out, text);
-                short = Some(start..out.len());
+        // `len` counts the placeholders too: room for a short text besides.
+        let mut out = String::with_capacity(self.len + text.len().min(64) + 8);
+        out.push_str(&self.pieces[0]);
+        // Where the first rendering of the text stands in `out`, to copy for any later `{text}`.
+        let mut short: Option<Range<usize>> = None;
+        for piece in &self.pieces[1..] {
+            match &short {
+                Some(r) => out.extend_from_within(r.clone()),
+                None => {
+                    let start = out.len();
+                    push_short(&mut out, text);
+                    short = Some(start..out.len());
+                }
             }
+            out.push_str(piece);
         }
-        out.push_str(piece);
+        out
     }
-    out
 }
 
 /// `text` whitespace-folded, cut to 57 chars and an ellipsis when over 60, appended to `out`.
@@ -368,6 +311,7 @@ mod tests {
             severity: Severity::Warning,
             summary: String::new(),
             message: message.into(),
+            template: Template::new(message),
             label: None,
             help: None,
             notes: Vec::new().into(),
@@ -407,7 +351,7 @@ mod tests {
                     "{template:?} {text:?}"
                 );
                 assert_eq!(
-                    meta.template().render(text),
+                    Template::new(template).render(text),
                     meta.render_message_by_replace(text),
                     "{template:?} {text:?}"
                 );
@@ -427,7 +371,7 @@ mod tests {
                 meta.render_message_by_replace(&text)
             );
             proptest::prop_assert_eq!(
-                meta.template().render(&text),
+                Template::new(&template).render(&text),
                 meta.render_message_by_replace(&text)
             );
         }

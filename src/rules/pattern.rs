@@ -10,8 +10,6 @@ use crate::parse::BlockKind;
 
 pub struct Pattern {
     meta: RuleMeta,
-    /// `meta`'s message, split once.
-    template: super::Template,
     re: Regex,
     skip_headings: bool,
 }
@@ -68,7 +66,6 @@ pub fn build(spec: &RuleSpec, mut meta: RuleMeta) -> Result<Box<dyn Rule>, SpecE
         ("skip-headings".into(), skip_headings.to_string()),
     ];
     Ok(Box::new(Pattern {
-        template: meta.template(),
         meta,
         re,
         skip_headings,
@@ -95,13 +92,10 @@ impl Rule for Pattern {
                 }
                 let range = s.range.start + m.start()..s.range.start + m.end();
                 if !ctx.doc.is_excluded(&range) {
-                    out.push(self.meta.diagnostic_templated(
-                        ctx,
-                        seed,
-                        &self.template,
-                        range,
-                        s.range.clone(),
-                    ));
+                    out.push(
+                        self.meta
+                            .diagnostic_seeded(ctx, seed, range, s.range.clone()),
+                    );
                 }
             }
         }

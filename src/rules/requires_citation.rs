@@ -19,8 +19,6 @@ enum Target {
 
 pub struct RequiresCitation {
     meta: RuleMeta,
-    /// `meta`'s message, split once.
-    template: super::Template,
     target: Target,
     scope: Scope,
     accept_attribution: bool,
@@ -92,7 +90,6 @@ pub fn build(spec: &RuleSpec, mut meta: RuleMeta) -> Result<Box<dyn Rule>, SpecE
     }
     Ok(Box::new(RequiresCitation {
         structural_nouns,
-        template: meta.template(),
         meta,
         target: target_kind,
         scope,
@@ -165,10 +162,9 @@ impl Rule for RequiresCitation {
                     .collect();
                 out.reserve_exact(flagged.len());
                 for f in flagged {
-                    out.push(self.meta.diagnostic_templated(
+                    out.push(self.meta.diagnostic_seeded(
                         ctx,
                         seed,
-                        &self.template,
                         f.m.span.clone(),
                         a.sentences[f.sentence].range.clone(),
                     ));
@@ -188,13 +184,7 @@ impl Rule for RequiresCitation {
                         let context = q.q.range.clone();
                         // Long block quotations are underlined on their first line only.
                         let range = first_line(&ctx.file.text, q.q.range.clone());
-                        out.push(self.meta.diagnostic_templated(
-                            ctx,
-                            seed,
-                            &self.template,
-                            range,
-                            context,
-                        ));
+                        out.push(self.meta.diagnostic_seeded(ctx, seed, range, context));
                     }
                 }
             }
@@ -213,10 +203,9 @@ impl Rule for RequiresCitation {
                             continue;
                         }
                         if self.unsourced(a.source_of(si, self.scope)) {
-                            out.push(self.meta.diagnostic_templated(
+                            out.push(self.meta.diagnostic_seeded(
                                 ctx,
                                 seed,
-                                &self.template,
                                 range,
                                 s.range.clone(),
                             ));

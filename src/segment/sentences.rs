@@ -2356,8 +2356,6 @@ mod tests {
         }
     }
 
-    /// `token_before` against its oracle at every boundary of `text`, from a
-    /// few sentence starts.
     /// `class_before` (which asserts that its shortcut only answers for tokens `classify`
     /// calls ordinary) agrees with `classify` of `token_before` at every position.
     fn class_before_agrees(
@@ -2416,6 +2414,8 @@ mod tests {
         }
     }
 
+    /// `token_before` against its oracle at every boundary of `text`, from a
+    /// few sentence starts.
     fn token_before_agrees(
         s: &Segmenter,
         text: &str,
