@@ -1198,6 +1198,19 @@ mod tests {
         "é",
     ];
 
+    /// A Markdown or plain-text file of `pieces`.
+    fn file_of(pieces: &[&str], markdown: bool) -> SourceFile {
+        SourceFile {
+            path: if markdown { "t.md" } else { "t.txt" }.into(),
+            text: pieces.concat(),
+            kind: if markdown {
+                crate::source::DocKind::Markdown
+            } else {
+                crate::source::DocKind::Plain
+            },
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig {
             cases: 12,
@@ -1210,15 +1223,7 @@ mod tests {
             pieces in proptest::collection::vec(proptest::sample::select(PIECES), 3000..5000),
             markdown in proptest::bool::ANY,
         ) {
-            let file = SourceFile {
-                path: if markdown { "t.md" } else { "t.txt" }.into(),
-                text: pieces.concat(),
-                kind: if markdown {
-                    crate::source::DocKind::Markdown
-                } else {
-                    crate::source::DocKind::Plain
-                },
-            };
+            let file = file_of(&pieces, markdown);
             let rules = crate::rules::loader::load(&[]).expect("embedded rules load");
             let doc = crate::parse::parse(&file);
             let sequential = rules.extractors.analyze_with(&file, &mut doc.clone(), false);
@@ -1286,15 +1291,7 @@ mod tests {
             pieces in proptest::collection::vec(proptest::sample::select(PIECES), 1..60),
             markdown in proptest::bool::ANY,
         ) {
-            let file = SourceFile {
-                path: if markdown { "t.md" } else { "t.txt" }.into(),
-                text: pieces.concat(),
-                kind: if markdown {
-                    crate::source::DocKind::Markdown
-                } else {
-                    crate::source::DocKind::Plain
-                },
-            };
+            let file = file_of(&pieces, markdown);
             let rules = crate::rules::loader::load(&[]).expect("embedded rules load");
             let x = &rules.extractors;
             let doc = crate::parse::parse(&file);
