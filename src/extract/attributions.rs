@@ -443,54 +443,68 @@ impl WordCues {
                 if self.heads[head_row(four)] >> (four >> 16 & 31) & 1 == 0 {
                     continue;
                 }
-                let first = four as u8;
-                let lens = self.lens[usize::from(first)];
-                if lens == 0 {
-                    continue;
-                }
-                let later = lasts >> j;
-                let e = if later != 0 {
-                    s + later.trailing_zeros() as usize + 1
-                } else if next != u64::MAX {
-                    base + BLOCK + next.trailing_ones() as usize
-                } else {
-                    // The run goes on past the next block.
-                    let mut e = base + 2 * BLOCK;
-                    while bytes.get(e).is_some_and(u8::is_ascii_alphanumeric) {
-                        e += 1;
-                    }
-                    e
-                };
-                let len = e - s;
-                if lens >> len.min(63) & 1 == 0 {
-                    continue;
-                }
-                let word = &bytes[s..e];
-                // One unaligned load where eight bytes remain, masked to the word.
-                let head = match bytes.get(s..s + 8) {
-                    Some(eight) if len < 8 => {
-                        u64::from_le_bytes(eight.try_into().expect("8 bytes"))
-                            & ((1u64 << (8 * len)) - 1)
-                    }
-                    Some(eight) => u64::from_le_bytes(eight.try_into().expect("8 bytes")),
-                    None => head_of(word),
-                };
-                let (from, to) =
-                    self.slots[usize::from(first) * SLOT_LENS + len.min(SLOT_LENS - 1)];
-                if let Some(cue) = self.cues[usize::from(from)..usize::from(to)]
-                    .iter()
-                    .find(|c| {
-                        c.head == head
-                            && c.len == len
-                            && *c.tail == *word.get(8..).unwrap_or_default()
-                    })
-                {
-                    found(s, e, cue.id);
-                }
+                self.at_head(bytes, base, j, four as u8, lasts, next, &mut found);
             }
             carry = bits >> (BLOCK - 1);
             bits = next;
             base += BLOCK;
+        }
+    }
+
+    /// The rest of `find` for a run that starts at `base + j` with the first byte `first` and
+    /// passed the head test. Out of line: the few runs that get here would otherwise cost the
+    /// head loop (every run of `min_len` bytes) its registers.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn at_head(
+        &self,
+        bytes: &[u8],
+        base: usize,
+        j: usize,
+        first: u8,
+        lasts: u64,
+        next: u64,
+        found: &mut impl FnMut(usize, usize, usize),
+    ) {
+        let s = base + j;
+        let lens = self.lens[usize::from(first)];
+        if lens == 0 {
+            return;
+        }
+        let later = lasts >> j;
+        let e = if later != 0 {
+            s + later.trailing_zeros() as usize + 1
+        } else if next != u64::MAX {
+            base + BLOCK + next.trailing_ones() as usize
+        } else {
+            // The run goes on past the next block.
+            let mut e = base + 2 * BLOCK;
+            while bytes.get(e).is_some_and(u8::is_ascii_alphanumeric) {
+                e += 1;
+            }
+            e
+        };
+        let len = e - s;
+        if lens >> len.min(63) & 1 == 0 {
+            return;
+        }
+        let word = &bytes[s..e];
+        // One unaligned load where eight bytes remain, masked to the word.
+        let head = match bytes.get(s..s + 8) {
+            Some(eight) if len < 8 => {
+                u64::from_le_bytes(eight.try_into().expect("8 bytes")) & ((1u64 << (8 * len)) - 1)
+            }
+            Some(eight) => u64::from_le_bytes(eight.try_into().expect("8 bytes")),
+            None => head_of(word),
+        };
+        let (from, to) = self.slots[usize::from(first) * SLOT_LENS + len.min(SLOT_LENS - 1)];
+        if let Some(cue) = self.cues[usize::from(from)..usize::from(to)]
+            .iter()
+            .find(|c| {
+                c.head == head && c.len == len && *c.tail == *word.get(8..).unwrap_or_default()
+            })
+        {
+            found(s, e, cue.id);
         }
     }
 }
