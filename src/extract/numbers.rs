@@ -773,8 +773,9 @@ struct Anchors {
     /// Lower-cased ASCII words.
     words: Words<()>,
     /// Bit `tri_key` of every word: about one word of a text in twenty starts like an
-    /// anchor, so most are passed over after three bytes.
-    tri: [u64; 1 << 9],
+    /// anchor, so most are passed over after three bytes. In 32-bit words, so that a key's
+    /// first two letters are the word's index and its third the bit (`tri_has`).
+    tri: [u32; 1 << 10],
     /// Bit `tri_len_key` of every word: most runs of letters that pass `tri` ("for",
     /// "thr…") have no anchor of their length, and are turned away before any hashing.
     tri_len: [u64; 1 << 10],
@@ -790,7 +791,7 @@ impl Anchors {
     fn new(list: Vec<String>) -> Result<Anchors, String> {
         let mut a = Anchors {
             words: Words::default(),
-            tri: [0; 1 << 9],
+            tri: [0; 1 << 10],
             tri_len: [0; 1 << 10],
             symbols: Vec::new(),
             symbol_lanes: 0,
@@ -800,7 +801,7 @@ impl Anchors {
             if !k.is_empty() && k.bytes().all(|c| c.is_ascii_alphabetic()) {
                 let w = k.to_ascii_lowercase().into_bytes();
                 let key = tri_key(&w, 0);
-                a.tri[key / 64] |= 1 << (key % 64);
+                a.tri[key / 32] |= 1 << (key % 32);
                 let kl = tri_len_key(key, w.len());
                 a.tri_len[kl / 64] |= 1 << (kl % 64);
                 a.words.entry(w);
@@ -889,6 +890,15 @@ impl Anchors {
             let x: __m128i = if i + 16 <= lim {
                 // SAFETY: `b[i..i + 16]` is in bounds; the load is unaligned.
                 unsafe { _mm_loadu_si128(b.as_ptr().add(i).cast()) }
+            } else if i + 16 <= b.len() {
+                // The last bytes of a range inside the text (most sentences): the same chunk
+                // as the padded copy below, its lanes from `lim` cleared without a copy.
+                // SAFETY: `b[i..i + 16]` is in bounds, and `TAIL_KEEP[16 - n..32 - n]` (with
+                // 0 < n = lim - i < 16) too; the loads are unaligned.
+                unsafe {
+                    let keep = _mm_loadu_si128(TAIL_KEEP.as_ptr().add(16 - (lim - i)).cast());
+                    _mm_and_si128(_mm_loadu_si128(b.as_ptr().add(i).cast()), keep)
+                }
             } else {
                 // the last bytes, padded with NULs (no letters, digits or non-ASCII)
                 let mut c = [0u8; 16];
@@ -945,17 +955,23 @@ impl Anchors {
                     }
                     continue;
                 }
-                let key = if lane <= 13 {
+                // the key's first two letters and its third (each below 32)
+                let (pair, third) = if lane <= 13 {
                     // NUL padding past `lim` may shorten the word: `at` rejects it anyway
-                    usize::from(fives[lane]) << 10
-                        | usize::from(fives[lane + 1]) << 5
-                        | usize::from(fives[lane + 2])
+                    (
+                        usize::from(fives[lane]) << 5 | usize::from(fives[lane + 1]),
+                        usize::from(fives[lane + 2]),
+                    )
                 } else {
-                    tri_key(b, k)
+                    let key = tri_key(b, k);
+                    (key >> 5, key & 31)
                 };
-                if self.tri[key / 64] & (1 << (key % 64)) == 0 {
+                // `tri_has(key)`, read from the parts (the mask only tells the compiler the
+                // index is in bounds: `pair` is below 1 << 10)
+                if self.tri[pair & 0x3FF] & (1 << (third & 31)) == 0 {
                     continue;
                 }
+                let key = pair << 5 | third;
                 // A word that ends inside a chunk read whole (no padding) has its length and
                 // key here: `at`'s length test, passed by few, is made without the call.
                 let len = (!(lm >> lane)).trailing_zeros() as usize;
@@ -1041,13 +1057,19 @@ impl Anchors {
             } else {
                 tri_key(text.as_bytes(), k)
             };
-            if (x >> (8 * lane) & 0x80 != 0 || self.tri[key / 64] & (1 << (key % 64)) != 0)
+            if (x >> (8 * lane) & 0x80 != 0 || self.tri_has(key))
                 && let Some(m) = self.at(text, k, lim)
             {
                 return Some(m);
             }
         }
         None
+    }
+
+    /// Whether bit `key` (a `tri_key`) is set in `tri`.
+    #[inline(always)]
+    fn tri_has(&self, key: usize) -> bool {
+        self.tri[key / 32] & (1 << (key % 32)) != 0
     }
 
     /// The anchor starting at `s` with its word boundaries, if any.
@@ -1098,6 +1120,19 @@ impl Anchors {
         }
     }
 }
+
+/// Sixteen 0xFF then sixteen 0: the sixteen bytes from `16 - n` keep a chunk's first `n`
+/// lanes.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+static TAIL_KEEP: [u8; 32] = {
+    let mut t = [0u8; 32];
+    let mut k = 0;
+    while k < 16 {
+        t[k] = 0xFF;
+        k += 1;
+    }
+    t
+};
 
 /// A word's `tri_key` and length hashed to 16 bits (no two lengths below 32 of one key
 /// collide).
@@ -5111,6 +5146,24 @@ mod tests {
             prop_assert_eq!(
                 r.anchors.next_or_digit(&t, lo, hi),
                 r.anchors.next_or_digit_swar(&t, lo, hi)
+            );
+        }
+
+        #[test]
+        fn prop_anchor_or_digit_sse2_text_past_lim(
+            t in "(one|One|tenth|ten|thousand|Third|s|x|é|½|-| |\\.|[0-9]|minus|thirty|\u{c0}){0,24}",
+            rest in "(one|ten|[0-9]|x|½|é|minus|thousand| ){1,12}",
+            a in 0usize..120,
+        ) {
+            // the range ends before the text does: the bytes after it are cleared, not copied
+            let r = rec();
+            let u = format!("{t}{rest}");
+            let hi = t.len();
+            let mut lo = a.min(hi);
+            while !t.is_char_boundary(lo) { lo -= 1; }
+            prop_assert_eq!(
+                r.anchors.next_or_digit(&u, lo, hi),
+                r.anchors.next_or_digit_swar(&u, lo, hi)
             );
         }
 
