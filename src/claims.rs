@@ -1227,23 +1227,40 @@ impl Measures {
                 return Some(name.to_string());
             }
         }
-        // Only the first 14 words after the figure are ever looked at.
-        let after = without_insertions_to(after_all, 14);
+        // Only the first 14 words after the figure are ever looked at. Where they are plain
+        // ASCII with no insertion, one pass finds every cut below (`AfterCuts`).
+        let fast = memchr::memchr(b'[', after_all.as_bytes())
+            .is_none()
+            .then(|| AfterCuts::of(after_all))
+            .flatten();
+        let after_copy;
+        let after: &str = match &fast {
+            Some(c) => &after_all[..c.limit],
+            None => {
+                after_copy = without_insertions_to(after_all, 14);
+                &after_copy
+            }
+        };
         // The passive verb and the words after the figure name a measure only with a measure
         // word among them.
-        if !cues.may_hold_in_cuts(&after) {
+        let may_hold = match &fast {
+            Some(c) => cues.may_hold(after) || c.glued,
+            None => cues.may_hold_in_cuts(after),
+        };
+        if !may_hold {
             return self.measure_before(before_all, cues);
         }
         // "34,301 army, air force and staff officers were discharged", "327,400 prisoners were
         // released": the passive verb of the clause the figure is the subject of comes first,, within a dozen words, before any other figure.
-        let stop = cut_at(&after, 14, |c| {
-            matches!(c, ';' | ':' | '.' | '!' | '?' | '—') || c.is_ascii_digit()
-        });
+        let stop = fast
+            .as_ref()
+            .map_or_else(|| cut_at(after, 14, stop_window), |c| c.window);
         let window = &after[..stop];
         let window = &window[..relative(window).map_or(window.len(), |m| m.start)];
         // A passive verb is a whole run of word bytes ("were", "has" …): where the window folds
         // plainly, the match is read by hand (see `passive_by_hand`).
-        if let Some(end) = passive_end(window, folds_plainly(window)) {
+        let plain = fast.is_some() || folds_plainly(window);
+        if let Some(end) = passive_end(window, plain) {
             let rest = &window[end..];
             let rest = &rest[..word_limit(rest, 3)];
             if let Some((at, _, name)) = self.first_measure_in(rest, cues)
@@ -1254,10 +1271,9 @@ impl Measures {
         }
         // Else the words after the figure, skipping editorial insertions ("[the 1934 Congress]"),
         // up to a clause break or another figure, at most six words.
-        let cut = cut_at(&after, 6, |c| {
-            matches!(c, ',' | ';' | ':' | '(' | ')' | '–' | '—' | '.' | '!' | '?')
-                || c.is_ascii_digit()
-        });
+        let cut = fast
+            .as_ref()
+            .map_or_else(|| cut_at(after, 6, stop_words), |c| c.words);
         if let Some((_, _, name)) = self.first_measure_in(&after[..cut], cues) {
             return Some(name.to_string());
         }
@@ -2122,6 +2138,120 @@ fn qualifier_at(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     .then_some(r.start..end)
 }
 
+/// Where the window of the passive verb after a figure stops (see `Measures::measure_name`).
+fn stop_window(c: char) -> bool {
+    matches!(c, ';' | ':' | '.' | '!' | '?' | '—') || c.is_ascii_digit()
+}
+
+/// Where the words after a figure that may name its measure stop (see
+/// `Measures::measure_name`).
+fn stop_words(c: char) -> bool {
+    matches!(c, ',' | ';' | ':' | '(' | ')' | '–' | '—' | '.' | '!' | '?') || c.is_ascii_digit()
+}
+
+/// The cuts `Measures::measure_name` makes in the text after a figure, found in one pass of
+/// its bytes rather than four (each about as long as the text): the words after a figure are
+/// read for every figure that may have a measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AfterCuts {
+    /// `word_limit(s, 14)`: the first 14 words, `after`.
+    limit: usize,
+    /// `cut_at(after, 14, stop_window)`.
+    window: usize,
+    /// `cut_at(after, 6, stop_words)`.
+    words: usize,
+    /// `glued_digit(after)`.
+    glued: bool,
+}
+
+impl AfterCuts {
+    /// The cuts of `s` (which holds no `[`: `without_insertions_to(s, 14)` is then
+    /// `&s[..word_limit(s, 14)]`), or `None` where a non-ASCII character stands before the
+    /// limit (it may be whitespace, a dash that stops, or a letter).
+    fn of(s: &str) -> Option<AfterCuts> {
+        let b = s.as_bytes();
+        let (mut words, mut in_word) = (0, false);
+        let (mut window, mut six, mut glued) = (None, None, false);
+        let mut limit = b.len();
+        for (i, &x) in b.iter().enumerate() {
+            let c = AFTER_CLASS[usize::from(x)];
+            if c & HIGH != 0 {
+                return None;
+            }
+            if c & SPACE != 0 {
+                if in_word {
+                    words += 1;
+                    in_word = false;
+                    if words == 6 && six.is_none() {
+                        six = Some(i);
+                    }
+                    if words == 14 {
+                        limit = i;
+                        break;
+                    }
+                }
+                continue;
+            }
+            in_word = true;
+            if c & STOP_WINDOW != 0 && window.is_none() {
+                window = Some(i);
+            }
+            if c & STOP_WORDS != 0 && six.is_none() {
+                six = Some(i);
+            }
+            // `glued_digit`: a digit after a letter or `_`.
+            glued |= c & DIGIT != 0 && i > 0 && AFTER_CLASS[usize::from(b[i - 1])] & GLUE != 0;
+        }
+        Some(AfterCuts {
+            limit,
+            window: window.unwrap_or(limit),
+            words: six.unwrap_or(limit),
+            glued,
+        })
+    }
+}
+
+/// Classes of the bytes `AfterCuts::of` reads: non-ASCII, whitespace (`char::is_whitespace`),
+/// a stop of `stop_window`, of `stop_words`, a digit, and a byte a digit may be glued to.
+const HIGH: u8 = 1;
+const SPACE: u8 = 2;
+const STOP_WINDOW: u8 = 4;
+const STOP_WORDS: u8 = 8;
+const DIGIT: u8 = 16;
+const GLUE: u8 = 32;
+
+const AFTER_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let x = i as u8;
+        t[i] = if x >= 0x80 {
+            HIGH
+        } else if matches!(x, b'\t'..=b'\r' | b' ') {
+            SPACE
+        } else {
+            let mut c = 0;
+            if matches!(x, b';' | b':' | b'.' | b'!' | b'?') || x.is_ascii_digit() {
+                c |= STOP_WINDOW;
+            }
+            if matches!(x, b',' | b';' | b':' | b'(' | b')' | b'.' | b'!' | b'?')
+                || x.is_ascii_digit()
+            {
+                c |= STOP_WORDS;
+            }
+            if x.is_ascii_digit() {
+                c |= DIGIT;
+            }
+            if x.is_ascii_alphabetic() || x == b'_' {
+                c |= GLUE;
+            }
+            c
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Whether case-insensitive matching in `text` pairs ASCII letters with ASCII letters only:
 /// the long s and the Kelvin sign are the two other characters that fold to them.
 fn folds_plainly(text: &str) -> bool {
@@ -2273,16 +2403,28 @@ fn word_mask(b: &[u8], at: usize) -> u64 {
     word_mask_bytewise(b, at)
 }
 
-/// The first match of `(?i)(?-u:\b)(?:w1|w2|…)(?-u:\b)` for ASCII-letter `words`, in a text
-/// that `folds_plainly`: such a match is made of ASCII letters bounded by non-word bytes, so
-/// it is a whole run of word bytes, equal to a word in some case.
+/// The first match of `(?i)(?-u:\b)(?:w1|w2|…)(?-u:\b)` for `words` of 1 to 63 ASCII
+/// lowercase letters, in a text that `folds_plainly`: such a match is made of ASCII letters
+/// bounded by non-word bytes, so it is a whole run of word bytes, equal to a word in some case.
 fn first_word(text: &str, words: &[&[u8]]) -> Option<Range<usize>> {
     let b = text.as_bytes();
-    // The lengths are compared first: most runs have none of the words' lengths.
+    // The lengths and first letters of the words, as bits: most runs have none of them and
+    // are not compared with each word.
+    let (mut lengths, mut firsts) = (0u64, 0u32);
+    for w in words {
+        debug_assert!((1..64).contains(&w.len()) && w.iter().all(u8::is_ascii_lowercase));
+        lengths |= 1 << w.len();
+        firsts |= 1 << (w[0] - b'a');
+    }
     word_runs(text).find(|r| {
-        words
-            .iter()
-            .any(|w| w.len() == r.len() && b[r.clone()].eq_ignore_ascii_case(w))
+        r.len() < 64
+            && lengths & (1 << r.len()) != 0
+            && (b[r.start] | 0x20)
+                .checked_sub(b'a')
+                .is_some_and(|k| k < 26 && firsts & (1 << k) != 0)
+            && words
+                .iter()
+                .any(|w| w.len() == r.len() && b[r.clone()].eq_ignore_ascii_case(w))
     })
 }
 
@@ -4962,6 +5104,66 @@ mod tests {
         }
     }
 
+    /// `AfterCuts::of` as the scans it replaces: `word_limit`, `cut_at` and `glued_digit` on
+    /// the first 14 words.
+    fn after_cuts_reference(s: &str) -> AfterCuts {
+        let limit = word_limit(s, 14);
+        let after = &s[..limit];
+        AfterCuts {
+            limit,
+            window: cut_at(after, 14, stop_window),
+            words: cut_at(after, 6, stop_words),
+            glued: glued_digit(after.as_bytes()),
+        }
+    }
+
+    fn assert_after_cuts_as_before(s: &str) {
+        let want = after_cuts_reference(s);
+        match AfterCuts::of(s) {
+            Some(got) => assert_eq!(got, want, "{s:?}"),
+            // Only a non-ASCII character before the limit leaves the cuts to the scans.
+            None => assert!(!s[..want.limit].is_ascii(), "{s:?}"),
+        }
+        if s[..want.limit].is_ascii() {
+            assert!(AfterCuts::of(s).is_some(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn after_cuts_table() {
+        let cases = [
+            "",
+            " ",
+            "prisoners",
+            " prisoners were shot",
+            " army, air force and staff officers were discharged in 1937 by the court",
+            " a b c d e f g h i j k l m n o p q",
+            " a b c d e f g h i j k l m n\to p",
+            "  a  b  c  d  e  f  g  h  i  j  k  l  m  n  ",
+            " a b c d e; f g",
+            " a b c d e f g. h",
+            " shot3 times",
+            " _9 x9 9x 99",
+            " x (y) z",
+            " men\u{a0}were shot",
+            " men were shot \u{2014} and more",
+            " a b c d e f g h i j k l m n \u{2014}",
+            " a b c d e f g h i j k l m \u{2014}",
+            " men\x0bwere\x0cshot\rnow",
+            " \u{1c}\u{1f} x",
+            "!?:;.,()",
+        ];
+        for s in cases {
+            assert_after_cuts_as_before(s);
+        }
+    }
+
+    const AFTER_PIECES: &[&str] = &[
+        " ", "  ", "\t", "\n", "\x0b", "\x0c", "\r", "\u{1c}", "a", "Z", "_", "9", "42", "shot",
+        "were", ",", ";", ":", ".", "!", "?", "(", ")", "-", "[", "]", "é", "\u{a0}", "\u{2013}",
+        "\u{2014}", "\u{2003}", "x9", "_1", "men",
+    ];
+
     /// The block masks of word bytes are the byte table's, for every byte in every lane and
     /// every length and offset around the lanes' and blocks' edges.
     #[test]
@@ -5049,6 +5251,18 @@ mod tests {
             pieces in proptest::collection::vec(proptest::sample::select(WORD_SCAN_PIECES), 0..40),
         ) {
             assert_word_scans_as_bytes(&pieces.concat());
+        }
+
+        #[test]
+        fn after_cuts_on_random_text(
+            pieces in proptest::collection::vec(proptest::sample::select(AFTER_PIECES), 0..60),
+        ) {
+            assert_after_cuts_as_before(&pieces.concat());
+        }
+
+        #[test]
+        fn after_cuts_on_random_chars(text in "\\PC{0,120}") {
+            assert_after_cuts_as_before(&text);
         }
 
         #[test]
