@@ -1227,20 +1227,31 @@ impl Measures {
                 return Some(name.to_string());
             }
         }
-        // Only the first 14 words after the figure are ever looked at. Where they are plain
-        // ASCII with no insertion, one pass finds every cut below (`AfterCuts`).
-        let fast = memchr::memchr(b'[', after_all.as_bytes())
-            .is_none()
-            .then(|| AfterCuts::of(after_all))
-            .flatten();
+        // Only the first 14 words after the figure are ever looked at, without insertions.
+        // Where they are plain ASCII, one pass finds every cut below (`AfterCuts`); else
+        // they are cut one scan at a time.
+        let insertion = memchr::memchr(b'[', after_all.as_bytes()).is_some();
+        let plain_cuts = if insertion {
+            None
+        } else {
+            AfterCuts::of(after_all)
+        };
         let after_copy;
-        let after: &str = match &fast {
+        let after: &str = match &plain_cuts {
             Some(c) => &after_all[..c.limit],
             None => {
                 after_copy = without_insertions_to(after_all, 14);
                 &after_copy
             }
         };
+        // Without its insertions the text holds no `[` and at most 14 words: its cuts are
+        // those of all of it.
+        let fast = plain_cuts.or_else(|| {
+            insertion
+                .then(|| AfterCuts::of(after))
+                .flatten()
+                .filter(|c| c.limit == after.len())
+        });
         // The passive verb and the words after the figure name a measure only with a measure
         // word among them.
         let may_hold = match &fast {
@@ -1349,12 +1360,15 @@ impl Measures {
             return false;
         }
         let b = text.as_bytes();
-        for r in word_runs(text) {
-            // Most words begin no phrase: their first two letters say so.
-            if !self.begins_phrase(b[r.start], b.get(r.start + 1)) {
+        let mut runs = word_runs(text);
+        while let Some(start) = runs.next_start() {
+            // Most words begin no phrase: their first two letters say so, and their ends are
+            // not looked for.
+            if !self.begins_phrase(b[start], b.get(start + 1)) {
                 continue;
             }
-            self.phrases_from(text, r, origin, phrases);
+            let end = runs.end_of(start);
+            self.phrases_from(text, start..end, origin, phrases);
         }
         true
     }
@@ -2165,9 +2179,9 @@ struct AfterCuts {
 }
 
 impl AfterCuts {
-    /// The cuts of `s` (which holds no `[`: `without_insertions_to(s, 14)` is then
-    /// `&s[..word_limit(s, 14)]`), or `None` where a non-ASCII character stands before the
-    /// limit (it may be whitespace, a dash that stops, or a letter).
+    /// The cuts of `s`, or `None` where a non-ASCII character (it may be whitespace, a dash
+    /// that stops, or a letter) or a `[` (which opens an insertion) stands before the limit:
+    /// without either, `without_insertions_to(s, 14)` is `&s[..word_limit(s, 14)]`.
     fn of(s: &str) -> Option<AfterCuts> {
         let b = s.as_bytes();
         let (mut words, mut in_word) = (0, false);
@@ -2211,7 +2225,7 @@ impl AfterCuts {
     }
 }
 
-/// Classes of the bytes `AfterCuts::of` reads: non-ASCII, whitespace (`char::is_whitespace`),
+/// Classes of the bytes `AfterCuts::of` reads: non-ASCII or `[`, whitespace (`char::is_whitespace`),
 /// a stop of `stop_window`, of `stop_words`, a digit, and a byte a digit may be glued to.
 const HIGH: u8 = 1;
 const SPACE: u8 = 2;
@@ -2225,7 +2239,7 @@ const AFTER_CLASS: [u8; 256] = {
     let mut i = 0;
     while i < 256 {
         let x = i as u8;
-        t[i] = if x >= 0x80 {
+        t[i] = if x >= 0x80 || x == b'[' {
             HIGH
         } else if matches!(x, b'\t'..=b'\r' | b' ') {
             SPACE
@@ -2296,25 +2310,15 @@ struct WordRuns<'b> {
     starts: u64,
 }
 
-impl Iterator for WordRuns<'_> {
-    type Item = Range<usize>;
-
+impl WordRuns<'_> {
+    /// The start of the next run (its end is not worked out).
     #[inline]
-    fn next(&mut self) -> Option<Range<usize>> {
+    fn next_start(&mut self) -> Option<usize> {
         loop {
             if self.starts != 0 {
                 let k = self.starts.trailing_zeros() as usize;
                 self.starts &= self.starts - 1;
-                let start = self.base + k;
-                let run = (self.word >> k).trailing_ones() as usize;
-                let mut end = start + run;
-                // A run that reaches the block's end may go on past it.
-                if k + run == 64 {
-                    while end < self.b.len() && WORD_BYTE[usize::from(self.b[end])] {
-                        end += 1;
-                    }
-                }
-                return Some(start..end);
+                return Some(self.base + k);
             }
             let next = self.base + 64;
             if next >= self.b.len() {
@@ -2325,6 +2329,32 @@ impl Iterator for WordRuns<'_> {
             self.word = word_mask(self.b, next);
             self.starts = self.word & !((self.word << 1) | carry);
         }
+    }
+
+    /// The end of the run that starts at `start`, the last start `next_start` gave (its
+    /// block is still the current one).
+    #[inline]
+    fn end_of(&self, start: usize) -> usize {
+        let k = start - self.base;
+        let run = (self.word >> k).trailing_ones() as usize;
+        let mut end = start + run;
+        // A run that reaches the block's end may go on past it.
+        if k + run == 64 {
+            while end < self.b.len() && WORD_BYTE[usize::from(self.b[end])] {
+                end += 1;
+            }
+        }
+        end
+    }
+}
+
+impl Iterator for WordRuns<'_> {
+    type Item = Range<usize>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Range<usize>> {
+        let start = self.next_start()?;
+        Some(start..self.end_of(start))
     }
 }
 
@@ -5008,6 +5038,13 @@ mod tests {
         let b = text.as_bytes();
         let want = word_runs_by_bytes(text);
         assert_eq!(word_runs(text).collect::<Vec<_>>(), want, "{text:?}");
+        let mut runs = word_runs(text);
+        let starts: Vec<usize> = std::iter::from_fn(|| runs.next_start()).collect();
+        assert_eq!(
+            starts,
+            want.iter().map(|r| r.start).collect::<Vec<_>>(),
+            "{text:?}"
+        );
         for m in [Measures::embedded(), test_lexicon()] {
             for at in (0..=b.len()).filter(|&i| text.is_char_boundary(i)) {
                 for words in &m.phrases {
@@ -5106,26 +5143,41 @@ mod tests {
 
     /// `AfterCuts::of` as the scans it replaces: `word_limit`, `cut_at` and `glued_digit` on
     /// the first 14 words.
-    fn after_cuts_reference(s: &str) -> AfterCuts {
-        let limit = word_limit(s, 14);
-        let after = &s[..limit];
-        AfterCuts {
-            limit,
-            window: cut_at(after, 14, stop_window),
-            words: cut_at(after, 6, stop_words),
-            glued: glued_digit(after.as_bytes()),
-        }
+    /// (the text kept, window cut, words cut, glued digit) as `measure_name` found them.
+    fn after_cuts_reference(s: &str) -> (String, usize, usize, bool) {
+        let after = without_insertions_to(s, 14);
+        (
+            after.to_string(),
+            cut_at(&after, 14, stop_window),
+            cut_at(&after, 6, stop_words),
+            glued_digit(after.as_bytes()),
+        )
     }
 
     fn assert_after_cuts_as_before(s: &str) {
         let want = after_cuts_reference(s);
         match AfterCuts::of(s) {
-            Some(got) => assert_eq!(got, want, "{s:?}"),
-            // Only a non-ASCII character before the limit leaves the cuts to the scans.
-            None => assert!(!s[..want.limit].is_ascii(), "{s:?}"),
+            Some(got) => assert_eq!(
+                (s[..got.limit].to_string(), got.window, got.words, got.glued),
+                want,
+                "{s:?}"
+            ),
+            // Only a non-ASCII character or a `[` among the first 14 words leaves the cuts to
+            // the scans.
+            None => {
+                let head = &s[..word_limit(s, 14)];
+                assert!(!head.is_ascii() || head.contains('['), "{s:?}");
+            }
         }
-        if s[..want.limit].is_ascii() {
-            assert!(AfterCuts::of(s).is_some(), "{s:?}");
+        // The words without their insertions: a copy's cuts are those of all of it.
+        let copy = without_insertions_to(s, 14);
+        match AfterCuts::of(&copy).filter(|c| c.limit == copy.len()) {
+            Some(c) => assert_eq!(
+                (copy.to_string(), c.window, c.words, c.glued),
+                want,
+                "{s:?}"
+            ),
+            None => assert!(!copy.is_ascii(), "{s:?}"),
         }
     }
 
@@ -5152,6 +5204,10 @@ mod tests {
             " men\x0bwere\x0cshot\rnow",
             " \u{1c}\u{1f} x",
             "!?:;.,()",
+            " men [91] were shot",
+            " a b c d e f g h i j k l m n [91]",
+            " a b c d e f g h i j k l m [91] n",
+            " a b c d] e f",
         ];
         for s in cases {
             assert_after_cuts_as_before(s);
