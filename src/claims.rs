@@ -2189,6 +2189,11 @@ impl AfterCuts {
         let mut limit = b.len();
         for (i, &x) in b.iter().enumerate() {
             let c = AFTER_CLASS[usize::from(x)];
+            // Most bytes are letters: inside a word, and none of the cuts.
+            if c == GLUE {
+                in_word = true;
+                continue;
+            }
             if c & HIGH != 0 {
                 return None;
             }
