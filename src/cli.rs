@@ -406,10 +406,13 @@ struct Gate<'a> {
 impl Gate<'_> {
     /// The findings of one batch that are reported, counted.
     fn pass(&mut self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        diagnostics
+        let kept: Vec<Diagnostic> = diagnostics
             .into_iter()
             .filter_map(|d| self.pass_one(d))
-            .collect()
+            .collect();
+        // Counted together: one map update per rule, not per finding.
+        self.summary.count_all(&kept);
+        kept
     }
 
     fn pass_one(&mut self, d: Diagnostic) -> Option<Diagnostic> {
@@ -428,7 +431,6 @@ impl Gate<'_> {
         {
             return None;
         }
-        self.summary.count(&d);
         if let Some(s) = &mut self.statistics {
             s.count(&d);
         }
