@@ -387,6 +387,9 @@ impl Statistics {
     }
 }
 
+/// Findings in one batch from which they are freed on every core.
+const FREE_IN_PARALLEL: usize = 1 << 14;
+
 /// What happens to each finding between the linter and the report: configuration, baseline,
 /// changed lines, then the counts. One finding at a time, so nothing grows with the corpus
 /// except what `--write-baseline` must record.
@@ -576,6 +579,12 @@ fn check(args: CheckArgs) -> ExitCode {
             && !kept.is_empty()
         {
             output.write(|w| r.file(w, &kept));
+        }
+        // A large file's findings are freed on every core: a hundred thousand of them, freed
+        // here one by one, were a serial tail of its run.
+        if kept.len() >= FREE_IN_PARALLEL {
+            use rayon::prelude::*;
+            kept.into_par_iter().with_min_len(1 << 12).for_each(drop);
         }
     };
     let finish = lint::lint_each(&args.paths, &rules, &options, |event| match event {
