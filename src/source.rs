@@ -21,18 +21,13 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        let mut i = 0;
-        // A lone CR ends a line too, so old Mac files get right line numbers.
-        while let Some(off) = memchr::memchr2(b'\n', b'\r', &bytes[i..]) {
-            let at = i + off;
-            if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
-                i = at + 2;
-            } else {
-                i = at + 1;
-            }
-            starts.push(i);
-        }
+        // Not from a pool thread: waiting there for jobs of the same pool could wait forever.
+        let starts = if bytes.len() >= PARALLEL_MIN_BYTES && rayon::current_thread_index().is_none()
+        {
+            starts_in_pieces(bytes, PIECE_BYTES)
+        } else {
+            starts_of(bytes)
+        };
         LineIndex {
             starts,
             last: std::cell::Cell::new((0, 0, 1)),
@@ -85,6 +80,57 @@ impl LineIndex {
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }
+}
+
+/// Texts at least this large have their lines found on every core (a 46 MB file's took a
+/// serial 45 M instructions).
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// Bytes per piece of [`starts_in_pieces`] then.
+const PIECE_BYTES: usize = 1 << 18;
+
+/// Where each line starts: 0, and after each line end.
+fn starts_of(bytes: &[u8]) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut i = 0;
+    // A lone CR ends a line too, so old Mac files get right line numbers.
+    while let Some(off) = memchr::memchr2(b'\n', b'\r', &bytes[i..]) {
+        let at = i + off;
+        if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+            i = at + 2;
+        } else {
+            i = at + 1;
+        }
+        starts.push(i);
+    }
+    starts
+}
+
+/// [`starts_of`], pieces of `piece` bytes read on every core and put together in order. A line
+/// starts after an LF, or after a CR with no LF next: the byte before and the one after tell,
+/// so each piece is read apart (a CRLF split between two pieces is the first one's, which
+/// looks at the next piece's first byte and leaves the LF to it).
+fn starts_in_pieces(bytes: &[u8], piece: usize) -> Vec<usize> {
+    use rayon::prelude::*;
+    let pieces: Vec<Vec<usize>> = bytes
+        .par_chunks(piece)
+        .enumerate()
+        .map(|(k, chunk)| {
+            let base = k * piece;
+            memchr::memchr2_iter(b'\n', b'\r', chunk)
+                .map(|off| base + off)
+                .filter(|&at| bytes[at] == b'\n' || bytes.get(at + 1) != Some(&b'\n'))
+                .map(|at| at + 1)
+                .collect()
+        })
+        .collect();
+    let mut starts = Vec::with_capacity(1 + pieces.iter().map(Vec::len).sum::<usize>());
+    starts.push(0);
+    // Each piece freed once copied: the starts are held twice at most for a moment.
+    for p in pieces {
+        starts.extend(p);
+    }
+    starts
 }
 
 /// The kind of document, chosen from the file name.
@@ -178,6 +224,47 @@ mod tests {
                 let want = LineCol { line: line + 1, column: text[starts[line]..at].chars().count() + 1 };
                 proptest::prop_assert_eq!(idx.line_col(&text, o), want, "{:?} @{}", text, o);
             }
+        }
+    }
+
+    #[test]
+    fn lines_found_in_pieces_equal_lines_found_in_one_go() {
+        let texts = [
+            "",
+            "a",
+            "\n",
+            "\r",
+            "\r\n",
+            "a\r\nb\rc\nd",
+            "\r\r\n\n\r",
+            "é\r\nü\r",
+            "ab\r\n\r\ncd\n",
+        ];
+        for text in texts {
+            for piece in 1..6 {
+                assert_eq!(
+                    starts_in_pieces(text.as_bytes(), piece),
+                    starts_of(text.as_bytes()),
+                    "{text:?} in pieces of {piece}"
+                );
+            }
+        }
+        // Over the threshold, `new` takes the pieces.
+        let long = "ab\r\ncé\rd\n".repeat(PARALLEL_MIN_BYTES / 8);
+        let idx = LineIndex::new(&long);
+        assert_eq!(idx.starts, starts_of(long.as_bytes()));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lines_found_in_any_pieces_equal_lines_found_in_one_go(
+            text in "([aé\\n\\r]|\\r\\n){0,60}",
+            piece in 1usize..9,
+        ) {
+            proptest::prop_assert_eq!(
+                starts_in_pieces(text.as_bytes(), piece),
+                starts_of(text.as_bytes())
+            );
         }
     }
 
