@@ -2376,27 +2376,17 @@ fn word_mask(b: &[u8], at: usize) -> u64 {
 #[target_feature(enable = "sse2")]
 fn word_mask_sse2(b: &[u8], at: usize) -> u64 {
     use std::arch::x86_64::{
-        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128,
-        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
     /// The word bytes of the sixteen at `p` (`p + 16 <= b.len()`), as `is_word_byte` has
-    /// them: `(x | 0x20)` in `a..=z`, `0..=9`, `_`. Signed compares: bytes from 0x80 are
-    /// negative, in no range.
+    /// them: ASCII letters, digits and `_`.
     #[target_feature(enable = "sse2")]
     fn lane(b: &[u8], p: usize) -> u64 {
-        #[target_feature(enable = "sse2")]
-        fn within(x: __m128i, lo: u8, hi: u8) -> __m128i {
-            _mm_and_si128(
-                _mm_cmpgt_epi8(x, _mm_set1_epi8(lo as i8 - 1)),
-                _mm_cmplt_epi8(x, _mm_set1_epi8(hi as i8 + 1)),
-            )
-        }
         let r = &b[p..p + 16];
         // SAFETY: `r` holds sixteen bytes; the load is unaligned.
         let x = unsafe { _mm_loadu_si128(r.as_ptr().cast()) };
-        let letters = within(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z');
         let w = _mm_or_si128(
-            _mm_or_si128(letters, within(x, b'0', b'9')),
+            _mm_or_si128(crate::simd::letters(x), crate::simd::digits(x)),
             _mm_cmpeq_epi8(x, _mm_set1_epi8(b'_' as i8)),
         );
         u64::from(_mm_movemask_epi8(w) as u16)

@@ -20,5 +20,6 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod segment;
+mod simd;
 pub mod source;
 pub mod suppress;

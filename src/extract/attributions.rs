@@ -284,22 +284,11 @@ fn alnum_bits(chunk: &[u8; BLOCK]) -> u64 {
 #[inline]
 fn alnum_bits_sse2(chunk: &[u8; BLOCK]) -> u64 {
     use std::arch::x86_64::*;
-    let splat = |v: u8| _mm_set1_epi8(v as i8);
     let mut m = 0u64;
     for (k, sixteen) in chunk.chunks_exact(16).enumerate() {
         let v = u128::from_le_bytes(sixteen.try_into().expect("16 bytes"));
         let x = _mm_set_epi64x((v >> 64) as i64, v as i64);
-        // Signed compares: bytes from 0x80 up are negative (`| 0x20` keeps them so) and
-        // fall outside both ranges.
-        let folded = _mm_or_si128(x, splat(0x20));
-        let letter = _mm_and_si128(
-            _mm_cmpgt_epi8(folded, splat(b'a' - 1)),
-            _mm_cmplt_epi8(folded, splat(b'z' + 1)),
-        );
-        let digit = _mm_and_si128(
-            _mm_cmpgt_epi8(x, splat(b'0' - 1)),
-            _mm_cmplt_epi8(x, splat(b'9' + 1)),
-        );
+        let (letter, digit) = (crate::simd::letters(x), crate::simd::digits(x));
         let bits = _mm_movemask_epi8(_mm_or_si128(letter, digit)) as u32 as u64;
         m |= bits << (16 * k);
     }
@@ -317,17 +306,7 @@ fn alnum_bits_avx2(chunk: &[u8; BLOCK]) -> u64 {
     for (k, half) in chunk.chunks_exact(32).enumerate() {
         // SAFETY: `half` is 32 readable bytes; the load is unaligned.
         let x = unsafe { _mm256_loadu_si256(half.as_ptr().cast()) };
-        // The SSE2 version's tests, written out (a closure would not share this function's
-        // target features).
-        let folded = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
-        let letter = _mm256_and_si256(
-            _mm256_cmpgt_epi8(folded, _mm256_set1_epi8((b'a' - 1) as i8)),
-            _mm256_cmpgt_epi8(_mm256_set1_epi8((b'z' + 1) as i8), folded),
-        );
-        let digit = _mm256_and_si256(
-            _mm256_cmpgt_epi8(x, _mm256_set1_epi8((b'0' - 1) as i8)),
-            _mm256_cmpgt_epi8(_mm256_set1_epi8((b'9' + 1) as i8), x),
-        );
+        let (letter, digit) = (crate::simd::letters_avx2(x), crate::simd::digits_avx2(x));
         // `black_box`: left to see through the mask, LLVM rebuilt the bits one by one.
         let bits =
             std::hint::black_box(_mm256_movemask_epi8(_mm256_or_si256(letter, digit)) as u32);

@@ -1581,31 +1581,23 @@ fn chunk_masks(chunk: &[u8; 64]) -> ChunkMasks {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 fn chunk_masks_sse2(chunk: &[u8; 64]) -> ChunkMasks {
+    use crate::simd::{digits, in_range, letters};
     use std::arch::x86_64::{
-        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128,
-        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8,
     };
     let (mut alnum, mut sep, mut high, mut lower) = (0u64, 0u64, 0u64, 0u64);
-    /// Lanes from `lo` to `hi`; signed compares: bytes from 0x80 are negative, in no ASCII
-    /// range.
-    #[target_feature(enable = "sse2")]
-    fn within(x: __m128i, lo: u8, hi: u8) -> __m128i {
-        _mm_and_si128(
-            _mm_cmpgt_epi8(x, _mm_set1_epi8(lo as i8 - 1)),
-            _mm_cmplt_epi8(x, _mm_set1_epi8(hi as i8 + 1)),
-        )
-    }
     for lane in 0..4 {
         // SAFETY: `chunk[16 * lane..16 * lane + 16]` is in bounds; the load is unaligned.
         let x = unsafe { _mm_loadu_si128(chunk.as_ptr().add(16 * lane).cast()) };
-        let letters = within(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z');
+        let letters = letters(x);
         // Of the letters, those from 'a' up (upper-case ones are below 0x60).
         let small = _mm_and_si128(letters, _mm_cmpgt_epi8(x, _mm_set1_epi8(0x60)));
-        let a = _mm_or_si128(letters, within(x, b'0', b'9'));
+        let a = _mm_or_si128(letters, digits(x));
         let s = _mm_or_si128(
-            _mm_or_si128(within(x, b'\t', b'\r'), within(x, b'(', b')')),
+            _mm_or_si128(in_range(x, b'\t', b'\r'), in_range(x, b'(', b')')),
             _mm_or_si128(
-                within(x, b':', b';'),
+                in_range(x, b':', b';'),
                 _mm_or_si128(
                     _mm_cmpeq_epi8(x, _mm_set1_epi8(b' ' as i8)),
                     _mm_cmpeq_epi8(x, _mm_set1_epi8(b',' as i8)),

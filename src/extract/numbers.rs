@@ -877,7 +877,7 @@ impl Anchors {
     fn next_or_digit_sse2(&self, text: &str, from: usize, lim: usize) -> Option<(usize, usize)> {
         use std::arch::x86_64::{
             __m128i, _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128,
-            _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128, _mm_storeu_si128,
+            _mm_movemask_epi8, _mm_set1_epi8, _mm_setzero_si128, _mm_storeu_si128,
         };
         let b = text.as_bytes();
         let mut i = from;
@@ -906,18 +906,9 @@ impl Anchors {
                 // SAFETY: `c` holds sixteen bytes; the load is unaligned.
                 unsafe { _mm_loadu_si128(c.as_ptr().cast()) }
             };
-            // as `lanes_in(x | 0x20…, b'a', b'z')`: bytes from 0x80 are negative here
-            let lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
-            let letters = _mm_and_si128(
-                _mm_cmpgt_epi8(lower, _mm_set1_epi8(0x60)),
-                _mm_cmplt_epi8(lower, _mm_set1_epi8(0x7B)),
-            );
+            let letters = crate::simd::letters(x);
             let lm = _mm_movemask_epi8(letters) as u32;
-            let digits = _mm_and_si128(
-                _mm_cmpgt_epi8(x, _mm_set1_epi8(b'0' as i8 - 1)),
-                _mm_cmplt_epi8(x, _mm_set1_epi8(b'9' as i8 + 1)),
-            );
-            let dm = _mm_movemask_epi8(digits) as u32;
+            let dm = _mm_movemask_epi8(crate::simd::digits(x)) as u32;
             // a letter after a digit is a candidate too: `at` turns it away
             let mut cand = lm & !((lm << 1) | prev_letter);
             let mut lead = 0;

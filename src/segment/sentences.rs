@@ -416,21 +416,11 @@ fn special_mask(chunk: &[u8; SCAN_STEP]) -> u64 {
 fn special_mask_sse2(chunk: &[u8; SCAN_STEP]) -> u64 {
     use std::arch::x86_64::*;
     let splat = |v: u8| _mm_set1_epi8(v as i8);
-    // `lo..=hi` by one signed compare: the byte plus `0x80 - lo` is below
-    // `0x80 + (hi - lo + 1)` (as signed bytes) exactly when it is in the range.
-    let in_range = |x: __m128i, lo: u8, hi: u8| {
-        _mm_cmplt_epi8(
-            _mm_add_epi8(x, splat(0x80u8.wrapping_sub(lo))),
-            splat(0x80 + (hi - lo) + 1),
-        )
-    };
     let mut m = 0u64;
     for (k, sixteen) in chunk.chunks_exact(16).enumerate() {
         let v = u128::from_le_bytes(sixteen.try_into().expect("16 bytes"));
         let x = _mm_set_epi64x((v >> 64) as i64, v as i64);
-        // `| 0x20` folds capitals onto small letters and leaves no other byte among them.
-        let letter = in_range(_mm_or_si128(x, splat(0x20)), b'a', b'z');
-        let digit = in_range(x, b'0', b'9');
+        let (letter, digit) = (crate::simd::letters(x), crate::simd::digits(x));
         // `,` and `-` are 0x2C and 0x2D.
         let comma_hyphen = _mm_cmpeq_epi8(_mm_and_si128(x, splat(0xFE)), splat(b','));
         let space = _mm_cmpeq_epi8(x, splat(b' '));
@@ -455,17 +445,7 @@ fn special_mask_avx2(chunk: &[u8; SCAN_STEP]) -> u64 {
     for (k, half) in chunk.chunks_exact(32).enumerate() {
         // SAFETY: `half` is 32 readable bytes; the load is unaligned.
         let x = unsafe { _mm256_loadu_si256(half.as_ptr().cast()) };
-        // The same tests as `special_mask_sse2`, written out: a closure would not
-        // share this function's target features.
-        let folded = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
-        let letter = _mm256_cmpgt_epi8(
-            _mm256_set1_epi8((0x80u8 + 26) as i8),
-            _mm256_add_epi8(folded, _mm256_set1_epi8(0x80u8.wrapping_sub(b'a') as i8)),
-        );
-        let digit = _mm256_cmpgt_epi8(
-            _mm256_set1_epi8((0x80u8 + 10) as i8),
-            _mm256_add_epi8(x, _mm256_set1_epi8(0x80u8.wrapping_sub(b'0') as i8)),
-        );
+        let (letter, digit) = (crate::simd::letters_avx2(x), crate::simd::digits_avx2(x));
         let comma_hyphen = _mm256_cmpeq_epi8(
             _mm256_and_si256(x, _mm256_set1_epi8(0xFEu8 as i8)),
             _mm256_set1_epi8(b',' as i8),
