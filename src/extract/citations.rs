@@ -850,15 +850,8 @@ impl CitationMatcher {
         // The byte before the text reads as a separator; no carry into the first addition.
         let (mut sep_carry, mut add_carry) = (1u64, 0u64);
         for k in 0..chunks {
-            let m = match bytes.get(k * 64..k * 64 + 64) {
-                Some(chunk) => chunk_masks(chunk.try_into().expect("64 bytes")),
-                None => {
-                    // The last bytes, padded with NULs (other bytes, masked off below).
-                    let mut padded = [0u8; 64];
-                    padded[..n - k * 64].copy_from_slice(&bytes[k * 64..]);
-                    chunk_masks(&padded)
-                }
-            };
+            // Past the text: NULs, other bytes, masked off below.
+            let m = chunk_masks_at(bytes, k);
             if m.high != 0 {
                 return None;
             }
@@ -1490,16 +1483,7 @@ impl ProseMasks {
         // The byte before the text reads as a separator, so a first byte can start a piece.
         let mut carry = 1u64;
         for k in 0..words {
-            let (a, s, h) = match bytes.get(k * 64..k * 64 + 64) {
-                Some(chunk) => chunk_masks(chunk.try_into().expect("64 bytes")).classes(),
-                None => {
-                    // The last bytes, padded with NULs (no alphanumerics, separators or
-                    // non-ASCII bytes).
-                    let mut padded = [0u8; 64];
-                    padded[..bytes.len() - k * 64].copy_from_slice(&bytes[k * 64..]);
-                    chunk_masks(&padded).classes()
-                }
-            };
+            let (a, s, h) = chunk_masks_at(bytes, k).classes();
             m.candidate[k] = a | h;
             m.stop[k] = s | h;
             let after = (s | h) << 1 | carry;
@@ -1565,6 +1549,19 @@ struct ChunkMasks {
 impl ChunkMasks {
     fn classes(self) -> (u64, u64, u64) {
         (self.alnum, self.sep, self.high)
+    }
+}
+
+/// `chunk_masks` of the 64 bytes from `64 * k` (`64 * k < bytes.len()`); the last chunk is
+/// padded with NULs, which are in no class.
+fn chunk_masks_at(bytes: &[u8], k: usize) -> ChunkMasks {
+    match bytes.get(k * 64..k * 64 + 64) {
+        Some(chunk) => chunk_masks(chunk.try_into().expect("64 bytes")),
+        None => {
+            let mut padded = [0u8; 64];
+            padded[..bytes.len() - k * 64].copy_from_slice(&bytes[k * 64..]);
+            chunk_masks(&padded)
+        }
     }
 }
 
