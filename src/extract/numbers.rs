@@ -809,6 +809,9 @@ struct Anchors {
 struct Pairs {
     first: [u8; 32],
     second: [u8; 32],
+    /// `first[..16]`, `first[16..]`, `second[..16]`, `second[16..]`, each twice: the
+    /// vectors `vpshufb` looks up in (within each 128-bit lane), loaded as they are.
+    tables: [[u8; 32]; 4],
 }
 
 #[cfg_attr(
@@ -854,6 +857,15 @@ impl Pairs {
                 p.first[c] |= u8::from(f >> c & 1 != 0) << k;
                 p.second[c] |= u8::from(s >> c & 1 != 0) << k;
             }
+        }
+        for (t, half) in p.tables.iter_mut().zip([
+            &p.first[..16],
+            &p.first[16..],
+            &p.second[..16],
+            &p.second[16..],
+        ]) {
+            t[..16].copy_from_slice(half);
+            t[16..].copy_from_slice(half);
         }
         p
     }
@@ -1092,10 +1104,9 @@ impl Anchors {
         // whether the byte before lane 0 is an ASCII letter
         let mut prev_letter = u32::from(from > 0 && b[from - 1].is_ascii_alphabetic());
         let symbols = !self.symbols.is_empty();
-        let (first_lo, first_hi) = pair_tables(&self.pairs.first);
-        let (second_lo, second_hi) = pair_tables(&self.pairs.second);
-        // the buckets of one-letter words: where no letter follows the first
-        let lone = _mm256_set1_epi8(self.pairs.second[0] as i8);
+        // the buckets of one-letter words: where no letter follows the first (none in the
+        // embedded lexicon)
+        let lone = self.pairs.second[0];
         // each letter's low five bits in its lane, 0 in the others: `tri_key`s in place
         let mut fives = [0u8; 32];
         while i < lim {
@@ -1133,12 +1144,17 @@ impl Anchors {
             let letters = crate::simd::letters_avx2(x);
             let lm = _mm256_movemask_epi8(letters) as u32;
             let dm = _mm256_movemask_epi8(crate::simd::digits_avx2(x)) as u32;
-            let ly = crate::simd::letters_avx2(y);
-            let second = _mm256_or_si256(
-                _mm256_and_si256(pair_lookup(second_lo, second_hi, y), ly),
-                _mm256_andnot_si256(ly, lone),
-            );
-            let shared = _mm256_and_si256(pair_lookup(first_lo, first_hi, x), second);
+            // A byte that is no letter reads as the letter with its low five bits: the test
+            // may pass a run it should not, never fail one it should (`at` decides).
+            let mut second = pair_lookup(&self.pairs.tables[2], &self.pairs.tables[3], y);
+            if lone != 0 {
+                second = _mm256_or_si256(
+                    second,
+                    _mm256_andnot_si256(crate::simd::letters_avx2(y), _mm256_set1_epi8(lone as i8)),
+                );
+            }
+            let first = pair_lookup(&self.pairs.tables[0], &self.pairs.tables[1], x);
+            let shared = _mm256_and_si256(first, second);
             let miss =
                 _mm256_movemask_epi8(_mm256_cmpeq_epi8(shared, _mm256_setzero_si256())) as u32;
             // a letter after a digit is a candidate too: `at` turns it away
@@ -1368,34 +1384,25 @@ static TAIL_KEEP_32: [u8; 64] = {
     t
 };
 
-/// A `Pairs` table as two vectors: entries 0-15 and 16-31, each in both 128-bit lanes
-/// (`vpshufb` looks up within a lane).
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[target_feature(enable = "avx2")]
-#[inline]
-fn pair_tables(t: &[u8; 32]) -> (std::arch::x86_64::__m256i, std::arch::x86_64::__m256i) {
-    use std::arch::x86_64::*;
-    // SAFETY: `t[0..16]` and `t[16..32]` are in bounds; the loads are unaligned.
-    unsafe {
-        (
-            _mm256_broadcastsi128_si256(_mm_loadu_si128(t.as_ptr().cast())),
-            _mm256_broadcastsi128_si256(_mm_loadu_si128(t.as_ptr().add(16).cast())),
-        )
-    }
-}
-
-/// The entries of the table `(lo, hi)` (`pair_tables`) at each lane's low five bits. A
-/// `vpshufb` index with its top bit set reads 0: adding 0x70 sets it for 16-31 only and
-/// keeps the low four bits; adding 0xF0 sets it for 0-15 only.
+/// The entries of a `Pairs` table at each lane's low five bits, from its halves `lo` and
+/// `hi` (`Pairs::tables`). A `vpshufb` index with its top bit set reads 0: adding 0x70 sets
+/// it for 16-31 only and keeps the low four bits; adding 0xF0 sets it for 0-15 only.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "avx2")]
 #[inline]
 fn pair_lookup(
-    lo: std::arch::x86_64::__m256i,
-    hi: std::arch::x86_64::__m256i,
+    lo: &[u8; 32],
+    hi: &[u8; 32],
     v: std::arch::x86_64::__m256i,
 ) -> std::arch::x86_64::__m256i {
     use std::arch::x86_64::*;
+    // SAFETY: both tables hold 32 bytes; the loads are unaligned.
+    let (lo, hi) = unsafe {
+        (
+            _mm256_loadu_si256(lo.as_ptr().cast()),
+            _mm256_loadu_si256(hi.as_ptr().cast()),
+        )
+    };
     let k = _mm256_and_si256(v, _mm256_set1_epi8(0x1F));
     _mm256_or_si256(
         _mm256_shuffle_epi8(lo, _mm256_add_epi8(k, _mm256_set1_epi8(0x70))),
