@@ -2890,6 +2890,15 @@ impl Recognizer {
     }
 
     fn negative_word(&self, text: &str, p: usize, lim: usize) -> Option<usize> {
+        // Most anchors start with no negative's first letter: they are not read as words.
+        // (A word too long for `Wd` is looked up as the empty word: 0 is its entry.)
+        if p < lim
+            && let Some(&c) = text.as_bytes().get(p)
+            && self.negative.lens[usize::from(c.to_ascii_lowercase())] == 0
+            && self.negative.lens[0] == 0
+        {
+            return None;
+        }
         let w = read_word(text, p, lim)?;
         if !self.negative.contains(w.bytes()) {
             return None;
@@ -4182,6 +4191,11 @@ fn push(text: &str, out: &mut Vec<NumberMatch>, m: NumberMatch) {
     if out.last().is_some_and(|p| m.span.start < p.span.end) {
         return;
     }
+    if out.capacity() == 0 {
+        // A sentence's first figure (most have one or two): room for four allocated
+        // directly, not through the growth path.
+        *out = Vec::with_capacity(4);
+    }
     out.push(m);
 }
 
@@ -5010,6 +5024,65 @@ mod tests {
         );
     }
 
+    /// `Recognizer::negative_word` as first written: every word read and looked up.
+    fn negative_word_read(r: &Recognizer, text: &str, p: usize, lim: usize) -> Option<usize> {
+        let w = read_word(text, p, lim)?;
+        if !r.negative.contains(w.bytes()) {
+            return None;
+        }
+        let q = skip_sp(text.as_bytes(), w.e, lim);
+        if q < lim
+            && (text.as_bytes()[q].is_ascii_digit()
+                || read_word(text, q, lim)
+                    .is_some_and(|n| r.words.get(n.bytes()).is_some_and(|x| x.card.is_some())))
+        {
+            Some(w.e)
+        } else {
+            None
+        }
+    }
+
+    /// Recognisers whose negatives start with various letters, one with the empty word.
+    fn negative_recognisers() -> Vec<Recognizer> {
+        let mut out = vec![rec()];
+        for extra in [vec!["Neg", "x"], vec![""]] {
+            let mut lex = NumberLexicon::embedded();
+            lex.negative.extend(extra.into_iter().map(String::from));
+            out.push(Recognizer::new(&lex).unwrap());
+        }
+        out
+    }
+
+    #[test]
+    fn negative_word_table() {
+        let long = "minusminusminusminusminusminus 5";
+        for r in negative_recognisers() {
+            for (t, p) in [
+                ("minus 5", 0),
+                ("Minus five", 0),
+                ("minus", 0),
+                ("one minus 5", 4),
+                ("negative two", 0),
+                ("neg 3", 0),
+                ("x 3", 0),
+                ("5 x", 2),
+                ("one", 0),
+                ("é 5", 0),
+                (long, 0),
+                ("minus 5", 7),
+                ("", 0),
+            ] {
+                for lim in [t.len(), t.len().saturating_sub(2)] {
+                    assert_eq!(
+                        r.negative_word(t, p, lim),
+                        negative_word_read(&r, t, p, lim),
+                        "{t:?} {p} {lim}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn anchors_table() {
         let r = rec();
@@ -5651,6 +5724,19 @@ mod tests {
         ) {
             let r = rec();
             prop_assert!(is_year_agrees(&r, &t).is_ok(), "{:?}", is_year_agrees(&r, &t));
+        }
+
+        #[test]
+        fn prop_negative_word_agrees(
+            t in "(minus|Minus|negative|neg|Neg|x|X|one|two|five|[0-9]{1,3}| |-|é|minusminusminusminusminusminus){0,10}",
+            cut in 0usize..4,
+        ) {
+            let lim = t.len().saturating_sub(cut);
+            for r in negative_recognisers() {
+                for p in (0..=t.len()).filter(|&p| t.is_char_boundary(p)) {
+                    prop_assert_eq!(r.negative_word(&t, p, lim), negative_word_read(&r, &t, p, lim));
+                }
+            }
         }
 
         /// A word in no list is turned away before `card` reads it: the same core (or none)
