@@ -357,9 +357,18 @@ fn keys_of_with(
                     if !caches.cues.may_have_measure(m, file, a, f) {
                         return None;
                     }
-                    Wanted::Measured {
-                        period: may_restate(file, a, f),
+                    let period = may_restate(file, a, f);
+                    // A figure that can lend no period and surely has no measure needs no
+                    // key. Masking other figures changes the words counted: only a figure
+                    // alone in its sentence is judged so.
+                    if !period && kc.figures_of_sentence[f.sentence].len() == 1 {
+                        let s = window(&file.text, &a.sentences[f.sentence].range, &f.m.span);
+                        let fig = f.m.span.start - s.start..f.m.span.end - s.start;
+                        if m.surely_unmeasured(&file.text[s], &fig, &mut caches.scratch) {
+                            return None;
+                        }
                     }
+                    Wanted::Measured { period }
                 } else {
                     Wanted::All
                 };
@@ -666,6 +675,8 @@ pub struct Measures {
     /// Every phrase begins with a word byte: a measure word can then start only where a run
     /// of word bytes does (see `next_measure_word`).
     phrases_word_first: bool,
+    /// The most words a measure phrase has (see `surely_unmeasured`).
+    max_phrase_words: usize,
 }
 
 /// A subject pattern. Its own regex (for the capture) is compiled the first time the subject
@@ -838,7 +849,9 @@ impl Measures {
             .collect();
         short_cues.sort_unstable();
         short_cues.dedup();
+        let max_phrase_words = phrases.iter().map(|p| p.len()).max().unwrap_or(0);
         Ok(Measures {
+            max_phrase_words,
             cues,
             short_cues,
             phrases,
@@ -1297,15 +1310,139 @@ impl Measures {
         if !cues.may_hold(before_all) {
             return None;
         }
-        let from = last_words_after(before_all, 8, |c| {
-            matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | '–' | '—' | '.')
-        });
+        let from = last_words_after(before_all, 8, before_stop);
         let before = &before_all[from..];
         if before.contains(|c: char| c.is_ascii_digit()) {
             return None;
         }
         self.last_measure_in(before, cues)
             .map(|(_, _, n)| n.to_string())
+    }
+
+    /// Whether `measure_name` surely finds no measure for the figure at `fig` of `sentence`
+    /// (a key's window, with no other figure of its sentence to mask) and no named claim pins
+    /// one: most figures, and the key's whole cost otherwise (its sentence's phrases, clause
+    /// and cuts) to learn nothing. `false` when unsure.
+    ///
+    /// Each measure word `measure_name` may take is a match at the start of a run of word
+    /// bytes of a slice that starts and ends where the sentence's runs do (the bails below
+    /// see to it): a phrase of the lexicon standing at a whole run of `sentence`. It is the
+    /// last before the figure with only spaces or "of" after it, or one wholly within the
+    /// eight words before it (`measure_before`), or one wholly within the words after it up
+    /// to the window's cut (`AfterCuts`). Where no phrase stands there, there is no measure.
+    fn surely_unmeasured(&self, sentence: &str, fig: &Range<usize>, scratch: &mut String) -> bool {
+        let b = sentence.as_bytes();
+        let (fs, fe) = (fig.start, fig.end);
+        // Named claims match anywhere: left to the key.
+        if !self.phrases_tell || !self.named.is_empty() || fs >= fe || fe > b.len() {
+            return false;
+        }
+        let (before_all, after_all) = (&sentence[..fs], &sentence[fe..]);
+        let insertion = memchr::memchr(b'[', after_all.as_bytes()).is_some();
+        if is_percentage(&sentence[fig.clone()]) {
+            // A share needs "of" and its words after the figure, as `measure_name` reads them.
+            let after = if insertion {
+                without_insertions(after_all).into()
+            } else {
+                std::borrow::Cow::Borrowed(after_all)
+            };
+            return share_words(&after).is_none();
+        }
+        // Non-ASCII text is cut by characters: left to the key. The figure's own text is
+        // never read.
+        if !before_all.is_ascii() || !after_all.is_ascii() {
+            return false;
+        }
+        // A figure glued to a word ends or starts a slice inside one of the sentence's runs.
+        let glued = |i: usize| i > 0 && i < b.len() && is_word_byte(b[i - 1]) && is_word_byte(b[i]);
+        if glued(fs) || glued(fe) {
+            return false;
+        }
+        // After the figure, the words `measure_name` reads (insertions taken out, which may
+        // join words: then the text it reads is scanned) up to the window's cut. A digit glued
+        // to a word would cut inside a run.
+        if insertion {
+            // All of the text without insertions: its cuts are those of its first 14 words,
+            // which `measure_name` reads.
+            ascii_without_insertions(after_all, scratch);
+            let after = scratch.as_str();
+            let Some(cuts) = AfterCuts::of(after) else {
+                return false;
+            };
+            if cuts.glued || self.phrases_in(&after, 0, cuts.window, |_, end| end <= cuts.window) {
+                return false;
+            }
+        } else {
+            let Some(cuts) = AfterCuts::of(after_all) else {
+                return false;
+            };
+            let window_end = fe + cuts.window;
+            if cuts.glued || self.phrases_in(sentence, fe, window_end, |_, end| end <= window_end) {
+                return false;
+            }
+        }
+        // Before it: a phrase of at most `max_phrase_words` words ending in the last two
+        // words (the gap "of") starts within that many words more; `measure_before` reads
+        // eight.
+        let words = self.max_phrase_words.max(8) + 2;
+        let scan_from = ascii_words_back(&b[..fs], words);
+        let mut bounds = None;
+        !self.phrases_in(sentence, scan_from, fs, |start, end| {
+            let (gap_from, before_from, digits) = *bounds.get_or_insert_with(|| {
+                // `measure_name`: the gap after the measure word trims to nothing or "of".
+                let mut g = fs;
+                while g > 0 && ascii_space(b[g - 1]) {
+                    g -= 1;
+                }
+                if g >= 2 && b[g - 2..g].eq_ignore_ascii_case(b"of") {
+                    g -= 2;
+                    while g > 0 && ascii_space(b[g - 1]) {
+                        g -= 1;
+                    }
+                }
+                let from = last_words_after(&sentence[..fs], 8, before_stop);
+                (g, from, b[from..fs].iter().any(u8::is_ascii_digit))
+            });
+            end <= fs && (end >= gap_from || (start >= before_from && !digits))
+        })
+    }
+
+    /// Whether a measure phrase for which `take(start, end)` holds stands at the start of a
+    /// whole run of word bytes of `text` that starts in `from..to` (`from` at no run's
+    /// middle).
+    fn phrases_in(
+        &self,
+        text: &str,
+        from: usize,
+        to: usize,
+        mut take: impl FnMut(usize, usize) -> bool,
+    ) -> bool {
+        let b = text.as_bytes();
+        let mut runs = word_runs_from(b, from);
+        while let Some(start) = runs.next_start() {
+            if start >= to {
+                break;
+            }
+            if !self.begins_phrase(b[start], b.get(start + 1)) {
+                continue;
+            }
+            let end = runs.end_of(start);
+            let word = &b[start..end];
+            let first = usize::from(b[start].to_ascii_lowercase());
+            for (w, js) in &self.phrases_by_first[first] {
+                if w.len() != word.len() || !w.eq_ignore_ascii_case(word) {
+                    continue;
+                }
+                for &j in js {
+                    if let Some(e) = phrase_at(text, start, &self.phrases[j])
+                        && take(start, e)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
     }
 
     fn subject_in(&self, text: &str) -> Option<(String, bool)> {
@@ -1532,6 +1669,8 @@ impl Measures {
 struct RunCaches<'t> {
     shared: SharedTexts<'t>,
     cues: CueIndex,
+    /// A buffer for `Measures::surely_unmeasured`.
+    scratch: String,
 }
 
 /// How a key is worked out: what of it is wanted, and where measure words may stand in its
@@ -2648,6 +2787,31 @@ fn clause_word_at(text: &str, at: usize) -> Option<usize> {
         .find_map(|w| word(at, w).and_then(one_space))
 }
 
+/// `without_insertions(s)` for ASCII `s`, into `out`: kept stretches copied whole, not a
+/// character at a time.
+fn ascii_without_insertions(s: &str, out: &mut String) {
+    out.clear();
+    let mut depth = 0usize;
+    let mut from = 0;
+    for i in memchr::memchr2_iter(b'[', b']', s.as_bytes()) {
+        if s.as_bytes()[i] == b'[' {
+            if depth == 0 {
+                out.push_str(&s[from..i]);
+            }
+            depth += 1;
+        } else if depth > 0 {
+            // A `]` outside an insertion is kept, with the stretch it stands in.
+            depth -= 1;
+            if depth == 0 {
+                from = i + 1;
+            }
+        }
+    }
+    if depth == 0 {
+        out.push_str(&s[from..]);
+    }
+}
+
 /// `s` with bracketed editorial insertions ("[the 1934 Congress]") blanked out.
 fn without_insertions(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -2930,6 +3094,34 @@ fn char_at(s: &str, i: usize) -> (char, usize) {
     }
     let c = s[i..].chars().next().unwrap_or('\0');
     (c, c.len_utf8())
+}
+
+/// Where the words `measure_before` reads stop, looking back from the figure.
+fn before_stop(c: char) -> bool {
+    matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | '–' | '—' | '.')
+}
+
+/// Whether `x` is ASCII whitespace as `char::is_whitespace` has it.
+fn ascii_space(x: u8) -> bool {
+    matches!(x, b'\t'..=b'\r' | b' ')
+}
+
+/// Where the last `n` runs of non-whitespace bytes of `b` (ASCII) begin: 0 if it has fewer.
+fn ascii_words_back(b: &[u8], n: usize) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for i in (0..b.len()).rev() {
+        if !ascii_space(b[i]) {
+            in_word = true;
+        } else if in_word {
+            words += 1;
+            in_word = false;
+            if words == n {
+                return i + 1;
+            }
+        }
+    }
+    0
 }
 
 /// Byte offset where the last `n` words of `s` begin.
@@ -5320,6 +5512,235 @@ mod tests {
         fn word_scans_on_random_chars(text in "\\PC{0,150}") {
             assert_word_scans_as_bytes(&text);
             assert_scans_as_before(&text);
+        }
+    }
+
+    /// `surely_unmeasured` says so only of figures whose key has no measure (the key is its
+    /// oracle); returns its verdict.
+    fn assert_surely_unmeasured_sound(m: &Measures, sentence: &str, fig: Range<usize>) -> bool {
+        let mut scratch = String::from("left over");
+        let sure = m.surely_unmeasured(sentence, &fig, &mut scratch);
+        if sure {
+            let key = m.key(sentence, fig.clone());
+            assert_eq!(key.measure, None, "{sentence:?} {fig:?}");
+        }
+        sure
+    }
+
+    #[test]
+    fn surely_unmeasured_table() {
+        let m = test_lexicon();
+        // (sentence, figure, whether it is surely unmeasured)
+        let cases: &[(&str, &str, bool)] = &[
+            (
+                "The mills trained 9.9 thousand hectares between the wars.",
+                "9.9 thousand",
+                true,
+            ),
+            ("The mills counted 12 looms in 1911.", "12", false),
+            ("The mills counted 12 [a] looms in 1911.", "12", false),
+            ("The mills counted 12 lo[a]oms in 1911.", "12", false),
+            ("The mills counted 12 things [47].", "12", true),
+            (
+                "The mills counted 12 things[^4] in all; looms too.",
+                "12",
+                true,
+            ),
+            (
+                "The mills counted 12 things[^4] in all, looms too.",
+                "12",
+                false,
+            ),
+            (
+                "The mills counted 12 things[^4] in all and looms too.",
+                "12",
+                false,
+            ),
+            (
+                "Of the looms at the mills, 61 were never accounted for [5].",
+                "61",
+                true,
+            ),
+            ("Of the mills, looms numbered 61 in all.", "61", false),
+            ("The looms of 61 mills.", "61", false),
+            ("The members of  61 mills.", "61", false),
+            ("The looms were many: 61 mills.", "61", true),
+            ("Looms 61 mills.", "61", false),
+            (
+                "The mills counted 76 per cent of the looms [5].",
+                "76 per cent",
+                false,
+            ),
+            (
+                "The mills counted 76 per cent looms [5].",
+                "76 per cent",
+                true,
+            ),
+            ("The mills counted 76% [x] of the looms.", "76%", false),
+            ("The mills counted 76% [of] the looms.", "76%", true),
+            (
+                "The mills employed 310\u{2013}581 lamps by 1954.",
+                "310\u{2013}581",
+                true,
+            ),
+            (
+                "The mills employed 310 lamps by 1954 \u{2013} looms.",
+                "310",
+                false,
+            ),
+            ("The mills counted looms12 and more.", "12", false),
+            ("The mills counted 12looms.", "12", false),
+            ("The mills counted 12 shot3 looms.", "12", false),
+            (
+                "The mills counted 12 shot, of whom 3 were looms.",
+                "12",
+                false,
+            ),
+            ("12 were shot.", "12", false),
+            ("12 were then a loom.", "12", false),
+            ("12 a loom.", "12", false),
+            ("Z9 x 12.", "12", false),
+            ("The _members of 12.", "12", false),
+            (
+                "One two three four five six seven eight nine ten eleven looms 12.",
+                "12",
+                false,
+            ),
+            (
+                "Looms: one two three four five six seven eight nine ten eleven 12.",
+                "12",
+                true,
+            ),
+            (
+                "Looms one two three four five six seven eight nine ten, eleven 12.",
+                "12",
+                true,
+            ),
+            (
+                "They counted 12 one two three four five six seven eight nine ten eleven twelve thirteen fourteen looms.",
+                "12",
+                true,
+            ),
+            (
+                "They counted 12 one two three four five six seven eight nine ten eleven twelve looms.",
+                "12",
+                false,
+            ),
+            (
+                "They counted 12 one two three four five six looms.",
+                "12",
+                false,
+            ),
+            ("They counted 12 one, two three looms were.", "12", false),
+            ("", "", false),
+        ];
+        for &(sentence, figure, want) in cases {
+            let Some(at) = sentence.find(figure) else {
+                continue;
+            };
+            let fig = at..at + figure.len();
+            assert_eq!(
+                assert_surely_unmeasured_sound(m, sentence, fig),
+                want,
+                "{sentence:?}"
+            );
+        }
+    }
+
+    const UNMEASURED_PIECES: &[&str] = &[
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "a",
+        "the",
+        "of",
+        "Of",
+        "were",
+        "was",
+        "then",
+        "had",
+        "been",
+        "looms",
+        "a loom",
+        "members",
+        "_members",
+        "Z9",
+        "x",
+        "shot",
+        "sentenced",
+        "to",
+        "death",
+        "in",
+        "camps",
+        "labor",
+        "increased",
+        "by",
+        "prisoners",
+        "politicals",
+        "if",
+        "who",
+        "which",
+        "a day",
+        "per",
+        "cent",
+        "%",
+        ",",
+        ";",
+        ":",
+        ".",
+        "(",
+        ")",
+        "[",
+        "]",
+        "[^4]",
+        "[47]",
+        "9",
+        "42",
+        "x9",
+        "_1",
+        "\u{2013}",
+        "\u{a0}",
+        "é",
+        "\u{17F}",
+        "tonnes",
+        "grain",
+        "U.S.",
+        "-x",
+    ];
+
+    const UNMEASURED_FIGURES: &[&str] = &["5", "12%", "3 per cent", "4\u{2013}6", "2,000", "x"];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 3000,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        #[test]
+        fn surely_unmeasured_on_random_text(
+            before in proptest::collection::vec(proptest::sample::select(UNMEASURED_PIECES), 0..16),
+            figure in proptest::sample::select(UNMEASURED_FIGURES),
+            after in proptest::collection::vec(proptest::sample::select(UNMEASURED_PIECES), 0..24),
+        ) {
+            static TRICKY: OnceLock<Measures> = OnceLock::new();
+            let (before, after) = (before.concat(), after.concat());
+            let sentence = format!("{before}{figure}{after}");
+            let fig = before.len()..before.len() + figure.len();
+            for m in [TRICKY.get_or_init(tricky_measures), test_lexicon(), Measures::embedded()] {
+                assert_surely_unmeasured_sound(m, &sentence, fig.clone());
+            }
+            if after.is_ascii() {
+                let mut out = String::from("left over");
+                ascii_without_insertions(&after, &mut out);
+                proptest::prop_assert_eq!(out, without_insertions(&after));
+            }
+        }
+
+        #[test]
+        fn surely_unmeasured_on_random_chars(text in "\\PC{0,80}", at in 0usize..80, len in 0usize..8) {
+            let at = text.floor_char_boundary(at.min(text.len()));
+            let end = text.ceil_char_boundary((at + len).min(text.len()));
+            assert_surely_unmeasured_sound(test_lexicon(), &text, at..end);
         }
     }
 }
