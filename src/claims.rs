@@ -2322,6 +2322,83 @@ impl AfterCuts {
     /// that stops, or a letter) or a `[` (which opens an insertion) stands before the limit:
     /// without either, `without_insertions_to(s, 14)` is `&s[..word_limit(s, 14)]`.
     fn of(s: &str) -> Option<AfterCuts> {
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        if s.len() >= 16 {
+            return Self::of_by_masks(s.as_bytes());
+        }
+        Self::of_bytewise(s)
+    }
+
+    /// `of`, 64 bytes a step as masks of the byte classes (see `after_masks`): each cut is a
+    /// bit scan, the words are the spaces after non-spaces, counted by bits.
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    fn of_by_masks(b: &[u8]) -> Option<AfterCuts> {
+        /// Where the `n`th set bit (from 1) of `x` stands.
+        fn nth_bit(mut x: u64, n: u32) -> Option<usize> {
+            if n == 0 || x.count_ones() < n {
+                return None;
+            }
+            for _ in 1..n {
+                x &= x - 1;
+            }
+            Some(x.trailing_zeros() as usize)
+        }
+        let (mut words, mut window, mut six, mut glued) = (0u32, None, None, false);
+        // Whether the byte before the block is in a word, and is a byte a digit glues to.
+        let (mut in_word, mut glue_before) = (0u64, 0u64);
+        let mut base = 0;
+        let mut limit = b.len();
+        while base < b.len() {
+            let m = after_masks(b, base);
+            let valid = match b.len() - base {
+                n if n >= 64 => !0,
+                n => (1u64 << n) - 1,
+            };
+            let non_space = !m.space & valid;
+            // A word is counted at the space that ends it.
+            let ends = m.space & ((non_space << 1) | in_word);
+            let last = nth_bit(ends, 14 - words);
+            // The bytes read: those before the 14th word's space.
+            let read = last.map_or(valid, |k| (1u64 << k) - 1);
+            if m.high & read != 0 {
+                return None;
+            }
+            if window.is_none() && m.window & read != 0 {
+                window = Some(base + (m.window & read).trailing_zeros() as usize);
+            }
+            if six.is_none() {
+                let stop =
+                    (m.words & read != 0).then(|| (m.words & read).trailing_zeros() as usize);
+                let sixth = if words < 6 {
+                    nth_bit(ends, 6 - words)
+                } else {
+                    None
+                };
+                six = match (stop, sixth) {
+                    (Some(x), Some(y)) => Some(base + x.min(y)),
+                    (x, y) => x.or(y).map(|k| base + k),
+                };
+            }
+            glued |= m.digit & ((m.glue << 1) | glue_before) & read != 0;
+            if let Some(k) = last {
+                limit = base + k;
+                break;
+            }
+            words += ends.count_ones();
+            in_word = non_space >> 63;
+            glue_before = m.glue >> 63;
+            base += 64;
+        }
+        Some(AfterCuts {
+            limit,
+            window: window.unwrap_or(limit),
+            words: six.unwrap_or(limit),
+            glued,
+        })
+    }
+
+    /// `of` a byte at a time: for short texts, and its oracle.
+    fn of_bytewise(s: &str) -> Option<AfterCuts> {
         let b = s.as_bytes();
         let (mut words, mut in_word) = (0, false);
         let (mut window, mut six, mut glued) = (None, None, false);
@@ -2366,6 +2443,92 @@ impl AfterCuts {
             words: six.unwrap_or(limit),
             glued,
         })
+    }
+}
+
+/// The classes of `AFTER_CLASS` of `b[at..at + 64]` as bits (bit k for `b[at + k]`, 0 past
+/// the end of `b`, which holds at least 16 bytes).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[derive(Clone, Copy)]
+struct AfterMasks {
+    space: u64,
+    /// Non-ASCII bytes and `[`.
+    high: u64,
+    /// Stops of `stop_window`.
+    window: u64,
+    /// Stops of `stop_words`.
+    words: u64,
+    digit: u64,
+    glue: u64,
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn after_masks(b: &[u8], at: usize) -> AfterMasks {
+    // SAFETY: `after_masks_sse2` only needs SSE2, which this build enables.
+    unsafe { after_masks_sse2(b, at) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn after_masks_sse2(b: &[u8], at: usize) -> AfterMasks {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    /// The classes of the sixteen bytes at `p` (`p + 16 <= b.len()`).
+    #[target_feature(enable = "sse2")]
+    fn lane(b: &[u8], p: usize) -> [u64; 6] {
+        let r = &b[p..p + 16];
+        // SAFETY: `r` holds sixteen bytes; the load is unaligned.
+        let x = unsafe { _mm_loadu_si128(r.as_ptr().cast()) };
+        let is = |c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
+        let bits = |v| u64::from(_mm_movemask_epi8(v) as u16);
+        let digit = crate::simd::digits(x);
+        let space = _mm_or_si128(is(b' '), crate::simd::in_range(x, b'\t', b'\r'));
+        let window = _mm_or_si128(
+            _mm_or_si128(
+                _mm_or_si128(digit, is(b';')),
+                _mm_or_si128(is(b':'), is(b'.')),
+            ),
+            _mm_or_si128(is(b'!'), is(b'?')),
+        );
+        let words = _mm_or_si128(
+            _mm_or_si128(window, is(b',')),
+            _mm_or_si128(is(b'('), is(b')')),
+        );
+        let glue = _mm_or_si128(crate::simd::letters(x), is(b'_'));
+        [
+            bits(space),
+            // The sign bit is set in every non-ASCII byte.
+            bits(x) | bits(is(b'[')),
+            bits(window),
+            bits(words),
+            bits(digit),
+            bits(glue),
+        ]
+    }
+    let mut m = [0u64; 6];
+    for k in 0..4 {
+        let p = at + 16 * k;
+        let l = if p + 16 <= b.len() {
+            lane(b, p)
+        } else if p < b.len() {
+            // The last sixteen bytes of `b`, of which the block takes those from `p`.
+            lane(b, b.len() - 16).map(|x| x >> (16 - (b.len() - p)))
+        } else {
+            break;
+        };
+        for (mi, li) in m.iter_mut().zip(l) {
+            *mi |= li << (16 * k);
+        }
+    }
+    AfterMasks {
+        space: m[0],
+        high: m[1],
+        window: m[2],
+        words: m[3],
+        digit: m[4],
+        glue: m[5],
     }
 }
 
@@ -5342,6 +5505,9 @@ mod tests {
     }
 
     fn assert_after_cuts_as_before(s: &str) {
+        let bytewise = AfterCuts::of_bytewise(s).map(|c| (c.limit, c.window, c.words, c.glued));
+        let got = AfterCuts::of(s).map(|c| (c.limit, c.window, c.words, c.glued));
+        assert_eq!(got, bytewise, "{s:?}");
         let want = after_cuts_reference(s);
         match AfterCuts::of(s) {
             Some(got) => assert_eq!(
@@ -5398,6 +5564,28 @@ mod tests {
         ];
         for s in cases {
             assert_after_cuts_as_before(s);
+        }
+        // Words, stops, glued digits and spaces at and across the edges of 16- and 64-byte
+        // blocks, for every length of a long text.
+        let long = format!(
+            "{}x9 {}{}_7; a.b (c) {}{}",
+            "w".repeat(14),
+            "ab ".repeat(7),
+            " ".repeat(30),
+            "word ".repeat(11),
+            "\u{e9}z"
+        );
+        for end in (0..=long.len()).filter(|&e| long.is_char_boundary(e)) {
+            for start in [0, 1, 5, 15, 16, 17] {
+                if let Some(t) = long.get(start..end) {
+                    assert_after_cuts_as_before(t);
+                }
+            }
+        }
+        let spaced = "a ".repeat(40) + "x";
+        for end in 0..=spaced.len() {
+            assert_after_cuts_as_before(&spaced[..end]);
+            assert_after_cuts_as_before(&spaced[1..end.max(1)]);
         }
     }
 
