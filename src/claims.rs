@@ -3271,6 +3271,87 @@ fn ascii_space(x: u8) -> bool {
 
 /// Where the last `n` runs of non-whitespace bytes of `b` (ASCII) begin: 0 if it has fewer.
 fn ascii_words_back(b: &[u8], n: usize) -> usize {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    if b.len() >= 16 {
+        return ascii_words_back_by_masks(b, n);
+    }
+    ascii_words_back_bytewise(b, n)
+}
+
+/// `ascii_words_back`, 64 bytes a step from the end: a word begins after each space that a
+/// non-space follows, counted by bits.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn ascii_words_back_by_masks(b: &[u8], n: usize) -> usize {
+    let mut end = b.len();
+    let mut need = n;
+    // Whether the byte at `end` is a non-space (none at the end of `b`).
+    let mut word_after = 0u64;
+    while end > 0 && need > 0 {
+        let base = end.saturating_sub(64);
+        let len = end - base;
+        let valid = if len == 64 { !0 } else { (1u64 << len) - 1 };
+        let space = space_mask(b, base) & valid;
+        let word = !space & valid;
+        let starts = space & ((word >> 1) | (word_after << (len - 1)));
+        let count = starts.count_ones() as usize;
+        if count >= need {
+            let mut x = starts;
+            for _ in 1..need {
+                x &= !(1u64 << (63 - x.leading_zeros()));
+            }
+            return base + (63 - x.leading_zeros()) as usize + 1;
+        }
+        need -= count;
+        word_after = word & 1;
+        end = base;
+    }
+    0
+}
+
+/// The ASCII whitespace of `b[at..at + 64]` as bits (bit k for `b[at + k]`, 0 past the end
+/// of `b`, which holds at least 16 bytes).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn space_mask(b: &[u8], at: usize) -> u64 {
+    // SAFETY: `space_mask_sse2` only needs SSE2, which this build enables.
+    unsafe { space_mask_sse2(b, at) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn space_mask_sse2(b: &[u8], at: usize) -> u64 {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    #[target_feature(enable = "sse2")]
+    fn lane(b: &[u8], p: usize) -> u64 {
+        let r = &b[p..p + 16];
+        // SAFETY: `r` holds sixteen bytes; the load is unaligned.
+        let x = unsafe { _mm_loadu_si128(r.as_ptr().cast()) };
+        let space = _mm_or_si128(
+            _mm_cmpeq_epi8(x, _mm_set1_epi8(b' ' as i8)),
+            crate::simd::in_range(x, b'\t', b'\r'),
+        );
+        u64::from(_mm_movemask_epi8(space) as u16)
+    }
+    let mut mask = 0;
+    for k in 0..4 {
+        let p = at + 16 * k;
+        if p + 16 <= b.len() {
+            mask |= lane(b, p) << (16 * k);
+        } else {
+            // The last sixteen bytes of `b`, of which the block takes those from `p`.
+            if p < b.len() {
+                mask |= (lane(b, b.len() - 16) >> (16 - (b.len() - p))) << (16 * k);
+            }
+            break;
+        }
+    }
+    mask
+}
+
+/// `ascii_words_back` a byte at a time: for short texts, and its oracle.
+fn ascii_words_back_bytewise(b: &[u8], n: usize) -> usize {
     let mut words = 0;
     let mut in_word = false;
     for i in (0..b.len()).rev() {
@@ -5929,6 +6010,30 @@ mod tests {
             let at = text.floor_char_boundary(at.min(text.len()));
             let end = text.ceil_char_boundary((at + len).min(text.len()));
             assert_surely_unmeasured_sound(test_lexicon(), &text, at..end);
+        }
+    }
+
+    #[test]
+    fn words_back_by_masks_are_the_bytewise_ones() {
+        let text = format!(
+            "{}a  b\tc\n{} {}x\x0by\x0cz\r {} end ",
+            "w".repeat(70),
+            "long".repeat(20),
+            " ".repeat(65),
+            "ab cd ".repeat(15)
+        );
+        let b = text.as_bytes();
+        for start in [0, 1, 3, 16, 63, 64, 65] {
+            for end in start..=b.len() {
+                for n in [0, 1, 2, 3, 7, 8, 10, 12, 40] {
+                    let t = &b[start..end];
+                    assert_eq!(
+                        ascii_words_back(t, n),
+                        ascii_words_back_bytewise(t, n),
+                        "{start} {end} {n}"
+                    );
+                }
+            }
         }
     }
 }
