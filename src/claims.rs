@@ -1369,7 +1369,7 @@ impl Measures {
             let Some(cuts) = AfterCuts::of(after) else {
                 return false;
             };
-            if cuts.glued || self.phrases_in(&after, 0, cuts.window, |_, end| end <= cuts.window) {
+            if cuts.glued || self.phrases_in(after, 0, cuts.window, |_, end| end <= cuts.window) {
                 return false;
             }
         } else {
