@@ -354,19 +354,20 @@ fn keys_of_with(
             .iter()
             .map(|f| {
                 let wanted = if measured_only {
-                    if !caches.cues.may_have_measure(m, file, a, f) {
-                        return None;
-                    }
                     let period = may_restate(file, a, f);
                     // A figure that can lend no period and surely has no measure needs no
-                    // key. Masking other figures changes the words counted: only a figure
-                    // alone in its sentence is judged so.
+                    // key (asked first: it rules out more figures than the cue search).
+                    // Masking other figures changes the words counted: only a figure alone in
+                    // its sentence is judged so.
                     if !period && kc.figures_of_sentence[f.sentence].len() == 1 {
                         let s = window(&file.text, &a.sentences[f.sentence].range, &f.m.span);
                         let fig = f.m.span.start - s.start..f.m.span.end - s.start;
                         if m.surely_unmeasured(&file.text[s], &fig, &mut caches.scratch) {
                             return None;
                         }
+                    }
+                    if !caches.cues.may_have_measure(m, file, a, f) {
+                        return None;
                     }
                     Wanted::Measured { period }
                 } else {
