@@ -359,7 +359,8 @@ fn keys_of_with(
                     // key (asked first: it rules out more figures than the cue search).
                     // Masking other figures changes the words counted: only a figure alone in
                     // its sentence is judged so.
-                    if !period && kc.figures_of_sentence[f.sentence].len() == 1 {
+                    let judged = !period && kc.figures_of_sentence[f.sentence].len() == 1;
+                    if judged {
                         let s = window(&file.text, &a.sentences[f.sentence].range, &f.m.span);
                         let fig = f.m.span.start - s.start..f.m.span.end - s.start;
                         if m.surely_unmeasured(&file.text[s], &fig, &mut caches.scratch) {
@@ -369,7 +370,12 @@ fn keys_of_with(
                     if !caches.cues.may_have_measure(m, file, a, f) {
                         return None;
                     }
-                    Wanted::Measured { period }
+                    // A figure judged not surely unmeasured nearly always has a measure word
+                    // near it: where its sentence's phrases stand would save it no search.
+                    Wanted::Measured {
+                        period,
+                        phrases: !judged,
+                    }
                 } else {
                     Wanted::All
                 };
@@ -950,7 +956,7 @@ impl Measures {
             }
         }
         let may_measure = self.may_name_measure(sentence, &fig, cues);
-        if !may_measure && matches!(wanted, Wanted::Measured { period: false }) {
+        if !may_measure && matches!(wanted, Wanted::Measured { period: false, .. }) {
             return ClaimKey::default();
         }
         let clause = clause_of(sentence, fig.clone());
@@ -976,7 +982,7 @@ impl Measures {
         };
         // Most figures have no measure: when only measured keys count, the rest of the key
         // (subject, qualifiers) is not worked out for them.
-        if let (None, Wanted::Measured { period: p }) = (&measure, wanted) {
+        if let (None, Wanted::Measured { period: p, .. }) = (&measure, wanted) {
             return ClaimKey {
                 period: if p { period() } else { None },
                 ..ClaimKey::default()
@@ -1688,8 +1694,10 @@ enum Wanted {
     All,
     /// The whole key when it has a measure (corpus rules compare only measured claims);
     /// without one, only its period, and only if `period` is set: all an unmeasured figure
-    /// lends to the key it may inherit (see `inherit_elided`).
-    Measured { period: bool },
+    /// lends to the key it may inherit (see `inherit_elided`). `phrases`: whether to find
+    /// where the sentence's measure phrases stand (see `Cues`), or let every part of it be
+    /// searched.
+    Measured { period: bool, phrases: bool },
 }
 
 /// The subjects and periods of texts that the keys of several figures lean on (the sentences
@@ -3721,10 +3729,18 @@ fn key_in_file<'t>(
         .cloned()
         .flatten()
         .map(|h| &file.text[h]);
-    let plan = KeyPlan {
-        wanted,
-        cues: caches.cues.cues(m, file, a, f, sentence, &s),
+    let cues = if !matches!(wanted, Wanted::Measured { phrases: false, .. }) {
+        caches.cues.cues(m, file, a, f, sentence, &s)
+    } else {
+        // Every part of the sentence may hold a measure word.
+        Cues {
+            m,
+            text: sentence,
+            phrases: None,
+            origin: s.start,
+        }
     };
+    let plan = KeyPlan { wanted, cues };
     m.key_with(
         sentence,
         fig,
@@ -4600,7 +4616,13 @@ mod tests {
             "{text:?} at {fig:?}, masked {masked:?} of {sentence:?}"
         );
         for p in [false, true] {
-            let got = key(Wanted::Measured { period: p }, &cues);
+            let got = key(
+                Wanted::Measured {
+                    period: p,
+                    phrases: true,
+                },
+                &cues,
+            );
             if want.measure.is_some() {
                 assert_eq!(got, want, "{text:?} at {fig:?}");
             } else {
