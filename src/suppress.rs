@@ -371,12 +371,12 @@ impl Suppressions {
                     },
                     start: wide_line_col(d.start),
                     end: wide_line_col(d.end),
-                    text: f.text.to_string(),
+                    text: f.text.to_string().into(),
                 };
                 Diagnostic {
                     rule: UNUSED_RULE.into(),
                     severity: Severity::Info,
-                    message: format!("unused suppression `{kind}` ({what})"),
+                    message: format!("unused suppression `{kind}` ({what})").into(),
                     label: "this directive suppresses no finding".into(),
                     related: Vec::new(),
                     help: Some("remove the directive, or correct the rule id it names".into()),
@@ -414,7 +414,7 @@ mod tests {
         Diagnostic {
             rule: rule.into(),
             severity: Severity::Warning,
-            message: String::new(),
+            message: Default::default(),
             location: Location::new("t.md".into(), text, index, at..at),
             label: "".into(),
             related: Vec::new(),

@@ -27,7 +27,7 @@ fn places(d: &Diagnostic) -> Vec<(String, String)> {
         .chain(d.related.iter().map(|r| &r.location))
         .map(|l| {
             let name = l.path.rsplit('/').next().unwrap_or(&l.path).to_string();
-            (name, l.text.clone())
+            (name, l.text.to_string())
         })
         .collect()
 }

@@ -42,7 +42,7 @@ fn annotation(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
         Severity::Info => "notice",
     };
     let l = &d.location;
-    let mut message = d.message.clone();
+    let mut message = d.message.to_string();
     if let Some(h) = &d.help {
         message.push_str("\nhelp: ");
         message.push_str(h);

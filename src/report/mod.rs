@@ -411,13 +411,13 @@ mod summary_tests {
         Diagnostic {
             rule,
             severity,
-            message: String::new(),
+            message: Default::default(),
             location: Location {
                 path: "a.md".into(),
                 span: Span { start: 0, end: 0 },
                 start: at,
                 end: at,
-                text: String::new(),
+                text: Default::default(),
             },
             label: "".into(),
             related: Vec::new(),

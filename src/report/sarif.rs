@@ -153,7 +153,7 @@ fn physical(loc: &Location) -> PhysicalLocation {
             end_line: loc.end.line,
             end_column: loc.end.column,
             snippet: Text {
-                text: loc.text.clone(),
+                text: loc.text.to_string(),
             },
         },
     }
@@ -220,7 +220,7 @@ fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult {
         rule_index,
         level: level(d.severity),
         message: Text {
-            text: d.message.clone(),
+            text: d.message.to_string(),
         },
         locations: vec![SarifLocation {
             id: None,

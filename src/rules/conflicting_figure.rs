@@ -193,7 +193,7 @@ impl ConflictingFigure {
         Some(Diagnostic {
             rule: self.meta.id.clone(),
             severity: self.meta.severity,
-            message: format!("{quantity}: {}", values.join("; ")),
+            message: format!("{quantity}: {}", values.join("; ")).into(),
             label: self
                 .meta
                 .label
@@ -494,7 +494,7 @@ fn location_of(c: &Claim) -> Location {
             column: c.column as usize,
         },
         end: c.end.into(),
-        text: c.text.to_string(),
+        text: c.text.to_string().into(),
     }
 }
 
@@ -838,7 +838,7 @@ mod tests {
         let firsts: Vec<String> = rule
             .check_corpus(&index)
             .iter()
-            .map(|d| d.location.text.clone())
+            .map(|d| d.location.text.to_string())
             .collect();
         assert_eq!(firsts, ["1,966", "2,431", "40"]);
     }

@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, SharedText};
 use crate::extract::{Analysis, Scope};
 use crate::parse::Document;
 use crate::source::{LineIndex, SourceFile};
@@ -172,6 +172,21 @@ impl RuleMeta {
         range: Range<usize>,
         context: Range<usize>,
     ) -> Diagnostic {
+        let mut out = Vec::with_capacity(1);
+        self.diagnostics_seeded(ctx, seed, &[(range, context)], &mut out);
+        out.pop().expect("one place, one finding")
+    }
+
+    /// The finding as it was made before texts were shared: one place at a time, with strings
+    /// of its own. The test oracle of [`RuleMeta::diagnostics_seeded`].
+    #[cfg(test)]
+    fn diagnostic_by_parts(
+        &self,
+        ctx: &FileContext,
+        seed: u64,
+        range: Range<usize>,
+        context: Range<usize>,
+    ) -> Diagnostic {
         let text = &ctx.file.text;
         let flagged = &text[range.clone()];
         let fingerprint = crate::diagnostic::fingerprint_from(
@@ -182,13 +197,69 @@ impl RuleMeta {
         Diagnostic {
             rule: self.id.clone(),
             severity: self.severity,
-            message: self.render_message(flagged),
+            message: self.render_message(flagged).into(),
             label: self.label.clone().unwrap_or_default(),
             related: Vec::new(),
             help: self.help.clone(),
             notes: self.notes.clone(),
             fingerprint,
             location: crate::diagnostic::Location::new(ctx.path.clone(), text, ctx.index, range),
+        }
+    }
+
+    /// [`RuleMeta::diagnostic_seeded`] at each of `places` (flagged range, context), appended
+    /// to `out`. The findings' texts and messages share one buffer: two heap strings a finding
+    /// were a fifth of its cost, made here and freed after it was reported.
+    pub fn diagnostics_seeded(
+        &self,
+        ctx: &FileContext,
+        seed: u64,
+        places: &[(Range<usize>, Range<usize>)],
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let text = &ctx.file.text;
+        // Room for each text and its message (template plus a short text, as `render` makes).
+        let room: usize = places
+            .iter()
+            .map(|(r, _)| r.len() + self.template.len + r.len().min(64) + 8)
+            .sum();
+        let mut buf = String::with_capacity(room);
+        // Where each place's text ends and its message, which follows it.
+        let mut ends = Vec::with_capacity(places.len());
+        for (range, _) in places {
+            buf.push_str(&text[range.clone()]);
+            let text_end = buf.len();
+            self.template.render_into(&mut buf, &text[range.clone()]);
+            ends.push((text_end, buf.len()));
+        }
+        let buf: std::sync::Arc<str> = buf.into();
+        out.reserve(places.len());
+        let mut at = 0;
+        for ((range, context), &(text_end, message_end)) in places.iter().zip(&ends) {
+            let flagged = &text[range.clone()];
+            let fingerprint = crate::diagnostic::fingerprint_from(
+                seed,
+                flagged,
+                &text[crate::diagnostic::context_window(text, range, context)],
+            );
+            out.push(Diagnostic {
+                rule: self.id.clone(),
+                severity: self.severity,
+                message: SharedText::slice(&buf, text_end..message_end),
+                label: self.label.clone().unwrap_or_default(),
+                related: Vec::new(),
+                help: self.help.clone(),
+                notes: self.notes.clone(),
+                fingerprint,
+                location: crate::diagnostic::Location::with_text(
+                    ctx.path.clone(),
+                    text,
+                    ctx.index,
+                    range.clone(),
+                    SharedText::slice(&buf, at..text_end),
+                ),
+            });
+            at = message_end;
         }
     }
 }
@@ -218,6 +289,12 @@ impl Template {
     pub fn render(&self, text: &str) -> String {
         // `len` counts the placeholders too: room for a short text besides.
         let mut out = String::with_capacity(self.len + text.len().min(64) + 8);
+        self.render_into(&mut out, text);
+        out
+    }
+
+    /// [`Template::render`] appended to `out`.
+    pub fn render_into(&self, out: &mut String, text: &str) {
         out.push_str(&self.pieces[0]);
         // Where the first rendering of the text stands in `out`, to copy for any later `{text}`.
         let mut short: Option<Range<usize>> = None;
@@ -226,13 +303,12 @@ impl Template {
                 Some(r) => out.extend_from_within(r.clone()),
                 None => {
                     let start = out.len();
-                    push_short(&mut out, text);
+                    push_short(out, text);
                     short = Some(start..out.len());
                 }
             }
             out.push_str(piece);
         }
-        out
     }
 }
 
@@ -277,6 +353,90 @@ pub const KINDS: &[(&str, KindBuilder)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each embedded rule's findings at `places` of `text` (a Markdown file), made together,
+    /// against the oracle's, made one at a time.
+    fn assert_findings_as_by_parts(text: &str, places: &[(Range<usize>, Range<usize>)]) {
+        let rules = loader::load(&[]).expect("embedded rules load");
+        let file = SourceFile {
+            path: "d/a \"b\".md".into(),
+            text: text.into(),
+            kind: crate::source::DocKind::Markdown,
+        };
+        let (doc, analysis) = crate::lint::analyze(&file, &rules);
+        let index = LineIndex::new(&file.text);
+        let ctx = FileContext {
+            file: &file,
+            doc: &doc,
+            analysis: &analysis,
+            index: &index,
+            path: file.path.as_str().into(),
+        };
+        for rule in &rules.rules {
+            let meta = rule.meta();
+            let seed = meta.fingerprint_seed(&ctx);
+            let slow: Vec<Diagnostic> = places
+                .iter()
+                .map(|(r, c)| meta.diagnostic_by_parts(&ctx, seed, r.clone(), c.clone()))
+                .collect();
+            let mut fast = vec![slow[0].clone()];
+            meta.diagnostics_seeded(&ctx, seed, places, &mut fast);
+            assert_eq!(&fast[1..], &slow[..], "{text:?} {places:?}");
+            for ((r, c), d) in places.iter().zip(&slow) {
+                assert_eq!(&meta.diagnostic_seeded(&ctx, seed, r.clone(), c.clone()), d);
+            }
+        }
+    }
+
+    #[test]
+    fn findings_made_together_equal_findings_made_one_by_one() {
+        let long = format!("{} {}", "x".repeat(56), "yyyy é");
+        let texts = [
+            "12,000 were held.",
+            "One\ntwo 3,000\r\nthree  \t 4 per cent\rfour",
+            "é ü 1,000 “quoted” \u{1f600} 2 million\n",
+            long.as_str(),
+            "\"q\" \\ {text} 5",
+        ];
+        for text in texts {
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let (first, last) = (bounds[0], bounds[bounds.len() - 1]);
+            let mid = bounds[bounds.len() / 2];
+            let places = [
+                (first..last, first..last),
+                (first..first, first..last),
+                (mid..last, first..mid),
+                (first..mid, mid..mid),
+                (last..last, first..last),
+                (first..last, first..last),
+                (mid..mid, mid..last),
+            ];
+            assert_findings_as_by_parts(text, &places);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn findings_made_together_equal_findings_made_one_by_one_on_any_text(
+            text in "([a-z0-9,. ]|\n|\r\n|\r|  |é|\u{2028}|\u{1f600}|\\\"){1,60}",
+            cuts in proptest::collection::vec((0usize..200, 0usize..200, 0usize..200, 0usize..200), 1..6),
+        ) {
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let at = |k: usize| bounds[k % bounds.len()];
+            let places: Vec<(Range<usize>, Range<usize>)> = cuts
+                .iter()
+                .map(|&(a, b, c, d)| {
+                    let (a, b, c, d) = (at(a), at(b), at(c), at(d));
+                    (a.min(b)..a.max(b), c.min(d)..c.max(d))
+                })
+                .collect();
+            assert_findings_as_by_parts(&text, &places);
+        }
+    }
 
     #[test]
     fn messages_fold_whitespace_and_cut_long_texts_at_57_chars() {

@@ -141,15 +141,13 @@ impl Rule for RequiresCitation {
 
     fn check_file(&self, ctx: &FileContext) -> Vec<Diagnostic> {
         let a = ctx.analysis;
-        let mut out = Vec::new();
+        // (flagged range, context) of each finding, made into findings together at the end.
+        let mut places = Vec::new();
         // Every finding's fingerprint starts from the same (rule, path) hash.
         let seed = self.meta.fingerprint_seed(ctx);
         match self.target {
             Target::Figures => {
-                // The flagged figures first, then their findings in a list of the right size:
-                // on a large file a list of findings grown one push at a time was copied a
-                // dozen times over.
-                let flagged: Vec<&crate::extract::Figure> = a
+                places = a
                     .figures
                     .iter()
                     .filter(|f| {
@@ -159,16 +157,8 @@ impl Rule for RequiresCitation {
                             || self.is_structural(&ctx.file.text, f))
                             && self.unsourced(a.source_of(f.sentence, self.scope))
                     })
+                    .map(|f| (f.m.span.clone(), a.sentences[f.sentence].range.clone()))
                     .collect();
-                out.reserve_exact(flagged.len());
-                for f in flagged {
-                    out.push(self.meta.diagnostic_seeded(
-                        ctx,
-                        seed,
-                        f.m.span.clone(),
-                        a.sentences[f.sentence].range.clone(),
-                    ));
-                }
             }
             Target::Quotations => {
                 // Quotations are sorted by (start, longest first): one nested in another
@@ -184,7 +174,7 @@ impl Rule for RequiresCitation {
                         let context = q.q.range.clone();
                         // Long block quotations are underlined on their first line only.
                         let range = first_line(&ctx.file.text, q.q.range.clone());
-                        out.push(self.meta.diagnostic_seeded(ctx, seed, range, context));
+                        places.push((range, context));
                     }
                 }
             }
@@ -203,17 +193,16 @@ impl Rule for RequiresCitation {
                             continue;
                         }
                         if self.unsourced(a.source_of(si, self.scope)) {
-                            out.push(self.meta.diagnostic_seeded(
-                                ctx,
-                                seed,
-                                range,
-                                s.range.clone(),
-                            ));
+                            places.push((range, s.range.clone()));
                         }
                     }
                 }
             }
         }
+        // A list of the right size at once: on a large file a list of findings grown one push
+        // at a time was copied a dozen times over.
+        let mut out = Vec::with_capacity(places.len());
+        self.meta.diagnostics_seeded(ctx, seed, &places, &mut out);
         out
     }
 }
