@@ -317,8 +317,13 @@ impl Layout {
             },
             base,
         ));
-        // The fingerprint's bytes as they are (its `str` form would check them again).
-        escape_bytes_into(out, d.fingerprint.as_bytes());
+        // The fingerprint's bytes as they are (its `str` form would check them again). The
+        // sixteen hex digits that factlint makes are copied whole, without a call.
+        let fingerprint = d.fingerprint.as_bytes();
+        match fingerprint.first_chunk::<16>() {
+            Some(bytes) if !needs_escape16(bytes) => out.extend_from_slice(bytes),
+            _ => escape_bytes_into(out, fingerprint),
+        }
         out.extend_from_slice(&self.close);
     }
 }
@@ -564,6 +569,23 @@ fn needs_escape(bytes: &[u8]) -> bool {
     next_escape(bytes, 0).is_some()
 }
 
+/// [`needs_escape`] of sixteen bytes, two words at once.
+#[inline]
+fn needs_escape16(bytes: &[u8; 16]) -> bool {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A high bit for some byte that is zero in `x` (exact as a yes or no).
+    let zero = |x: u64| x.wrapping_sub(LOW) & !x & HIGH;
+    let hits = |x: u64| {
+        zero(x & 0xe0e0_e0e0_e0e0_e0e0)
+            | zero(x ^ (LOW * u64::from(b'"')))
+            | zero(x ^ (LOW * u64::from(b'\\')))
+    };
+    let (a, b) = bytes.split_at(8);
+    let word = |h: &[u8]| u64::from_le_bytes(h.try_into().expect("eight bytes"));
+    hits(word(a)) | hits(word(b)) != 0
+}
+
 /// The first byte at or after `from` that a JSON string must escape (`"`, `\\`, controls),
 /// tested eight bytes at a time: finding texts and messages rarely hold any.
 fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
@@ -688,7 +710,12 @@ mod tests {
             if i % 11 == 0 {
                 d.related = finding(text, "r", 2, false, &[]).related;
             }
-            d.fingerprint = crate::diagnostic::Fingerprint::hex(i as u64 * 0x9e37_79b9);
+            d.fingerprint = match i % 13 {
+                // Fingerprints read from elsewhere: sixteen bytes to escape, and a short one.
+                4 => "a\"b\\c\u{1}0123456789".into(),
+                9 => "q\"".into(),
+                _ => crate::diagnostic::Fingerprint::hex(i as u64 * 0x9e37_79b9),
+            };
             out.push(d);
         }
         out
@@ -788,7 +815,27 @@ mod tests {
         }
     }
 
+    #[test]
+    fn sixteen_bytes_need_escape_as_any_bytes_do() {
+        let plain = *b"5cebf159603e9392";
+        assert!(!needs_escape16(&plain));
+        for at in 0..16 {
+            for b in [
+                0u8, 0x1f, 0x20, b'"', b'\\', b'\n', 0x7f, 0x80, 0xe0, 0xff, b'!', b'#',
+            ] {
+                let mut v = plain;
+                v[at] = b;
+                assert_eq!(needs_escape16(&v), needs_escape(&v), "{v:?}");
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn sixteen_bytes_need_escape_as_a_scan_says(bytes: [u8; 16]) {
+            prop_assert_eq!(needs_escape16(&bytes), needs_escape(&bytes));
+        }
+
         #[test]
         fn next_escape_agrees_with_a_scan(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
             let slow = (0..bytes.len()).find(|&j| bytes[j] < 0x20 || bytes[j] == b'"' || bytes[j] == b'\\');
