@@ -233,34 +233,38 @@ impl RuleMeta {
             ends.push((text_end, buf.len()));
         }
         let buf: std::sync::Arc<str> = buf.into();
-        out.reserve(places.len());
-        let mut at = 0;
-        for ((range, context), &(text_end, message_end)) in places.iter().zip(&ends) {
-            let flagged = &text[range.clone()];
-            let fingerprint = crate::diagnostic::fingerprint_from(
-                seed,
-                flagged,
-                &text[crate::diagnostic::context_window(text, range, context)],
-            );
-            out.push(Diagnostic {
-                rule: self.id.clone(),
-                severity: self.severity,
-                message: SharedText::slice(&buf, text_end..message_end),
-                label: self.label.clone().unwrap_or_default(),
-                related: Vec::new(),
-                help: self.help.clone(),
-                notes: self.notes.clone(),
-                fingerprint,
-                location: crate::diagnostic::Location::with_text(
-                    ctx.path.clone(),
-                    text,
-                    ctx.index,
-                    range.clone(),
-                    SharedText::slice(&buf, at..text_end),
-                ),
-            });
-            at = message_end;
-        }
+        // Extended from an iterator of known length, each finding is made where it stays
+        // rather than made aside and copied in (240 bytes each).
+        out.extend(
+            places
+                .iter()
+                .zip(&ends)
+                .map(|((range, context), &(text_end, message_end))| {
+                    let flagged = &text[range.clone()];
+                    let fingerprint = crate::diagnostic::fingerprint_from(
+                        seed,
+                        flagged,
+                        &text[crate::diagnostic::context_window(text, range, context)],
+                    );
+                    Diagnostic {
+                        rule: self.id.clone(),
+                        severity: self.severity,
+                        message: SharedText::slice(&buf, text_end..message_end),
+                        label: self.label.clone().unwrap_or_default(),
+                        related: Vec::new(),
+                        help: self.help.clone(),
+                        notes: self.notes.clone(),
+                        fingerprint,
+                        location: crate::diagnostic::Location::with_text(
+                            ctx.path.clone(),
+                            text,
+                            ctx.index,
+                            range.clone(),
+                            SharedText::slice(&buf, text_end - range.len()..text_end),
+                        ),
+                    }
+                }),
+        );
     }
 }
 
