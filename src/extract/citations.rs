@@ -1830,23 +1830,205 @@ fn for_each_glue_point(text: &str, block: Range<usize>, mut f: impl FnMut(Glue))
     let slice = &text[block.clone()];
     // A glue point is an upper-case letter or an opening quote right after a non-space byte:
     // rare in prose.
-    for_each_pair(
-        slice.as_bytes(),
-        |prev, b| may_start_glue(b) & !prev.is_ascii_whitespace(),
-        |i| {
-            if let Some(g) = glue_at(slice, block.start, i) {
-                f(g);
-            }
-        },
-    );
+    for_each_pair::<false>(slice.as_bytes(), |i, _, _| {
+        if let Some(g) = glue_at(slice, block.start, i) {
+            f(g);
+        }
+    });
 }
 
-/// `f(i)` for each `i >= 1`, in order, where `pred(bytes[i - 1], bytes[i])`: pairs that are
-/// rare. A stretch of 32 is tested at a time without branches (so the compiler vectorises
-/// it); where one may hold, the stretch's flags are packed into a bit mask (eight at a time by
-/// a multiplication) and only its set bits are visited.
+/// The pairs `for_each_pair` visits: bits `(glue, strong)`, bit `j` for the pair
+/// `prev[j], cur[j]`. `glue`: a byte that `may_start_glue`, after one that is not ' ' (a
+/// superset of glue points); `strong` (when `STRONG`): 'p', 'v' or 'u' of either case after
+/// a byte that is not an ASCII letter, or the 'S' of "IS" (a superset of `may_open_strong`).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn pair_bits<const STRONG: bool>(prev: &[u8; 32], cur: &[u8; 32]) -> (u32, u32) {
+    // SAFETY: `pair_bits_sse2` only needs SSE2, which this build enables (it is part of every
+    // x86_64 CPU); `pair_bits_agree_with_the_byte_tests` holds it to `pair_bits_bytewise`.
+    unsafe { pair_bits_sse2::<STRONG>(prev, cur) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn pair_bits_sse2<const STRONG: bool>(prev: &[u8; 32], cur: &[u8; 32]) -> (u32, u32) {
+    use crate::simd::{in_range, letters};
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let (mut glue, mut strong) = (0u32, 0u32);
+    for lane in 0..2 {
+        // SAFETY: bytes `16 * lane..16 * lane + 16` of each array are in bounds; the loads are
+        // unaligned.
+        let (p, b) = unsafe {
+            (
+                _mm_loadu_si128(prev.as_ptr().add(16 * lane).cast()),
+                _mm_loadu_si128(cur.as_ptr().add(16 * lane).cast()),
+            )
+        };
+        let eq = |x, c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
+        // `may_start_glue`: 'A'..='Z', '"', or from 0xC0 (unsigned: max(b, 0xC0) == b).
+        let high_lead = _mm_cmpeq_epi8(_mm_max_epu8(b, _mm_set1_epi8(0xC0u8 as i8)), b);
+        let starts = _mm_or_si128(
+            _mm_or_si128(in_range(b, b'A', b'Z'), eq(b, b'"')),
+            high_lead,
+        );
+        let g = _mm_andnot_si128(eq(p, b' '), starts);
+        glue |= (_mm_movemask_epi8(g) as u32 & 0xFFFF) << (16 * lane);
+        if STRONG {
+            let l = _mm_or_si128(b, _mm_set1_epi8(0x20));
+            let opens = _mm_or_si128(_mm_or_si128(eq(l, b'p'), eq(l, b'v')), eq(l, b'u'));
+            let s = _mm_or_si128(
+                _mm_andnot_si128(letters(p), opens),
+                _mm_and_si128(eq(p, b'I'), eq(b, b'S')),
+            );
+            strong |= (_mm_movemask_epi8(s) as u32 & 0xFFFF) << (16 * lane);
+        }
+    }
+    (glue, strong)
+}
+
+/// `pair_bits` of 32 bytes in one step, for a CPU with AVX2.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn pair_bits_avx2<const STRONG: bool>(prev: &[u8; 32], cur: &[u8; 32]) -> (u32, u32) {
+    use crate::simd::{in_range_avx2, letters_avx2};
+    use std::arch::x86_64::{
+        _mm256_and_si256, _mm256_andnot_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256,
+        _mm256_max_epu8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+    };
+    // SAFETY: each array holds 32 bytes; the loads are unaligned.
+    let (p, b) = unsafe {
+        (
+            _mm256_loadu_si256(prev.as_ptr().cast()),
+            _mm256_loadu_si256(cur.as_ptr().cast()),
+        )
+    };
+    let eq = |x, c: u8| _mm256_cmpeq_epi8(x, _mm256_set1_epi8(c as i8));
+    let high_lead = _mm256_cmpeq_epi8(_mm256_max_epu8(b, _mm256_set1_epi8(0xC0u8 as i8)), b);
+    let starts = _mm256_or_si256(
+        _mm256_or_si256(in_range_avx2(b, b'A', b'Z'), eq(b, b'"')),
+        high_lead,
+    );
+    let glue = _mm256_movemask_epi8(_mm256_andnot_si256(eq(p, b' '), starts)) as u32;
+    if !STRONG {
+        return (glue, 0);
+    }
+    let l = _mm256_or_si256(b, _mm256_set1_epi8(0x20));
+    let opens = _mm256_or_si256(_mm256_or_si256(eq(l, b'p'), eq(l, b'v')), eq(l, b'u'));
+    let strong = _mm256_or_si256(
+        _mm256_andnot_si256(letters_avx2(p), opens),
+        _mm256_and_si256(eq(p, b'I'), eq(b, b'S')),
+    );
+    (glue, _mm256_movemask_epi8(strong) as u32)
+}
+
+/// Stretches `pair_bits_run` reads a call.
+const PAIR_RUN: usize = 16;
+
+/// `pair_bits` of the stretches of 32 bytes from `k` (`k >= 1`) that `bytes` holds whole, up
+/// to `PAIR_RUN` of them, into `out`; how many. With AVX2 where the CPU has it (one call per
+/// run: a call per stretch would cost more than it saves).
+fn pair_bits_run<const STRONG: bool>(
+    bytes: &[u8],
+    k: usize,
+    out: &mut [(u32, u32); PAIR_RUN],
+) -> usize {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: AVX2 was detected.
+        return unsafe { pair_bits_run_avx2::<STRONG>(bytes, k, out) };
+    }
+    let n = ((bytes.len() - k) / 32).min(PAIR_RUN);
+    for (s, bits) in out[..n].iter_mut().enumerate() {
+        let at = k + 32 * s;
+        let cur: &[u8; 32] = bytes[at..at + 32].try_into().expect("a stretch");
+        let prev: &[u8; 32] = bytes[at - 1..at + 31].try_into().expect("a stretch");
+        *bits = pair_bits::<STRONG>(prev, cur);
+    }
+    n
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "avx2")]
+fn pair_bits_run_avx2<const STRONG: bool>(
+    bytes: &[u8],
+    k: usize,
+    out: &mut [(u32, u32); PAIR_RUN],
+) -> usize {
+    let n = ((bytes.len() - k) / 32).min(PAIR_RUN);
+    for (s, bits) in out[..n].iter_mut().enumerate() {
+        let at = k + 32 * s;
+        let cur: &[u8; 32] = bytes[at..at + 32].try_into().expect("a stretch");
+        let prev: &[u8; 32] = bytes[at - 1..at + 31].try_into().expect("a stretch");
+        *bits = pair_bits_avx2::<STRONG>(prev, cur);
+    }
+    n
+}
+
+/// `pair_bits` a byte at a time: elsewhere, and its oracle.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn pair_bits_bytewise<const STRONG: bool>(prev: &[u8; 32], cur: &[u8; 32]) -> (u32, u32) {
+    let (mut glue, mut strong) = (0u32, 0u32);
+    for j in 0..32 {
+        let (p, b) = (prev[j], cur[j]);
+        glue |= u32::from(may_start_glue(b) & (p != b' ')) << j;
+        let l = b | 0x20;
+        let s = ((l == b'p') | (l == b'v') | (l == b'u')) & ((p | 0x20).wrapping_sub(b'a') >= 26)
+            | ((p == b'I') & (b == b'S'));
+        strong |= u32::from(STRONG & s) << j;
+    }
+    (glue, strong)
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+fn pair_bits<const STRONG: bool>(prev: &[u8; 32], cur: &[u8; 32]) -> (u32, u32) {
+    pair_bits_bytewise::<STRONG>(prev, cur)
+}
+
+/// `f(i, glue, strong)` for each `i >= 1`, in order, where `pair_bits` sets a bit for the pair
+/// `bytes[i - 1], bytes[i]`, telling which of its bits are set. A
+/// stretch of 32 is tested at a time (sixteen bytes a step with SSE2), and only the set bits
+/// are visited.
 #[inline(always)]
-fn for_each_pair(bytes: &[u8], pred: impl Fn(u8, u8) -> bool, mut f: impl FnMut(usize)) {
+fn for_each_pair<const STRONG: bool>(bytes: &[u8], mut f: impl FnMut(usize, bool, bool)) {
+    const STRETCH: usize = 32;
+    let mut visit = |k: usize, (glue, strong): (u32, u32)| {
+        let mut mask = glue | strong;
+        while mask != 0 {
+            let j = mask.trailing_zeros();
+            f(k + j as usize, glue >> j & 1 != 0, strong >> j & 1 != 0);
+            mask &= mask - 1;
+        }
+    };
+    let mut k = 1;
+    let mut run = [(0u32, 0u32); PAIR_RUN];
+    while k + STRETCH <= bytes.len() {
+        let n = pair_bits_run::<STRONG>(bytes, k, &mut run);
+        for &bits in &run[..n] {
+            visit(k, bits);
+            k += STRETCH;
+        }
+    }
+    if k < bytes.len() {
+        // The shorter last stretch, copied into a full one and tested the same way (byte by
+        // byte it cost more than all the others in a short block); bits past its end dropped.
+        let n = bytes.len() - k;
+        let mut cur = [0u8; STRETCH];
+        let mut prev = [0u8; STRETCH];
+        cur[..n].copy_from_slice(&bytes[k..]);
+        prev[..n].copy_from_slice(&bytes[k - 1..bytes.len() - 1]);
+        let keep = u32::MAX >> (STRETCH - n);
+        let (glue, strong) = pair_bits::<STRONG>(&prev, &cur);
+        visit(k, (glue & keep, strong & keep));
+    }
+}
+
+/// The pair scan `for_each_pair` replaced, for any `pred`: the flags of a stretch tested
+/// without branches and packed into a bit mask by multiplication. Kept as its oracle.
+#[cfg(test)]
+fn for_each_pair_packed(bytes: &[u8], pred: impl Fn(u8, u8) -> bool, mut f: impl FnMut(usize)) {
     const STRETCH: usize = 32;
     let mask_of = |prev: &[u8; STRETCH], cur: &[u8; STRETCH]| {
         let mut flags = [0u8; STRETCH];
@@ -1871,8 +2053,6 @@ fn for_each_pair(bytes: &[u8], pred: impl Fn(u8, u8) -> bool, mut f: impl FnMut(
         k += STRETCH;
     }
     if k < bytes.len() {
-        // The shorter last stretch, copied into a full one and tested the same way (byte by
-        // byte it cost more than all the others in a short block); flags past its end dropped.
         let n = bytes.len() - k;
         let mut cur = [0u8; STRETCH];
         let mut prev = [0u8; STRETCH];
@@ -1887,6 +2067,7 @@ fn for_each_pair(bytes: &[u8], pred: impl Fn(u8, u8) -> bool, mut f: impl FnMut(
 }
 
 /// Bit `j` set where `flags[j]` is 1 (each flag 0 or 1).
+#[cfg(test)]
 fn pack_flags(flags: &[u8; 32]) -> u32 {
     // Byte j of a word, 0 or 1, lands on bit 56 + j of the product; the other partial products
     // fall below bit 56 without carrying into it or past bit 63.
@@ -2046,26 +2227,17 @@ fn for_each_glue_point_and_strong_start(
     if bytes.first().is_some_and(|&b| opens_strong(b)) {
         strong_starts_at(slice, 0, &mut strong);
     }
-    // The pair test is a cheaper superset of both (a glue point after any byte but ' ', a
-    // strong start at "uU" too, or after a digit or '_'); each is told exactly below.
-    for_each_pair(
-        bytes,
-        |prev, b| {
-            let l = b | 0x20;
-            let strong = ((l == b'p') | (l == b'v') | (l == b'u'))
-                & ((prev | 0x20).wrapping_sub(b'a') >= 26);
-            (may_start_glue(b) & (prev != b' ')) | strong | ((prev == b'I') & (b == b'S'))
-        },
-        |i| {
-            // Each test again: the pair may hold for the other.
-            if let Some(g) = glue_at(slice, block.start, i) {
-                glue(g);
-            }
-            if may_open_strong(bytes[i - 1], bytes[i]) {
-                strong_starts_at(slice, i, &mut strong);
-            }
-        },
-    );
+    // The pair tests are cheaper supersets of both (a glue point after any byte but ' ', a
+    // strong start at "uU" too, or after a digit or '_'); each is told exactly below, where
+    // its bit is set.
+    for_each_pair::<true>(bytes, |i, maybe_glue, maybe_strong| {
+        if maybe_glue && let Some(g) = glue_at(slice, block.start, i) {
+            glue(g);
+        }
+        if maybe_strong && may_open_strong(bytes[i - 1], bytes[i]) {
+            strong_starts_at(slice, i, &mut strong);
+        }
+    });
 }
 
 /// `bytes.iter().any(u8::is_ascii_digit)`, a stretch at a time without branches (vectorised).
@@ -2527,19 +2699,133 @@ mod tests {
         }
     }
 
-    /// `for_each_pair` visits what a byte-by-byte scan finds, at every length (the stretches
-    /// and the tail).
+    /// `for_each_pair_packed` visits what a byte-by-byte scan finds, at every length (the
+    /// stretches and the tail).
     #[test]
-    fn for_each_pair_agrees_with_a_byte_scan() {
+    fn for_each_pair_packed_agrees_with_a_byte_scan() {
         let mut next = random_below(9);
         let pred = |prev: u8, b: u8| b.is_ascii_uppercase() & (prev != b' ');
         for _ in 0..5_000 {
             let len = next(140);
             let bytes: Vec<u8> = (0..len).map(|_| b"aA b"[next(4)]).collect();
             let mut got = Vec::new();
-            for_each_pair(&bytes, pred, |i| got.push(i));
+            for_each_pair_packed(&bytes, pred, |i| got.push(i));
             let want: Vec<usize> = (1..len).filter(|&i| pred(bytes[i - 1], bytes[i])).collect();
             assert_eq!(got, want, "{bytes:?}");
+        }
+    }
+
+    /// The pair tests `for_each_pair` replaced: the glue test, and the glue-or-strong one.
+    fn glue_pair(prev: u8, b: u8) -> bool {
+        may_start_glue(b) & (prev != b' ')
+    }
+
+    fn strong_pair(prev: u8, b: u8) -> bool {
+        let l = b | 0x20;
+        ((l == b'p') | (l == b'v') | (l == b'u')) & ((prev | 0x20).wrapping_sub(b'a') >= 26)
+            | ((prev == b'I') & (b == b'S'))
+    }
+
+    /// `for_each_pair` visits what the packed scan does with the old tests, with the bits of
+    /// each, at every length.
+    fn assert_pairs_agree(bytes: &[u8]) {
+        for strong in [false, true] {
+            let mut got = Vec::new();
+            let mut push = |i, g, s| got.push((i, g, s));
+            if strong {
+                for_each_pair::<true>(bytes, &mut push);
+            } else {
+                for_each_pair::<false>(bytes, &mut push);
+            }
+            let mut want = Vec::new();
+            for_each_pair_packed(
+                bytes,
+                |p, b| glue_pair(p, b) | strong & strong_pair(p, b),
+                |i| {
+                    let (p, b) = (bytes[i - 1], bytes[i]);
+                    want.push((i, glue_pair(p, b), strong & strong_pair(p, b)));
+                },
+            );
+            assert_eq!(got, want, "{bytes:?} {strong}");
+        }
+    }
+
+    #[test]
+    fn pairs_agree_with_the_packed_scan() {
+        for t in [
+            "",
+            "a",
+            "aB",
+            " B",
+            "IS",
+            "ISBN 12",
+            "x.Page 4, vol. 3 uU pP vV (p. 5) \"Quote\"É,Ü",
+            "Ünïcode “quoted” text,Pages 200–202 in Vol. 2 of the U.S. Press",
+        ] {
+            assert_pairs_agree(t.as_bytes());
+        }
+        let mut next = random_below(11);
+        let alphabet: &[u8] = b"aApPvVuUISB \"_0.\xC3\x80\x9C\xE2\xFF\n";
+        for _ in 0..5_000 {
+            let len = next(140);
+            let bytes: Vec<u8> = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            assert_pairs_agree(&bytes);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// `for_each_pair` visits what the packed scan does, on arbitrary text (ASCII pieces
+        /// that open glue points and strong starts, and any characters).
+        #[test]
+        fn prop_pairs_agree_with_the_packed_scan(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "\\PC{0,4}",
+                    "[aApPvVuUISB \"._0-9ÀÉü“]{1,6}",
+                ],
+                0..40,
+            )
+        ) {
+            assert_pairs_agree(pieces.concat().as_bytes());
+        }
+    }
+
+    /// Every pair of bytes, in every lane: the SIMD bits are the byte tests'.
+    #[test]
+    fn pair_bits_agree_with_the_byte_tests() {
+        for p in 0..=255u8 {
+            for base in (0..=255u8).step_by(32) {
+                let cur: [u8; 32] = std::array::from_fn(|j| base.wrapping_add(j as u8));
+                let prev = [p; 32];
+                assert_eq!(
+                    pair_bits::<true>(&prev, &cur),
+                    pair_bits_bytewise::<true>(&prev, &cur)
+                );
+                assert_eq!(
+                    pair_bits::<false>(&prev, &cur),
+                    pair_bits_bytewise::<false>(&prev, &cur)
+                );
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: AVX2 was detected.
+                    let (avx_strong, avx_glue) = unsafe {
+                        (
+                            pair_bits_avx2::<true>(&prev, &cur),
+                            pair_bits_avx2::<false>(&prev, &cur),
+                        )
+                    };
+                    assert_eq!(avx_strong, pair_bits_bytewise::<true>(&prev, &cur));
+                    assert_eq!(avx_glue, pair_bits_bytewise::<false>(&prev, &cur));
+                }
+                let (g, s) = pair_bits_bytewise::<true>(&prev, &cur);
+                for (j, &b) in cur.iter().enumerate() {
+                    assert_eq!(g >> j & 1 != 0, glue_pair(p, b));
+                    assert_eq!(s >> j & 1 != 0, strong_pair(p, b));
+                }
+            }
         }
     }
 
