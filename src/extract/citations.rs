@@ -1978,6 +1978,16 @@ fn pair_bits_avx2<const STRONG: bool>(prev: &[u8; 32], cur: &[u8; 32]) -> (u32, 
     (glue, _mm256_movemask_epi8(strong) as u32)
 }
 
+/// `pair_bits` of one stretch, with AVX2 where the CPU has it (the last stretch of each block).
+fn pair_bits_one<const STRONG: bool>(prev: &[u8; 32], cur: &[u8; 32]) -> (u32, u32) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: AVX2 was detected.
+        return unsafe { pair_bits_avx2::<STRONG>(prev, cur) };
+    }
+    pair_bits::<STRONG>(prev, cur)
+}
+
 /// Stretches `pair_bits_run` reads a call.
 const PAIR_RUN: usize = 16;
 
@@ -2074,7 +2084,7 @@ fn for_each_pair<const STRONG: bool>(bytes: &[u8], mut f: impl FnMut(usize, bool
         cur[..n].copy_from_slice(&bytes[k..]);
         prev[..n].copy_from_slice(&bytes[k - 1..bytes.len() - 1]);
         let keep = u32::MAX >> (STRETCH - n);
-        let (glue, strong) = pair_bits::<STRONG>(&prev, &cur);
+        let (glue, strong) = pair_bits_one::<STRONG>(&prev, &cur);
         visit(k, (glue & keep, strong & keep));
     }
 }
