@@ -1380,7 +1380,33 @@ fn in_span(
     (!reached && start_same && end_same).then_some(false)
 }
 
+/// "Surname, …", "Surname and Surname.", "Surname & Surname,": a capitalised first word
+/// (letters, apostrophes, hyphens) followed by one of these. Asked of every block: its bytes
+/// are read while they are ASCII, and only a non-ASCII character is decoded.
 fn starts_with_author(line: &str) -> bool {
+    let b = line.as_bytes();
+    match b.first() {
+        None => return false,
+        Some(&c) if c < 0x80 => {
+            if !c.is_ascii_uppercase() {
+                return false;
+            }
+        }
+        Some(_) => return starts_with_author_chars(line),
+    }
+    let mut end = 1;
+    while end < b.len() && (b[end].is_ascii_alphabetic() || matches!(b[end], b'\'' | b'-')) {
+        end += 1;
+    }
+    if b.get(end).is_some_and(|&c| c >= 0x80) {
+        return starts_with_author_chars(line);
+    }
+    let rest = &b[end..];
+    rest.starts_with(b", ") || rest.starts_with(b" and ") || rest.starts_with(b" & ")
+}
+
+/// `starts_with_author` by characters: where a non-ASCII one is met, and its oracle.
+fn starts_with_author_chars(line: &str) -> bool {
     // "Surname, …", "Surname and Surname.", "Surname & Surname,".
     let mut chars = line.char_indices();
     let Some((_, first)) = chars.next() else {
@@ -2774,6 +2800,59 @@ mod tests {
             let flags: [u8; 32] = std::array::from_fn(|_| u8::from(next(2) == 1));
             let want = (0..32).fold(0u32, |m, j| m | u32::from(flags[j]) << j);
             assert_eq!(pack_flags(&flags), want);
+        }
+    }
+
+    /// `starts_with_author` reads ASCII bytes as the character scan reads characters.
+    #[test]
+    fn starts_with_author_table() {
+        for (line, want) in [
+            ("", false),
+            ("L", false),
+            ("Littlepage, John", true),
+            ("Siegelbaum and Sokolov.", true),
+            ("Getty & Naumov,", true),
+            ("O'Brien-Smith, A.", true),
+            ("However as", false),
+            ("littlepage, John", false),
+            ("Émile, Zola", true),
+            ("Dvořák, Antonín", true),
+            ("Smith’s, x", true),
+            ("Smith, ", true),
+            ("Smith,", false),
+            ("Smith1, x", false),
+            ("ÉMILE and X", true),
+            ("éMILE, x", false),
+            ("Ωmega, x", true),
+            ("Smith\u{a0}and x", false),
+        ] {
+            assert_eq!(starts_with_author(line), want, "{line:?}");
+            assert_eq!(starts_with_author_chars(line), want, "{line:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// `starts_with_author` agrees with the character scan on arbitrary lines.
+        #[test]
+        fn prop_starts_with_author_agrees(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "\\PC{0,3}",
+                    "[A-Za-z'’ÉéΩ&,-]{1,6}",
+                    proptest::strategy::Strategy::prop_map(
+                        proptest::sample::select(vec![", ", " and ", " & ", "Smith", "Ö"]),
+                        str::to_string
+                    ),
+                ],
+                0..8,
+            )
+        ) {
+            let line = pieces.concat();
+            proptest::prop_assert_eq!(starts_with_author(&line), starts_with_author_chars(&line));
         }
     }
 
