@@ -185,7 +185,8 @@ fn weak_word_prefixes() -> Option<&'static aho_corasick::packed::Searcher> {
 pub enum BlockAnchors {
     /// Not searched (the block is a bibliographic line): search each sentence.
     Unknown,
-    /// The block provably holds no strong anchor.
+    /// The block provably holds no strong anchor: it has no ASCII digit (nor "Press" or
+    /// "ISBN"), so no year either.
     None {
         block: Range<usize>,
         weak: WeakMatches,
@@ -635,6 +636,14 @@ impl CitationMatcher {
         span: Range<usize>,
         anchors: &BlockAnchors,
     ) -> bool {
+        // No strong anchor and no year (which needs ASCII digits) in the block: no sentence of
+        // it is a reference, and its weak anchors need not be searched.
+        if let BlockAnchors::None { block, .. } = anchors
+            && block.start <= span.start
+            && span.end <= block.end
+        {
+            return false;
+        }
         let sentence = &text[span.clone()];
         let strong = self
             .strong_in_span(text, &span, anchors)
@@ -4526,6 +4535,29 @@ mod anchor_reuse_tests {
             weak_shortcut > 10_000 && weak_true > 1_000,
             "{weak_shortcut} {weak_true}"
         );
+    }
+
+    /// A block without digits, "Press" or "ISBN" holds no strong anchor and no year: none of
+    /// its sentences is a reference, whatever its weak anchors.
+    #[test]
+    fn blocks_without_digits_hold_no_reference_sentence() {
+        let m = CitationMatcher::new(&CitationLexicon::embedded()).unwrap();
+        for text in [
+            "London: Books of New York. Verlag Editions, Oxford: Éditions.",
+            "Published by Chicago: Harcourt Books. Paris: Ünal Publishers",
+            "",
+            "p. x and vol. y",
+        ] {
+            let (_, anchors) = m.find_with_anchors(text, 0..text.len());
+            assert!(matches!(anchors, BlockAnchors::None { .. }), "{text:?}");
+            for span in [0..text.len(), 0..text.len() / 2] {
+                if !text.is_char_boundary(span.end) {
+                    continue;
+                }
+                assert!(!m.is_reference_span(text, span.clone(), &anchors));
+                assert!(!m.is_reference_sentence(&text[span]));
+            }
+        }
     }
 
     #[test]
