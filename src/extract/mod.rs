@@ -165,6 +165,9 @@ pub struct Analysis {
 pub const PARALLEL_MIN_BYTES: usize = 1 << 20;
 
 /// What one block yields before the blocks are put together (indices are the block's own).
+/// Scanned one block at a time on one thread, a single one is refilled for every block, so
+/// that its buffers are allocated once, not once per block.
+#[derive(Default)]
 struct BlockScan {
     citations: Vec<Citation>,
     is_bibline: bool,
@@ -193,8 +196,7 @@ fn for_each_in_order<T: Sync, U: Send>(
     f: impl Fn(&T) -> U + Sync + Send,
     mut consume: impl FnMut(U),
 ) {
-    // On a pool thread, waiting for a job of the same pool could wait forever.
-    if !parallel || rayon::current_thread_index().is_some() {
+    if !runs_in_parallel(parallel) {
         items.iter().map(f).for_each(consume);
         return;
     }
@@ -220,6 +222,12 @@ fn for_each_in_order<T: Sync, U: Send>(
         }
     });
     ready.into_iter().for_each(&mut consume);
+}
+
+/// Whether [`for_each_in_order`] hands the items to the pool: asked to, and not from a pool
+/// thread, where waiting for a job of the same pool could wait forever.
+fn runs_in_parallel(parallel: bool) -> bool {
+    parallel && rayon::current_thread_index().is_none()
 }
 
 /// Items per stretch of [`for_each_in_order`].
@@ -269,31 +277,23 @@ impl Extractors {
             doc.blocks.iter().zip(markup_from).collect();
         let mut b = 0usize;
         let mut prose: Vec<usize> = Vec::new();
-        let scan = |&(block, markup_from): &(&crate::parse::Block, usize)| {
-            self.scan_block(text, doc, block, markup_from)
-        };
-        for_each_in_order(&blocks, parallel, scan, |scan| {
+        let mut consume = |scan: &mut BlockScan| {
             let first_sentence = sentences.len();
             block_is_bibline[b] = scan.is_bibline;
             let first_citation = citations.len();
-            citations.extend(scan.citations);
+            citations.append(&mut scan.citations);
             let block_cites = first_citation..citations.len();
             block_cite_ranges.push(block_cites.clone());
 
             let mut references = scan.references.iter().copied().peekable();
             let all_reference = scan.all_reference;
-            sentences.extend(
-                scan.sentences
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, span)| Sentence {
-                        range: span,
-                        block: b,
-                        is_reference: all_reference || references.next_if_eq(&i).is_some(),
-                        citation: OptIdx::NONE,
-                        attribution: OptIdx::NONE,
-                    }),
-            );
+            sentences.extend(scan.sentences.iter().enumerate().map(|(i, span)| Sentence {
+                range: span.clone(),
+                block: b,
+                is_reference: all_reference || references.next_if_eq(&i).is_some(),
+                citation: OptIdx::NONE,
+                attribution: OptIdx::NONE,
+            }));
             let block_sents = first_sentence..sentences.len();
             block_sentences.push(block_sents.clone());
 
@@ -309,9 +309,7 @@ impl Extractors {
                 }
                 let s = &sentences[si];
                 let lead = &text[s.range.start..c.range.start.max(s.range.start)];
-                let at_start = lead
-                    .trim_matches(|ch: char| ch.is_whitespace() || ch == '•')
-                    .is_empty();
+                let at_start = blank_or_bullets(lead);
                 let mut first_covered = si;
                 if at_start && si > block_sents.start {
                     // A reference opening a sentence closes the one before it, and covers the
@@ -340,7 +338,7 @@ impl Extractors {
                         .filter(|&si| !sentences[si].is_reference),
                 );
             }
-            for (k, attribution) in scan.attributions {
+            for (k, attribution) in scan.attributions.drain(..) {
                 let si = prose[k];
                 if sentences[si].attribution.is_none() {
                     sentences[si].attribution = OptIdx::some(attributions.len());
@@ -349,7 +347,7 @@ impl Extractors {
             }
 
             // 5. Inline quotations, outside citations and excluded markup.
-            for q in scan.quotations {
+            for q in scan.quotations.drain(..) {
                 let inside_citation =
                     citation_around(&citations[block_cites.clone()], &q.range).is_some();
                 if inside_citation || doc.is_excluded(&q.range) {
@@ -364,7 +362,21 @@ impl Extractors {
                 });
             }
             b += 1;
-        });
+        };
+        if runs_in_parallel(parallel) {
+            let scan = |&(block, markup_from): &(&crate::parse::Block, usize)| {
+                let mut scan = BlockScan::default();
+                self.scan_block(text, doc, block, markup_from, &mut scan);
+                scan
+            };
+            for_each_in_order(&blocks, parallel, scan, |mut scan| consume(&mut scan));
+        } else {
+            let mut scan = BlockScan::default();
+            for &(block, markup_from) in &blocks {
+                self.scan_block(text, doc, block, markup_from, &mut scan);
+                consume(&mut scan);
+            }
+        }
 
         // 6. Reproduced findings: runs of "That …" sentences.
         self.find_clause_runs(text, &sentences, &mut quotations);
@@ -409,10 +421,13 @@ impl Extractors {
             let mut found = self
                 .numbers
                 .find_skipping(text, s.range.clone(), cites, |c| &c.range);
-            found.retain(|m| {
-                let in_citation = citation_around(cites, &m.value_span()).is_some();
-                !in_citation && !doc.is_excluded(&m.span)
-            });
+            // Most sentences hold no figure: no call to `retain` for them.
+            if !found.is_empty() {
+                found.retain(|m| {
+                    let in_citation = citation_around(cites, &m.value_span()).is_some();
+                    !in_citation && !doc.is_excluded(&m.span)
+                });
+            }
             found
         };
         let mut next_quote = 0usize;
@@ -453,21 +468,17 @@ impl Extractors {
         }
     }
 
-    /// Steps 1 and 2 for one block: its citations (sorted, nested ones dropped), the strong
-    /// anchors found on the way, whether the block is one bibliographic line, and its
-    /// sentences.
+    /// Steps 1 and 2 for one block: its citations (sorted, nested ones dropped) and its
+    /// sentences into `scan`, whether the block is one bibliographic line, and the strong
+    /// anchors found on the way.
     fn citations_and_sentences(
         &self,
         text: &str,
         doc: &Document,
         block: &crate::parse::Block,
         markup_from: usize,
-    ) -> (
-        Vec<Citation>,
-        citations::BlockAnchors,
-        bool,
-        Vec<Range<usize>>,
-    ) {
+        scan: &mut BlockScan,
+    ) -> (bool, citations::BlockAnchors) {
         // 1. Citations, from the text and from the markup.
         let (mut found, anchors) = if block.kind == BlockKind::FootnoteDefinition {
             let note = Citation {
@@ -502,16 +513,20 @@ impl Extractors {
             .any(|c| c.kind == CitationKind::BibliographicLine && c.range == block.range);
 
         // 2. Sentences, cut again where prose resumes right after a glued reference.
-        let mut spans = self.segmenter.split(text, block.range.clone());
-        let cuts: Vec<usize> = found.iter().filter_map(|c| c.resumes_at.get()).collect();
-        if !cuts.is_empty() {
-            spans = cut_at(text, spans, &cuts);
+        scan.sentences.clear();
+        self.segmenter
+            .split_into(text, block.range.clone(), &mut scan.sentences);
+        if found.iter().any(|c| c.resumes_at.is_some()) {
+            let cuts: Vec<usize> = found.iter().filter_map(|c| c.resumes_at.get()).collect();
+            scan.sentences = cut_at(text, std::mem::take(&mut scan.sentences), &cuts);
         }
-        (found, anchors, is_bibline, spans)
+        scan.citations = found;
+        (is_bibline, anchors)
     }
 
-    /// Steps 1, 2, 4 and 5 for one block, from the block alone: its citations, its sentences
-    /// (and which are reference text), its attributions and its raw inline quotations.
+    /// Steps 1, 2, 4 and 5 for one block, from the block alone, into `scan` (whatever it
+    /// held before): its citations, its sentences (and which are reference text), its
+    /// attributions and its raw inline quotations.
     /// `markup_from`: the first markup citation not before the block.
     fn scan_block(
         &self,
@@ -519,14 +534,17 @@ impl Extractors {
         doc: &Document,
         block: &crate::parse::Block,
         markup_from: usize,
-    ) -> BlockScan {
-        let (found, anchors, is_bibline, spans) =
-            self.citations_and_sentences(text, doc, block, markup_from);
+        scan: &mut BlockScan,
+    ) {
+        let (is_bibline, anchors) =
+            self.citations_and_sentences(text, doc, block, markup_from, scan);
+        let (found, spans) = (&scan.citations, &scan.sentences);
         let all_reference = is_bibline || block.kind == BlockKind::FootnoteDefinition;
-        let mut references = Vec::new();
+        let mut references = std::mem::take(&mut scan.references);
+        references.clear();
         if !all_reference {
             for (i, span) in spans.iter().enumerate() {
-                if citation_around(&found, span).is_some()
+                if citation_around(found, span).is_some()
                     || self
                         .citations
                         .is_reference_span(text, span.clone(), &anchors)
@@ -541,7 +559,7 @@ impl Extractors {
         let attributions = if all_reference {
             Vec::new()
         } else if references.is_empty() {
-            self.attributions.find_in(text, &spans)
+            self.attributions.find_in(text, spans)
         } else {
             let prose: Vec<Range<usize>> = spans
                 .iter()
@@ -558,15 +576,11 @@ impl Extractors {
         } else {
             Vec::new()
         };
-        BlockScan {
-            citations: found,
-            is_bibline,
-            sentences: spans,
-            all_reference,
-            references,
-            attributions,
-            quotations,
-        }
+        scan.is_bibline = is_bibline;
+        scan.all_reference = all_reference;
+        scan.references = references;
+        scan.attributions = attributions;
+        scan.quotations = quotations;
     }
 
     fn find_clause_runs(&self, text: &str, sentences: &[Sentence], out: &mut Vec<QuotationInfo>) {
@@ -576,6 +590,7 @@ impl Extractors {
         }
         let is_clause = |s: &Sentence| {
             !s.is_reference
+                && q.clause_bytes.may_open(&text.as_bytes()[s.range.clone()])
                 && opens_clause(
                     &text[s.range.clone()],
                     &q.clause_starts,
@@ -685,6 +700,19 @@ fn opens_clause(body: &str, starts: &[String], not_before: &[String]) -> bool {
         && !not_before
             .iter()
             .any(|n| n.eq_ignore_ascii_case(second.trim_end_matches([',', '.'])))
+}
+
+/// Whether `lead` holds only whitespace and bullets. Most citations come after a sentence's
+/// first word: its first byte, ASCII and no space, answers at once.
+fn blank_or_bullets(lead: &str) -> bool {
+    match lead.as_bytes().first() {
+        None => true,
+        // `char::is_whitespace` on ASCII.
+        Some(&b) if b < 0x80 && !matches!(b, b'\t'..=b'\r' | b' ') => false,
+        Some(_) => lead
+            .trim_matches(|ch: char| ch.is_whitespace() || ch == '•')
+            .is_empty(),
+    }
 }
 
 fn sentences_overlapping(
@@ -1038,8 +1066,10 @@ mod tests {
             ("", false),
             ("That, the tax.", false),
         ];
+        let bytes = quotations::ClauseBytes::new(&starts);
         for &(body, want) in cases {
             assert_eq!(opens_clause(body, &starts, &not_before), want, "{body:?}");
+            assert!(bytes.may_open(body.as_bytes()) || !want, "{body:?}");
             assert_eq!(
                 opens_clause_by_words(body, &starts, &not_before),
                 want,
@@ -1054,13 +1084,121 @@ mod tests {
             pieces in proptest::collection::vec(proptest::sample::select(vec![
                 "That", "Thatch", "That,", "is", "IS", "was,", "was.", " ", "  ", "\u{a0}",
                 "\u{2003}", "\n", "É", "Ü", "ü", "x", ".", ",", "Th", "at",
+                "\u{b}", "\u{c}", "\t", "\r", "\u{85}",
             ]), 0..8),
         ) {
             let (starts, not_before) = clause_lexicon();
             let body: String = pieces.concat();
+            let opens = opens_clause(&body, &starts, &not_before);
             proptest::prop_assert_eq!(
-                opens_clause(&body, &starts, &not_before),
+                opens,
                 opens_clause_by_words(&body, &starts, &not_before),
+                "{:?}", body
+            );
+            // The first bytes rule out no sentence that opens a clause.
+            let bytes = quotations::ClauseBytes::new(&starts);
+            proptest::prop_assert!(bytes.may_open(body.as_bytes()) || !opens, "{:?}", body);
+        }
+    }
+
+    /// `blank_or_bullets` as it was: the whole trim.
+    fn blank_or_bullets_by_trim(lead: &str) -> bool {
+        lead.trim_matches(|ch: char| ch.is_whitespace() || ch == '•')
+            .is_empty()
+    }
+
+    #[test]
+    fn blank_or_bullets_table() {
+        let cases: &[(&str, bool)] = &[
+            ("", true),
+            (" ", true),
+            ("\u{b}\u{c}\t\r\n ", true),
+            ("•", true),
+            (" • \u{a0}\u{2003}•", true),
+            ("\u{85}", true),
+            ("a", false),
+            (" a", false),
+            ("• x •", false),
+            ("é", false),
+            ("\u{1c}", false),
+            ("Word ", false),
+            ("-", false),
+        ];
+        for &(lead, want) in cases {
+            assert_eq!(blank_or_bullets(lead), want, "{lead:?}");
+            assert_eq!(blank_or_bullets_by_trim(lead), want, "{lead:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn blank_or_bullets_equals_the_trim(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                " ", "\u{b}", "\u{c}", "\t", "\n", "\r", "\u{1c}", "\u{85}", "\u{a0}",
+                "\u{2003}", "\u{3000}", "•", "·", "a", "É", ".", "[", "x y",
+            ]), 0..6),
+        ) {
+            let lead: String = pieces.concat();
+            proptest::prop_assert_eq!(
+                blank_or_bullets(&lead),
+                blank_or_bullets_by_trim(&lead),
+                "{:?}", lead
+            );
+        }
+    }
+
+    /// The embedded lexicon's clause starts, whose first bytes rule most sentences out.
+    fn embedded_clause_starts() -> (Vec<String>, Vec<String>) {
+        let lex = crate::extract::quotations::QuotationLexicon::embedded();
+        (lex.clause_starts, lex.clause_not_before)
+    }
+
+    #[test]
+    fn clause_first_bytes_table() {
+        let (starts, not_before) = embedded_clause_starts();
+        let bytes = quotations::ClauseBytes::new(&starts);
+        let cases: &[(&str, bool)] = &[
+            ("That the tax was unjust.", true),
+            ("Whereas the tax was unjust.", true),
+            ("That\u{a0}the tax", true),
+            ("That\u{b}the tax", true),
+            (" That the tax", true),
+            ("\u{b}That the tax", true),
+            ("\u{2003}That the tax", true),
+            ("The tax was unjust.", false),
+            ("They paid.", false),
+            ("There were two.", true),
+            ("Thatcher said so.", true),
+            ("Tha", true),
+            ("T", true),
+            ("", false),
+            ("That,", true),
+            ("A that.", false),
+            ("É.", true),
+        ];
+        for &(body, may_open) in cases {
+            assert_eq!(bytes.may_open(body.as_bytes()), may_open, "{body:?}");
+            assert!(
+                may_open || !opens_clause(body, &starts, &not_before),
+                "{body:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn clause_first_bytes_rule_out_no_clause(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "That", "Whereas", "The", "They", "Th", "at", "Wh", "ere", "as", "T", "W",
+                " ", "\u{a0}", "\u{2003}", "\u{85}", "\u{b}", "\t", "\n", "is", "x", ",",
+                ".", "É",
+            ]), 0..8),
+        ) {
+            let (starts, not_before) = embedded_clause_starts();
+            let body: String = pieces.concat();
+            let bytes = quotations::ClauseBytes::new(&starts);
+            proptest::prop_assert!(
+                bytes.may_open(body.as_bytes()) || !opens_clause(&body, &starts, &not_before),
                 "{:?}", body
             );
         }
@@ -1249,9 +1387,12 @@ mod tests {
         markup_from: usize,
     ) -> OldScan {
         // Steps 1 and 2 are shared: the two differ in how reference sentences are kept.
-        let (found, anchors, is_bibline, spans) =
-            x.citations_and_sentences(text, doc, block, markup_from);
-        let sentences: Vec<(Range<usize>, bool)> = spans
+        let mut fresh = BlockScan::default();
+        let (is_bibline, anchors) =
+            x.citations_and_sentences(text, doc, block, markup_from, &mut fresh);
+        let found = fresh.citations;
+        let sentences: Vec<(Range<usize>, bool)> = fresh
+            .sentences
             .into_iter()
             .map(|span| {
                 let is_reference = is_bibline
@@ -1285,7 +1426,8 @@ mod tests {
             ..proptest::prelude::ProptestConfig::default()
         })]
         /// Each block's scan, with reference sentences listed by index, is the scan that
-        /// flagged every sentence (Markdown and plain text, notes and bibliographic lines).
+        /// flagged every sentence (Markdown and plain text, notes and bibliographic lines),
+        /// with one `BlockScan` refilled for every block as the sequential analysis does.
         #[test]
         fn block_scan_equals_the_flag_per_sentence_scan(
             pieces in proptest::collection::vec(proptest::sample::select(PIECES), 1..60),
@@ -1296,11 +1438,12 @@ mod tests {
             let x = &rules.extractors;
             let doc = crate::parse::parse(&file);
             let text = file.text.as_str();
+            let mut new = BlockScan::default();
             for block in &doc.blocks {
                 let markup_from = doc
                     .markup_citations
                     .partition_point(|c| c.range.start < block.range.start);
-                let new = x.scan_block(text, &doc, block, markup_from);
+                x.scan_block(text, &doc, block, markup_from, &mut new);
                 let flags: Vec<(Range<usize>, bool)> = new
                     .sentences
                     .iter()
@@ -1308,7 +1451,13 @@ mod tests {
                     .map(|(i, s)| (s.clone(), new.all_reference || new.references.contains(&i)))
                     .collect();
                 proptest::prop_assert!(new.references.windows(2).all(|w| w[0] < w[1]));
-                let got = (new.citations, new.is_bibline, flags, new.attributions, new.quotations);
+                let got = (
+                    &new.citations,
+                    new.is_bibline,
+                    flags,
+                    &new.attributions,
+                    &new.quotations,
+                );
                 let want = scan_block_by_flags(x, text, &doc, block, markup_from);
                 proptest::prop_assert_eq!(format!("{got:?}"), format!("{want:?}"));
             }

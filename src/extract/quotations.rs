@@ -118,6 +118,56 @@ pub struct QuotationFinder {
     pub(crate) clause_starts: Vec<String>,
     pub(crate) clause_run: usize,
     pub(crate) clause_not_before: Vec<String>,
+    /// `ClauseBytes::new(clause_starts)`.
+    pub(crate) clause_bytes: ClauseBytes,
+}
+
+/// The bytes that may stand at each of the first few places of a sentence opening a clause
+/// (a clause start, then whitespace), so that most sentences are ruled out by their first
+/// bytes, before the clause test proper: "The" and "They" by their third or fourth byte
+/// where "That" and "Whereas" start clauses.
+pub(crate) struct ClauseBytes([[bool; 256]; CLAUSE_BYTES]);
+
+const CLAUSE_BYTES: usize = 4;
+
+impl ClauseBytes {
+    pub(crate) fn new(starts: &[String]) -> ClauseBytes {
+        // A first byte that `trim_start` may pass over (ASCII whitespace, or a non-ASCII lead
+        // byte, as some spaces are) is let through, and the test proper decides.
+        let mut at = [[false; 256]; CLAUSE_BYTES];
+        let space_or_wide = |set: &mut [bool; 256]| {
+            for b in [b'\t', b'\n', 0x0B, 0x0C, b'\r', b' '] {
+                set[b as usize] = true;
+            }
+            set[0x80..].fill(true);
+        };
+        space_or_wide(&mut at[0]);
+        for start in starts.iter().map(|s| s.as_bytes()) {
+            for (i, set) in at.iter_mut().enumerate() {
+                match i.cmp(&start.len()) {
+                    std::cmp::Ordering::Less => set[start[i] as usize] = true,
+                    // The whitespace after the start: its first byte.
+                    std::cmp::Ordering::Equal => space_or_wide(set),
+                    std::cmp::Ordering::Greater => set.fill(true),
+                }
+            }
+        }
+        ClauseBytes(at)
+    }
+
+    /// False only where `body` (a sentence) opens no clause: it is empty, or it starts with
+    /// an ASCII byte other than whitespace (so is its own `trim_start`) and one of its first
+    /// bytes fits no clause start followed by whitespace.
+    pub(crate) fn may_open(&self, body: &[u8]) -> bool {
+        let Some(&first) = body.first() else {
+            return false;
+        };
+        // `char::is_whitespace` on ASCII (`u8::is_ascii_whitespace` leaves out U+000B).
+        if first >= 0x80 || matches!(first, b'\t'..=b'\r' | b' ') {
+            return true;
+        }
+        body.iter().zip(&self.0).all(|(&b, set)| set[b as usize])
+    }
 }
 
 /// Longest stretch an unclosed quotation may claim before it is cut at a sentence end.
@@ -167,6 +217,7 @@ impl QuotationFinder {
             clause_starts: lex.clause_starts.clone(),
             clause_run: lex.clause_run.max(1),
             clause_not_before: lex.clause_not_before.clone(),
+            clause_bytes: ClauseBytes::new(&lex.clause_starts),
         })
     }
 

@@ -298,6 +298,13 @@ impl Segmenter {
     /// each trimmed of leading/trailing whitespace, together covering every non-whitespace byte of the range.
     /// Ranges must lie on char boundaries. Never panics, for any input (including invalid-looking Unicode, huge inputs).
     pub fn split(&self, text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        self.split_into(text, range, &mut out);
+        out
+    }
+
+    /// `split`, appending to `out`: a caller splitting block after block keeps one buffer.
+    pub fn split_into(&self, text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
         // Repair an out-of-bounds or mid-character range instead of panicking.
         let mut end = range.end.min(text.len());
         while !text.is_char_boundary(end) {
@@ -308,7 +315,6 @@ impl Segmenter {
             start += 1;
         }
         let s = &text[start..end];
-        let mut out = Vec::new();
         // Reuse per-thread scratch buffers: blocks are often small and many.
         SCRATCH.with(|cell| {
             let mut guard = cell.try_borrow_mut().ok();
@@ -320,10 +326,9 @@ impl Segmenter {
             blk.pair();
             // At most one sentence per event, and one after the last.
             out.reserve(blk.sc.events.len() + 1);
-            blk.segment(&mut out, start);
+            blk.segment(out, start);
             scratch.free_large();
         });
-        out
     }
 }
 
@@ -2004,6 +2009,21 @@ mod tests {
         let b = text.find(" Ignored too").unwrap();
         let got: Vec<&str> = s.split(text, a..b).into_iter().map(|r| &text[r]).collect();
         assert_eq!(got, ["First one.", "Second one."]);
+    }
+
+    #[test]
+    fn split_into_appends_what_split_returns() {
+        let s = seg();
+        let text = "Ünïcödé. Ωmega sentence. “Quote.” Last one";
+        let mut out = Vec::new();
+        out.push(0..1);
+        for (a, b) in [(0, text.len()), (10, 30), (0, 0), (text.len(), text.len())] {
+            let (a, b) = (a.min(b), b);
+            let before = out.len();
+            s.split_into(text, a..b, &mut out);
+            assert_eq!(out[before..], s.split(text, a..b)[..], "{a}..{b}");
+        }
+        assert_eq!(out[0], 0..1);
     }
 
     #[test]
