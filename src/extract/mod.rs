@@ -491,10 +491,15 @@ impl Extractors {
             // The strong anchors found here answer each sentence's anchor search below.
             self.citations.find_with_anchors(text, block.range.clone())
         };
-        for mc in &doc.markup_citations[markup_from..] {
-            if mc.range.start >= block.range.end {
-                break;
-            }
+        // The block's markup citations: room for them at once, not grown one by one (a
+        // paragraph of links holds many).
+        let markup = &doc.markup_citations[markup_from..];
+        let markup = &markup[..markup
+            .iter()
+            .position(|mc| mc.range.start >= block.range.end)
+            .unwrap_or(markup.len())];
+        found.reserve(markup.len());
+        for mc in markup {
             if mc.range.end <= block.range.end {
                 found.push(Citation {
                     range: mc.range.clone(),
