@@ -417,24 +417,24 @@ impl Extractors {
                 return Vec::new();
             }
             let cites = &citations[block_cite_ranges[s.block].clone()];
-            // Candidates inside some citations are not read: their figures are dropped here.
-            let mut found = self
-                .numbers
-                .find_skipping(text, s.range.clone(), cites, |c| &c.range);
-            // Most sentences hold no figure: no call to `retain` for them.
-            if !found.is_empty() {
-                found.retain(|m| {
-                    let in_citation = citation_around(cites, &m.value_span()).is_some();
-                    !in_citation && !doc.is_excluded(&m.span)
-                });
-            }
-            found
+            // Candidates inside some citations are not read: their figures are dropped below.
+            self.numbers
+                .find_skipping(text, s.range.clone(), cites, |c| &c.range)
         };
         let mut next_quote = 0usize;
         let mut open_quotes: Vec<usize> = Vec::new();
         let mut si = 0usize;
         for_each_in_order(&sentences, parallel, figures_of, |found| {
+            // Dropped here, not by a `retain` per sentence: the same figures, one pass.
+            let cites = if found.is_empty() {
+                &[][..]
+            } else {
+                &citations[block_cite_ranges[sentences[si].block].clone()]
+            };
             for m in found {
+                if citation_around(cites, &m.value_span()).is_some() || doc.is_excluded(&m.span) {
+                    continue;
+                }
                 while next_quote < quotations.len()
                     && quotations[next_quote].q.range.start <= m.span.start
                 {
