@@ -285,15 +285,26 @@ impl Extractors {
             let block_cites = first_citation..citations.len();
             block_cite_ranges.push(block_cites.clone());
 
-            let mut references = scan.references.iter().copied().peekable();
-            let all_reference = scan.all_reference;
-            sentences.extend(scan.sentences.iter().enumerate().map(|(i, span)| Sentence {
-                range: span.clone(),
+            let sentence = |range: &Range<usize>, is_reference: bool| Sentence {
+                range: range.clone(),
                 block: b,
-                is_reference: all_reference || references.next_if_eq(&i).is_some(),
+                is_reference,
                 citation: OptIdx::NONE,
                 attribution: OptIdx::NONE,
-            }));
+            };
+            if scan.all_reference || scan.references.is_empty() {
+                // Every sentence alike (most blocks): no list to walk alongside.
+                let is_reference = scan.all_reference;
+                sentences.extend(scan.sentences.iter().map(|r| sentence(r, is_reference)));
+            } else {
+                let mut references = scan.references.iter().copied().peekable();
+                sentences.extend(
+                    scan.sentences
+                        .iter()
+                        .enumerate()
+                        .map(|(i, r)| sentence(r, references.next_if_eq(&i).is_some())),
+                );
+            }
             let block_sents = first_sentence..sentences.len();
             block_sentences.push(block_sents.clone());
 

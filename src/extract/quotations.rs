@@ -158,6 +158,7 @@ impl ClauseBytes {
     /// False only where `body` (a sentence) opens no clause: it is empty, or it starts with
     /// an ASCII byte other than whitespace (so is its own `trim_start`) and one of its first
     /// bytes fits no clause start followed by whitespace.
+    #[inline]
     pub(crate) fn may_open(&self, body: &[u8]) -> bool {
         let Some(&first) = body.first() else {
             return false;
