@@ -1042,52 +1042,75 @@ impl Anchors {
                     )
                 };
             }
-            while cand != 0 {
-                let lane = cand.trailing_zeros() as usize;
-                cand &= cand - 1;
-                let k = i + lane;
-                // `lead` is 0 in most chunks (no non-ASCII character starts there)
-                if lead != 0 && lead >> lane & 1 != 0 {
-                    if let Some(m) = self.at(text, k, lim) {
-                        return Some(m);
-                    }
-                    continue;
-                }
-                // the key's first two letters and its third (each below 32)
-                let (pair, third) = if lane <= 13 {
-                    // NUL padding past `lim` may shorten the word: `at` rejects it anyway
-                    (
-                        usize::from(fives[lane]) << 5 | usize::from(fives[lane + 1]),
-                        usize::from(fives[lane + 2]),
-                    )
-                } else {
-                    let key = tri_key(b, k);
-                    (key >> 5, key & 31)
-                };
-                // `tri_has(key)`, read from the parts (the mask only tells the compiler the
-                // index is in bounds: `pair` is below 1 << 10)
-                if self.tri[pair & 0x3FF] & (1 << (third & 31)) == 0 {
-                    continue;
-                }
-                let key = pair << 5 | third;
-                // A word that ends inside a chunk read whole (no padding) has its length and
-                // key here: `at`'s length test, passed by few, is made without the call.
-                let len = (!(lm >> lane)).trailing_zeros() as usize;
-                if i + 16 <= lim && lane <= 13 && lane + len < 16 {
-                    let kl = tri_len_key(key, len);
-                    if self.tri_len[kl / 64] & (1 << (kl % 64)) == 0 {
-                        continue;
-                    }
-                }
-                if let Some(m) = self.at(text, k, lim) {
-                    return Some(m);
-                }
+            if let Some(m) = self.first_candidate(text, i, lim, cand, lead, lm, &fives) {
+                return Some(m);
             }
             if dm != 0 {
                 let d = i + dm.trailing_zeros() as usize;
                 return Some((d, d));
             }
             i += 16;
+        }
+        None
+    }
+
+    /// The first anchor among the word starts `cand` of the chunk of `W` bytes at `i` (the
+    /// SSE2 scan's 16, the AVX2 scan's 32), in order; `lead` marks non-ASCII starts, `lm` the
+    /// chunk's ASCII letters, `fives` each letter's low five bits in its lane.
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn first_candidate<const W: usize>(
+        &self,
+        text: &str,
+        i: usize,
+        lim: usize,
+        mut cand: u32,
+        lead: u32,
+        lm: u32,
+        fives: &[u8; W],
+    ) -> Option<(usize, usize)> {
+        let b = text.as_bytes();
+        while cand != 0 {
+            let lane = cand.trailing_zeros() as usize;
+            cand &= cand - 1;
+            let k = i + lane;
+            // `lead` is 0 in most chunks (no non-ASCII character starts there)
+            if lead != 0 && lead >> lane & 1 != 0 {
+                if let Some(m) = self.at(text, k, lim) {
+                    return Some(m);
+                }
+                continue;
+            }
+            // the key's first two letters and its third (each below 32)
+            let (pair, third) = if lane + 3 <= W {
+                // NUL padding past `lim` may shorten the word: `at` rejects it anyway
+                (
+                    usize::from(fives[lane]) << 5 | usize::from(fives[lane + 1]),
+                    usize::from(fives[lane + 2]),
+                )
+            } else {
+                let key = tri_key(b, k);
+                (key >> 5, key & 31)
+            };
+            // `tri_has(key)`, read from the parts (the mask only tells the compiler the
+            // index is in bounds: `pair` is below 1 << 10)
+            if self.tri[pair & 0x3FF] & (1 << (third & 31)) == 0 {
+                continue;
+            }
+            let key = pair << 5 | third;
+            // A word that ends inside a chunk read whole (no padding) has its length and
+            // key here: `at`'s length test, passed by few, is made without the call.
+            let len = (!(lm >> lane)).trailing_zeros() as usize;
+            if i + W <= lim && lane + 3 <= W && lane + len < W {
+                let kl = tri_len_key(key, len);
+                if self.tri_len[kl / 64] & (1 << (kl % 64)) == 0 {
+                    continue;
+                }
+            }
+            if let Some(m) = self.at(text, k, lim) {
+                return Some(m);
+            }
         }
         None
     }
@@ -1183,44 +1206,8 @@ impl Anchors {
                     )
                 };
             }
-            while cand != 0 {
-                let lane = cand.trailing_zeros() as usize;
-                cand &= cand - 1;
-                let k = i + lane;
-                // `lead` is 0 in most chunks (no non-ASCII character starts there)
-                if lead != 0 && lead >> lane & 1 != 0 {
-                    if let Some(m) = self.at(text, k, lim) {
-                        return Some(m);
-                    }
-                    continue;
-                }
-                // the key's first two letters and its third (each below 32)
-                let (pair, third) = if lane <= 29 {
-                    // NUL padding past `lim` may shorten the word: `at` rejects it anyway
-                    (
-                        usize::from(fives[lane]) << 5 | usize::from(fives[lane + 1]),
-                        usize::from(fives[lane + 2]),
-                    )
-                } else {
-                    let key = tri_key(b, k);
-                    (key >> 5, key & 31)
-                };
-                // `tri_has(key)`, read from the parts (`pair` is below 1 << 10)
-                if self.tri[pair & 0x3FF] & (1 << (third & 31)) == 0 {
-                    continue;
-                }
-                let key = pair << 5 | third;
-                // a word that ends inside a chunk read whole: `at`'s length test here
-                let len = (!(lm >> lane)).trailing_zeros() as usize;
-                if i + 32 <= lim && lane <= 29 && lane + len < 32 {
-                    let kl = tri_len_key(key, len);
-                    if self.tri_len[kl / 64] & (1 << (kl % 64)) == 0 {
-                        continue;
-                    }
-                }
-                if let Some(m) = self.at(text, k, lim) {
-                    return Some(m);
-                }
+            if let Some(m) = self.first_candidate(text, i, lim, cand, lead, lm, &fives) {
+                return Some(m);
             }
             if dm != 0 {
                 let d = i + dm.trailing_zeros() as usize;
