@@ -2516,21 +2516,7 @@ fn after_masks_sse2(b: &[u8], at: usize) -> AfterMasks {
             bits(glue),
         ]
     }
-    let mut m = [0u64; 6];
-    for k in 0..4 {
-        let p = at + 16 * k;
-        let l = if p + 16 <= b.len() {
-            lane(b, p)
-        } else if p < b.len() {
-            // The last sixteen bytes of `b`, of which the block takes those from `p`.
-            lane(b, b.len() - 16).map(|x| x >> (16 - (b.len() - p)))
-        } else {
-            break;
-        };
-        for (mi, li) in m.iter_mut().zip(l) {
-            *mi |= li << (16 * k);
-        }
-    }
+    let m = crate::simd::block_masks(b, at, |p| lane(b, p));
     AfterMasks {
         space: m[0],
         high: m[1],
@@ -2705,20 +2691,7 @@ fn word_mask_sse2(b: &[u8], at: usize) -> u64 {
     if b.len() < 16 {
         return word_mask_bytewise(b, at);
     }
-    let mut mask = 0;
-    for k in 0..4 {
-        let p = at + 16 * k;
-        if p + 16 <= b.len() {
-            mask |= lane(b, p) << (16 * k);
-        } else {
-            // The last sixteen bytes of `b`, of which the block takes those from `p`.
-            if p < b.len() {
-                mask |= (lane(b, b.len() - 16) >> (16 - (b.len() - p))) << (16 * k);
-            }
-            break;
-        }
-    }
-    mask
+    crate::simd::block_masks(b, at, |p| [lane(b, p)])[0]
 }
 
 /// `word_mask` a byte at a time: elsewhere, for short texts, and its oracle.
@@ -3343,20 +3316,7 @@ fn space_mask_sse2(b: &[u8], at: usize) -> u64 {
         );
         u64::from(_mm_movemask_epi8(space) as u16)
     }
-    let mut mask = 0;
-    for k in 0..4 {
-        let p = at + 16 * k;
-        if p + 16 <= b.len() {
-            mask |= lane(b, p) << (16 * k);
-        } else {
-            // The last sixteen bytes of `b`, of which the block takes those from `p`.
-            if p < b.len() {
-                mask |= (lane(b, b.len() - 16) >> (16 - (b.len() - p))) << (16 * k);
-            }
-            break;
-        }
-    }
-    mask
+    crate::simd::block_masks(b, at, |p| [lane(b, p)])[0]
 }
 
 /// `ascii_words_back` a byte at a time: for short texts, and its oracle.

@@ -36,6 +36,34 @@ pub fn digits(x: __m128i) -> __m128i {
     in_range(x, b'0', b'9')
 }
 
+/// Masks of the 64 bytes of `b` from `at`, bit `k` for `b[at + k]` and 0 past the end of `b`
+/// (which holds at least sixteen bytes), from `lane`: the `N` sixteen-bit masks of
+/// `b[p..p + 16]`. Past the last whole sixteen, the last sixteen bytes of `b` are read again
+/// and shifted, so that nothing is copied.
+#[inline(always)]
+pub fn block_masks<const N: usize>(
+    b: &[u8],
+    at: usize,
+    lane: impl Fn(usize) -> [u64; N],
+) -> [u64; N] {
+    debug_assert!(b.len() >= 16);
+    let mut m = [0u64; N];
+    for k in 0..4 {
+        let p = at + 16 * k;
+        let l = if p + 16 <= b.len() {
+            lane(p)
+        } else if p < b.len() {
+            lane(b.len() - 16).map(|x| x >> (16 - (b.len() - p)))
+        } else {
+            break;
+        };
+        for (mi, li) in m.iter_mut().zip(l) {
+            *mi |= li << (16 * k);
+        }
+    }
+    m
+}
+
 /// [`in_range`] for 32 lanes. Only for callers that run where AVX2 was detected.
 #[target_feature(enable = "avx2")]
 #[inline]
