@@ -676,6 +676,8 @@ pub struct Measures {
     /// The `pair_index`es of the first two bytes of every phrase, as bits; every pair of a
     /// first byte whose first word has one byte.
     phrase_pairs: Box<[u64; 128 * 128 / 64]>,
+    /// The `word_sig`s of the phrases' first words, as bits.
+    first_word_sigs: Box<[u64; WORD_SIGS / 64]>,
     /// The measure phrases' words are ASCII, hold no `0`, and begin with a word byte: where
     /// the text folds plainly, `find_phrases` tells where measure words may stand (see `Cues`).
     phrases_tell: bool,
@@ -818,6 +820,7 @@ impl Measures {
         });
         let mut phrases_by_first: Vec<FirstWords> = vec![Vec::new(); 128];
         let mut phrase_pairs = Box::new([0u64; 128 * 128 / 64]);
+        let mut first_word_sigs = Box::new([0u64; WORD_SIGS / 64]);
         for (j, p) in phrases.iter().enumerate() {
             let Some(w) = p.first().map(|w| w.as_bytes()) else {
                 continue;
@@ -829,6 +832,8 @@ impl Measures {
                     Some((_, js)) => js.push(j),
                     None => by.push((lower.into(), vec![j])),
                 }
+                let sig = word_sig(w);
+                first_word_sigs[sig / 64] |= 1 << (sig % 64);
                 let mut set = |i: usize| phrase_pairs[i / 64] |= 1 << (i % 64);
                 match w.get(1) {
                     Some(x) => set(pair_index(w[0], Some(x))),
@@ -866,6 +871,7 @@ impl Measures {
             phrases_ascii,
             phrases_by_first,
             phrase_pairs,
+            first_word_sigs,
             phrases_tell,
             phrases_word_first,
             named,
@@ -1430,11 +1436,17 @@ impl Measures {
             if start >= to {
                 break;
             }
+            // Most words begin no phrase; of the rest ("in", "de", "re"...), most are no
+            // phrase's first word, which their signature tells without the list.
             if !self.begins_phrase(b[start], b.get(start + 1)) {
                 continue;
             }
             let end = runs.end_of(start);
             let word = &b[start..end];
+            let sig = word_sig(word);
+            if self.first_word_sigs[sig / 64] & (1 << (sig % 64)) == 0 {
+                continue;
+            }
             let first = usize::from(b[start].to_ascii_lowercase());
             for (w, js) in &self.phrases_by_first[first] {
                 if w.len() != word.len() || !w.eq_ignore_ascii_case(word) {
@@ -3575,6 +3587,22 @@ fn glued_digit(b: &[u8]) -> bool {
 fn pair_index(c: u8, next: Option<&u8>) -> usize {
     (usize::from(LOW_ASCII[usize::from(c)]) << 7)
         | usize::from(LOW_ASCII[usize::from(next.copied().unwrap_or(0))])
+}
+
+/// How many `word_sig`s there are.
+const WORD_SIGS: usize = 1 << 14;
+
+/// A hash of a nonempty word's first two bytes, last byte and length, in any ASCII case
+/// (a word that some other word equals in any case has its signature).
+#[inline]
+fn word_sig(w: &[u8]) -> usize {
+    let low = |c: u8| u32::from(LOW_ASCII[usize::from(c)]);
+    let n = w.len();
+    let h = (low(w[0]) << 21)
+        ^ (low(*w.get(1).unwrap_or(&0)) << 14)
+        ^ (low(w[n - 1]) << 7)
+        ^ (n.min(127) as u32);
+    (h.wrapping_mul(0x9E37_79B1) >> (32 - WORD_SIGS.trailing_zeros())) as usize
 }
 
 /// Each byte in ASCII lowercase, 0 for a non-ASCII byte (see `pair_index`).
@@ -5993,6 +6021,181 @@ mod tests {
             let at = text.floor_char_boundary(at.min(text.len()));
             let end = text.ceil_char_boundary((at + len).min(text.len()));
             assert_surely_unmeasured_sound(test_lexicon(), &text, at..end);
+        }
+    }
+
+    /// `Measures::phrases_in` as first written: every word that `begins_phrase` is looked up
+    /// in the list, whatever its signature.
+    fn phrases_in_reference(
+        m: &Measures,
+        text: &str,
+        from: usize,
+        to: usize,
+        mut take: impl FnMut(usize, usize) -> bool,
+    ) -> bool {
+        let b = text.as_bytes();
+        let mut runs = word_runs_from(b, from);
+        while let Some(start) = runs.next_start() {
+            if start >= to {
+                break;
+            }
+            if !m.begins_phrase(b[start], b.get(start + 1)) {
+                continue;
+            }
+            let end = runs.end_of(start);
+            let word = &b[start..end];
+            let first = usize::from(b[start].to_ascii_lowercase());
+            for (w, js) in &m.phrases_by_first[first] {
+                if w.len() != word.len() || !w.eq_ignore_ascii_case(word) {
+                    continue;
+                }
+                for &j in js {
+                    if let Some(e) = phrase_at(text, start, &m.phrases[j])
+                        && take(start, e)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// First words of 1, 2, 15, 16, 17 and 18 bytes, of one byte and a digit.
+    fn long_word_measures() -> &'static Measures {
+        static M: OnceLock<Measures> = OnceLock::new();
+        M.get_or_init(|| {
+            let lex: MeasureLexicon = toml::from_str(
+                r#"
+                [[measure]]
+                name = "long"
+                words = ["abcdefghijklmnopq", "abcdefghijklmnop", "abcdefghijklmno x", "ab", "a b", "Q"]
+                [[measure]]
+                name = "longer"
+                words = ["abcdefghijklmnopqr s", "in the camps", "_9"]
+                "#,
+            )
+            .expect("lexicon");
+            Measures::new(&lex).expect("compiles")
+        })
+    }
+
+    /// Every call `phrases_in` makes of `take` (which takes the `stop`th), and its answer.
+    fn phrases_in_calls(
+        m: &Measures,
+        text: &str,
+        from: usize,
+        to: usize,
+        stop: usize,
+        reference: bool,
+    ) -> (Vec<(usize, usize)>, bool) {
+        let mut calls = Vec::new();
+        let take = |s: usize, e: usize| {
+            calls.push((s, e));
+            calls.len() == stop
+        };
+        let found = if reference {
+            phrases_in_reference(m, text, from, to, take)
+        } else {
+            m.phrases_in(text, from, to, take)
+        };
+        (calls, found)
+    }
+
+    const PHRASE_PIECES: &[&str] = &[
+        " ",
+        "  ",
+        "\t",
+        ".",
+        ",",
+        "-",
+        "a",
+        "A",
+        "b",
+        "ab",
+        "Ab",
+        "abc",
+        "q",
+        "Q",
+        "Q1",
+        "_9",
+        "_",
+        "9",
+        "abcdefghijklmno",
+        "abcdefghijklmnop",
+        "ABCDEFGHIJKLMNOP",
+        "abcdefghijklmnopq",
+        "abcdefghijklmnopqr",
+        "abcdefghijklmnopqrs",
+        "x",
+        "s",
+        "in",
+        "the",
+        "camps",
+        "looms",
+        "a loom",
+        "members",
+        "_members",
+        "of",
+        "Z9",
+        "shot",
+        "death",
+        "\u{e9}",
+        "\u{212a}",
+        "\u{17f}",
+        "\u{1F600}",
+    ];
+
+    #[test]
+    fn phrases_in_table() {
+        let long = long_word_measures();
+        let cases: &[(&str, usize, usize)] = &[
+            ("", 0, 0),
+            ("ab", 0, 2),
+            ("abc ab", 0, 6),
+            ("abcdefghijklmnopq", 0, 17),
+            ("abcdefghijklmnopqr s", 0, 20),
+            ("abcdefghijklmnopqr", 0, 18),
+            ("xx abcdefghijklmnop", 3, 19),
+            ("xx abcdefghijklmnop", 4, 19),
+            ("a b Q Q1 _9", 0, 11),
+            ("a\u{e9} b", 0, 5),
+            ("in the camps", 0, 1),
+        ];
+        for m in [long, test_lexicon(), Measures::embedded()] {
+            for &(text, from, to) in cases {
+                for stop in 0..4 {
+                    assert_eq!(
+                        phrases_in_calls(m, text, from, to, stop, false),
+                        phrases_in_calls(m, text, from, to, stop, true),
+                        "{text:?} {from} {to} {stop}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            phrases_in_calls(long, "abcdefghijklmnopqr s", 0, 20, 0, false).0,
+            [(0, 20)]
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn phrases_in_as_first_written(
+            pieces in proptest::collection::vec(proptest::sample::select(PHRASE_PIECES), 0..40),
+            from in 0usize..200,
+            to in 0usize..220,
+            stop in 0usize..4,
+        ) {
+            static TRICKY: OnceLock<Measures> = OnceLock::new();
+            let text = pieces.concat();
+            let from = text.floor_char_boundary(from.min(text.len()));
+            for m in [long_word_measures(), TRICKY.get_or_init(tricky_measures), test_lexicon()] {
+                proptest::prop_assert_eq!(
+                    phrases_in_calls(m, &text, from, to, stop, false),
+                    phrases_in_calls(m, &text, from, to, stop, true)
+                );
+            }
         }
     }
 
