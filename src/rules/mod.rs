@@ -232,7 +232,9 @@ impl RuleMeta {
             self.template.render_into(&mut buf, &text[range.clone()]);
             ends.push((text_end, buf.len()));
         }
-        let buf: std::sync::Arc<str> = buf.into();
+        // Shrunk in place to what it holds, and shared without a copy.
+        buf.shrink_to_fit();
+        let buf = std::sync::Arc::new(buf);
         // Extended from an iterator of known length, each finding is made where it stays
         // rather than made aside and copied in (240 bytes each).
         out.extend(
