@@ -2493,17 +2493,9 @@ fn after_masks(b: &[u8], at: usize) -> AfterMasks {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 fn after_masks_sse2(b: &[u8], at: usize) -> AfterMasks {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-    };
-    /// The classes of the sixteen bytes at `p` (`p + 16 <= b.len()`).
-    #[target_feature(enable = "sse2")]
-    fn lane(b: &[u8], p: usize) -> [u64; 6] {
-        let r = &b[p..p + 16];
-        // SAFETY: `r` holds sixteen bytes; the load is unaligned.
-        let x = unsafe { _mm_loadu_si128(r.as_ptr().cast()) };
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_or_si128, _mm_set1_epi8};
+    let m = crate::simd::block_masks(b, at, |x| {
         let is = |c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
-        let bits = |v| u64::from(_mm_movemask_epi8(v) as u16);
         let digit = crate::simd::digits(x);
         let space = _mm_or_si128(is(b' '), crate::simd::in_range(x, b'\t', b'\r'));
         let window = _mm_or_si128(
@@ -2519,16 +2511,15 @@ fn after_masks_sse2(b: &[u8], at: usize) -> AfterMasks {
         );
         let glue = _mm_or_si128(crate::simd::letters(x), is(b'_'));
         [
-            bits(space),
+            space,
             // The sign bit is set in every non-ASCII byte.
-            bits(x) | bits(is(b'[')),
-            bits(window),
-            bits(words),
-            bits(digit),
-            bits(glue),
+            _mm_or_si128(x, is(b'[')),
+            window,
+            words,
+            digit,
+            glue,
         ]
-    }
-    let m = crate::simd::block_masks(b, at, |p| lane(b, p));
+    });
     AfterMasks {
         space: m[0],
         high: m[1],
@@ -2684,26 +2675,17 @@ fn word_mask(b: &[u8], at: usize) -> u64 {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 fn word_mask_sse2(b: &[u8], at: usize) -> u64 {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-    };
-    /// The word bytes of the sixteen at `p` (`p + 16 <= b.len()`), as `is_word_byte` has
-    /// them: ASCII letters, digits and `_`.
-    #[target_feature(enable = "sse2")]
-    fn lane(b: &[u8], p: usize) -> u64 {
-        let r = &b[p..p + 16];
-        // SAFETY: `r` holds sixteen bytes; the load is unaligned.
-        let x = unsafe { _mm_loadu_si128(r.as_ptr().cast()) };
-        let w = _mm_or_si128(
-            _mm_or_si128(crate::simd::letters(x), crate::simd::digits(x)),
-            _mm_cmpeq_epi8(x, _mm_set1_epi8(b'_' as i8)),
-        );
-        u64::from(_mm_movemask_epi8(w) as u16)
-    }
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_or_si128, _mm_set1_epi8};
     if b.len() < 16 {
         return word_mask_bytewise(b, at);
     }
-    crate::simd::block_masks(b, at, |p| [lane(b, p)])[0]
+    // The word bytes as `is_word_byte` has them: ASCII letters, digits and `_`.
+    crate::simd::block_masks(b, at, |x| {
+        [_mm_or_si128(
+            _mm_or_si128(crate::simd::letters(x), crate::simd::digits(x)),
+            _mm_cmpeq_epi8(x, _mm_set1_epi8(b'_' as i8)),
+        )]
+    })[0]
 }
 
 /// `word_mask` a byte at a time: elsewhere, for short texts, and its oracle.
@@ -3314,21 +3296,13 @@ fn space_mask(b: &[u8], at: usize) -> u64 {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 fn space_mask_sse2(b: &[u8], at: usize) -> u64 {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-    };
-    #[target_feature(enable = "sse2")]
-    fn lane(b: &[u8], p: usize) -> u64 {
-        let r = &b[p..p + 16];
-        // SAFETY: `r` holds sixteen bytes; the load is unaligned.
-        let x = unsafe { _mm_loadu_si128(r.as_ptr().cast()) };
-        let space = _mm_or_si128(
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_or_si128, _mm_set1_epi8};
+    crate::simd::block_masks(b, at, |x| {
+        [_mm_or_si128(
             _mm_cmpeq_epi8(x, _mm_set1_epi8(b' ' as i8)),
             crate::simd::in_range(x, b'\t', b'\r'),
-        );
-        u64::from(_mm_movemask_epi8(space) as u16)
-    }
-    crate::simd::block_masks(b, at, |p| [lane(b, p)])[0]
+        )]
+    })[0]
 }
 
 /// `ascii_words_back` a byte at a time: for short texts, and its oracle.

@@ -37,16 +37,23 @@ pub fn digits(x: __m128i) -> __m128i {
 }
 
 /// Masks of the 64 bytes of `b` from `at`, bit `k` for `b[at + k]` and 0 past the end of `b`
-/// (which holds at least sixteen bytes), from `lane`: the `N` sixteen-bit masks of
-/// `b[p..p + 16]`. Past the last whole sixteen, the last sixteen bytes of `b` are read again
-/// and shifted, so that nothing is copied.
-#[inline(always)]
+/// (which holds at least sixteen bytes): the sign bits of the `N` lane masks `classes` makes of
+/// each sixteen. Past the last whole sixteen, the last sixteen bytes of `b` are read again and
+/// shifted, so that nothing is copied.
+#[target_feature(enable = "sse2")]
+#[inline]
 pub fn block_masks<const N: usize>(
     b: &[u8],
     at: usize,
-    lane: impl Fn(usize) -> [u64; N],
+    classes: impl Fn(__m128i) -> [__m128i; N],
 ) -> [u64; N] {
     debug_assert!(b.len() >= 16);
+    let lane = |p: usize| {
+        let r = &b[p..p + 16];
+        // SAFETY: `r` holds sixteen bytes; the load is unaligned.
+        let x = unsafe { _mm_loadu_si128(r.as_ptr().cast()) };
+        classes(x).map(|v| u64::from(_mm_movemask_epi8(v) as u16))
+    };
     let mut m = [0u64; N];
     for k in 0..4 {
         let p = at + 16 * k;
