@@ -1386,11 +1386,10 @@ impl Measures {
                 return false;
             }
         } else {
-            let Some(cuts) = AfterCuts::of(after_all) else {
-                return false;
-            };
-            let window_end = fe + cuts.window;
-            if cuts.glued || self.phrases_in(sentence, fe, window_end, |_, end| end <= window_end) {
+            // The text is ASCII without a `[`: only the window's cut and glued digits are read.
+            let (window, glued) = AfterCuts::window_of(after_all);
+            let window_end = fe + window;
+            if glued || self.phrases_in(sentence, fe, window_end, |_, end| end <= window_end) {
                 return false;
             }
         }
@@ -2354,16 +2353,6 @@ impl AfterCuts {
     /// bit scan, the words are the spaces after non-spaces, counted by bits.
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     fn of_by_masks(b: &[u8]) -> Option<AfterCuts> {
-        /// Where the `n`th set bit (from 1) of `x` stands.
-        fn nth_bit(mut x: u64, n: u32) -> Option<usize> {
-            if n == 0 || x.count_ones() < n {
-                return None;
-            }
-            for _ in 1..n {
-                x &= x - 1;
-            }
-            Some(x.trailing_zeros() as usize)
-        }
         let (mut words, mut window, mut six, mut glued) = (0u32, None, None, false);
         // Whether the byte before the block is in a word, and is a byte a digit glues to.
         let (mut in_word, mut glue_before) = (0u64, 0u64);
@@ -2418,6 +2407,50 @@ impl AfterCuts {
         })
     }
 
+    /// `of(s).map(|c| (c.window, c.glued))` for an ASCII `s` without `[` (which `of` always
+    /// cuts): all `surely_unmeasured` reads, without the six words' cut or a check for
+    /// bytes that cannot be there.
+    fn window_of(s: &str) -> (usize, bool) {
+        debug_assert!(s.is_ascii() && !s.contains('['));
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        if s.len() >= 16 {
+            return Self::window_by_masks(s.as_bytes());
+        }
+        Self::of_bytewise(s).map_or((s.len(), false), |c| (c.window, c.glued))
+    }
+
+    /// `window_of` 64 bytes a step, as `of_by_masks` with only the classes it needs.
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    fn window_by_masks(b: &[u8]) -> (usize, bool) {
+        let (mut words, mut window, mut glued) = (0u32, None, false);
+        let (mut in_word, mut glue_before) = (0u64, 0u64);
+        let mut base = 0;
+        while base < b.len() {
+            // SAFETY: `window_masks_sse2` only needs SSE2, which this build enables.
+            let [space, stop, digit, glue] = unsafe { window_masks_sse2(b, base) };
+            let valid = match b.len() - base {
+                n if n >= 64 => !0,
+                n => (1u64 << n) - 1,
+            };
+            let non_space = !space & valid;
+            let ends = space & ((non_space << 1) | in_word);
+            let last = nth_bit(ends, 14 - words);
+            let read = last.map_or(valid, |k| (1u64 << k) - 1);
+            if window.is_none() && stop & read != 0 {
+                window = Some(base + (stop & read).trailing_zeros() as usize);
+            }
+            glued |= digit & ((glue << 1) | glue_before) & read != 0;
+            if let Some(k) = last {
+                return (window.unwrap_or(base + k), glued);
+            }
+            words += ends.count_ones();
+            in_word = non_space >> 63;
+            glue_before = glue >> 63;
+            base += 64;
+        }
+        (window.unwrap_or(b.len()), glued)
+    }
+
     /// `of` a byte at a time: for short texts, and its oracle.
     fn of_bytewise(s: &str) -> Option<AfterCuts> {
         let b = s.as_bytes();
@@ -2465,6 +2498,40 @@ impl AfterCuts {
             glued,
         })
     }
+}
+
+/// Where the `n`th set bit (from 1) of `x` stands.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn nth_bit(mut x: u64, n: u32) -> Option<usize> {
+    if n == 0 || x.count_ones() < n {
+        return None;
+    }
+    for _ in 1..n {
+        x &= x - 1;
+    }
+    Some(x.trailing_zeros() as usize)
+}
+
+/// Spaces, stops of `stop_window`, digits and bytes a digit glues to of `b[at..at + 64]`, as
+/// `after_masks` gives them.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn window_masks_sse2(b: &[u8], at: usize) -> [u64; 4] {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_or_si128, _mm_set1_epi8};
+    crate::simd::block_masks(b, at, |x| {
+        let is = |c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
+        let digit = crate::simd::digits(x);
+        let space = _mm_or_si128(is(b' '), crate::simd::in_range(x, b'\t', b'\r'));
+        let window = _mm_or_si128(
+            _mm_or_si128(
+                _mm_or_si128(digit, is(b';')),
+                _mm_or_si128(is(b':'), is(b'.')),
+            ),
+            _mm_or_si128(is(b'!'), is(b'?')),
+        );
+        let glue = _mm_or_si128(crate::simd::letters(x), is(b'_'));
+        [space, window, digit, glue]
+    })
 }
 
 /// The classes of `AFTER_CLASS` of `b[at..at + 64]` as bits (bit k for `b[at + k]`, 0 past
@@ -5571,6 +5638,10 @@ mod tests {
     }
 
     fn assert_after_cuts_as_before(s: &str) {
+        if s.is_ascii() && !s.contains('[') {
+            let bytewise = AfterCuts::of_bytewise(s).map(|c| (c.window, c.glued));
+            assert_eq!(Some(AfterCuts::window_of(s)), bytewise, "{s:?}");
+        }
         let bytewise = AfterCuts::of_bytewise(s).map(|c| (c.limit, c.window, c.words, c.glued));
         let got = AfterCuts::of(s).map(|c| (c.limit, c.window, c.words, c.glued));
         assert_eq!(got, bytewise, "{s:?}");
@@ -5757,6 +5828,19 @@ mod tests {
             assert_after_cuts_as_before(&pieces.concat());
         }
 
+        /// ASCII without `[`, where `AfterCuts::window_of` cuts too.
+        #[test]
+        fn window_cuts_on_random_ascii_text(
+            pieces in proptest::collection::vec(proptest::sample::select(AFTER_PIECES), 0..90),
+        ) {
+            let text: String = pieces
+                .iter()
+                .filter(|p| p.is_ascii() && !p.contains('['))
+                .copied()
+                .collect();
+            assert_after_cuts_as_before(&text);
+        }
+
         #[test]
         fn after_cuts_on_random_chars(text in "\\PC{0,120}") {
             assert_after_cuts_as_before(&text);
@@ -5769,11 +5853,100 @@ mod tests {
         }
     }
 
+    /// `Measures::surely_unmeasured` before its window was cut by `AfterCuts::window_of`.
+    fn surely_unmeasured_reference(
+        m: &Measures,
+        sentence: &str,
+        fig: &Range<usize>,
+        scratch: &mut String,
+    ) -> bool {
+        let b = sentence.as_bytes();
+        let (fs, fe) = (fig.start, fig.end);
+        // Named claims match anywhere: left to the key.
+        if !m.phrases_tell || !m.named.is_empty() || fs >= fe || fe > b.len() {
+            return false;
+        }
+        let (before_all, after_all) = (&sentence[..fs], &sentence[fe..]);
+        let insertion = memchr::memchr(b'[', after_all.as_bytes()).is_some();
+        if is_percentage(&sentence[fig.clone()]) {
+            // A share needs "of" and its words after the figure, as `measure_name` reads them.
+            let after = if insertion {
+                without_insertions(after_all).into()
+            } else {
+                std::borrow::Cow::Borrowed(after_all)
+            };
+            return share_words(&after).is_none();
+        }
+        // Non-ASCII text is cut by characters: left to the key. The figure's own text is
+        // never read.
+        if !before_all.is_ascii() || !after_all.is_ascii() {
+            return false;
+        }
+        // A figure glued to a word ends or starts a slice inside one of the sentence's runs.
+        let glued = |i: usize| i > 0 && i < b.len() && is_word_byte(b[i - 1]) && is_word_byte(b[i]);
+        if glued(fs) || glued(fe) {
+            return false;
+        }
+        // After the figure, the words `measure_name` reads (insertions taken out, which may
+        // join words: then the text it reads is scanned) up to the window's cut. A digit glued
+        // to a word would cut inside a run.
+        if insertion {
+            // All of the text without insertions: its cuts are those of its first 14 words,
+            // which `measure_name` reads.
+            ascii_without_insertions(after_all, scratch);
+            let after = scratch.as_str();
+            let Some(cuts) = AfterCuts::of(after) else {
+                return false;
+            };
+            if cuts.glued || m.phrases_in(after, 0, cuts.window, |_, end| end <= cuts.window) {
+                return false;
+            }
+        } else {
+            let Some(cuts) = AfterCuts::of(after_all) else {
+                return false;
+            };
+            let window_end = fe + cuts.window;
+            if cuts.glued || m.phrases_in(sentence, fe, window_end, |_, end| end <= window_end) {
+                return false;
+            }
+        }
+        // Before it: a phrase of at most `max_phrase_words` words ending in the last two
+        // words (the gap "of") starts within that many words more; `measure_before` reads
+        // eight.
+        let words = m.max_phrase_words.max(8) + 2;
+        let scan_from = ascii_words_back(&b[..fs], words);
+        let mut bounds = None;
+        !m.phrases_in(sentence, scan_from, fs, |start, end| {
+            let (gap_from, before_from, digits) = *bounds.get_or_insert_with(|| {
+                // `measure_name`: the gap after the measure word trims to nothing or "of".
+                let mut g = fs;
+                while g > 0 && ascii_space(b[g - 1]) {
+                    g -= 1;
+                }
+                if g >= 2 && b[g - 2..g].eq_ignore_ascii_case(b"of") {
+                    g -= 2;
+                    while g > 0 && ascii_space(b[g - 1]) {
+                        g -= 1;
+                    }
+                }
+                let from = last_words_after(&sentence[..fs], 8, before_stop);
+                (g, from, b[from..fs].iter().any(u8::is_ascii_digit))
+            });
+            end <= fs && (end >= gap_from || (start >= before_from && !digits))
+        })
+    }
+
     /// `surely_unmeasured` says so only of figures whose key has no measure (the key is its
-    /// oracle); returns its verdict.
+    /// oracle), and exactly as its first version did; returns its verdict.
     fn assert_surely_unmeasured_sound(m: &Measures, sentence: &str, fig: Range<usize>) -> bool {
         let mut scratch = String::from("left over");
         let sure = m.surely_unmeasured(sentence, &fig, &mut scratch);
+        let mut scratch = String::from("left over");
+        assert_eq!(
+            sure,
+            surely_unmeasured_reference(m, sentence, &fig, &mut scratch),
+            "{sentence:?} {fig:?}"
+        );
         if sure {
             let key = m.key(sentence, fig.clone());
             assert_eq!(key.measure, None, "{sentence:?} {fig:?}");
