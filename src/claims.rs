@@ -447,13 +447,31 @@ fn may_restate(file: &SourceFile, a: &Analysis, f: &crate::extract::Figure) -> b
         return false;
     }
     let s = a.sentences[f.sentence].range.clone();
+    if !bare_end(&file.text[f.m.span.end.min(s.end)..s.end]) {
+        return false;
+    }
     let before = &file.text[s.start..f.m.span.start.max(s.start)];
-    let after = &file.text[f.m.span.end.min(s.end)..s.end];
-    let bare_end = after
-        .chars()
-        .all(|c| c.is_whitespace() || matches!(c, '.' | '!' | ';'));
     // At most five words: the sixth need not be looked for past.
-    bare_end && before.split_whitespace().nth(5).is_none()
+    before.split_whitespace().nth(5).is_none()
+}
+
+/// Whether `after` holds only whitespace and `.`, `!` or `;`. Nearly always an ASCII letter,
+/// digit or mark soon says not: bytes are read up to the first other one, and characters
+/// only from a non-ASCII one.
+fn bare_end(after: &str) -> bool {
+    let b = after.as_bytes();
+    match b
+        .iter()
+        .position(|&c| !matches!(c, b'\t'..=b'\r' | b' ' | b'.' | b'!' | b';'))
+    {
+        None => true,
+        // Every other ASCII character is neither whitespace nor one of the marks.
+        Some(i) if b[i].is_ascii() => false,
+        // The bytes before are ASCII: `i` starts a character.
+        Some(i) => after[i..]
+            .chars()
+            .all(|c| c.is_whitespace() || matches!(c, '.' | '!' | ';')),
+    }
 }
 
 /// The claim of figure `i` of the analysis, with its key.
@@ -5850,6 +5868,53 @@ mod tests {
         fn word_scans_on_random_chars(text in "\\PC{0,150}") {
             assert_word_scans_as_bytes(&text);
             assert_scans_as_before(&text);
+        }
+    }
+
+    /// `bare_end` as first written: every character of `after` is read.
+    fn bare_end_reference(after: &str) -> bool {
+        after
+            .chars()
+            .all(|c| c.is_whitespace() || matches!(c, '.' | '!' | ';'))
+    }
+
+    #[test]
+    fn bare_end_table() {
+        for (after, want) in [
+            ("", true),
+            (" ", true),
+            (".", true),
+            (" . ! ;\t\n\r\x0b\x0c", true),
+            ("\u{a0}.", true),
+            (" \u{2003}\u{3000}\u{85}!", true),
+            ("\u{1c}", false),
+            (" .,", false),
+            (" a", false),
+            (". 5", false),
+            ("\u{a0}x", false),
+            (" é", false),
+            (" \u{200b}", false),
+            ("?", false),
+            (":", false),
+        ] {
+            assert_eq!(bare_end(after), want, "{after:?}");
+            assert_eq!(bare_end_reference(after), want, "{after:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2000,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        #[test]
+        fn bare_end_on_random_chars(after in "[ .!;\t\n\x0b\x0c\r\u{a0}\u{85}\u{2003}a5,\u{1c}é]{0,12}") {
+            proptest::prop_assert_eq!(bare_end(&after), bare_end_reference(&after));
+        }
+
+        #[test]
+        fn bare_end_on_any_chars(after in "\\PC{0,12}") {
+            proptest::prop_assert_eq!(bare_end(&after), bare_end_reference(&after));
         }
     }
 
