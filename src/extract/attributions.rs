@@ -292,16 +292,24 @@ fn nibble_vectors(t: &[[u8; 16]; 6]) -> [std::arch::x86_64::__m256i; 6] {
 #[target_feature(enable = "avx2")]
 #[inline]
 fn may_start_avx2(t: &[std::arch::x86_64::__m256i; 6], bytes: &[u8], base: usize) -> u64 {
-    use std::arch::x86_64::*;
-    let mut pad = [0u8; BLOCK + 2];
-    let p = match bytes.get(base..base + BLOCK + 2) {
-        Some(b) => b,
+    match bytes.get(base..base + BLOCK + 2) {
+        Some(p) => may_start_at_avx2(t, p),
+        // Only the last block or two are copied (and the copy zeroed).
         None => {
+            let mut pad = [0u8; BLOCK + 2];
             let rest = bytes.get(base..).unwrap_or_default();
             pad[..rest.len()].copy_from_slice(rest);
-            &pad[..]
+            may_start_at_avx2(t, &pad)
         }
-    };
+    }
+}
+
+/// `may_start_avx2` of the first 64 positions of `p` (`BLOCK + 2` bytes).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn may_start_at_avx2(t: &[std::arch::x86_64::__m256i; 6], p: &[u8]) -> u64 {
+    use std::arch::x86_64::*;
     let low = _mm256_set1_epi8(0x0f);
     let mut m = 0u64;
     for h in 0..2 {
@@ -310,7 +318,9 @@ fn may_start_avx2(t: &[std::arch::x86_64::__m256i; 6], bytes: &[u8], base: usize
             let at = &p[32 * h + k..32 * h + k + 32];
             // SAFETY: `at` holds 32 readable bytes; the load is unaligned.
             let x = unsafe { _mm256_loadu_si256(at.as_ptr().cast()) };
-            let lo = _mm256_shuffle_epi8(t[2 * k], _mm256_and_si256(x, low));
+            // The byte itself picks its low nibble's entry: a non-ASCII byte (sign bit set)
+            // picks 0, and no cue holds one.
+            let lo = _mm256_shuffle_epi8(t[2 * k], x);
             let hi =
                 _mm256_shuffle_epi8(t[2 * k + 1], _mm256_and_si256(_mm256_srli_epi16(x, 4), low));
             acc = _mm256_and_si256(acc, _mm256_and_si256(lo, hi));
