@@ -423,24 +423,16 @@ impl Extractors {
         // 8. Figures, sentence by sentence, outside citations, code and reference text.
         // Quotations are sorted by start and figures arrive in text order: a sweep keeps the
         // quotations open at the current figure, so the lookup stays linear.
-        let figures_of = |s: &Sentence| {
-            if s.is_reference {
-                return Vec::new();
-            }
-            let cites = &citations[block_cite_ranges[s.block].clone()];
-            // Candidates inside some citations are not read: their figures are dropped below.
-            self.numbers
-                .find_skipping(text, s.range.clone(), cites, |c| &c.range)
-        };
+        let cites_of = |s: &Sentence| &citations[block_cite_ranges[s.block].clone()];
         let mut next_quote = 0usize;
         let mut open_quotes: Vec<usize> = Vec::new();
         let mut si = 0usize;
-        for_each_in_order(&sentences, parallel, figures_of, |found| {
+        let mut consume = |found: std::vec::Drain<'_, NumberMatch>| {
             // Dropped here, not by a `retain` per sentence: the same figures, one pass.
-            let cites = if found.is_empty() {
+            let cites = if found.len() == 0 {
                 &[][..]
             } else {
-                &citations[block_cite_ranges[sentences[si].block].clone()]
+                cites_of(&sentences[si])
             };
             for m in found {
                 if citation_around(cites, &m.value_span()).is_some() || doc.is_excluded(&m.span) {
@@ -464,7 +456,37 @@ impl Extractors {
                 });
             }
             si += 1;
-        });
+        };
+        // Candidates inside some citations are not read: their figures are dropped above.
+        if runs_in_parallel(parallel) {
+            let figures_of = |s: &Sentence| {
+                if s.is_reference {
+                    return Vec::new();
+                }
+                self.numbers
+                    .find_skipping(text, s.range.clone(), cites_of(s), |c| &c.range)
+            };
+            for_each_in_order(&sentences, true, figures_of, |mut found| {
+                consume(found.drain(..))
+            });
+        } else {
+            // One buffer for every sentence: no vector allocated per sentence with figures.
+            let mut found = Vec::new();
+            for s in &sentences {
+                if s.is_reference {
+                    found.clear();
+                } else {
+                    self.numbers.find_skipping_into(
+                        text,
+                        s.range.clone(),
+                        cites_of(s),
+                        |c| &c.range,
+                        &mut found,
+                    );
+                }
+                consume(found.drain(..));
+            }
+        }
 
         Analysis {
             sentences,

@@ -2034,6 +2034,20 @@ impl Recognizer {
         self.find_with(text, range, self.anchors.ac.is_none(), cites, span_of)
     }
 
+    /// `find_skipping` into `out`, which is cleared first: a caller reading sentence after
+    /// sentence reuses one buffer instead of allocating (and growing) a vector per sentence.
+    pub fn find_skipping_into<C>(
+        &self,
+        text: &str,
+        range: Range<usize>,
+        cites: &[C],
+        span_of: impl Fn(&C) -> &Range<usize>,
+        out: &mut Vec<NumberMatch>,
+    ) {
+        out.clear();
+        self.find_with_into(text, range, self.anchors.ac.is_none(), cites, span_of, out);
+    }
+
     /// `find`; with `combined`, digits and anchors are looked for in one pass
     /// (`Anchors::next_or_digit`, only without the automaton), else by two scans.
     ///
@@ -2067,10 +2081,25 @@ impl Recognizer {
         span_of: impl Fn(&C) -> &Range<usize>,
     ) -> Vec<NumberMatch> {
         let mut out: Vec<NumberMatch> = Vec::new();
+        self.find_with_into(text, range, combined, cites, span_of, &mut out);
+        out
+    }
+
+    /// `find_with` appending to `out`, which must be empty.
+    fn find_with_into<C>(
+        &self,
+        text: &str,
+        range: Range<usize>,
+        combined: bool,
+        cites: &[C],
+        span_of: impl Fn(&C) -> &Range<usize>,
+        out: &mut Vec<NumberMatch>,
+    ) {
+        debug_assert!(out.is_empty());
         let lim = range.end.min(text.len());
         let lo = range.start.min(lim);
         if !text.is_char_boundary(lo) || !text.is_char_boundary(lim) {
-            return out;
+            return;
         }
         let b = text.as_bytes();
         let mut pos = lo;
@@ -2138,7 +2167,7 @@ impl Recognizer {
                 {
                     (None, we, false)
                 } else {
-                    self.figure(text, anchor, lo, lim, &out)
+                    self.figure(text, anchor, lo, lim, out)
                 }
             } else if anchor > 0 && b[anchor - 1].is_ascii_digit() {
                 let mut e = anchor;
@@ -2147,7 +2176,7 @@ impl Recognizer {
                 }
                 (None, e, false)
             } else {
-                self.figure(text, anchor, lo, lim, &out)
+                self.figure(text, anchor, lo, lim, out)
             };
             let next = next.max(anchor + 1).min(lim);
             pos = next;
@@ -2170,7 +2199,7 @@ impl Recognizer {
                         .is_some_and(|p| m.span.start.saturating_sub(p.span.end) <= 80)
                         && self.list_sep_before(text, m.span.start, lo);
                     if near_prev {
-                        push(text, &mut out, m);
+                        push(text, out, m);
                     } else {
                         pending_one = Some(m);
                     }
@@ -2180,12 +2209,11 @@ impl Recognizer {
                     && m.span.start.saturating_sub(p.span.end) <= 80
                     && self.list_sep_before(text, p.span.start, lo)
                 {
-                    push(text, &mut out, p);
+                    push(text, out, p);
                 }
-                push(text, &mut out, m);
+                push(text, out, m);
             }
         }
-        out
     }
 
     /// Is the word at `p` preceded by a list separator ("," ";" "and")?
@@ -5317,6 +5345,23 @@ mod tests {
                 );
             }
         }
+        // `find_skipping_into` clears what the buffer held: the figures of the last sentence
+        let mut buf = Vec::new();
+        for t in [
+            "In 1959 about 40 people (Dunmore 1959, p. 170)",
+            "12 more",
+            "",
+            "one",
+            "x",
+        ] {
+            let cites = plant_citations(t, u64::MAX, &[]);
+            r.find_skipping_into(t, 0..t.len(), &cites, range_of, &mut buf);
+            assert_eq!(
+                buf,
+                r.find_skipping(t, 0..t.len(), &cites, range_of),
+                "{t:?}"
+            );
+        }
         let t = "(Dunmore 1959, p. 170)";
         assert!(skippable(t.as_bytes(), &(0..t.len())));
         assert!(!skippable(b"(http://x.org/5)", &(0..16)));
@@ -5770,6 +5815,11 @@ mod tests {
                     "{:?} {:?} {}..{}", t, cites, lo, hi
                 );
             }
+            // A reused buffer, holding another text's figures, gives the same figures.
+            let mut buf = r.find(&t, 0..t.len());
+            buf.extend(r.find("about 12 and 40 percent", 0..23));
+            r.find_skipping_into(&t, lo..hi, &cites, range_of, &mut buf);
+            prop_assert_eq!(&buf, &r.find_skipping(&t, lo..hi, &cites, range_of));
         }
 
         #[test]
