@@ -133,6 +133,9 @@ pub struct CitationMatcher {
     /// The weak anchors are the embedded ones (`WEAK_EMBEDDED_SOURCE`): a slice without any of
     /// `WEAK_WORD_PREFIXES` has no match (see `weak_matches`).
     weak_is_embedded: bool,
+    /// The strong anchors are `ANCHORS_NEEDING_DIGIT_OR_PRESS`, in that order: their matches
+    /// can be read by hand (`embedded_strong_end`).
+    strong_is_embedded: bool,
 }
 
 /// The embedded strong anchors, each of which matches only text holding an ASCII digit,
@@ -536,6 +539,11 @@ impl CitationMatcher {
                 .all(|u| URLS_NEEDING_SLASH.contains(&u.get_ref().as_str())),
             strong_reusable,
             weak_reusable,
+            strong_is_embedded: lex
+                .strong_anchors
+                .iter()
+                .map(|a| a.get_ref().as_str())
+                .eq(ANCHORS_NEEDING_DIGIT_OR_PRESS.iter().copied()),
         })
     }
 
@@ -1116,12 +1124,25 @@ impl CitationMatcher {
         if p < *at {
             return None;
         }
+        // The embedded anchors are read by hand where the bytes they read tell the match;
+        // the regex answers the rest (a non-ASCII character where a Unicode class is read).
+        let end = match self
+            .strong_is_embedded
+            .then(|| embedded_strong_end(slice.as_bytes(), p))
+        {
+            Some(Ok(end)) => end,
+            _ => self.strong_search_at(slice, p),
+        }?;
+        *at = end.max(p + 1);
+        Some(p..end)
+    }
+
+    /// Where the strong anchors' match anchored at `p` ends, by the regex.
+    fn strong_search_at(&self, slice: &str, p: usize) -> Option<usize> {
         let input = regex_automata::Input::new(slice)
             .range(p..)
             .anchored(regex_automata::Anchored::Yes);
-        let m = self.strong.search(&input)?;
-        *at = m.end().max(p + 1);
-        Some(m.range())
+        self.strong.search(&input).map(|m| m.end())
     }
 
     /// From an anchor, step back over the capitalised words, numbers and connectors that start
@@ -2302,6 +2323,206 @@ fn strong_starts_at(slice: &str, i: usize, f: &mut impl FnMut(usize)) {
     };
     if may {
         f(i);
+    }
+}
+
+/// A character the hand reading of the embedded strong anchors cannot class: a non-ASCII one
+/// other than '–' where `\d` or `\s` (Unicode classes) is read.
+struct Untold;
+
+const EN_DASH: &[u8] = "–".as_bytes();
+
+/// Is byte `i` an ASCII word byte (what `(?-u:\b)` reads; none past either end)?
+fn word_byte_at(b: &[u8], i: usize) -> bool {
+    b.get(i).is_some_and(|&c| is_word_byte(c))
+}
+
+/// Does `\d` match at `i` (the end matches nothing)? Told for ASCII and '–'.
+fn digit_at(b: &[u8], i: usize) -> Result<bool, Untold> {
+    match b.get(i) {
+        None => Ok(false),
+        Some(c) if c.is_ascii() => Ok(c.is_ascii_digit()),
+        Some(_) if b[i..].starts_with(EN_DASH) => Ok(false),
+        Some(_) => Err(Untold),
+    }
+}
+
+/// Does `\s` match at `i` (a single ASCII byte where it does)? Told for ASCII and '–'.
+fn space_at(b: &[u8], i: usize) -> Result<bool, Untold> {
+    match b.get(i) {
+        None => Ok(false),
+        // Unicode White_Space among ASCII: '\t'..='\r' and ' '.
+        Some(&c) if c.is_ascii() => Ok(matches!(c, b'\t'..=b'\r' | b' ')),
+        Some(_) if b[i..].starts_with(EN_DASH) => Ok(false),
+        Some(_) => Err(Untold),
+    }
+}
+
+/// The end of the greedy `\d+` from `i`, which holds an ASCII digit.
+fn digits_end(b: &[u8], i: usize) -> Result<usize, Untold> {
+    let mut j = i;
+    while b.get(j).is_some_and(u8::is_ascii_digit) {
+        j += 1;
+    }
+    // The run may go on in a Unicode digit.
+    digit_at(b, j)?;
+    Ok(j)
+}
+
+/// One more `\s?[–,-]\s?\d+` after digits ending at `e`: where it ends, if it matches. Each
+/// part is forced (an optional space not taken leaves a space where the next part cannot
+/// match, and a `\d+` cut short leaves a digit where nothing after it can), so there is one
+/// way or none.
+fn range_step(b: &[u8], e: usize) -> Result<Option<usize>, Untold> {
+    let mut i = e + usize::from(space_at(b, e)?);
+    match b.get(i) {
+        Some(b',' | b'-') => i += 1,
+        Some(_) if b[i..].starts_with(EN_DASH) => i += EN_DASH.len(),
+        _ => return Ok(None),
+    }
+    i += usize::from(space_at(b, i)?);
+    if !digit_at(b, i)? {
+        return Ok(None);
+    }
+    digits_end(b, i).map(Some)
+}
+
+/// `\d+(?:\s?[–,-]\s?\d+)*` from `i`, followed by `(?-u:\b)` when `bounded`: the end the
+/// regex takes (the most repetitions after which the boundary holds; each `\d+` whole, as
+/// one cut short is followed by a digit, where neither a repetition nor the boundary holds).
+fn page_numbers_end(b: &[u8], i: usize, bounded: bool) -> Result<Option<usize>, Untold> {
+    if !digit_at(b, i)? {
+        return Ok(None);
+    }
+    let mut e = digits_end(b, i)?;
+    let mut best = (!bounded || !word_byte_at(b, e)).then_some(e);
+    while let Some(next) = range_step(b, e)? {
+        e = next;
+        if !bounded || !word_byte_at(b, e) {
+            best = Some(e);
+        }
+    }
+    Ok(best)
+}
+
+/// Where the leftmost-first match of `ANCHORS_NEEDING_DIGIT_OR_PRESS` (in that order)
+/// anchored at `p` ends, read by hand: `Ok(None)` for none, `Err` where a character it reads
+/// is not told (`Untold`). Each anchor's first character picks the ones that may match: "ISBN"
+/// the first, 'p' and 'P' the second and third (in that order), a digit the fourth, 'U' the
+/// fifth and 'V' or 'v' the sixth.
+fn embedded_strong_end(b: &[u8], p: usize) -> Result<Option<usize>, Untold> {
+    let Some(&first) = b.get(p) else {
+        return Ok(None);
+    };
+    // `(?-u:\b)` before a letter or digit: the byte before is not a word byte.
+    let word_start = p == 0 || !is_word_byte(b[p - 1]);
+    let rest = &b[p + 1..];
+    match first {
+        b'I' => {
+            // `ISBN(?:-1[03])?:? ?[\dX][\dX -]{8,16}[\dX]`: each optional part is taken where
+            // present (skipped, its first byte is left where nothing after can match).
+            if !rest.starts_with(b"SBN") {
+                return Ok(None);
+            }
+            let mut i = p + 4;
+            if b[i..].starts_with(b"-10") || b[i..].starts_with(b"-13") {
+                i += 3;
+            }
+            i += usize::from(b.get(i) == Some(&b':'));
+            i += usize::from(b.get(i) == Some(&b' '));
+            let digit_or_x = |c: u8| c.is_ascii_digit() || c == b'X';
+            match b.get(i) {
+                Some(&c) if c.is_ascii() || b[i..].starts_with(EN_DASH) => {
+                    if !digit_or_x(c) {
+                        return Ok(None);
+                    }
+                }
+                Some(_) => return Err(Untold),
+                None => return Ok(None),
+            }
+            // The run of `[\dX -]` after it, as far as the longest match reads (17).
+            let mut run = 0;
+            while run < 17 {
+                let j = i + 1 + run;
+                match b.get(j) {
+                    Some(&c) if digit_or_x(c) || c == b' ' || c == b'-' => run += 1,
+                    Some(&c) if c.is_ascii() => break,
+                    None => break,
+                    Some(_) if b[j..].starts_with(EN_DASH) => break,
+                    Some(_) => return Err(Untold),
+                }
+            }
+            // The greedy `{8,16}` gives back until a `[\dX]` follows.
+            Ok((8..=run.saturating_sub(1).min(16))
+                .rev()
+                .find(|&m| digit_or_x(b[i + 1 + m]))
+                .map(|m| i + 2 + m))
+        }
+        b'p' | b'P' if word_start => {
+            // `(?:pp?|pg|Pp)\.? ?\d+(?:\s?[–,-]\s?\d+)*(?-u:\b)`, its alternatives in order.
+            let after_prefix = |i: usize| {
+                let i = i + usize::from(b.get(i) == Some(&b'.'));
+                let i = i + usize::from(b.get(i) == Some(&b' '));
+                page_numbers_end(b, i, true)
+            };
+            let second = rest.first().copied();
+            let prefixes: [Option<usize>; 3] = if first == b'p' {
+                [
+                    (second == Some(b'p')).then_some(p + 2),
+                    Some(p + 1),
+                    (second == Some(b'g')).then_some(p + 2),
+                ]
+            } else {
+                [(second == Some(b'p')).then_some(p + 2), None, None]
+            };
+            for i in prefixes.into_iter().flatten() {
+                if let Some(end) = after_prefix(i)? {
+                    return Ok(Some(end));
+                }
+            }
+            // `[Pp]ages? \d+(?:\s?[–,-]\s?\d+)*`.
+            if !rest.starts_with(b"age") {
+                return Ok(None);
+            }
+            let mut i = p + 4;
+            i += usize::from(b.get(i) == Some(&b's'));
+            if b.get(i) != Some(&b' ') {
+                return Ok(None);
+            }
+            page_numbers_end(b, i + 1, false)
+        }
+        b'0'..=b'9' if word_start => {
+            // `\d+ pages(?-u:\b)`.
+            let e = digits_end(b, p)?;
+            let end = e + b" pages".len();
+            Ok((b[e..].starts_with(b" pages") && !word_byte_at(b, end)).then_some(end))
+        }
+        b'U' if word_start => {
+            // `(?:University|Univ\.) Press(?-u:\b)`.
+            let end = if rest.starts_with(b"niversity Press") {
+                p + "University Press".len()
+            } else if rest.starts_with(b"niv. Press") {
+                p + "Univ. Press".len()
+            } else {
+                return Ok(None);
+            };
+            Ok((!word_byte_at(b, end)).then_some(end))
+        }
+        b'V' | b'v' if word_start => {
+            // `(?:Vol|vol)\. ?\d+`.
+            if !rest.starts_with(b"ol.") {
+                return Ok(None);
+            }
+            let i = p + 4;
+            let i = i + usize::from(b.get(i) == Some(&b' '));
+            if !digit_at(b, i)? {
+                return Ok(None);
+            }
+            digits_end(b, i).map(Some)
+        }
+        // No anchor starts with another ASCII byte, nor (but a Unicode `\d`) a non-ASCII one.
+        _ if first.is_ascii() || b[p..].starts_with(EN_DASH) => Ok(None),
+        _ => Err(Untold),
     }
 }
 
@@ -4911,5 +5132,153 @@ mod anchor_reuse_tests {
         let sentence = "Acme Reference Series, Volume Two, Acme Books";
         let (_, anchors) = m.find_with_anchors(sentence, 0..sentence.len());
         assert!(m.is_reference_span(sentence, 0..sentence.len(), &anchors));
+    }
+
+    /// `embedded_strong_end` against the regex's anchored search at every character boundary
+    /// of `text`; told wherever the text is ASCII but for '–'.
+    fn assert_hand_strong_agrees(m: &CitationMatcher, text: &str) -> usize {
+        let told_everywhere = text.chars().all(|c| c.is_ascii() || c == '–');
+        let mut matched = 0;
+        for p in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let want = m.strong_search_at(text, p);
+            match embedded_strong_end(text.as_bytes(), p) {
+                Ok(got) => {
+                    assert_eq!(got, want, "{text:?} at {p}");
+                    matched += usize::from(got.is_some());
+                }
+                Err(Untold) => assert!(!told_everywhere, "{text:?} at {p}"),
+            }
+        }
+        matched
+    }
+
+    #[test]
+    fn hand_strong_anchors_table() {
+        let m = strong_matcher();
+        assert!(m.strong_is_embedded);
+        for text in [
+            "",
+            "p",
+            "p.",
+            "p. 5",
+            "p.5",
+            "p 5",
+            "p .5",
+            "pp. 12–14",
+            "pp. 12 – 14",
+            "pp. 12 -14, 20",
+            "pp. 12-14a",
+            "pp. 12-14-x",
+            "p. 12,",
+            "p. 12, 13",
+            "p. 12,\u{b}13",
+            "p. 12\t-\n13_",
+            "p. 5a",
+            "p. 5_",
+            "pp5",
+            "ppp5",
+            "pg. 5",
+            "pg5x",
+            "Pp 5",
+            "Pp. 5–",
+            "P 5",
+            "Page 5",
+            "Pages 5-6, 7",
+            "pages 5",
+            "Pagess 5",
+            "page5",
+            "pages 5–6a",
+            "xp. 5",
+            "_p. 5",
+            "(p. 5)",
+            "720 pages",
+            "720 pages.",
+            "720 pagesx",
+            "x720 pages",
+            "7 20 pages",
+            "720  pages",
+            "University Press",
+            "University Pressing",
+            "Univ. Press",
+            "Univ. Press_",
+            "aUniv. Press",
+            "Univ Press",
+            "Vol. 3",
+            "vol.3",
+            "Vol.  3",
+            "Vol. x",
+            "xVol. 3",
+            "ISBN 0195071328",
+            "ISBN-13: 978-0-19-507132-8",
+            "ISBN-10 0195071328",
+            "ISBN-1 0195071328",
+            "ISBN:0195071328",
+            "ISBN : 0195071328",
+            "ISBN XXXXXXXXXX",
+            "ISBN 0-19-507132",
+            "ISBN 01234567 -",
+            "ISBN 0123456789012345678901",
+            "ISBN 0 1 2 3 4 5 6 7 8 9 - ",
+            "MyISBN 0195071328",
+            "ISBN 01234567–89",
+            "p. 5é",
+            "p. ٣",
+            "p. 5٣",
+            "p. 5\u{2009}– 6",
+            "p. 5 –\u{a0}6",
+            "ISBN ٣123456789",
+            "ISBN 0123456789٣",
+            "٣ pages",
+            "é",
+        ] {
+            assert_hand_strong_agrees(m, text);
+        }
+    }
+
+    #[test]
+    fn hand_strong_anchors_agree_with_the_regex() {
+        let m = strong_matcher();
+        let mut next = random_below(47);
+        let mut found = 0;
+        for _ in 0..6_000 {
+            let text: String = (0..1 + next(24))
+                .map(|_| STRONG_PIECES[next(STRONG_PIECES.len())])
+                .collect();
+            found += assert_hand_strong_agrees(m, &text);
+        }
+        assert!(found > 2_000, "{found}");
+        // Other lexicons are searched by the regex alone.
+        let embedded = CitationLexicon::embedded();
+        let mut reversed = embedded.clone();
+        reversed.strong_anchors.reverse();
+        assert!(!CitationMatcher::new(&reversed).unwrap().strong_is_embedded);
+        let mut extended = embedded.clone();
+        extended.extend(lexicon_with(&[r"Acme"], &[]));
+        assert!(!CitationMatcher::new(&extended).unwrap().strong_is_embedded);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// The same amid arbitrary text, ASCII and not.
+        #[test]
+        fn prop_hand_strong_anchors_agree_with_the_regex(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "\\PC{0,3}",
+                    "[ -~]{0,4}",
+                    "[pPgaesvVolIUSBNX0-9٣ .,:_–\t-]{1,6}",
+                    proptest::strategy::Strategy::prop_map(
+                        proptest::sample::select(STRONG_PIECES),
+                        str::to_string
+                    ),
+                ],
+                0..24,
+            )
+        ) {
+            assert_hand_strong_agrees(strong_matcher(), &pieces.concat());
+        }
     }
 }
