@@ -117,8 +117,7 @@ pub struct CitationMatcher {
     /// Every URL pattern needs a '/' in its match (see `URLS_NEEDING_SLASH`), so a block
     /// without one holds none.
     urls_need_slash: bool,
-    /// " (" and "Press", searched in most blocks: built once, not per search.
-    space_paren: memchr::memmem::Finder<'static>,
+    /// "Press" and "ISBN", searched in many blocks: built once, not per search.
     press: memchr::memmem::Finder<'static>,
     isbn: memchr::memmem::Finder<'static>,
     /// A per-sentence strong-anchor search can be answered from the block's matches: the
@@ -136,6 +135,10 @@ pub struct CitationMatcher {
     /// The strong anchors are `ANCHORS_NEEDING_DIGIT_OR_PRESS`, in that order: their matches
     /// can be read by hand (`embedded_strong_end`).
     strong_is_embedded: bool,
+    /// How many kinds at the head of `delimited` are searched in one pass over the block's
+    /// '[' and '(' (`find_with_anchors`): markers and bracketed citations anchored at '['
+    /// alone, parenthetical ones at '(' alone.
+    merged: usize,
 }
 
 /// The embedded strong anchors, each of which matches only text holding an ASCII digit,
@@ -327,14 +330,8 @@ impl Delimited {
                 let mut at = 0;
                 while let Some(i) = find(&bytes[at..]) {
                     let p = at + i;
-                    if let Some(second) = second
-                        && !bytes.get(p + 1).is_some_and(|&b| second(b))
-                    {
-                        at = p + 1;
-                        continue;
-                    }
                     // Matches are never empty (they start with one of `starts`).
-                    at = match re.match_end(text, p) {
+                    at = match Delimited::anchored_end(re, *second, text, p) {
                         Some(end) => {
                             f(p..end);
                             end.max(p + 1)
@@ -344,6 +341,21 @@ impl Delimited {
                 }
             }
         }
+    }
+
+    /// Where the match of an anchored kind starting at `p` (one of its `starts`) ends.
+    fn anchored_end(
+        re: &ForwardOnly,
+        second: Option<fn(u8) -> bool>,
+        text: &str,
+        p: usize,
+    ) -> Option<usize> {
+        if let Some(second) = second
+            && !text.as_bytes().get(p + 1).is_some_and(|&b| second(b))
+        {
+            return None;
+        }
+        re.match_end(text, p)
     }
 }
 
@@ -491,6 +503,26 @@ impl CitationMatcher {
                 delimited.push((d, kind));
             }
         }
+        let merged = delimited
+            .iter()
+            .take_while(|(d, kind)| match (d, kind) {
+                (
+                    Delimited::Anchored {
+                        starts: [b'[', b'[', b'['],
+                        ..
+                    },
+                    CitationKind::Marker | CitationKind::Bracketed,
+                )
+                | (
+                    Delimited::Anchored {
+                        starts: [b'(', b'(', b'('],
+                        ..
+                    },
+                    CitationKind::Parenthetical,
+                ) => true,
+                _ => false,
+            })
+            .count();
         let never = || Regex::new(r"[^\s\S]").expect("static regex");
         let strong_needs_digit_or_press = lex
             .strong_anchors
@@ -530,7 +562,6 @@ impl CitationMatcher {
                 .fold(0, |m, n| m | 1u64 << n.len().min(63)),
             not_citations,
             strong_needs_digit_or_press,
-            space_paren: memchr::memmem::Finder::new(b" (").into_owned(),
             press: memchr::memmem::Finder::new(b"Press").into_owned(),
             isbn: memchr::memmem::Finder::new(b"ISBN").into_owned(),
             urls_need_slash: lex
@@ -544,6 +575,7 @@ impl CitationMatcher {
                 .iter()
                 .map(|a| a.get_ref().as_str())
                 .eq(ANCHORS_NEEDING_DIGIT_OR_PRESS.iter().copied()),
+            merged,
         })
     }
 
@@ -561,15 +593,66 @@ impl CitationMatcher {
         let slice = &text[block.clone()];
         let mut found: Vec<Citation> = Vec::new();
         let bytes = slice.as_bytes();
-        let has_bracket = memchr::memchr(b'[', bytes).is_some();
-        let has_paren = memchr::memchr(b'(', bytes).is_some();
+        let mut record = |kind: CitationKind, m: Range<usize>| {
+            // '[' and ']' are ASCII: trimmed as bytes, the rest compared as `str` would be.
+            let mut inner = &bytes[m.clone()];
+            while let [b'[' | b']', rest @ ..] = inner {
+                inner = rest;
+            }
+            while let [rest @ .., b'[' | b']'] = inner {
+                inner = rest;
+            }
+            // Only a `not_citations` entry of the same length can be equal.
+            if self.not_citation_lengths & 1u64 << inner.len().min(63) == 0
+                || !self
+                    .not_citations
+                    .iter()
+                    .any(|n| inner.eq_ignore_ascii_case(n.as_bytes()))
+            {
+                found.push(Citation {
+                    range: block.start + m.start..block.start + m.end,
+                    kind,
+                    resumes_at: OptIdx::NONE,
+                });
+            }
+        };
+        // The kinds anchored at '[' or '(' in one pass over those bytes, each as
+        // `Delimited::for_each_match` finds them (a kind's next search begins past its last
+        // match); at one start, in their order, so equal citations are found in the same order.
         // A narrative citation needs " (1…" or " (2…": the year right after the parenthesis.
-        let has_paren_year = has_paren
-            && self
-                .space_paren
-                .find_iter(bytes)
-                .any(|i| matches!(bytes.get(i + 2), Some(b'1' | b'2')));
-        for (re, kind) in &self.delimited {
+        let paren_year = |p: usize| {
+            p > 0 && bytes[p - 1] == b' ' && matches!(bytes.get(p + 1), Some(b'1' | b'2'))
+        };
+        let (has_bracket, has_paren, has_paren_year) = if self.merged > 0 {
+            let head = &self.delimited[..self.merged];
+            let mut next = [0usize; 3];
+            let (mut bracket, mut paren, mut year) = (false, false, false);
+            for p in memchr::memchr2_iter(b'[', b'(', bytes) {
+                let b = bytes[p];
+                bracket |= b == b'[';
+                paren |= b == b'(';
+                year |= b == b'(' && paren_year(p);
+                for ((d, kind), at) in head.iter().zip(&mut next) {
+                    if let Delimited::Anchored { re, starts, second } = d
+                        && starts[0] == b
+                        && p >= *at
+                        && let Some(end) = Delimited::anchored_end(re, *second, slice, p)
+                    {
+                        record(*kind, p..end);
+                        *at = end.max(p + 1);
+                    }
+                }
+            }
+            (bracket, paren, year)
+        } else {
+            let paren = memchr::memchr(b'(', bytes).is_some();
+            (
+                memchr::memchr(b'[', bytes).is_some(),
+                paren,
+                paren && memchr::memchr_iter(b'(', bytes).any(paren_year),
+            )
+        };
+        for (re, kind) in &self.delimited[self.merged..] {
             // Markers and bracketed citations need a '[', parenthetical ones a '(': skip the
             // regex on the many blocks without one.
             let needed = match kind {
@@ -582,22 +665,7 @@ impl CitationMatcher {
             if !needed {
                 continue;
             }
-            re.for_each_match(slice, |m| {
-                let inner = slice[m.clone()].trim_matches(|c| c == '[' || c == ']');
-                // Only a `not_citations` entry of the same length can be equal.
-                if self.not_citation_lengths & 1u64 << inner.len().min(63) == 0
-                    || !self
-                        .not_citations
-                        .iter()
-                        .any(|n| inner.eq_ignore_ascii_case(n))
-                {
-                    found.push(Citation {
-                        range: block.start + m.start..block.start + m.end,
-                        kind: *kind,
-                        resumes_at: OptIdx::NONE,
-                    });
-                }
-            });
+            re.for_each_match(slice, |m| record(*kind, m));
         }
         let anchors = if self.is_bibliographic_line(slice) {
             found.push(Citation {
@@ -5279,6 +5347,121 @@ mod anchor_reuse_tests {
             )
         ) {
             assert_hand_strong_agrees(strong_matcher(), &pieces.concat());
+        }
+    }
+
+    /// Pieces of delimited citations and near misses, for the one-pass search.
+    const DELIMITED_PIECES: &[&str] = &[
+        " ",
+        " ",
+        ".",
+        ",",
+        "[",
+        "]",
+        "(",
+        ")",
+        "[3]",
+        "[12–14]",
+        "[^n]",
+        "[a]",
+        "[note 5]",
+        "[sic]",
+        "[SIC]",
+        "[citation needed]",
+        "[Conquest",
+        "[Conquest, p. 88]",
+        "[see @key, p. 9]",
+        "[@getty1999]",
+        "[[",
+        "]]",
+        "(Conquest 1990, p. 265)",
+        "(Getty & Naumov, 1999)",
+        "(see Smith 2001; Jones 1999)",
+        "(ibid., p. 5)",
+        "(op. cit.)",
+        " (1990)",
+        "Fitzpatrick",
+        "1990",
+        "p. 88",
+        "https://example.org/a",
+        "é",
+        "Émile",
+        "“",
+        "x",
+        "the",
+    ];
+
+    fn assert_merged_agrees(merged: &CitationMatcher, per_kind: &CitationMatcher, text: &str) {
+        assert_eq!(
+            merged.find(text, 0..text.len()),
+            per_kind.find(text, 0..text.len()),
+            "{text:?}"
+        );
+    }
+
+    /// The one pass over '[' and '(' finds what a pass per kind finds.
+    #[test]
+    fn merged_delimited_pass_equals_a_pass_per_kind() {
+        let merged = strong_matcher();
+        assert_eq!(merged.merged, 3);
+        let mut per_kind = CitationMatcher::new(&CitationLexicon::embedded()).unwrap();
+        per_kind.merged = 0;
+        for text in [
+            "",
+            "[",
+            "(",
+            "[3][4]",
+            "[[3]]",
+            "[Conquest [3]]",
+            "([3])",
+            "[(Conquest 1990)]",
+            "(Conquest 1990, p. 265 [3])",
+            "Many died.[citation needed] Then [SIC] and [sic]",
+            "A claim (Conquest 1990, p. 265). See [Conquest, p. 88].[3]",
+        ] {
+            assert_merged_agrees(merged, &per_kind, text);
+        }
+        let mut next = random_below(53);
+        let mut found = 0;
+        for _ in 0..5_000 {
+            let text: String = (0..1 + next(30))
+                .map(|_| DELIMITED_PIECES[next(DELIMITED_PIECES.len())])
+                .collect();
+            assert_merged_agrees(merged, &per_kind, &text);
+            found += merged.find(&text, 0..text.len()).len();
+        }
+        assert!(found > 5_000, "{found}");
+        // A head kind that is not anchored at '[' or '(' alone ends the merged ones.
+        let mut lex = CitationLexicon::embedded();
+        lex.markers = vec![Spanned::new(0..0, r"\{\d+\}".to_string())];
+        assert_eq!(CitationMatcher::new(&lex).unwrap().merged, 0);
+        lex.markers.clear();
+        assert_eq!(CitationMatcher::new(&lex).unwrap().merged, 2);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// The same amid arbitrary text, ASCII and not.
+        #[test]
+        fn prop_merged_delimited_pass_equals_a_pass_per_kind(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "\\PC{0,3}",
+                    "[ -~]{0,4}",
+                    proptest::strategy::Strategy::prop_map(
+                        proptest::sample::select(DELIMITED_PIECES),
+                        str::to_string
+                    ),
+                ],
+                0..24,
+            )
+        ) {
+            let mut per_kind = CitationMatcher::new(&CitationLexicon::embedded()).unwrap();
+            per_kind.merged = 0;
+            assert_merged_agrees(strong_matcher(), &per_kind, &pieces.concat());
         }
     }
 }
