@@ -1098,9 +1098,13 @@ impl CitationMatcher {
         let mut matches = Vec::new();
         let mut strong_at = 0;
         let block_start = block.start;
+        // Whether one of `WEAK_WORD_PREFIXES` starts a word of the block (found in the same
+        // pass where the strong starts are looked for; else taken to be so).
+        let mut weak_word = true;
         for_each_glue_point_and_strong_start(
             text,
             block.clone(),
+            &mut weak_word,
             |glue| {
                 if taken.covers(glue.at) {
                     return;
@@ -1129,11 +1133,21 @@ impl CitationMatcher {
                 matches.push(block.start + m.start()..block.start + m.end());
             }
         }
+        // With the embedded weak anchors, a block none of whose words starts as one of theirs
+        // has no weak match (each begins at a word boundary with one of those words): known
+        // without a search.
+        let weak = || {
+            if self.weak_is_embedded && !weak_word {
+                WeakMatches(std::cell::OnceCell::from(Vec::new()))
+            } else {
+                WeakMatches::default()
+            }
+        };
         if matches.is_empty() {
             return BlockAnchors::Found {
                 block,
                 matches,
-                weak: WeakMatches::default(),
+                weak: weak(),
             };
         }
         // Everything found so far (the glue references among it) blocks an anchor inside it.
@@ -1157,7 +1171,7 @@ impl CitationMatcher {
         BlockAnchors::Found {
             block,
             matches,
-            weak: WeakMatches::default(),
+            weak: weak(),
         }
     }
 
@@ -2017,8 +2031,9 @@ fn for_each_glue_point(text: &str, block: Range<usize>, mut f: impl FnMut(Glue))
 
 /// The pairs `for_each_pair` visits: bits `(glue, strong)`, bit `j` for the pair
 /// `prev[j], cur[j]`. `glue`: a byte that `may_start_glue`, after one that is not ' ' (a
-/// superset of glue points); `strong` (when `STRONG`): 'p', 'v' or 'u' of either case after
-/// a byte that is not an ASCII letter, or the 'S' of "IS" (a superset of `may_open_strong`).
+/// superset of glue points); `strong` (when `STRONG`): 'p', 'v' or 'u' of either case or an
+/// upper-case letter, after a byte that is not an ASCII letter, or the 'S' of "IS" (a
+/// superset of `may_open_strong`, and of the words `weak_word_at` looks for).
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 fn pair_bits<const STRONG: bool>(prev: &[u8; 32], cur: &[u8; 32]) -> (u32, u32) {
     // SAFETY: `pair_bits_sse2` only needs SSE2, which this build enables (it is part of every
@@ -2047,15 +2062,16 @@ fn pair_bits_sse2<const STRONG: bool>(prev: &[u8; 32], cur: &[u8; 32]) -> (u32, 
         let eq = |x, c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
         // `may_start_glue`: 'A'..='Z', '"', or from 0xC0 (unsigned: max(b, 0xC0) == b).
         let high_lead = _mm_cmpeq_epi8(_mm_max_epu8(b, _mm_set1_epi8(0xC0u8 as i8)), b);
-        let starts = _mm_or_si128(
-            _mm_or_si128(in_range(b, b'A', b'Z'), eq(b, b'"')),
-            high_lead,
-        );
+        let upper = in_range(b, b'A', b'Z');
+        let starts = _mm_or_si128(_mm_or_si128(upper, eq(b, b'"')), high_lead);
         let g = _mm_andnot_si128(eq(p, b' '), starts);
         glue |= (_mm_movemask_epi8(g) as u32 & 0xFFFF) << (16 * lane);
         if STRONG {
             let l = _mm_or_si128(b, _mm_set1_epi8(0x20));
-            let opens = _mm_or_si128(_mm_or_si128(eq(l, b'p'), eq(l, b'v')), eq(l, b'u'));
+            let opens = _mm_or_si128(
+                _mm_or_si128(_mm_or_si128(eq(l, b'p'), eq(l, b'v')), eq(l, b'u')),
+                upper,
+            );
             let s = _mm_or_si128(
                 _mm_andnot_si128(letters(p), opens),
                 _mm_and_si128(eq(p, b'I'), eq(b, b'S')),
@@ -2085,16 +2101,17 @@ fn pair_bits_avx2<const STRONG: bool>(prev: &[u8; 32], cur: &[u8; 32]) -> (u32, 
     };
     let eq = |x, c: u8| _mm256_cmpeq_epi8(x, _mm256_set1_epi8(c as i8));
     let high_lead = _mm256_cmpeq_epi8(_mm256_max_epu8(b, _mm256_set1_epi8(0xC0u8 as i8)), b);
-    let starts = _mm256_or_si256(
-        _mm256_or_si256(in_range_avx2(b, b'A', b'Z'), eq(b, b'"')),
-        high_lead,
-    );
+    let upper = in_range_avx2(b, b'A', b'Z');
+    let starts = _mm256_or_si256(_mm256_or_si256(upper, eq(b, b'"')), high_lead);
     let glue = _mm256_movemask_epi8(_mm256_andnot_si256(eq(p, b' '), starts)) as u32;
     if !STRONG {
         return (glue, 0);
     }
     let l = _mm256_or_si256(b, _mm256_set1_epi8(0x20));
-    let opens = _mm256_or_si256(_mm256_or_si256(eq(l, b'p'), eq(l, b'v')), eq(l, b'u'));
+    let opens = _mm256_or_si256(
+        _mm256_or_si256(_mm256_or_si256(eq(l, b'p'), eq(l, b'v')), eq(l, b'u')),
+        upper,
+    );
     let strong = _mm256_or_si256(
         _mm256_andnot_si256(letters_avx2(p), opens),
         _mm256_and_si256(eq(p, b'I'), eq(b, b'S')),
@@ -2163,7 +2180,8 @@ fn pair_bits_bytewise<const STRONG: bool>(prev: &[u8; 32], cur: &[u8; 32]) -> (u
         let (p, b) = (prev[j], cur[j]);
         glue |= u32::from(may_start_glue(b) & (p != b' ')) << j;
         let l = b | 0x20;
-        let s = ((l == b'p') | (l == b'v') | (l == b'u')) & ((p | 0x20).wrapping_sub(b'a') >= 26)
+        let s = ((l == b'p') | (l == b'v') | (l == b'u') | b.is_ascii_uppercase())
+            & ((p | 0x20).wrapping_sub(b'a') >= 26)
             | ((p == b'I') & (b == b'S'));
         strong |= u32::from(STRONG & s) << j;
     }
@@ -2338,7 +2356,7 @@ fn embedded_strong_starts(slice: &str, out: &mut Vec<usize>) {
 /// previous candidate and the 'p', so handing them on at the 'p' keeps the order.
 #[cfg(test)]
 fn for_each_embedded_strong_start(slice: &str, f: impl FnMut(usize)) {
-    for_each_glue_point_and_strong_start(slice, 0..slice.len(), |_| {}, Some(f));
+    for_each_glue_point_and_strong_start(slice, 0..slice.len(), &mut true, |_| {}, Some(f));
 }
 
 /// A letter that can open an embedded strong anchor at a word start ("ISBN" needs none).
@@ -2603,6 +2621,7 @@ fn embedded_strong_end(b: &[u8], p: usize) -> Result<Option<usize>, Untold> {
 fn for_each_glue_point_and_strong_start(
     text: &str,
     block: Range<usize>,
+    weak_word: &mut bool,
     mut glue: impl FnMut(Glue),
     strong: Option<impl FnMut(usize)>,
 ) {
@@ -2615,6 +2634,8 @@ fn for_each_glue_point_and_strong_start(
     if bytes.first().is_some_and(|&b| opens_strong(b)) {
         strong_starts_at(slice, 0, &mut strong);
     }
+    // Told from here on, as the pass visits every upper-case letter starting a word.
+    *weak_word = weak_word_at(bytes, 0);
     // The pair tests are cheaper supersets of both (a glue point after any byte but ' ', a
     // strong start at "uU" too, or after a digit or '_'); each is told exactly below, where
     // its bit is set.
@@ -2622,11 +2643,51 @@ fn for_each_glue_point_and_strong_start(
         if maybe_glue && let Some(g) = glue_at(slice, block.start, i) {
             glue(g);
         }
-        if maybe_strong && may_open_strong(bytes[i - 1], bytes[i]) {
-            strong_starts_at(slice, i, &mut strong);
+        if maybe_strong {
+            if may_open_strong(bytes[i - 1], bytes[i]) {
+                strong_starts_at(slice, i, &mut strong);
+            }
+            if !*weak_word {
+                *weak_word = weak_word_at(bytes, i);
+            }
         }
     });
 }
+
+/// Does one of `WEAK_WORD_PREFIXES` start a word at byte `i` (after a byte that is not a
+/// word byte, or at the start)? Asked at most capitals that start a word: a table, not a
+/// search.
+#[inline]
+fn weak_word_at(bytes: &[u8], i: usize) -> bool {
+    let Some(&[a, b, c]) = bytes.get(i..i + 3) else {
+        return false;
+    };
+    a.is_ascii_uppercase()
+        && b.is_ascii_lowercase()
+        && c.is_ascii_lowercase()
+        && WEAK_PREFIX_TABLE[32 * usize::from(a & 31) + usize::from(b & 31)] & 1 << (c & 31) != 0
+        && (i == 0 || !is_word_byte(bytes[i - 1]))
+}
+
+/// Bit `c & 31` of entry `32 * (a & 31) + (b & 31)` set for each of `WEAK_WORD_PREFIXES`
+/// "abc": an upper-case ASCII letter and two lower-case ones, which the low five bits of each
+/// tell apart.
+const WEAK_PREFIX_TABLE: [u32; 1024] = {
+    let mut t = [0u32; 1024];
+    let mut k = 0;
+    while k < WEAK_WORD_PREFIXES.len() {
+        let w = WEAK_WORD_PREFIXES[k].as_bytes();
+        assert!(
+            w.len() == 3
+                && w[0].is_ascii_uppercase()
+                && w[1].is_ascii_lowercase()
+                && w[2].is_ascii_lowercase()
+        );
+        t[32 * (w[0] & 31) as usize + (w[1] & 31) as usize] |= 1 << (w[2] & 31);
+        k += 1;
+    }
+    t
+};
 
 /// `bytes.iter().any(u8::is_ascii_digit)`, a stretch at a time without branches (vectorised).
 fn has_ascii_digit(bytes: &[u8]) -> bool {
@@ -3234,7 +3295,8 @@ mod tests {
 
     fn strong_pair(prev: u8, b: u8) -> bool {
         let l = b | 0x20;
-        ((l == b'p') | (l == b'v') | (l == b'u')) & ((prev | 0x20).wrapping_sub(b'a') >= 26)
+        ((l == b'p') | (l == b'v') | (l == b'u') | b.is_ascii_uppercase())
+            & ((prev | 0x20).wrapping_sub(b'a') >= 26)
             | ((prev == b'I') & (b == b'S'))
     }
 
@@ -5086,13 +5148,16 @@ mod anchor_reuse_tests {
             want.sort_unstable();
             let mut got = Vec::new();
             let mut glue = Vec::new();
+            let mut weak_word = false;
             for_each_glue_point_and_strong_start(
                 text,
                 0..text.len(),
+                &mut weak_word,
                 |g| glue.push(g),
                 Some(|i| got.push(i)),
             );
             assert_eq!(got, want, "{text:?}");
+            assert_eq!(weak_word, weak_word_oracle(text), "{text:?}");
             assert_eq!(glue, glue_points(text, 0..text.len()), "{text:?}");
             seen += got.len();
         }
@@ -5462,6 +5527,111 @@ mod anchor_reuse_tests {
             let mut per_kind = CitationMatcher::new(&CitationLexicon::embedded()).unwrap();
             per_kind.merged = 0;
             assert_merged_agrees(strong_matcher(), &per_kind, &pieces.concat());
+        }
+    }
+
+    /// Whether one of `WEAK_WORD_PREFIXES` starts a word of `text`, by searching for each.
+    fn weak_word_oracle(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        WEAK_WORD_PREFIXES.iter().any(|p| {
+            text.match_indices(p)
+                .any(|(i, _)| i == 0 || !is_word_byte(bytes[i - 1]))
+        })
+    }
+
+    /// The pass's word-start test of the weak prefixes, against searching for each; where it
+    /// finds none, the weak anchors match nothing.
+    fn assert_weak_word_agrees(text: &str) -> bool {
+        let m = strong_matcher();
+        let mut weak_word = false;
+        for_each_glue_point_and_strong_start(
+            text,
+            0..text.len(),
+            &mut weak_word,
+            |_| {},
+            Some(|_| {}),
+        );
+        assert_eq!(weak_word, weak_word_oracle(text), "{text:?}");
+        if !weak_word {
+            assert!(!m.weak.is_match(text), "{text:?}");
+        }
+        weak_word
+    }
+
+    #[test]
+    fn weak_words_found_in_the_pass_agree_with_a_search() {
+        for text in [
+            "",
+            "Pre",
+            "Press",
+            "Pr",
+            "xPress",
+            "_Press",
+            "5Press",
+            ".Press",
+            "éPress",
+            "Oxford: Éditions",
+            "New York: Harcourt",
+            "NewYork",
+            "The Times",
+            "LONDON",
+            "Tor",
+            " Was",
+        ] {
+            assert_weak_word_agrees(text);
+        }
+        // The table, against the list, for every three ASCII letters.
+        let letters: Vec<u8> = (b'A'..=b'Z').chain(b'a'..=b'z').collect();
+        for &a in &letters {
+            for &b in &letters {
+                for &c in &letters {
+                    let w = [a, b, c];
+                    let listed = WEAK_WORD_PREFIXES.iter().any(|p| p.as_bytes() == w);
+                    assert_eq!(weak_word_at(&w, 0), listed, "{w:?}");
+                }
+            }
+        }
+        let mut next = random_below(59);
+        let (mut with, mut without) = (0, 0);
+        for _ in 0..5_000 {
+            let text: String = (0..1 + next(30))
+                .map(|_| PIECES[next(PIECES.len())])
+                .collect();
+            if assert_weak_word_agrees(&text) {
+                with += 1;
+            } else {
+                without += 1;
+            }
+        }
+        assert!(with > 1_000 && without > 1_000, "{with} {without}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// The same amid arbitrary text, ASCII and not.
+        #[test]
+        fn prop_weak_words_found_in_the_pass_agree_with_a_search(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "\\PC{0,3}",
+                    "[ -~]{0,4}",
+                    "[A-Za-z0-9_ .:]{1,5}",
+                    proptest::strategy::Strategy::prop_map(
+                        proptest::sample::select(WEAK_WORD_PREFIXES),
+                        str::to_string
+                    ),
+                    proptest::strategy::Strategy::prop_map(
+                        proptest::sample::select(PIECES),
+                        str::to_string
+                    ),
+                ],
+                0..24,
+            )
+        ) {
+            assert_weak_word_agrees(&pieces.concat());
         }
     }
 }
