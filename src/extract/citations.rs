@@ -505,22 +505,23 @@ impl CitationMatcher {
         }
         let merged = delimited
             .iter()
-            .take_while(|(d, kind)| match (d, kind) {
-                (
-                    Delimited::Anchored {
-                        starts: [b'[', b'[', b'['],
-                        ..
-                    },
-                    CitationKind::Marker | CitationKind::Bracketed,
+            .take_while(|(d, kind)| {
+                matches!(
+                    (d, kind),
+                    (
+                        Delimited::Anchored {
+                            starts: [b'[', b'[', b'['],
+                            ..
+                        },
+                        CitationKind::Marker | CitationKind::Bracketed,
+                    ) | (
+                        Delimited::Anchored {
+                            starts: [b'(', b'(', b'('],
+                            ..
+                        },
+                        CitationKind::Parenthetical,
+                    )
                 )
-                | (
-                    Delimited::Anchored {
-                        starts: [b'(', b'(', b'('],
-                        ..
-                    },
-                    CitationKind::Parenthetical,
-                ) => true,
-                _ => false,
             })
             .count();
         let never = || Regex::new(r"[^\s\S]").expect("static regex");
