@@ -61,16 +61,7 @@ impl Location {
         flagged: SharedText,
     ) -> Location {
         debug_assert_eq!(&*flagged, &text[range.clone()]);
-        let start = index.line_col(text, range.start);
-        // A flagged text without a line break ends on the line it starts on, its chars further
-        // along: the index would count the same chars from the start it just resolved.
-        let end = match chars_on_one_line(&text.as_bytes()[range.start..range.end]) {
-            Some(chars) => LineCol {
-                line: start.line,
-                column: start.column + chars,
-            },
-            None => index.line_col(text, range.end),
-        };
+        let (start, end) = span_positions(text, &range, |at| index.line_col(text, at));
         Location {
             path,
             span: Span {
@@ -86,6 +77,26 @@ impl Location {
     pub fn range(&self) -> Range<usize> {
         self.span.start..self.span.end
     }
+}
+
+/// Where `range` of `text` starts and ends, `line_col` resolving offsets of `text` (a
+/// [`LineIndex`], or a cursor of one that a thread owns).
+pub fn span_positions(
+    text: &str,
+    range: &Range<usize>,
+    mut line_col: impl FnMut(usize) -> LineCol,
+) -> (LineCol, LineCol) {
+    let start = line_col(range.start);
+    // A flagged text without a line break ends on the line it starts on, its chars further
+    // along: the index would count the same chars from the start it just resolved.
+    let end = match chars_on_one_line(&text.as_bytes()[range.start..range.end]) {
+        Some(chars) => LineCol {
+            line: start.line,
+            column: start.column + chars,
+        },
+        None => line_col(range.end),
+    };
+    (start, end)
 }
 
 /// The chars of `s` (UTF-8) when it holds no line break (`\n` or `\r`, the only bytes that end

@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 /// 1-based line and column; columns count Unicode scalar values, as the JSON contract says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct LineCol {
     pub line: usize,
     pub column: usize,
@@ -36,11 +36,57 @@ impl LineIndex {
 
     /// Line and column of a byte offset (clamped into the text, snapped back to a char boundary).
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let mut cursor = LineCursor {
+            starts: &self.starts,
+            last: self.last.get(),
+        };
+        let at = cursor.line_col(text, offset);
+        self.last.set(cursor.last);
+        at
+    }
+
+    /// A reader of this index with a last position of its own, which a thread can own: the
+    /// findings of a large file are placed in pieces on every core, each piece with one.
+    pub fn cursor(&self) -> LineCursor<'_> {
+        LineCursor {
+            starts: &self.starts,
+            last: (0, 0, 1),
+        }
+    }
+
+    /// Byte range of a 1-based line, without its line terminator.
+    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
+        let start = self.starts[line - 1];
+        let mut end = self.starts.get(line).copied().unwrap_or(text.len());
+        let b = text.as_bytes();
+        while end > start && (b[end - 1] == b'\n' || b[end - 1] == b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+/// [`LineIndex::line_col`] with the last position resolved held here, not in the index.
+#[derive(Debug, Clone, Copy)]
+pub struct LineCursor<'a> {
+    starts: &'a [usize],
+    /// The last position resolved (line, byte offset, column): findings come mostly in text
+    /// order, so counting columns from there keeps a long line with many findings linear.
+    last: (usize, usize, usize),
+}
+
+impl LineCursor<'_> {
+    /// Line and column of a byte offset (clamped into the text, snapped back to a char boundary).
+    pub fn line_col(&mut self, text: &str, offset: usize) -> LineCol {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let (last_line, last_offset, last_column) = self.last.get();
+        let (last_line, last_offset, last_column) = self.last;
         // Most offsets are on the line of the one before (a finding's end, the next finding on
         // a long line): no search then.
         let on_last_line = self.starts[last_line] <= offset
@@ -59,26 +105,11 @@ impl LineIndex {
             } else {
                 text[self.starts[line]..offset].chars().count() + 1
             };
-        self.last.set((line, offset, column));
+        self.last = (line, offset, column);
         LineCol {
             line: line + 1,
             column,
         }
-    }
-
-    /// Byte range of a 1-based line, without its line terminator.
-    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
-        let start = self.starts[line - 1];
-        let mut end = self.starts.get(line).copied().unwrap_or(text.len());
-        let b = text.as_bytes();
-        while end > start && (b[end - 1] == b'\n' || b[end - 1] == b'\r') {
-            end -= 1;
-        }
-        start..end
-    }
-
-    pub fn line_count(&self) -> usize {
-        self.starts.len()
     }
 }
 
