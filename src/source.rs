@@ -96,14 +96,16 @@ impl LineCursor<'_> {
                 .is_none_or(|&next| offset < next);
         let line = if on_last_line {
             last_line
+        } else if self.starts[last_line] <= offset {
+            line_from(self.starts, last_line, offset)
         } else {
             self.starts.partition_point(|&s| s <= offset).max(1) - 1
         };
         let column =
             if last_line == line && last_offset <= offset && last_offset >= self.starts[line] {
-                last_column + text[last_offset..offset].chars().count()
+                last_column + count_chars(&text.as_bytes()[last_offset..offset])
             } else {
-                text[self.starts[line]..offset].chars().count() + 1
+                count_chars(&text.as_bytes()[self.starts[line]..offset]) + 1
             };
         self.last = (line, offset, column);
         LineCol {
@@ -111,6 +113,56 @@ impl LineCursor<'_> {
             column,
         }
     }
+}
+
+/// The line of `offset`, on or after line `from` (`starts[from] <= offset`): searched in
+/// steps doubling from there. The next finding or claim is mostly a few lines on, and a
+/// search over the whole index read a 3 MB table at a score of places for each.
+fn line_from(starts: &[usize], from: usize, offset: usize) -> usize {
+    let (mut lo, mut step) = (from, 1);
+    loop {
+        let hi = lo + step;
+        if hi >= starts.len() || starts[hi] > offset {
+            // The line is in lo..hi: starts[lo] <= offset, and starts[hi] > offset if any.
+            let end = hi.min(starts.len());
+            return lo + starts[lo + 1..end].partition_point(|&s| s <= offset);
+        }
+        lo = hi;
+        step *= 2;
+    }
+}
+
+/// The chars of UTF-8 `s`: its bytes less its continuation bytes (`0b10xx_xxxx`). Sixteen
+/// bytes at a time where SSE2 tells them apart (every x86-64 has it), skipping ASCII stretches;
+/// `str::chars().count()` took 8 bytes a step, and every finding counts its column this way.
+fn count_chars(s: &[u8]) -> usize {
+    let mut continuations = 0;
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    let rest = {
+        use std::arch::x86_64::{
+            _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        };
+        let mut chunks = s.chunks_exact(16);
+        for chunk in &mut chunks {
+            // SAFETY: `chunk` holds sixteen bytes and the load is unaligned; the rest needs only
+            // SSE2, which this build enables.
+            let mask = unsafe {
+                let x = _mm_loadu_si128(chunk.as_ptr().cast());
+                // Signed, continuation bytes are -128..=-65: those below -64 (0xc0).
+                _mm_movemask_epi8(_mm_cmplt_epi8(x, _mm_set1_epi8(-64))) as u32
+            };
+            if mask != 0 {
+                continuations += mask.count_ones() as usize;
+            }
+        }
+        chunks.remainder()
+    };
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    let rest = s;
+    for &b in rest {
+        continuations += usize::from(b & 0xc0 == 0x80);
+    }
+    s.len() - continuations
 }
 
 /// Texts at least this large have their lines found on every core (a 46 MB file's took a
@@ -231,30 +283,106 @@ mod tests {
         }
     }
 
+    /// Line and column found char by char, the oracle of [`LineIndex::line_col`].
+    fn line_col_by_scan(text: &str, offset: usize) -> LineCol {
+        let mut starts = vec![0];
+        let b = text.as_bytes();
+        for i in 0..b.len() {
+            if b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        let mut at = offset.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let line = starts.iter().rposition(|&s| s <= at).unwrap();
+        LineCol {
+            line: line + 1,
+            column: text[starts[line]..at].chars().count() + 1,
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn memoised_lines_and_columns_agree_with_a_fresh_index(
             text in "([aé\\n\\r]|\\r\\n){0,30}",
             offsets in proptest::collection::vec(0usize..40, 0..20),
         ) {
-            // Line starts found char by char, and columns counted from them.
-            let mut starts = vec![0];
-            let b = text.as_bytes();
-            for i in 0..b.len() {
-                if b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')) {
-                    starts.push(i + 1);
-                }
-            }
             let idx = LineIndex::new(&text);
             for o in offsets {
-                let mut at = o.min(text.len());
-                while !text.is_char_boundary(at) {
-                    at -= 1;
-                }
-                let line = starts.iter().rposition(|&s| s <= at).unwrap();
-                let want = LineCol { line: line + 1, column: text[starts[line]..at].chars().count() + 1 };
-                proptest::prop_assert_eq!(idx.line_col(&text, o), want, "{:?} @{}", text, o);
+                proptest::prop_assert_eq!(idx.line_col(&text, o), line_col_by_scan(&text, o), "{:?} @{}", text, o);
             }
+        }
+
+        #[test]
+        fn lines_and_columns_of_ascending_offsets_agree_with_a_scan(
+            text in "([a-z ]{0,40}|é|“|\u{1f600}|\\n|\\r\\n|\\r){0,60}",
+            steps in proptest::collection::vec(0usize..90, 0..30),
+        ) {
+            // Mostly forward, as findings come: the search steps on from the last line.
+            let idx = LineIndex::new(&text);
+            let mut cursor = idx.cursor();
+            let mut o = 0;
+            for step in steps {
+                o += step;
+                let want = line_col_by_scan(&text, o);
+                proptest::prop_assert_eq!(idx.line_col(&text, o), want, "{:?} @{}", text, o);
+                proptest::prop_assert_eq!(cursor.line_col(&text, o), want, "{:?} @{}", text, o);
+            }
+        }
+
+        #[test]
+        fn chars_counted_sixteen_bytes_at_a_time_equal_chars_counted(
+            text in "([a-z ]|é|“|\u{1f600}|\\n){0,80}",
+        ) {
+            for from in 0..=text.len() {
+                if text.is_char_boundary(from) {
+                    let tail = &text[from..];
+                    proptest::prop_assert_eq!(count_chars(tail.as_bytes()), tail.chars().count());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn chars_are_counted_across_chunk_edges() {
+        let texts = [
+            String::new(),
+            "a".repeat(15),
+            "a".repeat(16),
+            "a".repeat(17),
+            format!("{}é", "a".repeat(15)),
+            format!("{}“x", "a".repeat(14)),
+            format!("{}\u{1f600}", "a".repeat(13)),
+            "é".repeat(33),
+            "\u{1f600}".repeat(9),
+        ];
+        for t in &texts {
+            assert_eq!(count_chars(t.as_bytes()), t.chars().count(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn lines_searched_from_a_line_equal_lines_searched_from_the_start() {
+        for starts in [vec![0], vec![0, 1], vec![0, 3, 4, 9, 20, 21, 22, 40, 41]] {
+            let last = *starts.last().unwrap();
+            for from in 0..starts.len() {
+                for offset in starts[from]..last + 3 {
+                    let want = starts.partition_point(|&s| s <= offset) - 1;
+                    assert_eq!(
+                        line_from(&starts, from, offset),
+                        want,
+                        "{starts:?} {from} {offset}"
+                    );
+                }
+            }
+        }
+        // Far on in a long text, and back again.
+        let text = "ab\ncé\r\n\r".repeat(500);
+        let idx = LineIndex::new(&text);
+        for o in [0, 3, 5000, 5001, 7, 9999, text.len(), 1] {
+            assert_eq!(idx.line_col(&text, o), line_col_by_scan(&text, o), "@{o}");
         }
     }
 
