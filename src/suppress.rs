@@ -93,6 +93,9 @@ pub struct Suppressions {
     short_by_start: Vec<u32>,
     /// The others (disable … enable regions, whole-file): few, tried in turn.
     long: Vec<u32>,
+    /// The last line looked up and where its short directives were in `short_by_start`
+    /// (from, to): a file's findings come in line order, and step these on a little each.
+    last: [u32; 3],
 }
 
 /// Directives spanning more lines than this are looked up linearly (see `Suppressions`).
@@ -180,6 +183,19 @@ fn index_directives(directives: &[Directive]) -> (Vec<u32>, Vec<u32>) {
     (short_by_start, long)
 }
 
+/// How many items at the front of `items` satisfy `pred` (true for a prefix of them): the
+/// first few tried in turn, as the next line's are mostly there, the rest searched.
+fn partition_from(items: &[u32], pred: impl Fn(u32) -> bool) -> usize {
+    const TRIED: usize = 4;
+    for (k, &i) in items.iter().take(TRIED).enumerate() {
+        if !pred(i) {
+            return k;
+        }
+    }
+    let tried = items.len().min(TRIED);
+    tried + items[tried..].partition_point(|&i| pred(i))
+}
+
 impl Suppressions {
     pub fn from_comments(path: &str, text: &str, index: &LineIndex, comments: &[Comment]) -> Self {
         let last_line = index.line_count();
@@ -252,6 +268,7 @@ impl Suppressions {
             forms,
             short_by_start,
             long,
+            last: [0; 3],
         }
     }
 
@@ -270,12 +287,22 @@ impl Suppressions {
             forms,
             short_by_start,
             long,
+            last,
             ..
         } = self;
-        let from = short_by_start
-            .partition_point(|&i| directives[i as usize].lines[0] as usize + SHORT_SPAN <= line);
-        let to =
-            short_by_start.partition_point(|&i| directives[i as usize].lines[0] as usize <= line);
+        let first = |i: u32| directives[i as usize].lines[0] as usize;
+        // From the last line's bounds when this one is not before it (both only grow with the
+        // line), else from the start.
+        let [last_line, last_from, last_to] = last.map(|x| x as usize);
+        let (from, to) = if last_line <= line {
+            (last_from, last_to)
+        } else {
+            (0, 0)
+        };
+        let from =
+            from + partition_from(&short_by_start[from..], |i| first(i) + SHORT_SPAN <= line);
+        let to = to + partition_from(&short_by_start[to..], |i| first(i) <= line);
+        *last = [narrow(line), narrow(from), narrow(to)];
         let mut hit = false;
         for &i in short_by_start[from..to.max(from)].iter().chain(long.iter()) {
             let dir = &mut directives[i as usize];
@@ -319,6 +346,7 @@ impl Suppressions {
         self.directives.shrink_to_fit();
         self.forms.shrink_to_fit();
         (self.short_by_start, self.long) = index_directives(&self.directives);
+        self.last = [0; 3];
     }
 
     /// Directives that silenced nothing. Those naming only rules that exist but are switched off
@@ -447,22 +475,90 @@ mod tests {
         for line in 1..=index.line_count() {
             for rule in ["unsourced-figure", "uncited-quote", "other"] {
                 let d = finding_at(rule, &text, &index, line);
-                let mut expected = false;
-                for dir in &mut scan.directives {
-                    let rules = &scan.forms[dir.form as usize].rules;
-                    if (dir.lines[0] as usize..dir.lines[1] as usize).contains(&line)
-                        && (rules.is_empty() || rules.iter().any(|r| **r == *d.rule))
-                    {
-                        dir.used = true;
-                        expected = true;
-                    }
-                }
+                let expected = suppresses_by_scan(&mut scan, &d);
                 assert_eq!(fast.suppresses(&d), expected, "line {line}, {rule}");
             }
         }
         let used = |s: &Suppressions| s.directives.iter().map(|d| d.used).collect::<Vec<_>>();
         assert_eq!(used(&fast), used(&scan));
         assert!(used(&fast).iter().any(|u| *u) && used(&fast).iter().any(|u| !*u));
+    }
+
+    /// [`Suppressions::suppresses`] by a scan of every directive, its oracle.
+    fn suppresses_by_scan(s: &mut Suppressions, d: &Diagnostic) -> bool {
+        let line = d.location.start.line;
+        let mut hit = false;
+        for dir in &mut s.directives {
+            let rules = &s.forms[dir.form as usize].rules;
+            if (dir.lines[0] as usize..dir.lines[1] as usize).contains(&line)
+                && (rules.is_empty() || rules.iter().any(|r| **r == *d.rule))
+            {
+                dir.used = true;
+                hit = true;
+            }
+        }
+        hit
+    }
+
+    /// Directives every few lines, short and long, and findings on lines in `order`.
+    fn assert_lookups_in_order_match_a_scan(order: &[usize]) {
+        let mut text = String::new();
+        for i in 0..120 {
+            match i % 9 {
+                0 | 4 => text.push_str("<!-- factlint-disable-next-line fig -->\n"),
+                2 => text.push_str("<!-- factlint-disable-next-line -->\n\n"),
+                7 if i % 5 == 0 => text.push_str("<!-- factlint-disable fig -->\n"),
+                8 if i % 4 == 0 => text.push_str("<!-- factlint-enable -->\n"),
+                _ => {}
+            }
+            text.push_str(&format!("Line {i} says 12 people came.\n"));
+        }
+        let (doc, index) = parsed_markdown("t.md", &text);
+        let mut fast = Suppressions::from_comments("t.md", &text, &index, &doc.comments);
+        let mut scan = fast.clone();
+        let lines = index.line_count();
+        for &k in order {
+            let line = k % lines + 1;
+            for rule in ["fig", "other"] {
+                let d = finding_at(rule, &text, &index, line);
+                let expected = suppresses_by_scan(&mut scan, &d);
+                assert_eq!(
+                    fast.suppresses(&d),
+                    expected,
+                    "line {line}, {rule}, {order:?}"
+                );
+            }
+        }
+        let used = |s: &Suppressions| s.directives.iter().map(|d| d.used).collect::<Vec<_>>();
+        assert_eq!(used(&fast), used(&scan));
+    }
+
+    #[test]
+    fn lookups_in_any_order_match_a_scan() {
+        let all: Vec<usize> = (0..400).collect();
+        let back: Vec<usize> = (0..400).rev().collect();
+        let jumps: Vec<usize> = (0..400).map(|k| k * 37 % 401).collect();
+        for order in [&all[..], &back, &jumps, &[5, 5, 300, 4, 4, 299, 0, 399]] {
+            assert_lookups_in_order_match_a_scan(order);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lookups_in_mostly_rising_order_match_a_scan(
+            steps in proptest::collection::vec((0usize..120, proptest::bool::weighted(0.1)), 0..60),
+        ) {
+            // Rising by small steps, with a jump back now and then.
+            let mut at = 0;
+            let order: Vec<usize> = steps
+                .iter()
+                .map(|&(step, back)| {
+                    at = if back { at / 3 } else { at + step / 8 };
+                    at
+                })
+                .collect();
+            assert_lookups_in_order_match_a_scan(&order);
+        }
     }
 
     /// Forgetting the settled directives after a file's own findings changes nothing at the end
