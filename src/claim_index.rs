@@ -8,6 +8,7 @@
 //! at a time per core ([`ClaimIndex::map_measures`]), so the decoded claims of the whole corpus
 //! are never in memory at once.
 
+use std::mem::MaybeUninit;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -44,9 +45,16 @@ const BLOCK: usize = 64 << 10;
 struct Partition {
     /// Whole records, each within one block.
     blocks: Vec<Vec<u8>>,
+    /// For each block, how many records it holds and the arrival number before its first.
+    heads: Vec<BlockHead>,
     count: u32,
     /// Arrival number of the last claim written, from which the next one's is a difference.
     last_seq: u32,
+}
+
+struct BlockHead {
+    count: u32,
+    before: u32,
 }
 
 impl ClaimIndex {
@@ -97,18 +105,25 @@ impl ClaimIndex {
         let seq = self.len;
         self.len += 1;
         let p = &mut self.partitions[self.partition_of_key[key as usize] as usize];
-        let gap = seq - p.last_seq;
+        let before = p.last_seq;
+        let gap = seq - before;
         p.last_seq = seq;
         p.count += 1;
         self.scratch.clear();
         encode(&mut self.scratch, c, gap, file, key);
         let record = &self.scratch;
         match p.blocks.last_mut() {
-            Some(b) if b.capacity() - b.len() >= record.len() => b.extend_from_slice(record),
+            Some(b) if b.capacity() - b.len() >= record.len() => {
+                b.extend_from_slice(record);
+                if let Some(head) = p.heads.last_mut() {
+                    head.count += 1;
+                }
+            }
             _ => {
                 let mut b = Vec::with_capacity(BLOCK.max(record.len()));
                 b.extend_from_slice(record);
                 p.blocks.push(b);
+                p.heads.push(BlockHead { count: 1, before });
             }
         }
     }
@@ -149,24 +164,54 @@ impl ClaimIndex {
         results.into_iter().flatten().collect()
     }
 
+    /// A measure's claims and arrival numbers. Its blocks are decoded on every core (a large
+    /// measure is decoded alone, the other cores idle), each straight into its place.
     fn decode_partition(&self, p: &Partition) -> (Vec<Claim>, Vec<u32>) {
-        let mut claims = Vec::with_capacity(p.count as usize);
-        let mut seqs = Vec::with_capacity(p.count as usize);
-        let mut seq = 0u32;
-        for block in &p.blocks {
-            let mut r = Reader {
-                bytes: block,
-                at: 0,
-            };
-            while r.at < block.len() {
-                let (gap, claim) = decode(&mut r, &self.paths, &self.keys);
-                // The first record's gap is its arrival number (counted from zero).
-                seq = if claims.is_empty() { gap } else { seq + gap };
-                seqs.push(seq);
-                claims.push(claim);
-            }
+        use rayon::prelude::*;
+        let n = p.count as usize;
+        let mut claims: Vec<Claim> = Vec::with_capacity(n);
+        let mut seqs = vec![0; n];
+        let mut room = &mut claims.spare_capacity_mut()[..n];
+        let mut seq_room = &mut seqs[..];
+        let mut jobs = Vec::with_capacity(p.blocks.len());
+        for (block, head) in p.blocks.iter().zip(&p.heads) {
+            let at = head.count as usize;
+            let (c, rest) = std::mem::take(&mut room).split_at_mut(at);
+            let (s, seq_rest) = std::mem::take(&mut seq_room).split_at_mut(at);
+            (room, seq_room) = (rest, seq_rest);
+            jobs.push((block, head.before, c, s));
         }
+        jobs.into_par_iter()
+            .for_each(|(block, before, c, s)| self.decode_block(block, before, c, s));
+        // SAFETY: the blocks' counts add up to `n`, and `decode_block` wrote every claim of its
+        // share or panicked (and a panic leaves the claims written leaked, not dropped).
+        unsafe { claims.set_len(n) };
         (claims, seqs)
+    }
+
+    /// Decode `block` into `claims` and its arrival numbers into `seqs`, all of both.
+    fn decode_block(
+        &self,
+        block: &[u8],
+        mut seq: u32,
+        claims: &mut [MaybeUninit<Claim>],
+        seqs: &mut [u32],
+    ) {
+        let mut r = Reader {
+            bytes: block,
+            at: 0,
+        };
+        let mut n = 0;
+        while r.at < block.len() {
+            // The first record's gap is its arrival number (counted from zero), the others' the
+            // difference from the record before.
+            let (gap, claim) = decode(&mut r, &self.paths, &self.keys);
+            seq += gap;
+            claims[n].write(claim);
+            seqs[n] = seq;
+            n += 1;
+        }
+        assert_eq!(n, claims.len(), "a block holds the records it counted");
     }
 }
 
@@ -629,6 +674,64 @@ mod tests {
         for (i, (seq, c)) in got.iter().enumerate() {
             assert_eq!(*seq as usize, i);
             assert!(same(c, &claims[i]), "{i}");
+        }
+    }
+
+    /// The decoding as it was before blocks were decoded on every core.
+    fn decode_partition_oracle(index: &ClaimIndex, p: &Partition) -> (Vec<Claim>, Vec<u32>) {
+        let mut claims = Vec::with_capacity(p.count as usize);
+        let mut seqs = Vec::with_capacity(p.count as usize);
+        let mut seq = 0u32;
+        for block in &p.blocks {
+            let mut r = Reader {
+                bytes: block,
+                at: 0,
+            };
+            while r.at < block.len() {
+                let (gap, claim) = decode(&mut r, &index.paths, &index.keys);
+                seq = if claims.is_empty() { gap } else { seq + gap };
+                seqs.push(seq);
+                claims.push(claim);
+            }
+        }
+        (claims, seqs)
+    }
+
+    /// Blocks decoded on one thread and on several, in waves, come back as one sequence.
+    #[test]
+    fn blocks_decoded_on_many_threads_come_back_in_order() {
+        let (a, b) = (Arc::new("a.md".to_string()), Arc::new("é/b.md".to_string()));
+        let (deaths, arrests) = (key(Some("deaths"), None), key(Some("arrests"), None));
+        // Measures interleaved, so that arrival numbers leap; texts of many lengths, one
+        // longer than a block.
+        let claims: Vec<Claim> = (0..40_000u32)
+            .map(|i| {
+                let text = match i {
+                    17_000 => "7".repeat(BLOCK + 3),
+                    _ => "ü9".repeat((i % 13) as usize),
+                };
+                let (path, k) = if i % 3 == 0 {
+                    (&a, &arrests)
+                } else {
+                    (&b, &deaths)
+                };
+                claim(path, k.clone(), i, &text)
+            })
+            .collect();
+        let index: ClaimIndex = claims.into_iter().collect();
+        assert!(index.partitions.iter().all(|p| p.blocks.len() > 8));
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            for p in &index.partitions {
+                let (got, seqs) = pool.install(|| index.decode_partition(p));
+                let (want, want_seqs) = decode_partition_oracle(&index, p);
+                assert_eq!(seqs, want_seqs);
+                assert_eq!(got.len(), want.len());
+                assert!(got.iter().zip(&want).all(|(g, w)| same(g, w)));
+            }
         }
     }
 
