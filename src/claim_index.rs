@@ -376,7 +376,19 @@ impl Reader<'_> {
         &self.bytes[start..end]
     }
 
+    #[inline]
     fn varint(&mut self) -> u64 {
+        // Most numbers of a record fit in one byte.
+        match self.bytes.get(self.at) {
+            Some(&b) if b < 0x80 => {
+                self.at += 1;
+                u64::from(b)
+            }
+            _ => self.long_varint(),
+        }
+    }
+
+    fn long_varint(&mut self) -> u64 {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte();
@@ -388,6 +400,7 @@ impl Reader<'_> {
         v
     }
 
+    #[inline]
     fn u32(&mut self) -> u32 {
         self.varint() as u32
     }

@@ -413,12 +413,17 @@ impl<'a> Measure<'a> {
             })
             .collect();
         let undated = spans.len();
-        let slot_of = |i: u32| {
-            self.facts(i)
-                .years
-                .and_then(|p| spans.binary_search(&p).ok())
-                .map(|s| home[s])
-        };
+        // Each key's slot found once, not each statement's.
+        let key_slot: Vec<Option<usize>> = self
+            .keys
+            .iter()
+            .map(|k| {
+                k.years
+                    .and_then(|p| spans.binary_search(&p).ok())
+                    .map(|s| home[s])
+            })
+            .collect();
+        let slot_of = |i: u32| key_slot[self.key[i as usize] as usize];
         // Dated statements in document order (file, start), as the members are, for finding the
         // nearest ones to an undated statement; and the one period each subject is dated with.
         let mut dated: Vec<(u32, u32, u32, usize)> = Vec::new();
