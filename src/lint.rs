@@ -7,7 +7,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
 use crate::claim_index::ClaimIndex;
@@ -95,6 +94,11 @@ const PROGRESS_MIN_FILES: usize = 200;
 /// do not run side by side; ordinary prose files (kilobytes) never meet the limit.
 const IN_FLIGHT_BYTES: u64 = 32 << 20;
 
+/// Bytes of small files linted at once beside large ones that fill `IN_FLIGHT_BYTES` (see
+/// `ordered_map`). Files this small are linted on their worker alone, never on the pool that a
+/// large file's analysis uses, and take a few MB at most while they run.
+const LIGHT_BESIDE_BYTES: u64 = 512 << 10;
+
 /// Files larger than this start first (see `ordered_map`) and hand their memory back when done
 /// (see `release_freed_memory`).
 const HEAVY_BYTES: u64 = IN_FLIGHT_BYTES / 4;
@@ -165,7 +169,10 @@ fn lint_each_threads(
         // A file that cannot be read weighs nothing here; loading it says why.
         (
             |path: &PathBuf| std::fs::metadata(path).map_or(0, |m| m.len()),
-            IN_FLIGHT_BYTES,
+            Budget {
+                total: IN_FLIGHT_BYTES,
+                side: LIGHT_BESIDE_BYTES,
+            },
         ),
         |path| lint_one(path, rules, options, wants_claims),
         |_, result| {
@@ -290,8 +297,28 @@ fn release_freed_memory() {
     }
 }
 
-/// Admission of work items: a worker may start item `i` only when `i < delivered + window`,
-/// and when the weight in flight leaves room for it (or nothing else is in flight).
+/// What may run at once, in bytes of input (a file's size), for [`ordered_map`].
+#[derive(Clone, Copy)]
+struct Budget {
+    /// Items running at once weigh at most this together, unless one alone weighs more, which
+    /// then runs alone.
+    total: u64,
+    /// Light items (each at most this) that do not fit beside the heavy ones in `total` may run
+    /// beside them up to this much together.
+    side: u64,
+}
+
+/// The order in which [`ordered_map`] starts items: heavy ones (over a quarter of the total
+/// budget) largest first, then the rest in item order.
+struct Schedule<'a> {
+    weights: &'a [u64],
+    heavy: Vec<usize>,
+    rest: Vec<usize>,
+    budget: Budget,
+    window: usize,
+}
+
+/// Admission of work items: which item a worker starts next, and when (see [`ordered_map`]).
 struct Gate {
     state: Mutex<GateState>,
     ready: Condvar,
@@ -299,7 +326,12 @@ struct Gate {
 
 struct GateState {
     delivered: usize,
+    /// Weight running on the total budget, and on the side allowance.
     in_flight: u64,
+    in_flight_side: u64,
+    /// How many of `Schedule::heavy` and `Schedule::rest` have started.
+    heavy_started: usize,
+    rest_started: usize,
     stop: bool,
 }
 
@@ -310,27 +342,60 @@ impl Gate {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Wait until item `i` of `weight` may start; false when the run is being abandoned.
-    fn admit(&self, i: usize, window: usize, weight: u64, budget: u64) -> bool {
+    /// Wait until an item may start and take it: its index, and whether it runs on the side
+    /// allowance. None once every item has started, or when the run is being abandoned.
+    fn take(&self, sched: &Schedule) -> Option<(usize, bool)> {
+        let fits = |in_flight: u64, w: u64, budget: u64| {
+            in_flight == 0 || in_flight.saturating_add(w) <= budget
+        };
         let mut s = self.lock();
-        while !s.stop
-            && (i >= s.delivered.saturating_add(window)
-                || (s.in_flight > 0 && s.in_flight.saturating_add(weight) > budget))
-        {
+        loop {
+            if s.stop {
+                return None;
+            }
+            // Heavy items come first whatever their place: the window does not hold them back
+            // (they would wait for every earlier item, which waits for them).
+            let heavy_waits = s.heavy_started < sched.heavy.len();
+            if let Some(&i) = sched.heavy.get(s.heavy_started)
+                && fits(s.in_flight, sched.weights[i], sched.budget.total)
+            {
+                s.heavy_started += 1;
+                s.in_flight += sched.weights[i];
+                return Some((i, false));
+            }
+            match sched.rest.get(s.rest_started) {
+                None if !heavy_waits => return None,
+                Some(&i) if i < s.delivered.saturating_add(sched.window) => {
+                    let w = sched.weights[i];
+                    // While a heavy item waits to start, the others do not take its room.
+                    if !heavy_waits && fits(s.in_flight, w, sched.budget.total) {
+                        s.rest_started += 1;
+                        s.in_flight += w;
+                        return Some((i, false));
+                    }
+                    if w <= sched.budget.side && s.in_flight_side + w <= sched.budget.side {
+                        s.rest_started += 1;
+                        s.in_flight_side += w;
+                        return Some((i, true));
+                    }
+                }
+                _ => {}
+            }
             s = self
                 .ready
                 .wait(s)
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
-        if s.stop {
-            return false;
-        }
-        s.in_flight += weight;
-        true
     }
 
-    fn finished(&self, weight: u64) {
-        self.lock().in_flight -= weight;
+    fn finished(&self, weight: u64, side: bool) {
+        let mut s = self.lock();
+        if side {
+            s.in_flight_side -= weight;
+        } else {
+            s.in_flight -= weight;
+        }
+        drop(s);
         self.ready.notify_all();
     }
 
@@ -356,40 +421,53 @@ impl Drop for StopOnPanic<'_> {
 /// Run `work` on every item with `threads` worker threads and hand each result to `deliver` on
 /// the calling thread, in item order, as soon as every earlier one has been delivered.
 ///
-/// Workers take the next index from a shared counter, so the items in flight are always the
-/// lowest not yet done (rayon's `par_iter` splits the range, starting a thread in the middle);
-/// a worker starts item `i` only once `i < delivered + window`, so a slow item holds back at
-/// most `window` finished results rather than the rest of the corpus; and the items running at
-/// once weigh at most `budget` together (`weight` of each, a file's size), unless one alone
-/// weighs more, which then runs alone.
+/// Workers take items in a shared order, so the items in flight are always the lowest not yet
+/// done (rayon's `par_iter` splits the range, starting a thread in the middle); a worker starts
+/// item `i` only once `i < delivered + window`, so a slow item holds back at most `window`
+/// finished results rather than the rest of the corpus; and the items running at once weigh at
+/// most `budget.total` together (`weight` of each, a file's size), unless one alone weighs
+/// more, which then runs alone.
 ///
-/// Items heavier than a quarter of the budget (large files) start first, largest first, and
-/// their results wait for their turn. Linting a file takes several times its size in memory
+/// Items heavier than a quarter of the total budget (large files) start first, largest first,
+/// and their results wait for their turn. Linting a file takes several times its size in memory
 /// for a moment; at the start that moment adds to nothing, while at the end it would add to
 /// everything the run has gathered by then (the claim index, suppressions). Their results,
 /// much smaller than the work, are all that waits.
+///
+/// Light items run beside heavy ones that fill the total budget, up to `budget.side` of them
+/// at once: a large file's parse and rules are serial, and with nothing beside it the other
+/// cores sat idle through them (the 1 GB corpus: about a second of one core at the start).
 fn ordered_map<T: Sync, R: Send>(
     items: &[T],
     threads: usize,
-    (weight, budget): (impl Fn(&T) -> u64 + Sync, u64),
+    (weight, budget): (impl Fn(&T) -> u64 + Sync, Budget),
     work: impl Fn(&T) -> R + Sync,
     mut deliver: impl FnMut(usize, R),
 ) {
+    use rayon::prelude::*;
     if items.is_empty() {
         return;
     }
     let threads = threads.clamp(1, items.len());
-    let window = WINDOW_PER_THREAD * threads;
-    let weights: Vec<u64> = items.iter().map(&weight).collect();
-    let heavy = |i: usize| weights[i] > budget / 4;
-    let mut order: Vec<usize> = (0..items.len()).filter(|&i| heavy(i)).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(weights[i]));
-    order.extend((0..items.len()).filter(|&i| !heavy(i)));
-    let next = AtomicUsize::new(0);
+    // A file's weight is a `stat`: thousands of them, on the pool rather than one thread.
+    let weights: Vec<u64> = items.par_iter().map(&weight).collect();
+    let heavy = |i: &usize| weights[*i] > budget.total / 4;
+    let (mut heavy, rest): (Vec<usize>, Vec<usize>) = (0..items.len()).partition(heavy);
+    heavy.sort_by_key(|&i| std::cmp::Reverse(weights[i]));
+    let sched = Schedule {
+        weights: &weights,
+        heavy,
+        rest,
+        budget,
+        window: WINDOW_PER_THREAD * threads,
+    };
     let gate = Gate {
         state: Mutex::new(GateState {
             delivered: 0,
             in_flight: 0,
+            in_flight_side: 0,
+            heavy_started: 0,
+            rest_started: 0,
             stop: false,
         }),
         ready: Condvar::new(),
@@ -398,20 +476,12 @@ fn ordered_map<T: Sync, R: Send>(
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, gate, work, weights, order, heavy) =
-                (&next, &gate, &work, &weights, &order, &heavy);
+            let (gate, work, sched) = (&gate, &work, &sched);
             scope.spawn(move || {
                 let _guard = StopOnPanic(gate);
-                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let w = weights[i];
-                    // Heavy items come first whatever their place: the window does not hold
-                    // them back (they would wait for every earlier item, which waits for them).
-                    let window = if heavy(i) { usize::MAX } else { window };
-                    if !gate.admit(i, window, w, budget) {
-                        break;
-                    }
+                while let Some((i, side)) = gate.take(sched) {
                     let r = work(&items[i]);
-                    gate.finished(w);
+                    gate.finished(sched.weights[i], side);
                     if tx.send((i, r)).is_err() {
                         break;
                     }
@@ -505,7 +575,16 @@ fn merge_sorted(mut per_rule: Vec<Vec<Diagnostic>>) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
+
+    /// A total budget and no side allowance: what the tests before it was added assume.
+    fn total(bytes: u64) -> Budget {
+        Budget {
+            total: bytes,
+            side: 0,
+        }
+    }
 
     #[test]
     fn ordered_map_delivers_in_item_order_whatever_finishes_first() {
@@ -515,7 +594,7 @@ mod tests {
             ordered_map(
                 &items,
                 threads,
-                (|_: &u64| 0, 0),
+                (|_: &u64| 0, total(0)),
                 |&i| {
                     // Early items take longest, so later ones finish first.
                     std::thread::sleep(Duration::from_millis((40 - i) % 7));
@@ -536,7 +615,7 @@ mod tests {
         ordered_map(
             &items,
             4,
-            (|_: &usize| 0, 0),
+            (|_: &usize| 0, total(0)),
             |&i| {
                 started.fetch_add(1, Ordering::SeqCst);
                 if i == 0 {
@@ -569,7 +648,7 @@ mod tests {
         ordered_map(
             &items,
             4,
-            (|&w: &u64| w, 10),
+            (|&w: &u64| w, total(10)),
             |&w| {
                 let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                 most.fetch_max(now, Ordering::SeqCst);
@@ -604,7 +683,7 @@ mod tests {
             ordered_map(
                 &items,
                 threads,
-                (|&w: &u64| w, 40),
+                (|&w: &u64| w, total(40)),
                 |&w| {
                     started
                         .lock()
@@ -645,13 +724,75 @@ mod tests {
     }
 
     #[test]
+    fn light_items_run_beside_heavy_ones_within_the_side_allowance() {
+        // Total budget 40, side 3: items 2 (50) and 9 (45) each fill the total alone; item 5
+        // (5) is too heavy for the side allowance; the rest weigh 1 and may run beside them.
+        let mut items = vec![1u64; 30];
+        (items[2], items[9], items[5]) = (50, 45, 5);
+        let budget = Budget { total: 40, side: 3 };
+        for threads in [2, 4] {
+            let heavy_running = AtomicUsize::new(0);
+            let most_heavy = AtomicUsize::new(0);
+            let light_beside = AtomicUsize::new(0);
+            let light_bytes = AtomicUsize::new(0);
+            let most_light_bytes = AtomicUsize::new(0);
+            let too_heavy_beside = AtomicUsize::new(0);
+            let mut delivered = Vec::new();
+            ordered_map(
+                &items,
+                threads,
+                (|&w: &u64| w, budget),
+                |&w| {
+                    if w > 10 {
+                        let now = heavy_running.fetch_add(1, Ordering::SeqCst) + 1;
+                        most_heavy.fetch_max(now, Ordering::SeqCst);
+                        // Stay until two light items have run beside (a heavy file's serial
+                        // phases); the deadline only keeps a broken scheduler from hanging.
+                        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+                        while light_beside.load(Ordering::SeqCst) < 2
+                            && std::time::Instant::now() < deadline
+                        {
+                            std::thread::sleep(Duration::from_millis(1));
+                        }
+                        heavy_running.fetch_sub(1, Ordering::SeqCst);
+                    } else if heavy_running.load(Ordering::SeqCst) > 0 {
+                        if w > budget.side {
+                            too_heavy_beside.fetch_add(1, Ordering::SeqCst);
+                        }
+                        let now = light_bytes.fetch_add(w as usize, Ordering::SeqCst) + w as usize;
+                        most_light_bytes.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(1));
+                        light_bytes.fetch_sub(w as usize, Ordering::SeqCst);
+                        light_beside.fetch_add(1, Ordering::SeqCst);
+                    }
+                    w
+                },
+                |i, w| delivered.push((i, w)),
+            );
+            assert_eq!(
+                delivered,
+                items.iter().copied().enumerate().collect::<Vec<_>>(),
+                "{threads} threads"
+            );
+            let load = |a: &AtomicUsize| a.load(Ordering::SeqCst);
+            assert_eq!(load(&most_heavy), 1, "heavy items ran together");
+            assert!(
+                load(&light_beside) >= 2,
+                "no light item ran beside a heavy one"
+            );
+            assert!(load(&most_light_bytes) <= 3, "over the side allowance");
+            assert_eq!(load(&too_heavy_beside), 0, "item 5 ran beside a heavy one");
+        }
+    }
+
+    #[test]
     fn a_panicking_worker_ends_the_run_instead_of_hanging() {
         let items: Vec<usize> = (0..50).collect();
         let r = std::panic::catch_unwind(|| {
             ordered_map(
                 &items,
                 3,
-                (|_: &usize| 0, 0),
+                (|_: &usize| 0, total(0)),
                 |&i| {
                     if i == 5 {
                         panic!("boom");
