@@ -444,13 +444,11 @@ fn ordered_map<T: Sync, R: Send>(
     work: impl Fn(&T) -> R + Sync,
     mut deliver: impl FnMut(usize, R),
 ) {
-    use rayon::prelude::*;
     if items.is_empty() {
         return;
     }
     let threads = threads.clamp(1, items.len());
-    // A file's weight is a `stat`: thousands of them, on the pool rather than one thread.
-    let weights: Vec<u64> = items.par_iter().map(&weight).collect();
+    let weights: Vec<u64> = items.iter().map(&weight).collect();
     let heavy = |i: &usize| weights[*i] > budget.total / 4;
     let (mut heavy, rest): (Vec<usize>, Vec<usize>) = (0..items.len()).partition(heavy);
     heavy.sort_by_key(|&i| std::cmp::Reverse(weights[i]));
