@@ -225,10 +225,21 @@ impl FromIterator<Claim> for ClaimIndex {
 
 /// The number of `item` in `table`, adding it if new; shared copies are told apart by address.
 fn intern<T>(table: &mut Vec<Arc<T>>, ids: &mut FxHashMap<usize, u32>, item: &Arc<T>) -> u32 {
+    intern_by_address(table, ids, Arc::as_ptr(item) as usize, || Arc::clone(item))
+}
+
+/// The number in `table` of the shared value at address `ptr`, adding `item()` if new: values
+/// shared through one `Arc` are told apart by address, without hashing what they hold.
+pub(crate) fn intern_by_address<T>(
+    table: &mut Vec<T>,
+    ids: &mut FxHashMap<usize, u32>,
+    ptr: usize,
+    item: impl FnOnce() -> T,
+) -> u32 {
     let next = table.len() as u32;
-    let id = *ids.entry(Arc::as_ptr(item) as usize).or_insert(next);
+    let id = *ids.entry(ptr).or_insert(next);
     if id == next {
-        table.push(Arc::clone(item));
+        table.push(item());
     }
     id
 }

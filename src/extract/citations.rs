@@ -1773,18 +1773,13 @@ fn chunk_masks_avx2(chunk: &[u8; 64]) -> ChunkMasks {
 fn chunk_masks_sse2(chunk: &[u8; 64]) -> ChunkMasks {
     use crate::simd::{digits, in_range, letters};
     use std::arch::x86_64::{
-        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8,
+        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_or_si128, _mm_set1_epi8,
     };
-    let (mut alnum, mut sep, mut high, mut lower) = (0u64, 0u64, 0u64, 0u64);
-    for lane in 0..4 {
-        // SAFETY: `chunk[16 * lane..16 * lane + 16]` is in bounds; the load is unaligned.
-        let x = unsafe { _mm_loadu_si128(chunk.as_ptr().add(16 * lane).cast()) };
+    let [alnum, sep, high, lower] = crate::simd::block_masks(chunk, 0, |x| {
         let letters = letters(x);
         // Of the letters, those from 'a' up (upper-case ones are below 0x60).
         let small = _mm_and_si128(letters, _mm_cmpgt_epi8(x, _mm_set1_epi8(0x60)));
-        let a = _mm_or_si128(letters, digits(x));
-        let s = _mm_or_si128(
+        let sep = _mm_or_si128(
             _mm_or_si128(in_range(x, b'\t', b'\r'), in_range(x, b'(', b')')),
             _mm_or_si128(
                 in_range(x, b':', b';'),
@@ -1794,12 +1789,9 @@ fn chunk_masks_sse2(chunk: &[u8; 64]) -> ChunkMasks {
                 ),
             ),
         );
-        let shift = 16 * lane;
-        alnum |= u64::from(_mm_movemask_epi8(a) as u16) << shift;
-        sep |= u64::from(_mm_movemask_epi8(s) as u16) << shift;
-        high |= u64::from(_mm_movemask_epi8(x) as u16) << shift;
-        lower |= u64::from(_mm_movemask_epi8(small) as u16) << shift;
-    }
+        // A byte's own sign bit marks it non-ASCII.
+        [_mm_or_si128(letters, digits(x)), sep, x, small]
+    });
     ChunkMasks {
         alnum,
         sep,

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 
 use super::loader::SpecError;
 use super::{FileContext, Rule, RuleMeta, RuleSpec};
-use crate::claim_index::ClaimIndex;
+use crate::claim_index::{ClaimIndex, intern_by_address};
 use crate::claims::{Claim, ClaimKey, period_years};
 use crate::diagnostic::{Diagnostic, Location, Related};
 use crate::extract::numbers::NumberKind;
@@ -247,21 +247,6 @@ fn ranks<T: Ord>(items: &[T]) -> Vec<u32> {
     rank
 }
 
-/// The number of the shared copy at `ptr`, adding `item` if new.
-fn local_id<'a, T: ?Sized>(
-    ids: &mut FxHashMap<usize, u32>,
-    items: &mut Vec<&'a T>,
-    ptr: usize,
-    item: &'a T,
-) -> u32 {
-    let next = items.len() as u32;
-    let id = *ids.entry(ptr).or_insert(next);
-    if id == next {
-        items.push(item);
-    }
-    id
-}
-
 /// Undated statements whose subject the group gives one period: none yet, one, or several.
 #[derive(Clone, Copy, PartialEq)]
 enum SubjectSlot {
@@ -283,12 +268,12 @@ impl<'a> Measure<'a> {
             if ptr != last.0 || file.is_empty() {
                 last = (
                     ptr,
-                    local_id(&mut path_ids, &mut paths, ptr, c.path.as_str()),
+                    intern_by_address(&mut paths, &mut path_ids, ptr, || c.path.as_str()),
                 );
             }
             file.push(last.1);
             let ptr = Arc::as_ptr(&c.key) as usize;
-            key.push(local_id(&mut key_ids, &mut keys, ptr, &*c.key));
+            key.push(intern_by_address(&mut keys, &mut key_ids, ptr, || &*c.key));
         }
         let path_rank = ranks(&paths);
         for f in &mut file {
