@@ -5,7 +5,9 @@
 #
 # Environment: SEED (default 1), BENCH_DIR (default $TMPDIR/factlint-bench; corpora are kept
 # there and reused), CARGO_TARGET_DIR (as usual), FORMAT (factlint --format, default human),
-# SMALL_RUNS (runs for the small-file latency, default 20).
+# SMALL_RUNS (runs for the small-file latency, default 20), PGO=1 (measure the binary
+# scripts/pgo-build.sh makes, the one we ship, and the plain release build beside it on the
+# whole corpus).
 #
 # Needs GNU time (/usr/bin/time; `apt-get install time`) for peak RSS and ripgrep (`rg`;
 # `apt-get install ripgrep` or `cargo install ripgrep`). When either is missing the script says so
@@ -41,6 +43,11 @@ echo "== building (release)" >&2
 (cd "$ROOT" && cargo build --release --quiet --bin factlint --example gen_corpus)
 FACTLINT="$TARGET/release/factlint"
 GEN="$TARGET/release/examples/gen_corpus"
+PLAIN=""
+if [ "${PGO:-0}" = 1 ]; then
+    PLAIN="$FACTLINT"
+    FACTLINT=$("$ROOT/scripts/pgo-build.sh")
+fi
 
 # Size in bytes from 200M / 1G / 1.5G.
 to_bytes() {
@@ -91,6 +98,12 @@ echo "== factlint on $(mb "$B_BYTES") MB, $B_FILES files" >&2
 RULES=(--rules "$BIG/rules")
 measure factlint "$FACTLINT" check "$BIG" "${RULES[@]}" --format "$FORMAT" --fail-on never
 F_WALL=$WALL; F_RSS=$RSS
+PLAIN_LINE=""
+if [ -n "$PLAIN" ]; then
+    echo "== the plain release build (no PGO) on the same files" >&2
+    measure factlint-plain "$PLAIN" check "$BIG" "${RULES[@]}" --format "$FORMAT" --fail-on never
+    PLAIN_LINE="plain release build (no PGO) ${WALL} s   $(mbps "$B_BYTES" "$WALL") MB/s   peak RSS $((RSS / 1024)) MB   (PGO build: $(ratio "$F_WALL" "$WALL")x its time)"$'\n'
+fi
 echo "== rg -c '[0-9]' on the same files" >&2
 measure rg rg -c '[0-9]' "$BIG"
 R_WALL=$WALL; R_RSS=$RSS
@@ -161,9 +174,10 @@ GROWTH=$(ratio "$B_BYTES" "$S_BYTES")
 cat <<EOF
 
 factlint benchmark  (seed $SEED, format $FORMAT, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))
+binary                      $FACTLINT
 corpus                      $(mb "$B_BYTES") MB in $B_FILES files ($BIG)
 factlint                    ${F_WALL} s   $(mbps "$B_BYTES" "$F_WALL") MB/s   peak RSS $((F_RSS / 1024)) MB
-rg -c '[0-9]'               ${R_WALL} s   $(mbps "$B_BYTES" "$R_WALL") MB/s   peak RSS $((R_RSS / 1024)) MB
+${PLAIN_LINE}rg -c '[0-9]'               ${R_WALL} s   $(mbps "$B_BYTES" "$R_WALL") MB/s   peak RSS $((R_RSS / 1024)) MB
 ratio factlint / rg         $(ratio "$F_WALL" "$R_WALL")x
 one large file              $(mb "$L_BYTES") MB in ${L_WALL} s ($(mbps "$L_BYTES" "$L_WALL") MB/s, RSS $((L_RSS / 1024)) MB; rg ${LR_WALL} s)
 one small file              ${SMALL_MS} ms per run (mean of $SMALL_RUNS, $(stat -c %s "$SMALLF") bytes)
