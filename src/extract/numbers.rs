@@ -643,13 +643,23 @@ fn read_word(text: &str, p: usize, lim: usize) -> Option<Wd> {
 /// The word ending just before `p` (spaces skipped), if it is a plain ASCII word.
 #[inline(always)]
 fn prev_word(text: &str, p: usize, lo: usize) -> Option<Wd> {
+    prev_word_where(text, p, lo, |_| true)
+}
+
+/// `prev_word`, if the word's first byte passes `first`: a word turned away by its first
+/// letter (most callers want a capital) is not read into a `Wd`.
+#[inline(always)]
+fn prev_word_where(text: &str, p: usize, lo: usize, first: impl Fn(u8) -> bool) -> Option<Wd> {
     let b = text.as_bytes();
     let e = skip_sp_back(b, p, lo);
     let mut s = e;
     while s > lo && b[s - 1].is_ascii_alphabetic() && e - s <= MAXW {
         s -= 1;
     }
-    if s == e || (s > 0 && (b[s - 1].is_ascii_alphanumeric() || alpha_before(text, s))) {
+    if s == e
+        || !first(b[s])
+        || (s > 0 && (b[s - 1].is_ascii_alphanumeric() || alpha_before(text, s)))
+    {
         return None;
     }
     read_word(text, s, e)
@@ -755,7 +765,18 @@ impl<T> FwdSet<T> {
         p: usize,
         lim: usize,
     ) -> impl Iterator<Item = &'a (Phrase, T)> + 'a {
-        let q = skip_sp(b, p, lim);
+        self.candidates_at(b, skip_sp(b, p, lim), lim)
+    }
+
+    /// `candidates(b, p, lim)` where `q` is `skip_sp(b, p, lim)`: for a caller trying
+    /// several lists at one place.
+    #[inline(always)]
+    fn candidates_at<'a>(
+        &'a self,
+        b: &[u8],
+        q: usize,
+        lim: usize,
+    ) -> impl Iterator<Item = &'a (Phrase, T)> + 'a {
         // past `lim` a phrase cannot match: any byte will do
         let c0 = if q < lim {
             b[q].to_ascii_lowercase()
@@ -2895,6 +2916,8 @@ impl Recognizer {
             c.unit = d.unit;
             c.plain4 = d.int_digits == 4 && !d.grouped && d.frac_digits == 0;
             c.short_int = d.int_digits <= 2 && d.frac_digits == 0;
+            // where the next word starts (for "5 1/2" and "1.2 million"), read once
+            let after = skip_sp(b, d.e, lim);
             // slash fractions: "1/2", "5 1/2"; a second slash makes a date or code
             if d.frac_digits == 0 && !d.grouped {
                 if d.e + 1 < lim && b[d.e] == b'/' && b[d.e + 1].is_ascii_digit() {
@@ -2919,7 +2942,7 @@ impl Recognizer {
                     c.short_int = false;
                     return Some(c);
                 }
-                let q = skip_sp(b, d.e, lim);
+                let q = after;
                 if q > d.e && q - d.e <= 2 && q < lim && b[q].is_ascii_digit() {
                     let n1 = digits(b, q, lim)?;
                     if n1.e + 1 < lim
@@ -2947,7 +2970,7 @@ impl Recognizer {
             }
             // multiplier words after digits: "1.2 million", "3 hundred and 21", "3 dozens"
             // (`card` ends at `d.e` unless "and" or a multiplier follows)
-            if self.digits_may_grow(b, skip_sp(b, d.e, lim), lim)
+            if self.digits_may_grow(b, after, lim)
                 && let Some(st) = self.card_full(text, p, lim, Some(d))
                 && st.e > d.e
             {
@@ -3111,12 +3134,13 @@ impl Recognizer {
                 return Some(chain(e));
             }
             // a small number right after a capitalised name and before punctuation: "Nuksha 2,"
+            // (the byte after first: most small numbers go on with a space)
             if c.short_int
-                && let Some(w) = prev_word(text, s, lo.saturating_sub(32))
-                && b[w.s].is_ascii_uppercase()
+                && (e >= lim || matches!(b[e], b',' | b'.' | b')' | b';'))
+                && let Some(w) =
+                    prev_word_where(text, s, lo.saturating_sub(32), |c| c.is_ascii_uppercase())
                 && !sentence_start(b, w.s, lo)
                 && !self.is_month(text, &w)
-                && (e >= lim || matches!(b[e], b',' | b'.' | b')' | b';'))
             {
                 return Some(chain(e));
             }
@@ -3195,7 +3219,9 @@ impl Recognizer {
             // "Jan. 27, 1925": step over the abbreviation's dot
             let q = skip_sp_back(b, s, lo.saturating_sub(32));
             let q = if q > 0 && b[q - 1] == b'.' { q - 1 } else { q };
-            if let Some(w) = prev_word(text, q, lo.saturating_sub(32))
+            // (`is_month` wants a capital: other words are not read)
+            if let Some(w) =
+                prev_word_where(text, q, lo.saturating_sub(32), |c| c.is_ascii_uppercase())
                 && self.is_month(text, &w)
             {
                 return Some(chain(e));
@@ -3442,9 +3468,11 @@ impl Recognizer {
             return (None, chain_end(b, resume, lim), false);
         }
         let a = f.a;
+        // where the words after the figure start, read once for the lists tried there
+        let mut after = (f.e, skip_sp(b, f.e, lim));
         // percent after the figure ("80 percent", "25%", "20 to 30 per cent")
         if a.kind != NumberKind::Vague {
-            for (p, _) in self.percent.candidates(b, f.e, lim) {
+            for (p, _) in self.percent.candidates_at(b, after.1, lim) {
                 if let Some(pe) = match_fwd(text, f.e, lim, p) {
                     // "percent of" inverted forms are not this figure's unit
                     f.e = pe;
@@ -3455,7 +3483,8 @@ impl Recognizer {
         }
         // relative: "two and a half times as high", "10 times more"
         if !f.percent && f.b.is_none() {
-            for (r, _) in self.relative.candidates(b, f.e, lim) {
+            // (`f.e` is where it was: no percent moved it)
+            for (r, _) in self.relative.candidates_at(b, after.1, lim) {
                 if let Some(te) = match_fwd(text, f.e, lim, r)
                     && let Some(cw) = read_word(text, skip_sp(b, te, lim), lim)
                     && self.comparatives.contains(cw.bytes())
@@ -3527,7 +3556,10 @@ impl Recognizer {
         // hedges after: "12 and over", "500 or more" (but not "or more than 10")
         let mut e = f.e;
         if hedge.is_none() && f.b.is_none() {
-            for (hp, h) in self.hedges_after.candidates(b, f.e, lim) {
+            if after.0 != f.e {
+                after = (f.e, skip_sp(b, f.e, lim));
+            }
+            for (hp, h) in self.hedges_after.candidates_at(b, after.1, lim) {
                 if let Some(he) = match_fwd(text, f.e, lim, hp) {
                     let nx = skip_sp(b, he, lim);
                     let follows_num = nx < lim
@@ -3835,23 +3867,24 @@ impl Recognizer {
         if between.is_none() && self.no_connector_at(b, ae, lim) {
             return;
         }
-        // try connectors
+        // try connectors, after the spaces at `ae`
+        let k = skip_sp(b, ae, lim);
         let mut conn_end = None;
         let mut dash = false;
         if between.is_some()
-            && let Some(w) = read_word(text, skip_sp(b, ae, lim), lim)
+            && let Some(w) = read_word(text, k, lim)
             && w.is("and")
         {
             conn_end = Some(w.e);
         }
         let mut alt = false;
         if conn_end.is_none() {
-            for (c, _) in self.range_conn.candidates(b, ae, lim) {
+            for (c, _) in self.range_conn.candidates_at(b, k, lim) {
                 if let Some(ce) = match_fwd(text, ae, lim, c) {
                     let is_dash = !c[0].as_bytes()[0].is_ascii_alphabetic();
                     if is_dash {
                         // dashes join digits only, and "- " with spaces on one side only is not a range
-                        let sp_before = skip_sp(b, ae, lim) > ae;
+                        let sp_before = k > ae;
                         let sp_after = skip_sp(b, ce, lim) > ce;
                         if !a_digit
                             || sp_before != sp_after
@@ -3870,7 +3903,6 @@ impl Recognizer {
         if conn_end.is_none() {
             // alternatives, possibly a comma list: "twenty, forty, or sixty percent"
             // "50 or 100", "A, or B"
-            let k = skip_sp(b, ae, lim);
             let n = if k < lim && b[k] == b',' {
                 skip_sp(b, k + 1, lim)
             } else {
@@ -5890,6 +5922,26 @@ mod tests {
         fn prop_find_combined_is_two_scans_any(t in "\\PC{0,120}") {
             let r = rec();
             prop_assert_eq!(r.find_with(&t, 0..t.len(), true, &[], range_of), r.find_with(&t, 0..t.len(), false, &[], range_of));
+        }
+
+        /// `prev_word_where` is `prev_word` with the word's first byte tested after it.
+        #[test]
+        fn prop_prev_word_where_is_filter(
+            t in "(Jan|May|may|The|the|Nuksha|aB|x|[0-9]{1,2}|[ .,\n]|\u{a0}|é|É|abcdefghijklmnopqrstuvwxyz){0,8}",
+            p in 0usize..80,
+            lo in 0usize..80,
+        ) {
+            let b = t.as_bytes();
+            let p = p.min(t.len());
+            let lo = lo.min(p);
+            let key = |w: Option<Wd>| w.map(|w| (w.s, w.e, w.bytes().to_vec()));
+            for first in [|c: u8| c.is_ascii_uppercase(), |c: u8| c.is_ascii_lowercase(), |_| true] {
+                prop_assert_eq!(
+                    key(prev_word_where(&t, p, lo, first)),
+                    key(prev_word(&t, p, lo).filter(|w| first(b[w.s]))),
+                    "{:?} {} {}", t, p, lo
+                );
+            }
         }
 
         #[test]
