@@ -498,6 +498,45 @@ fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric()
 }
 
+/// Whether `c` is an ASCII letter, as `is_ascii_alphabetic`, in one test on the case-folded
+/// byte.
+#[inline(always)]
+fn is_letter(c: u8) -> bool {
+    (c | 0x20).wrapping_sub(b'a') < 26
+}
+
+/// The start of the run of ASCII letters ending at `e`, not below `floor`.
+// The words before figures are read back letter by letter many times a figure: a slice
+// read without bounds checks, one test a letter.
+#[inline(always)]
+fn letters_back(b: &[u8], e: usize, floor: usize) -> usize {
+    let floor = floor.min(e);
+    e - b[floor..e]
+        .iter()
+        .rev()
+        .take_while(|&&c| is_letter(c))
+        .count()
+}
+
+/// `letters_back`, stopping also at a camel-case seam (a lower-case letter before an
+/// upper-case one already read): "professionalsPages 250" ends in the word "Pages".
+#[inline(always)]
+fn word_back(b: &[u8], e: usize, floor: usize) -> usize {
+    let mut s = e;
+    // whether the letter at `s` (the last one read) is upper-case
+    let mut upper_after = false;
+    for &c in b[floor.min(e)..e].iter().rev() {
+        let lower = c.wrapping_sub(b'a') < 26;
+        let upper = c.wrapping_sub(b'A') < 26;
+        if !(lower || upper) || (upper_after && lower) {
+            break;
+        }
+        upper_after = upper;
+        s -= 1;
+    }
+    s
+}
+
 /// The character ending at `p`; None at 0 or off a char boundary.
 // An ASCII byte before `p` (most are) is the character itself: no UTF-8 decoding.
 #[inline(always)]
@@ -618,10 +657,7 @@ fn read_word(text: &str, p: usize, lim: usize) -> Option<Wd> {
     if p >= lim || !b[p].is_ascii_alphabetic() {
         return None;
     }
-    let mut e = p;
-    while e < b.len() && b[e].is_ascii_alphabetic() {
-        e += 1;
-    }
+    let e = p + b[p..].iter().take_while(|&&c| is_letter(c)).count();
     if e > lim || (e < b.len() && (b[e].is_ascii_digit() || (b[e] >= 0x80 && alpha_at(text, e)))) {
         return None;
     }
@@ -652,10 +688,8 @@ fn prev_word(text: &str, p: usize, lo: usize) -> Option<Wd> {
 fn prev_word_where(text: &str, p: usize, lo: usize, first: impl Fn(u8) -> bool) -> Option<Wd> {
     let b = text.as_bytes();
     let e = skip_sp_back(b, p, lo);
-    let mut s = e;
-    while s > lo && b[s - 1].is_ascii_alphabetic() && e - s <= MAXW {
-        s -= 1;
-    }
+    // at most `MAXW + 1` letters (a longer word is no plain word here)
+    let s = letters_back(b, e, lo.max(e.saturating_sub(MAXW + 1)));
     if s == e
         || !first(b[s])
         || (s > 0 && (b[s - 1].is_ascii_alphanumeric() || alpha_before(text, s)))
@@ -1693,15 +1727,9 @@ impl<T: Copy> BackSet<T> {
         suffix: bool,
     ) -> Option<(usize, T)> {
         let b = text.as_bytes();
-        let mut s = e;
-        // stop at a camel-case seam: "professionalsPages 250" has the word "Pages"
-        while s > lo
-            && b[s - 1].is_ascii_alphabetic()
-            && e - s < MAXW
-            && !(s < e && b[s].is_ascii_uppercase() && b[s - 1].is_ascii_lowercase())
-        {
-            s -= 1;
-        }
+        // stop at a camel-case seam: "professionalsPages 250" has the word "Pages"; read
+        // at most `MAXW` letters
+        let s = word_back(b, e, lo.max(e.saturating_sub(MAXW)));
         // both keys looked up below have the letters `b[s..e]`
         if s == e {
             return None;
@@ -5029,6 +5057,52 @@ mod tests {
         text.get(p..).and_then(|s| s.chars().next())
     }
 
+    /// The loops `letters_back` and `word_back` replace, with their conditions as
+    /// they were written.
+    fn letters_back_loop(b: &[u8], e: usize, lo: usize, max: usize) -> usize {
+        let mut s = e;
+        while s > lo && b[s - 1].is_ascii_alphabetic() && e - s <= max {
+            s -= 1;
+        }
+        s
+    }
+    fn word_back_loop(b: &[u8], e: usize, lo: usize) -> usize {
+        let mut s = e;
+        while s > lo
+            && b[s - 1].is_ascii_alphabetic()
+            && e - s < MAXW
+            && !(s < e && b[s].is_ascii_uppercase() && b[s - 1].is_ascii_lowercase())
+        {
+            s -= 1;
+        }
+        s
+    }
+
+    #[test]
+    fn letter_runs_table() {
+        // (text, end, floor, letters_back, word_back)
+        let cases: &[(&str, usize, usize, usize, usize)] = &[
+            ("", 0, 0, 0, 0),
+            ("abc", 3, 0, 0, 0),
+            ("abc", 3, 1, 1, 1),
+            ("a bc", 4, 0, 2, 2),
+            ("professionalsPages", 18, 0, 0, 13),
+            ("ABCdef", 6, 0, 0, 0),
+            ("abcDEF", 6, 0, 0, 3),
+            ("aBc", 3, 0, 0, 1),
+            ("x1yz", 4, 0, 2, 2),
+            ("é z", 4, 0, 3, 3),
+            ("[z]", 2, 0, 1, 1),
+            ("@z`", 2, 0, 1, 1),
+            ("abc", 2, 3, 2, 2),
+        ];
+        for &(t, e, floor, lb, wb) in cases {
+            let b = t.as_bytes();
+            assert_eq!(letters_back(b, e, floor), lb, "{t:?} {e} {floor}");
+            assert_eq!(word_back(b, e, floor), wb, "{t:?} {e} {floor}");
+        }
+    }
+
     #[test]
     fn find_digit_table() {
         let naive = |b: &[u8], i: usize, lim: usize| {
@@ -5924,6 +5998,29 @@ mod tests {
             prop_assert_eq!(r.find_with(&t, 0..t.len(), true, &[], range_of), r.find_with(&t, 0..t.len(), false, &[], range_of));
         }
 
+        #[test]
+        fn prop_letter_runs_are_loops(
+            b in proptest::collection::vec(
+                prop_oneof![b'a'..=b'z', b'A'..=b'Z', any::<u8>(), Just(b' ')], 0..60),
+            e in 0usize..64,
+            lo in 0usize..64,
+        ) {
+            let e = e.min(b.len());
+            let lo = lo.min(e);
+            for c in 0..=255u8 {
+                prop_assert_eq!(is_letter(c), c.is_ascii_alphabetic());
+            }
+            prop_assert_eq!(
+                letters_back(&b, e, lo.max(e.saturating_sub(MAXW + 1))),
+                letters_back_loop(&b, e, lo, MAXW)
+            );
+            prop_assert_eq!(letters_back(&b, e, lo), letters_back_loop(&b, e, lo, usize::MAX));
+            prop_assert_eq!(
+                word_back(&b, e, lo.max(e.saturating_sub(MAXW))),
+                word_back_loop(&b, e, lo)
+            );
+        }
+
         /// `prev_word_where` is `prev_word` with the word's first byte tested after it.
         #[test]
         fn prop_prev_word_where_is_filter(
@@ -5935,7 +6032,9 @@ mod tests {
             let p = p.min(t.len());
             let lo = lo.min(p);
             let key = |w: Option<Wd>| w.map(|w| (w.s, w.e, w.bytes().to_vec()));
-            for first in [|c: u8| c.is_ascii_uppercase(), |c: u8| c.is_ascii_lowercase(), |_| true] {
+            let firsts: [fn(u8) -> bool; 3] =
+                [|c| c.is_ascii_uppercase(), |c| c.is_ascii_lowercase(), |_| true];
+            for first in firsts {
                 prop_assert_eq!(
                     key(prev_word_where(&t, p, lo, first)),
                     key(prev_word(&t, p, lo).filter(|w| first(b[w.s]))),
