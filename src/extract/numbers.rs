@@ -668,8 +668,9 @@ fn read_word(text: &str, p: usize, lim: usize) -> Option<Wd> {
         n: 0,
     };
     if e - p <= MAXW {
-        for (i, &c) in b[p..e].iter().enumerate() {
-            w.buf[i] = c.to_ascii_lowercase();
+        // all letters: setting the case bit lower-cases each
+        for (d, &c) in w.buf.iter_mut().zip(&b[p..e]) {
+            *d = c | 0x20;
         }
         w.n = e - p;
     }
@@ -1461,10 +1462,7 @@ impl Anchors {
         let c = b[s];
         let e = if c.is_ascii_alphabetic() {
             // a whole run of letters or nothing: the longest anchor must end where it ends
-            let mut e = s + 1;
-            while e < b.len() && b[e].is_ascii_alphabetic() {
-                e += 1;
-            }
+            let e = s + 1 + b[s + 1..].iter().take_while(|&&c| is_letter(c)).count();
             if e > lim {
                 return None;
             }
@@ -1744,8 +1742,10 @@ impl<T: Copy> BackSet<T> {
         let may_hold = |len| s < e && self.by_last.may_hold(b[s].to_ascii_lowercase(), len);
         if may_hold(n) || (suffix && may_hold(e - s)) {
             let mut buf = [0u8; MAXW + 1];
-            for (i, c) in b[s..s + n].iter().enumerate() {
-                buf[i] = c.to_ascii_lowercase();
+            // letters and a '.' or ':', which has the case bit already: setting it
+            // lower-cases each
+            for (d, &c) in buf.iter_mut().zip(&b[s..s + n]) {
+                *d = c | 0x20;
             }
             let keys: [&[u8]; 2] = [&buf[..n], &buf[..e - s]];
             // where `match_back` reads the last word from
@@ -2469,10 +2469,7 @@ impl Recognizer {
         if s >= b.len() || !b[s].is_ascii_alphabetic() {
             return false;
         }
-        let mut e = s + 1;
-        while e < b.len() && b[e].is_ascii_alphabetic() {
-            e += 1;
-        }
+        let e = s + 1 + b[s + 1..].iter().take_while(|&&c| is_letter(c)).count();
         let n = e - s;
         let key = mult_key(&b[s..e]);
         (n == 3 && b[s..e].eq_ignore_ascii_case(b"and"))
@@ -3773,10 +3770,7 @@ impl Recognizer {
         if s >= lim || !b[s].is_ascii_alphabetic() {
             return None;
         }
-        let mut e = s + 1;
-        while e < b.len() && b[e].is_ascii_alphabetic() {
-            e += 1;
-        }
+        let e = s + 1 + b[s + 1..].iter().take_while(|&&c| is_letter(c)).count();
         // `read_word` takes no word cut by `lim`
         if e > lim {
             return None;
