@@ -570,6 +570,12 @@ fn alpha_at(text: &str, p: usize) -> bool {
     char_at(text, p).is_some_and(|c| c.is_alphabetic())
 }
 
+/// Whether `c` is printable ASCII (after the space, up to 0x7F), in one test.
+#[inline(always)]
+fn printable(c: u8) -> bool {
+    c.wrapping_sub(b'!') < 0x5F
+}
+
 /// Skips spaces (ASCII, no-break, thin, narrow no-break) and at most one line break.
 // Inlined (as `skip_sp_back`): called a dozen times per figure, mostly to step over one
 // space or none, where the call cost as much as the skipping.
@@ -577,12 +583,13 @@ fn alpha_at(text: &str, p: usize) -> bool {
 fn skip_sp(b: &[u8], mut p: usize, lim: usize) -> usize {
     // Most calls skip nothing or one plain space before a printable ASCII byte: those are
     // told without entering the loop.
-    if p < lim && p < b.len() {
+    let end = lim.min(b.len());
+    if p < end {
         let c = b[p];
-        if c > b' ' && c < 0x80 {
+        if printable(c) {
             return p;
         }
-        if c == b' ' && p + 1 < lim && p + 1 < b.len() && b[p + 1] > b' ' && b[p + 1] < 0x80 {
+        if c == b' ' && p + 1 < end && printable(b[p + 1]) {
             return p + 1;
         }
     }
@@ -618,10 +625,10 @@ fn skip_sp_back(b: &[u8], mut p: usize, lo: usize) -> usize {
     // as in `skip_sp`: nothing or one plain space to skip, told without the loop
     if p > lo && p <= b.len() {
         let c = b[p - 1];
-        if c > b' ' && c < 0x80 {
+        if printable(c) {
             return p;
         }
-        if c == b' ' && p - 1 > lo && b[p - 2] > b' ' && b[p - 2] < 0x80 {
+        if c == b' ' && p - 1 > lo && printable(b[p - 2]) {
             return p - 1;
         }
     }
@@ -6003,6 +6010,7 @@ mod tests {
             let lo = lo.min(e);
             for c in 0..=255u8 {
                 prop_assert_eq!(is_letter(c), c.is_ascii_alphabetic());
+                prop_assert_eq!(printable(c), c > b' ' && c < 0x80);
             }
             prop_assert_eq!(
                 letters_back(&b, e, lo.max(e.saturating_sub(MAXW + 1))),
