@@ -570,6 +570,22 @@ fn alpha_at(text: &str, p: usize) -> bool {
     char_at(text, p).is_some_and(|c| c.is_alphabetic())
 }
 
+/// `c.to_ascii_lowercase()` read from a table: one load where the test takes several
+/// steps, for the bytes after and before a figure that lists are keyed by.
+#[inline(always)]
+fn lower(c: u8) -> u8 {
+    static LOWER: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 256 {
+            t[c] = (c as u8).to_ascii_lowercase();
+            c += 1;
+        }
+        t
+    };
+    LOWER[usize::from(c)]
+}
+
 /// Whether `c` is printable ASCII (after the space, up to 0x7F), in one test.
 #[inline(always)]
 fn printable(c: u8) -> bool {
@@ -820,20 +836,13 @@ impl<T> FwdSet<T> {
         lim: usize,
     ) -> impl Iterator<Item = &'a (Phrase, T)> + 'a {
         // past `lim` a phrase cannot match: any byte will do
-        let c0 = if q < lim {
-            b[q].to_ascii_lowercase()
+        let c0 = if q < lim { lower(b[q]) } else { 0 };
+        // the second byte only matters when some item starts with the first (few do)
+        let (n, c1) = if self.may_start(c0) {
+            let c1 = if q + 1 < lim { lower(b[q + 1]) } else { 0 };
+            (self.items.len(), c1)
         } else {
-            0
-        };
-        let c1 = if q + 1 < lim {
-            b[q + 1].to_ascii_lowercase()
-        } else {
-            0
-        };
-        let n = if self.may_start(c0) {
-            self.items.len()
-        } else {
-            0
+            (0, 0)
         };
         self.items[..n]
             .iter()
@@ -1613,7 +1622,7 @@ impl Pre {
         let avail = (q - lo).min(4);
         let mut v = 0u32;
         for i in 0..avail {
-            v |= u32::from(b[q - 1 - i].to_ascii_lowercase()) << (8 * i);
+            v |= u32::from(lower(b[q - 1 - i])) << (8 * i);
         }
         (v, avail)
     }
@@ -1746,7 +1755,7 @@ impl<T: Copy> BackSet<T> {
         }
         let n = e - s + usize::from(suffix);
         // most words end no phrase: the length mask tells before the word is copied
-        let may_hold = |len| s < e && self.by_last.may_hold(b[s].to_ascii_lowercase(), len);
+        let may_hold = |len| s < e && self.by_last.may_hold(lower(b[s]), len);
         if may_hold(n) || (suffix && may_hold(e - s)) {
             let mut buf = [0u8; MAXW + 1];
             // letters and a '.' or ':', which has the case bit already: setting it
@@ -1791,7 +1800,7 @@ impl<T: Copy> BackSet<T> {
             return Some(found);
         }
         if q > lo {
-            let c = b[q - 1].to_ascii_lowercase();
+            let c = lower(b[q - 1]);
             if self.symbol_last[usize::from(c >> 6)] & (1 << (c & 63)) == 0 {
                 return None;
             }
@@ -3986,11 +3995,7 @@ impl Recognizer {
     #[inline(always)]
     fn no_connector_at(&self, b: &[u8], p: usize, lim: usize) -> bool {
         let k = skip_sp(b, p, lim);
-        let c0 = if k < lim {
-            b[k].to_ascii_lowercase()
-        } else {
-            0
-        };
+        let c0 = if k < lim { lower(b[k]) } else { 0 };
         c0 != b',' && !self.range_conn.may_start(c0) && !self.alt_conn.may_start(c0)
     }
 
@@ -6011,6 +6016,7 @@ mod tests {
             for c in 0..=255u8 {
                 prop_assert_eq!(is_letter(c), c.is_ascii_alphabetic());
                 prop_assert_eq!(printable(c), c > b' ' && c < 0x80);
+                prop_assert_eq!(lower(c), c.to_ascii_lowercase());
             }
             prop_assert_eq!(
                 letters_back(&b, e, lo.max(e.saturating_sub(MAXW + 1))),
