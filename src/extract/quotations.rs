@@ -332,9 +332,7 @@ impl QuotationFinder {
 
     /// `None` when quoted text reads as someone's words; otherwise why it does not.
     pub fn classify(&self, text: &str, floor: usize, range: Range<usize>) -> Option<NotQuotation> {
-        let inner = text[range.clone()]
-            .trim_matches(|c: char| !c.is_alphanumeric() && c != '…' && c != '.')
-            .trim();
+        let inner = trim_to_words(&text[range.clone()]).trim();
         // Words (holding a letter or digit), and among them the long (four characters or more)
         // and the long capitalised ones: counted in one pass, not collected.
         let (words, long_words, capitalised) = if inner.is_ascii() {
@@ -412,6 +410,27 @@ impl QuotationFinder {
         }
         None
     }
+}
+
+/// Whether `trim_to_words` trims `c`: neither a letter nor a digit, nor '…' or '.'.
+fn trimmed(c: char) -> bool {
+    !c.is_alphanumeric() && c != '…' && c != '.'
+}
+
+/// `s` without the chars `trimmed` at either end: the quotation marks around a quoted text.
+/// The marks are ASCII or general punctuation (U+2010..=U+205E, ‘ ’ “ ” „ ‹ › …) and « »,
+/// which need no lookup in the Unicode tables (four of them a quotation were a fifth of its
+/// classification).
+fn trim_to_words(s: &str) -> &str {
+    let quick = |c: char| match c {
+        '\0'..='\x7f' => Some(!c.is_ascii_alphanumeric() && c != '.'),
+        '«' | '»' => Some(true),
+        // General punctuation holds no letter or digit; '…' is kept.
+        '\u{2010}'..='\u{205e}' => Some(c != '…'),
+        _ => None,
+    };
+    let trims = |c: char| quick(c).unwrap_or_else(|| trimmed(c));
+    s.trim_start_matches(trims).trim_end_matches(trims)
 }
 
 /// The first byte at or after `from` that can start a quotation mark: a '"' or a non-ASCII
@@ -731,9 +750,7 @@ mod tests {
         floor: usize,
         range: Range<usize>,
     ) -> Option<NotQuotation> {
-        let inner = text[range.clone()]
-            .trim_matches(|c: char| !c.is_alphanumeric() && c != '…' && c != '.')
-            .trim();
+        let inner = trim_to_words(&text[range.clone()]).trim();
         let words: Vec<&str> = inner
             .split_whitespace()
             .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
@@ -997,7 +1014,50 @@ mod tests {
         }
     }
 
+    /// `trim_to_words` as it was written: the Unicode predicate at every char.
+    fn trim_to_words_by_tables(s: &str) -> &str {
+        s.trim_matches(trimmed)
+    }
+
+    #[test]
+    fn words_are_trimmed_as_by_the_tables() {
+        for s in [
+            "",
+            "\"",
+            "“”",
+            "“Hello,” ",
+            "«\u{a0}Bonjour\u{a0}»",
+            "‘…and so.’",
+            "„Guten Tag“",
+            "\"2,000 people\"",
+            "“ ",
+            "‹x›",
+            "“‰ text ‱”",
+            "“Ⅻ”",
+            "\"¡Hola!\"",
+            "“é”",
+            "”.”",
+            "\u{2010}\u{205e}\u{205f}x\u{2060}",
+            "\u{2070}",
+        ] {
+            assert_eq!(trim_to_words(s), trim_to_words_by_tables(s), "{s:?}");
+        }
+        // Every char from U+0000 to U+2100 alone and around a word.
+        for c in ('\0'..='\u{2100}').chain(['\u{3000}', '\u{ff02}', '\u{1f600}']) {
+            for s in [c.to_string(), format!("{c}a{c}"), format!("{c}{c}.{c}")] {
+                assert_eq!(trim_to_words(&s), trim_to_words_by_tables(&s), "{s:?}");
+            }
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn words_are_trimmed_as_by_the_tables_any(
+            s in "([a-z .…\"«»‘’“”„‹›\u{2010}-\u{2060}\u{a0}]|\\PC){0,12}"
+        ) {
+            proptest::prop_assert_eq!(trim_to_words(&s), trim_to_words_by_tables(&s));
+        }
+
         #[test]
         fn marks_are_found_as_byte_by_byte(s in "([a-z \"]|\\PC){0,40}", from in 0usize..48) {
             let b = s.as_bytes();
