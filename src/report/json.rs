@@ -123,12 +123,12 @@ fn write_parallel(
 #[derive(Clone)]
 struct Layout {
     base: String,
-    span_end: Vec<u8>,
-    start_line: Vec<u8>,
-    column: Vec<u8>,
-    end_line: Vec<u8>,
-    text_key: Vec<u8>,
-    close: Vec<u8>,
+    span_end: Fixed,
+    start_line: Fixed,
+    column: Fixed,
+    end_line: Fixed,
+    text_key: Fixed,
+    close: Fixed,
     /// Through `"message": "`, for a rule and severity.
     head: Piece<(Arc<str>, Severity)>,
     /// From the message's closing quote through `"start": ` in the span, for a path.
@@ -200,7 +200,7 @@ impl Layout {
             let mut p = Pretty::new(&mut out, base, depth);
             p.empty = false;
             f(&mut p);
-            out
+            Fixed::new(out)
         };
         let line = |name: &'static str| {
             piece(3, &move |p| {
@@ -271,15 +271,15 @@ impl Layout {
             base,
         ));
         number(out, l.span.start);
-        out.extend_from_slice(&self.span_end);
+        self.span_end.put(out);
         number(out, l.span.end);
         for (key, at) in [(&self.start_line, l.start), (&self.end_line, l.end)] {
-            out.extend_from_slice(key);
+            key.put(out);
             number(out, at.line);
-            out.extend_from_slice(&self.column);
+            self.column.put(out);
             number(out, at.column);
         }
-        out.extend_from_slice(&self.text_key);
+        self.text_key.put(out);
         escape_into(out, &l.text);
         out.extend_from_slice(self.tail.get(
             |(label, help, notes)| {
@@ -324,11 +324,107 @@ impl Layout {
             Some(bytes) if !needs_escape16(bytes) => out.extend_from_slice(bytes),
             _ => escape_bytes_into(out, fingerprint),
         }
-        out.extend_from_slice(&self.close);
+        self.close.put(out);
     }
 }
 
+/// Room for a short fixed piece of a finding's layout, copied whole.
+const FIXED_ROOM: usize = 64;
+
+/// A short piece of layout (a few keys and their indentation) that is copied as a block of
+/// `FIXED_ROOM` bytes, a few moves, rather than by a call to copy its length: seven such
+/// pieces go into every finding. Longer pieces (a deep indentation) are copied as they are.
+#[derive(Clone)]
+struct Fixed {
+    bytes: Vec<u8>,
+    /// `bytes` followed by zeros, when it fits.
+    block: Option<[u8; FIXED_ROOM]>,
+}
+
+impl Fixed {
+    fn new(bytes: Vec<u8>) -> Fixed {
+        let block = (bytes.len() <= FIXED_ROOM).then(|| {
+            let mut block = [0u8; FIXED_ROOM];
+            block[..bytes.len()].copy_from_slice(&bytes);
+            block
+        });
+        Fixed { bytes, block }
+    }
+
+    /// The piece appended to `out`.
+    #[inline]
+    fn put(&self, out: &mut Vec<u8>) {
+        match &self.block {
+            Some(block) => {
+                out.reserve(FIXED_ROOM);
+                let len = out.len();
+                // SAFETY: `reserve` made room for `FIXED_ROOM` bytes past the length, which
+                // are copied there (as many as the piece's and more), and the copy does not
+                // overlap the piece; the bytes up to the new length are then all written.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        block.as_ptr(),
+                        out.as_mut_ptr().add(len),
+                        FIXED_ROOM,
+                    );
+                    out.set_len(len + self.bytes.len());
+                }
+            }
+            None => out.extend_from_slice(&self.bytes),
+        }
+    }
+}
+
+/// Two decimal digits each of 0 to 99.
+const DIGIT_PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// `n` in decimal appended to `out`, as itoa writes it: written in place two digits at a time,
+/// without copying them from a buffer by a call (six numbers a finding, most of them short).
+#[inline]
 fn number(out: &mut Vec<u8>, n: usize) {
+    let mut n = n as u64;
+    let digits = match n {
+        0..10 => 1,
+        10..100 => 2,
+        100..1000 => 3,
+        1000..10000 => 4,
+        // Offsets into a large file.
+        10000..100_000 => 5,
+        100_000..1_000_000 => 6,
+        1_000_000..10_000_000 => 7,
+        _ => n.ilog10() as usize + 1,
+    };
+    out.reserve(digits);
+    let len = out.len();
+    // SAFETY: `reserve` made room for `digits` bytes past the length; each is written once
+    // below (pairs from the last down, then the first one or two), from within
+    // `DIGIT_PAIRS` (`pair` is below 200), before the length takes them in.
+    unsafe {
+        let to = out.as_mut_ptr().add(len);
+        let mut at = digits;
+        while n >= 100 {
+            let pair = (n % 100) as usize * 2;
+            n /= 100;
+            at -= 2;
+            std::ptr::copy_nonoverlapping(DIGIT_PAIRS.as_ptr().add(pair), to.add(at), 2);
+        }
+        if n >= 10 {
+            std::ptr::copy_nonoverlapping(DIGIT_PAIRS.as_ptr().add(n as usize * 2), to, 2);
+        } else {
+            *to = b'0' + n as u8;
+        }
+        out.set_len(len + digits);
+    }
+}
+
+/// [`number`] as itoa writes it, its test oracle.
+#[cfg(test)]
+fn number_by_itoa(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
@@ -724,7 +820,9 @@ mod tests {
     #[test]
     fn layout_from_pieces_equals_pretty() {
         let findings = varied_findings();
-        for base in ["", "  ", "\t"] {
+        // The last indentation makes the fixed pieces too long to be copied as blocks.
+        let deep = " ".repeat(FIXED_ROOM);
+        for base in ["", "  ", "\t", &deep] {
             let mut layout = Layout::new(base);
             for d in &findings {
                 let (mut fast, mut slow) = (Vec::new(), Vec::new());
@@ -830,7 +928,47 @@ mod tests {
         }
     }
 
+    #[test]
+    fn numbers_are_written_as_itoa_writes_them() {
+        let mut edges = vec![0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, usize::MAX];
+        for k in 1..20u32 {
+            let p = 10usize.pow(k);
+            edges.extend([p - 1, p, p + 1, 2 * p - 1]);
+        }
+        for n in edges {
+            let (mut fast, mut slow) = (b"x".to_vec(), b"x".to_vec());
+            number(&mut fast, n);
+            number_by_itoa(&mut slow, n);
+            assert_eq!(fast, slow, "{n}");
+        }
+    }
+
+    #[test]
+    fn fixed_pieces_are_appended_whole() {
+        for len in [0, 1, 17, FIXED_ROOM - 1, FIXED_ROOM, FIXED_ROOM + 1, 200] {
+            let bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            let piece = Fixed::new(bytes.clone());
+            // Into an empty list, and one just short of room.
+            for mut out in [Vec::new(), Vec::with_capacity(FIXED_ROOM + 3)] {
+                out.extend_from_slice(b"head");
+                piece.put(&mut out);
+                piece.put(&mut out);
+                assert_eq!(out, [&b"head"[..], &bytes, &bytes].concat());
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn any_number_is_written_as_itoa_writes_it(n: usize, small in 0usize..100_000) {
+            for n in [n, small] {
+                let (mut fast, mut slow) = (Vec::new(), Vec::new());
+                number(&mut fast, n);
+                number_by_itoa(&mut slow, n);
+                prop_assert_eq!(fast, slow);
+            }
+        }
+
         #[test]
         fn sixteen_bytes_need_escape_as_a_scan_says(bytes: [u8; 16]) {
             prop_assert_eq!(needs_escape16(&bytes), needs_escape(&bytes));
