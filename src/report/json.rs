@@ -594,11 +594,61 @@ fn escape_into(out: &mut Vec<u8>, s: &str) {
 
 /// [`escape_into`] of the bytes of a `str`.
 fn escape_bytes_into(out: &mut Vec<u8>, bytes: &[u8]) {
-    // Most texts need no escape: told at once, then copied whole.
-    if !needs_escape(bytes) {
+    // Most texts need no escape: told at once, then copied whole; the short ones (a flagged
+    // text, a message) by two overlapping loads and stores, without a call.
+    if let 8..=32 = bytes.len() {
+        if !needs_escape_short(bytes) {
+            push_short(out, bytes);
+            return;
+        }
+    } else if !needs_escape(bytes) {
         out.extend_from_slice(bytes);
         return;
     }
+    escape_slowly(out, bytes);
+}
+
+/// Whether some byte of `bytes` (8 to 32 of them) must be escaped: up to sixteen as their
+/// first and last eight bytes, which overlap, read as words.
+#[inline]
+fn needs_escape_short(bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    debug_assert!((8..=32).contains(&n));
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+    if n <= 16 {
+        return word_needs_escape(word(0)) || word_needs_escape(word(n - 8));
+    }
+    needs_escape(bytes)
+}
+
+/// `bytes` (8 to 32 of them) appended to `out` as two copies of a fixed size that overlap.
+#[inline]
+fn push_short(out: &mut Vec<u8>, bytes: &[u8]) {
+    let n = bytes.len();
+    assert!((8..=32).contains(&n));
+    out.reserve(n);
+    let len = out.len();
+    // SAFETY: `reserve` made room for `n` bytes past the length, and `bytes` holds `n`; the
+    // two copies (of eight bytes each where `n` is at most 16, else sixteen) cover them all,
+    // the first from the start and the second up to the end, neither past `n` (asserted
+    // above), so every byte up to the new length is written; source and room do not overlap.
+    unsafe {
+        let to = out.as_mut_ptr().add(len);
+        if n <= 16 {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), to, 8);
+            std::ptr::copy_nonoverlapping(bytes.as_ptr().add(n - 8), to.add(n - 8), 8);
+        } else {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), to, 16);
+            std::ptr::copy_nonoverlapping(bytes.as_ptr().add(n - 16), to.add(n - 16), 16);
+        }
+        out.set_len(len + n);
+    }
+}
+
+/// [`escape_bytes_into`] of bytes some of which are escaped, and its test oracle. Not inlined:
+/// rarely called, it made every call of `escape_bytes_into` save and restore registers.
+#[inline(never)]
+fn escape_slowly(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut from = 0;
     while let Some(i) = next_escape(bytes, from) {
         let b = bytes[i];
@@ -668,18 +718,27 @@ fn needs_escape(bytes: &[u8]) -> bool {
 /// [`needs_escape`] of sixteen bytes, two words at once.
 #[inline]
 fn needs_escape16(bytes: &[u8; 16]) -> bool {
+    let (a, b) = bytes.split_at(8);
+    let word = |h: &[u8]| u64::from_le_bytes(h.try_into().expect("eight bytes"));
+    word_escape_hits(word(a)) | word_escape_hits(word(b)) != 0
+}
+
+/// [`needs_escape`] of the eight bytes of `x` (little-endian).
+#[inline]
+fn word_needs_escape(x: u64) -> bool {
+    word_escape_hits(x) != 0
+}
+
+/// Non-zero where some byte of `x` must be escaped (exact as a yes or no).
+#[inline]
+fn word_escape_hits(x: u64) -> u64 {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // A high bit for some byte that is zero in `x` (exact as a yes or no).
     let zero = |x: u64| x.wrapping_sub(LOW) & !x & HIGH;
-    let hits = |x: u64| {
-        zero(x & 0xe0e0_e0e0_e0e0_e0e0)
-            | zero(x ^ (LOW * u64::from(b'"')))
-            | zero(x ^ (LOW * u64::from(b'\\')))
-    };
-    let (a, b) = bytes.split_at(8);
-    let word = |h: &[u8]| u64::from_le_bytes(h.try_into().expect("eight bytes"));
-    hits(word(a)) | hits(word(b)) != 0
+    zero(x & 0xe0e0_e0e0_e0e0_e0e0)
+        | zero(x ^ (LOW * u64::from(b'"')))
+        | zero(x ^ (LOW * u64::from(b'\\')))
 }
 
 /// The first byte at or after `from` that a JSON string must escape (`"`, `\\`, controls),
@@ -958,7 +1017,44 @@ mod tests {
         }
     }
 
+    #[test]
+    fn short_texts_are_escaped_as_any_are() {
+        for n in 0..40 {
+            let plain: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            let mut cases = vec![plain.clone()];
+            for at in 0..n {
+                for b in [b'"', b'\\', b'\n', 0x1f, 0x7f, 0xc3] {
+                    let mut v = plain.clone();
+                    v[at] = b;
+                    cases.push(v);
+                }
+            }
+            for v in cases {
+                let (mut fast, mut slow) = (b"head".to_vec(), b"head".to_vec());
+                escape_bytes_into(&mut fast, &v);
+                escape_slowly(&mut slow, &v);
+                assert_eq!(fast, slow, "{v:?}");
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn any_bytes_are_escaped_as_the_slow_way_does(
+            bytes in proptest::collection::vec(
+                prop_oneof![any::<u8>(), Just(b'a'), Just(b'"'), Just(b'\\')],
+                0..48,
+            ),
+            room in 0usize..40,
+        ) {
+            let (mut fast, mut slow) = (Vec::with_capacity(room), Vec::new());
+            fast.extend_from_slice(b"x");
+            slow.extend_from_slice(b"x");
+            escape_bytes_into(&mut fast, &bytes);
+            escape_slowly(&mut slow, &bytes);
+            prop_assert_eq!(fast, slow);
+        }
+
         #[test]
         fn any_number_is_written_as_itoa_writes_it(n: usize, small in 0usize..100_000) {
             for n in [n, small] {
