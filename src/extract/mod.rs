@@ -233,6 +233,19 @@ fn runs_in_parallel(parallel: bool) -> bool {
 /// Items per stretch of [`for_each_in_order`].
 const STRETCH: usize = 1 << 13;
 
+/// Room at once for what the rest of a large file will add to `out`, judged from the first
+/// `done` of `total` items, plus an eighth. Grown by doubling instead, the lists of a large
+/// file were copied into fresh pages at every step (a tenth of the page faults of a 46 MB
+/// file); room reserved but never written costs no memory.
+fn room_for_the_rest<T>(out: &mut Vec<T>, done: usize, total: usize) {
+    if done == 0 || done >= total {
+        return;
+    }
+    let expected = (out.len() as u128 * total as u128 / done as u128) as usize;
+    let wanted = expected.saturating_add(expected / 8);
+    out.reserve_exact(wanted.saturating_sub(out.len()));
+}
+
 impl Extractors {
     /// The analysis of a parsed document. The document's blocks move to the analysis, where
     /// rules read them, and its markup citations are dropped (they are among the analysis's
@@ -373,6 +386,10 @@ impl Extractors {
                 });
             }
             b += 1;
+            if b == STRETCH {
+                room_for_the_rest(&mut sentences, b, doc.blocks.len());
+                room_for_the_rest(&mut citations, b, doc.blocks.len());
+            }
         };
         if runs_in_parallel(parallel) {
             let scan = |&(block, markup_from): &(&crate::parse::Block, usize)| {
@@ -456,6 +473,9 @@ impl Extractors {
                 });
             }
             si += 1;
+            if si == STRETCH {
+                room_for_the_rest(&mut figures, si, sentences.len());
+            }
         };
         // Candidates inside some citations are not read: their figures are dropped above.
         if runs_in_parallel(parallel) {
@@ -1243,6 +1263,25 @@ mod tests {
                 "{:?}", body
             );
         }
+    }
+
+    #[test]
+    fn room_for_the_rest_keeps_the_items_and_reserves_by_proportion() {
+        let mut v: Vec<u32> = (0..100).collect();
+        // A quarter of the items done gave 100 entries: room for about 400, and an eighth.
+        room_for_the_rest(&mut v, 25, 100);
+        assert_eq!(v, (0..100).collect::<Vec<_>>());
+        assert!(v.capacity() >= 450, "{}", v.capacity());
+        // Nothing done, or everything done, reserves nothing; nor does an empty list.
+        for (done, total) in [(0, 100), (100, 100), (120, 100)] {
+            let mut w: Vec<u32> = Vec::with_capacity(10);
+            w.extend(0..10);
+            room_for_the_rest(&mut w, done, total);
+            assert_eq!(w.capacity(), 10, "{done} of {total}");
+        }
+        let mut empty: Vec<u32> = Vec::new();
+        room_for_the_rest(&mut empty, 5, 100);
+        assert_eq!(empty.capacity(), 0);
     }
 
     #[test]
