@@ -235,15 +235,16 @@ const STRETCH: usize = 1 << 13;
 
 /// Room at once for what the rest of a large file will add to `out`, judged from the first
 /// `done` of `total` items, plus an eighth. Grown by doubling instead, the lists of a large
-/// file were copied into fresh pages at every step (a tenth of the page faults of a 46 MB
-/// file); room reserved but never written costs no memory.
+/// file were copied at every step, old and new copies held at once. Room reserved but never
+/// written holds no memory; where the guess is more than the allocator will give (a file
+/// whose first stretch is unlike the rest), the list grows as before.
 fn room_for_the_rest<T>(out: &mut Vec<T>, done: usize, total: usize) {
     if done == 0 || done >= total {
         return;
     }
-    let expected = (out.len() as u128 * total as u128 / done as u128) as usize;
-    let wanted = expected.saturating_add(expected / 8);
-    out.reserve_exact(wanted.saturating_sub(out.len()));
+    let expected = usize::try_from(out.len() as u128 * total as u128 / done as u128);
+    let wanted = expected.map_or(usize::MAX, |e| e.saturating_add(e / 8));
+    let _ = out.try_reserve_exact(wanted.saturating_sub(out.len()));
 }
 
 impl Extractors {
@@ -1282,6 +1283,10 @@ mod tests {
         let mut empty: Vec<u32> = Vec::new();
         room_for_the_rest(&mut empty, 5, 100);
         assert_eq!(empty.capacity(), 0);
+        // A guess beyond what can be allocated leaves the list as it was.
+        let mut huge: Vec<u64> = vec![1, 2, 3];
+        room_for_the_rest(&mut huge, 1, usize::MAX);
+        assert_eq!(huge, [1, 2, 3]);
     }
 
     #[test]
