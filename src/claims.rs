@@ -1136,7 +1136,16 @@ impl Measures {
             // byte is the start of a run of them: only those are tried.
             return word_runs_from(b, from).find_map(|r| {
                 let p = r.start;
-                if self.phrases_by_first[usize::from(b[p].to_ascii_lowercase())].is_empty() {
+                if self.phrases_tell {
+                    // Every first word is then a run of word bytes, which a phrase standing
+                    // at `p` ends with whitespace or a word boundary: the run is its first
+                    // word, and most runs' first two bytes or signature say none is.
+                    if !self.begins_phrase(b[p], b.get(p + 1))
+                        || !self.may_be_first_word(&b[r.clone()])
+                    {
+                        return None;
+                    }
+                } else if self.phrases_by_first[usize::from(b[p].to_ascii_lowercase())].is_empty() {
                     return None;
                 }
                 let (end, m) = self.measure_word_at(text, p)?;
@@ -1385,39 +1394,47 @@ impl Measures {
             return false;
         }
         // A figure glued to a word ends or starts a slice inside one of the sentence's runs.
-        let glued = |i: usize| i > 0 && i < b.len() && is_word_byte(b[i - 1]) && is_word_byte(b[i]);
-        if glued(fs) || glued(fe) {
+        if glued_at(b, fs) || glued_at(b, fe) {
             return false;
         }
-        // After the figure, the words `measure_name` reads (insertions taken out, which may
-        // join words: then the text it reads is scanned) up to the window's cut. A digit glued
-        // to a word would cut inside a run.
-        if insertion {
+        // After the figure, the words `measure_name` reads up to the window's cut; a digit
+        // glued to a word would cut inside a run. Insertions taken out may join words: the
+        // text it reads is then scanned on its own; without one, those words are the
+        // sentence's, read in the one scan of the words before the figure below.
+        let scan_to = if insertion {
             // All of the text without insertions: its cuts are those of its first 14 words,
-            // which `measure_name` reads.
+            // which `measure_name` reads. It is ASCII without a `[`: `window_of` gives the
+            // cuts `AfterCuts::of` would.
             ascii_without_insertions(after_all, scratch);
             let after = scratch.as_str();
-            let Some(cuts) = AfterCuts::of(after) else {
-                return false;
-            };
-            if cuts.glued || self.phrases_in(after, 0, cuts.window, |_, end| end <= cuts.window) {
+            let (window, glued) = AfterCuts::window_of(after);
+            if glued || self.phrases_in(after, 0, window, |_, end| end <= window) {
                 return false;
             }
+            fs
         } else {
-            // The text is ASCII without a `[`: only the window's cut and glued digits are read.
             let (window, glued) = AfterCuts::window_of(after_all);
-            let window_end = fe + window;
-            if glued || self.phrases_in(sentence, fe, window_end, |_, end| end <= window_end) {
+            if glued {
                 return false;
             }
-        }
+            fe + window
+        };
         // Before it: a phrase of at most `max_phrase_words` words ending in the last two
         // words (the gap "of") starts within that many words more; `measure_before` reads
         // eight.
         let words = self.max_phrase_words.max(8) + 2;
         let scan_from = ascii_words_back(&b[..fs], words);
         let mut bounds = None;
-        !self.phrases_in(sentence, scan_from, fs, |start, end| {
+        !self.phrases_in(sentence, scan_from, scan_to, |start, end| {
+            if start >= fe {
+                // After the figure (no run starts at `fe` unless one would at a scan from it:
+                // the figure is glued to no word).
+                return end <= scan_to;
+            }
+            if start >= fs {
+                // The figure's own text is never read.
+                return false;
+            }
             let (gap_from, before_from, digits) = *bounds.get_or_insert_with(|| {
                 // `measure_name`: the gap after the measure word trims to nothing or "of".
                 let mut g = fs;
@@ -1460,8 +1477,7 @@ impl Measures {
             }
             let end = runs.end_of(start);
             let word = &b[start..end];
-            let sig = word_sig(word);
-            if self.first_word_sigs[sig / 64] & (1 << (sig % 64)) == 0 {
+            if !self.may_be_first_word(word) {
                 continue;
             }
             let first = usize::from(b[start].to_ascii_lowercase());
@@ -1581,6 +1597,14 @@ impl Measures {
             .iter()
             .any(|w| contains_ignore_ascii_case(text.as_bytes(), w))
             || self.cues.is_match(text)
+    }
+
+    /// Whether `word` (nonempty) may be the first word of a phrase, in any case: its
+    /// signature is one of theirs.
+    #[inline]
+    fn may_be_first_word(&self, word: &[u8]) -> bool {
+        let sig = word_sig(word);
+        self.first_word_sigs[sig / 64] & (1 << (sig % 64)) != 0
     }
 
     /// Whether a phrase may begin with bytes `c` and `next` (in any case): a phrase's first
@@ -2283,12 +2307,43 @@ fn qualifier_word(text: &str) -> Option<Range<usize>> {
     re.find(text).map(|m| m.range())
 }
 
+/// For each ASCII letter in lowercase, the lengths (as bits) of `qualifier_at`'s words that
+/// begin with it.
+const QUALIFIER_LENGTHS: [u16; 128] = {
+    let words: [&[u8]; 15] = [
+        b"average",
+        b"mean",
+        b"excess",
+        b"extra",
+        b"additional",
+        b"annual",
+        b"annually",
+        b"yearly",
+        b"monthly",
+        b"daily",
+        b"net",
+        b"criminal",
+        b"criminals",
+        b"ordinary",
+        b"common",
+    ];
+    let mut t = [0u16; 128];
+    let mut i = 0;
+    while i < words.len() {
+        t[words[i][0] as usize] |= 1 << words[i].len();
+        i += 1;
+    }
+    t
+};
+
 /// The match of `QUALIFIER` that starts with the run of word bytes `r` of `text` (which folds
 /// plainly), if there is one.
 fn qualifier_at(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     let b = text.as_bytes();
-    // The words have 3 to 10 bytes: other runs are not copied.
-    if !(3..=10).contains(&r.len()) {
+    // The words have 3 to 10 bytes, and most runs' first letter and length match none of
+    // them: those runs are not copied.
+    let lengths = QUALIFIER_LENGTHS[usize::from(b[r.start] | 0x20) % 128];
+    if r.len() >= 16 || lengths & (1 << r.len()) == 0 {
         return None;
     }
     let w = lowercase(&b[r.clone()])?;
@@ -3328,6 +3383,12 @@ fn before_stop(c: char) -> bool {
 /// Whether `x` is ASCII whitespace as `char::is_whitespace` has it.
 fn ascii_space(x: u8) -> bool {
     matches!(x, b'\t'..=b'\r' | b' ')
+}
+
+/// Whether `i` stands inside a run of word bytes of `b`, between two of them.
+#[inline]
+fn glued_at(b: &[u8], i: usize) -> bool {
+    i > 0 && i < b.len() && WORD_BYTE[usize::from(b[i - 1])] && WORD_BYTE[usize::from(b[i])]
 }
 
 /// Where the last `n` runs of non-whitespace bytes of `b` (ASCII) begin: 0 if it has fewer.
