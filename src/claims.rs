@@ -1148,7 +1148,9 @@ impl Measures {
                 } else if self.phrases_by_first[usize::from(b[p].to_ascii_lowercase())].is_empty() {
                     return None;
                 }
-                let (end, m) = self.measure_word_at(text, p)?;
+                // With `phrases_tell` the run is the first word of any phrase standing here.
+                let first_len = self.phrases_tell.then_some(r.len());
+                let (end, m) = self.measure_word_at(text, p, first_len)?;
                 Some((p, end, m))
             });
         }
@@ -1159,19 +1161,28 @@ impl Measures {
             if first.is_empty() || !ascii_boundary(b, p) {
                 return None;
             }
-            let (end, m) = self.measure_word_at(text, p)?;
+            let (end, m) = self.measure_word_at(text, p, None)?;
             Some((p, end, m))
         })
     }
 
     /// The measure word of the regex's match at `at` (an ASCII word boundary): the first
     /// phrase in lexicon order (the order of the alternation) that stands there and ends at
-    /// an ASCII word boundary, as (end, measure).
-    fn measure_word_at(&self, text: &str, at: usize) -> Option<(usize, usize)> {
+    /// an ASCII word boundary, as (end, measure). `first_len`: the length the first word of
+    /// such a phrase must have, where known.
+    fn measure_word_at(
+        &self,
+        text: &str,
+        at: usize,
+        first_len: Option<usize>,
+    ) -> Option<(usize, usize)> {
         let b = text.as_bytes();
         let first = usize::from(b[at].to_ascii_lowercase());
         let mut best: Option<(usize, usize)> = None;
         for (w, js) in self.phrases_by_first.get(first)? {
+            if first_len.is_some_and(|n| n != w.len()) {
+                continue;
+            }
             if !b
                 .get(at..at + w.len())
                 .is_some_and(|r| r.eq_ignore_ascii_case(w))
@@ -1419,10 +1430,11 @@ impl Measures {
             }
             fe + window
         };
-        // Before it: a phrase of at most `max_phrase_words` words ending in the last two
-        // words (the gap "of") starts within that many words more; `measure_before` reads
+        // Before it: a phrase whose last word is in the last two whitespace-separated words
+        // (the gap "of" may follow it) starts within the last `max_phrase_words` + 1 of them,
+        // its words being in as many of them one after the other; `measure_before` reads
         // eight.
-        let words = self.max_phrase_words.max(8) + 2;
+        let words = self.max_phrase_words.saturating_add(1).max(8);
         let scan_from = ascii_words_back(&b[..fs], words);
         let mut bounds = None;
         !self.phrases_in(sentence, scan_from, scan_to, |start, end| {
@@ -6185,6 +6197,31 @@ mod tests {
                 false,
             ),
             ("They counted 12 one, two three looms were.", "12", false),
+            (
+                "One two three four five six seven eight nine sentenced to be shot of 12.",
+                "12",
+                false,
+            ),
+            (
+                "One two three four five six seven eight sentenced to be shot  12.",
+                "12",
+                false,
+            ),
+            (
+                "One two three four five six seven eight sentenced to be shot, then 12.",
+                "12",
+                true,
+            ),
+            (
+                "One two three four sentenced to death five six seven eight nine ten 12.",
+                "12",
+                true,
+            ),
+            (
+                "One two three four sentenced to be shot five six seven eight 12.",
+                "12",
+                false,
+            ),
             ("", "", false),
         ];
         for &(sentence, figure, want) in cases {
