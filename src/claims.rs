@@ -344,6 +344,13 @@ fn keys_of_with(
     measured_only: bool,
     parallel: bool,
 ) -> FigureKeys {
+    let mut keys = own_keys(file, a, measured_only, parallel);
+    inherit_elided(file, a, &mut keys);
+    keys
+}
+
+/// Every figure's key from its own sentence and context, before `inherit_elided`.
+fn own_keys(file: &SourceFile, a: &Analysis, measured_only: bool, parallel: bool) -> FigureKeys {
     let kc = KeyContext::new(a);
     // Resolved once per file, not per figure (a lock and a reference count each time).
     let user = active_measures();
@@ -386,7 +393,7 @@ fn keys_of_with(
     };
     // Each key depends on its figure alone: a large file's keys are worked out on every core,
     // in runs of figures (each with its own cue cache), and put back in order.
-    let mut keys: FigureKeys = if parallel {
+    if parallel {
         use rayon::prelude::*;
         a.figures
             .par_chunks(1024)
@@ -394,9 +401,7 @@ fn keys_of_with(
             .collect()
     } else {
         keys_of_run(&a.figures)
-    };
-    inherit_elided(file, a, &mut keys);
-    keys
+    }
 }
 
 /// "In 1934 the survey counted 5 million detainees. In fact there were 150,000." — a short
@@ -404,25 +409,29 @@ fn keys_of_with(
 /// the key of that sentence's last figure.
 fn inherit_elided(file: &SourceFile, a: &Analysis, keys: &mut [Option<Arc<ClaimKey>>]) {
     let measured = |k: &Option<Arc<ClaimKey>>| k.as_ref().is_some_and(|k| k.measure.is_some());
+    // The first figure of the current figure's sentence: the one before it is the last of an
+    // earlier sentence. Figures are in document order.
+    let mut first_of_sentence = 0;
     for i in 1..keys.len().min(a.figures.len()) {
         let f = &a.figures[i];
-        if measured(&keys[i]) || !may_restate(file, a, f) {
+        if a.figures[i - 1].sentence != f.sentence {
+            first_of_sentence = i;
+        }
+        // Few figures follow a measured one in the sentence before: that is asked before
+        // whether the figure may restate it (the cost of the test).
+        if measured(&keys[i]) || f.sentence == 0 || first_of_sentence == 0 {
             continue;
         }
         let prev_sentence = f.sentence - 1;
-        // Figures are in document order: look back only as far as the sentence before.
-        let Some(j) = (0..i)
-            .rev()
-            .take_while(|&j| a.figures[j].sentence >= prev_sentence)
-            .find(|&j| a.figures[j].sentence == prev_sentence)
-        else {
-            continue;
-        };
-        if !same_paragraph(
-            a,
-            a.sentences[prev_sentence].block,
-            a.sentences[f.sentence].block,
-        ) || !measured(&keys[j])
+        let j = first_of_sentence - 1;
+        if a.figures[j].sentence != prev_sentence
+            || !measured(&keys[j])
+            || !same_paragraph(
+                a,
+                a.sentences[prev_sentence].block,
+                a.sentences[f.sentence].block,
+            )
+            || !may_restate(file, a, f)
         {
             continue;
         }
@@ -3881,6 +3890,112 @@ fn same_paragraph(a: &Analysis, x: usize, y: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `inherit_elided` as it was: whether the figure may restate asked first.
+    fn inherit_elided_reference(
+        file: &SourceFile,
+        a: &Analysis,
+        keys: &mut [Option<Arc<ClaimKey>>],
+    ) {
+        let measured = |k: &Option<Arc<ClaimKey>>| k.as_ref().is_some_and(|k| k.measure.is_some());
+        for i in 1..keys.len().min(a.figures.len()) {
+            let f = &a.figures[i];
+            if measured(&keys[i]) || !may_restate(file, a, f) {
+                continue;
+            }
+            let prev_sentence = f.sentence - 1;
+            // Figures are in document order: look back only as far as the sentence before.
+            let Some(j) = (0..i)
+                .rev()
+                .take_while(|&j| a.figures[j].sentence >= prev_sentence)
+                .find(|&j| a.figures[j].sentence == prev_sentence)
+            else {
+                continue;
+            };
+            if !same_paragraph(
+                a,
+                a.sentences[prev_sentence].block,
+                a.sentences[f.sentence].block,
+            ) || !measured(&keys[j])
+            {
+                continue;
+            }
+            let Some(earlier) = &keys[j] else {
+                continue;
+            };
+            let own_period = keys[i].as_ref().and_then(|k| k.period.clone());
+            keys[i] = Some(match own_period {
+                Some(p) => intern_key(ClaimKey {
+                    period: Some(p),
+                    ..(**earlier).clone()
+                }),
+                None => earlier.clone(),
+            });
+        }
+    }
+
+    /// The keys `inherit_elided` fills in are those its first version did.
+    fn assert_inherits_as_before(text: &str) {
+        let file = SourceFile {
+            path: "t.md".into(),
+            text: text.to_string(),
+            kind: crate::source::DocKind::Markdown,
+        };
+        static RULES: OnceLock<crate::rules::loader::RuleSet> = OnceLock::new();
+        let rules = RULES.get_or_init(|| crate::rules::loader::load(&[]).expect("rules load"));
+        let (_, a) = crate::lint::analyze(&file, rules);
+        for measured_only in [false, true] {
+            let own = own_keys(&file, &a, measured_only, false);
+            let (mut got, mut want) = (own.clone(), own);
+            inherit_elided(&file, &a, &mut got);
+            inherit_elided_reference(&file, &a, &mut want);
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn elided_figures_inherit_as_before() {
+        let cases = [
+            "",
+            "In 1934 the survey counted 5 million detainees. In fact there were 150,000.",
+            "In 1934 the survey counted 5 million detainees.\n\nIn fact there were 150,000.",
+            "In 1934 there were 5 million detainees and 3 camps. In fact 150,000. Or 12.",
+            "12 prisoners were shot in 1937. It was 14. It was 15 in 1938. Then 16.",
+            "There were 4 and 5. 6 prisoners were released. In fact 7 and 8. Perhaps 9.",
+            "# 1937\n\n300 were shot. Perhaps 400.\n\n- 500 died.\n- Or 600.",
+        ];
+        for text in cases {
+            assert_inherits_as_before(text);
+        }
+    }
+
+    const ELIDED_PIECES: &[&str] = &[
+        "In 1934 the survey counted 5 million detainees. ",
+        "In fact there were 150,000. ",
+        "It was 14. ",
+        "Perhaps 400 in 1938. ",
+        "12 prisoners were shot. ",
+        "There were 4 and 5. ",
+        "Or 6, 7. ",
+        "The camps held 3 prisoners and 9 guards. ",
+        "Nothing here. ",
+        "\n\n",
+        "\n- ",
+        "# 1937\n\n",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 300,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        #[test]
+        fn elided_figures_inherit_as_before_on_random_text(
+            pieces in proptest::collection::vec(proptest::sample::select(ELIDED_PIECES), 0..24),
+        ) {
+            assert_inherits_as_before(&pieces.concat());
+        }
+    }
 
     /// Keys worked out in parallel runs (large files) are the keys worked out in one pass.
     #[test]
