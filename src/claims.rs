@@ -4154,10 +4154,11 @@ mod tests {
         let mut text = String::new();
         for i in 0..1500 {
             text.push_str(&format!(
-                "In {} the camps held an estimate of {} prisoners. Later {} were released \
+                "In {} the camps held an estimate of {},{:03} prisoners. Later {} were released \
                  rather than {} as claimed, and 12 died.\n\nThe survey, ü, counted {} detainees.\n",
                 1930 + i % 20,
-                format!("{},{:03}", 12 + i % 50, i % 1000),
+                12 + i % 50,
+                i % 1000,
                 300 + i,
                 400 + i,
                 20 + i
