@@ -248,6 +248,89 @@ enum Delimited {
         /// after the '[' or '(' must be for a match (see `second_byte_filter`); a search elsewhere is skipped.
         second: Option<fn(u8) -> bool>,
     },
+    /// Embedded URL patterns (`URLS_NEEDING_SLASH`), searched anchored at the few places near a
+    /// '/' where one can start (`slashed_starts`): an unanchored scan of every block with a
+    /// '/' ran its prefilter and lazy DFA over the whole block.
+    Slashed {
+        re: Box<ForwardOnly>,
+        /// The patterns are `URLS_NEEDING_SLASH`, all of them: their matches can be read by
+        /// hand (`embedded_url_end`).
+        by_hand: bool,
+    },
+}
+
+/// How far a '/' can lie past the start of a match of `URLS_NEEDING_SLASH`: its first '/' is
+/// at most "doi:", a `\s` (up to 3 bytes), "10." and nine `\d` (up to 4 bytes each) in.
+const URL_SLASH_REACH: usize = 4 + 3 + 3 + 9 * 4;
+
+/// Where the match of `URLS_NEEDING_SLASH` (all of them) starting at `p` ends, read by hand,
+/// where `url_may_start(b, p)`; `Untold` where a non-ASCII character is read by `\s`, `\S`
+/// or `\d`. Each pattern starts with its own letter, so one alone can match at `p`; each
+/// optional or counted part is forced (an optional space not taken leaves a space where "10."
+/// must be; digits past nine leave a digit where '/' must be).
+fn embedded_url_end(b: &[u8], p: usize) -> Result<Option<usize>, Untold> {
+    // The end of the greedy run from `i` of bytes `keep` takes (ASCII), if it holds one;
+    // `Untold` at a non-ASCII byte where `ascii_only` is not set.
+    let run = |i: usize, keep: fn(u8) -> bool, ascii_only: bool| {
+        let mut j = i;
+        while b.get(j).is_some_and(|&c| c.is_ascii() && keep(c)) {
+            j += 1;
+        }
+        if !ascii_only && b.get(j).is_some_and(|c| !c.is_ascii()) {
+            return Err(Untold);
+        }
+        Ok((j > i).then_some(j))
+    };
+    let not_space = |c: u8| !matches!(c, b'\t'..=b'\r' | b' ');
+    // `10\.\d{4,9}/` from `i`: where the '/' ends.
+    let doi_head = |i: usize| -> Result<Option<usize>, Untold> {
+        if !b[i..].starts_with(b"10.") {
+            return Ok(None);
+        }
+        let mut j = i + 3;
+        while b.get(j).is_some_and(u8::is_ascii_digit) {
+            j += 1;
+        }
+        digit_at(b, j)?;
+        let digits = j - (i + 3);
+        Ok(((4..=9).contains(&digits) && b.get(j) == Some(&b'/')).then_some(j + 1))
+    };
+    let rest = &b[p..];
+    if rest.starts_with(b"http") {
+        // `https?://[^\s<>()\]]+`
+        let mut i = p + 4;
+        i += usize::from(b.get(i) == Some(&b's'));
+        if !b[i..].starts_with(b"://") {
+            return Ok(None);
+        }
+        let keep = |c: u8| !matches!(c, b'\t'..=b'\r' | b' ' | b'<' | b'>' | b'(' | b')' | b']');
+        run(i + 3, keep, false)
+    } else if rest.starts_with(b"doi:") {
+        // `doi:\s?10\.\d{4,9}/\S+`
+        let i = p + 4 + usize::from(space_at(b, p + 4)?);
+        match doi_head(i)? {
+            Some(j) => run(j, not_space, false),
+            None => Ok(None),
+        }
+    } else {
+        // `10\.\d{4,9}/[-._;()/:A-Za-z0-9]+`
+        let keep = |c: u8| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, b'-' | b'.' | b'_' | b';' | b'(' | b')' | b'/' | b':')
+        };
+        match doi_head(p)? {
+            Some(j) => run(j, keep, true),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Can a match of `URLS_NEEDING_SLASH` start at byte `p`? Each starts with an ASCII word
+/// boundary before "http", "doi:" or "10.".
+fn url_may_start(bytes: &[u8], p: usize) -> bool {
+    let rest = &bytes[p..];
+    (rest.starts_with(b"http") || rest.starts_with(b"doi:") || rest.starts_with(b"10."))
+        && (p == 0 || !is_word_byte(bytes[p - 1]))
 }
 
 /// The embedded markers: after the '[' comes an ASCII digit or a Unicode one (a non-ASCII
@@ -296,6 +379,20 @@ impl Delimited {
             return Ok(None);
         }
         let source = crate::extract::lexicon_regex::alternation_source(patterns);
+        if patterns
+            .iter()
+            .all(|p| URLS_NEEDING_SLASH.contains(&p.get_ref().as_str()))
+            && let Some(re) = ForwardOnly::new(&source)
+        {
+            let by_hand = patterns
+                .iter()
+                .map(|p| p.get_ref().as_str())
+                .eq(URLS_NEEDING_SLASH.iter().copied());
+            return Ok(Some(Delimited::Slashed {
+                re: Box::new(re),
+                by_hand,
+            }));
+        }
         if let Some(starts) = punctuation_starts(&source) {
             // The same limits as `compile_alternation`; on any error, that one names the
             // pattern at fault.
@@ -328,10 +425,11 @@ impl Delimited {
                     _ => memchr::memchr3(*a, *b, *c, hay),
                 };
                 let mut at = 0;
+                let mut caches = None;
                 while let Some(i) = find(&bytes[at..]) {
                     let p = at + i;
                     // Matches are never empty (they start with one of `starts`).
-                    at = match Delimited::anchored_end(re, *second, text, p) {
+                    at = match Delimited::anchored_end(re, &mut caches, *second, text, p) {
                         Some(end) => {
                             f(p..end);
                             end.max(p + 1)
@@ -340,12 +438,48 @@ impl Delimited {
                     };
                 }
             }
+            Delimited::Slashed { re, by_hand } => {
+                let bytes = text.as_bytes();
+                // Matches start at or after `at`, as `find_iter`'s next search; the starts
+                // below `tested` have been searched. Every match holds a '/' at most
+                // `URL_SLASH_REACH` past its start, so the starts before the next '/' at or
+                // after `at` that lie further from it hold none: the leftmost match is the
+                // first start near a '/' with an anchored match.
+                let (mut at, mut tested) = (0, 0);
+                let mut caches = None;
+                for s in memchr::memchr_iter(b'/', bytes) {
+                    if s < at {
+                        continue;
+                    }
+                    let from = at.max(tested).max(s.saturating_sub(URL_SLASH_REACH));
+                    tested = s + 1;
+                    for p in memchr::memchr3_iter(b'h', b'd', b'1', &bytes[from..s]) {
+                        let p = from + p;
+                        if !url_may_start(bytes, p) {
+                            continue;
+                        }
+                        // The lazy DFA reads a URL's bytes slowly (each in a match state);
+                        // by hand where the bytes tell the match.
+                        let end = match by_hand.then(|| embedded_url_end(bytes, p)) {
+                            Some(Ok(end)) => end,
+                            _ => re.match_end_in(&mut caches, text, p),
+                        };
+                        if let Some(end) = end {
+                            // Not empty: it holds a '/' at or after `s`.
+                            f(p..end);
+                            at = end;
+                            break;
+                        }
+                    }
+                }
+            }
         }
     }
 
     /// Where the match of an anchored kind starting at `p` (one of its `starts`) ends.
-    fn anchored_end(
-        re: &ForwardOnly,
+    fn anchored_end<'r>(
+        re: &'r ForwardOnly,
+        caches: &mut Option<ForwardCachesGuard<'r>>,
         second: Option<fn(u8) -> bool>,
         text: &str,
         p: usize,
@@ -355,7 +489,7 @@ impl Delimited {
         {
             return None;
         }
-        re.match_end(text, p)
+        re.match_end_in(caches, text, p)
     }
 }
 
@@ -376,6 +510,9 @@ type ForwardCaches = (
 type ForwardCachesFn = Box<
     dyn Fn() -> ForwardCaches + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe,
 >;
+/// A `ForwardOnly`'s caches, taken from its pool for the searches of one block.
+type ForwardCachesGuard<'r> =
+    regex_automata::util::pool::PoolGuard<'r, ForwardCaches, ForwardCachesFn>;
 
 impl ForwardOnly {
     fn new(source: &str) -> Option<ForwardOnly> {
@@ -414,12 +551,23 @@ impl ForwardOnly {
     }
 
     /// Where the leftmost-first match starting at `start` ends, if one does.
+    #[cfg(test)]
     fn match_end(&self, text: &str, start: usize) -> Option<usize> {
+        self.match_end_in(&mut None, text, start)
+    }
+
+    /// `match_end` with the caches in `caches`, taken from the pool on the first search: a
+    /// block's searches take them once, not once each.
+    fn match_end_in<'r>(
+        &'r self,
+        caches: &mut Option<ForwardCachesGuard<'r>>,
+        text: &str,
+        start: usize,
+    ) -> Option<usize> {
         let input = regex_automata::Input::new(text)
             .range(start..)
             .anchored(regex_automata::Anchored::Yes);
-        let mut caches = self.caches.get();
-        let (dfa_cache, pikevm_cache) = &mut *caches;
+        let (dfa_cache, pikevm_cache) = &mut **caches.get_or_insert_with(|| self.caches.get());
         match self.dfa.try_search_fwd(dfa_cache, &input) {
             Ok(m) => m.map(|m| m.offset()),
             Err(_) => {
@@ -627,17 +775,18 @@ impl CitationMatcher {
         let (has_bracket, has_paren, has_paren_year) = if self.merged > 0 {
             let head = &self.delimited[..self.merged];
             let mut next = [0usize; 3];
+            let mut caches = [None, None, None];
             let (mut bracket, mut paren, mut year) = (false, false, false);
             for p in memchr::memchr2_iter(b'[', b'(', bytes) {
                 let b = bytes[p];
                 bracket |= b == b'[';
                 paren |= b == b'(';
                 year |= b == b'(' && paren_year(p);
-                for ((d, kind), at) in head.iter().zip(&mut next) {
+                for (((d, kind), at), caches) in head.iter().zip(&mut next).zip(&mut caches) {
                     if let Delimited::Anchored { re, starts, second } = d
                         && starts[0] == b
                         && p >= *at
-                        && let Some(end) = Delimited::anchored_end(re, *second, slice, p)
+                        && let Some(end) = Delimited::anchored_end(re, caches, *second, slice, p)
                     {
                         record(*kind, p..end);
                         *at = end.max(p + 1);
@@ -3441,6 +3590,110 @@ mod tests {
         ];
         for (pattern, want) in cases {
             assert_eq!(punctuation_starts(pattern), *want, "{pattern}");
+        }
+    }
+
+    /// The URL kind searched near each '/' (`Delimited::Slashed`) against `find_iter` of the
+    /// alternation (the unanchored scan it replaced, kept as its oracle).
+    /// Also each hand reading of a match (`embedded_url_end`) against the anchored search, and
+    /// the kind of a part of the patterns (searched without the hand reading).
+    fn assert_slashed_equals_a_scan(text: &str) {
+        static KINDS: std::sync::OnceLock<Vec<(Delimited, Regex)>> = std::sync::OnceLock::new();
+        let kinds = KINDS.get_or_init(|| {
+            let lex = CitationLexicon::embedded();
+            [
+                lex.urls.clone(),
+                lex.urls[..1].to_vec(),
+                lex.urls[1..].to_vec(),
+            ]
+            .iter()
+            .enumerate()
+            .map(|(k, list)| {
+                let d = Delimited::new(list).unwrap().unwrap();
+                assert!(matches!(d, Delimited::Slashed { by_hand, .. } if by_hand == (k == 0)));
+                (d, compile_alternation(list).unwrap().unwrap())
+            })
+            .collect()
+        });
+        for (d, scan) in kinds {
+            let mut got = Vec::new();
+            d.for_each_match(text, |m| got.push(m));
+            let want: Vec<Range<usize>> = scan.find_iter(text).map(|m| m.range()).collect();
+            assert_eq!(got, want, "{text:?}");
+        }
+        let Delimited::Slashed { re, .. } = &kinds[0].0 else {
+            unreachable!()
+        };
+        let bytes = text.as_bytes();
+        for p in (0..text.len()).filter(|&p| url_may_start(bytes, p)) {
+            if let Ok(end) = embedded_url_end(bytes, p) {
+                assert_eq!(end, re.match_end(text, p), "{text:?} at {p}");
+            }
+        }
+    }
+
+    #[test]
+    fn slashed_matches_equal_a_scan() {
+        for text in [
+            "",
+            "/",
+            "http://",
+            "see https://example.org/x and doi:10.1234/abc or 10.12345/xyz.",
+            "http://a/b doi: 10.1234/5 10.1234/a",
+            "xhttp://a/b _10.1234/5 a10.1234/a 910.1234/x",
+            "(https://a.org/(x)) [http://b/c] <http://c/d>",
+            "and/or 1/2 http:/x https:/ doi:10.123/x 10.1234567890/x",
+            "10.1234/10.5678/x http://a//b//c https://https://x/y",
+            // The furthest first '/': a 3-byte space and nine 4-byte digits.
+            "doi:\u{3000}10.𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗/x",
+            "a doi:\u{3000}10.𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗/x doi:\u{85}10.٣٣٣٣٣٣٣٣٣/y",
+            "10.𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗/x 10.𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗𝟗/x doi:  10.1234/x",
+            "ühttp://a/b é10.1234/5 —http://x/y\nhttp://z/w",
+            "http://a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z/a/b/c/d/e/f/g/h/i/j/k",
+        ] {
+            assert_slashed_equals_a_scan(text);
+        }
+        let lex = CitationLexicon::embedded();
+        let scan = compile_alternation(&lex.urls).unwrap().unwrap();
+        assert!(scan.is_match("doi:\u{3000}10.𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗/x"));
+        // Read by hand: most URLs.
+        let text = "see http://a.org/b, doi:10.1234/x and 10.1234/y.";
+        let bytes = text.as_bytes();
+        let told = (0..text.len())
+            .filter(|&p| url_may_start(bytes, p) && embedded_url_end(bytes, p).is_ok())
+            .count();
+        // (The "10." of the DOI too.)
+        assert_eq!(told, 4);
+        // A user's URL pattern is scanned.
+        let mut lex = CitationLexicon::embedded();
+        lex.urls
+            .push(Spanned::new(0..0, r"(?-u:\b)urn:isbn:\d+".to_string()));
+        assert!(matches!(
+            Delimited::new(&lex.urls).unwrap().unwrap(),
+            Delimited::Scan(_)
+        ));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prop_slashed_matches_equal_a_scan(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "\\PC{0,4}",
+                    "[/:. 0-9a-z_٣𝟏\u{3000}\u{85}–-]{1,8}",
+                    proptest::strategy::Strategy::prop_map(
+                        proptest::sample::select(vec![
+                            "http", "https", "://", "doi:", "doi: ", "10.", "1234", "/", "x/",
+                            "http://a.b/c", "doi:10.1234/x", "10.12345/y", "𝟏𝟐𝟑𝟒", "\u{3000}",
+                            "(", ")", "]", "<", " ", "\n", "ü",
+                        ]),
+                        str::to_string
+                    ),
+                ],
+                0..24,
+            )
+        ) {
+            assert_slashed_equals_a_scan(&pieces.concat());
         }
     }
 
