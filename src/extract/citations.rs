@@ -338,6 +338,80 @@ fn url_may_start(bytes: &[u8], p: usize) -> bool {
 const MARKERS: &[&str] =
     &[r"\[(?:\d{1,3}(?:[,–-]\d{1,3})*|[a-z]|\^[^\]\s]{1,40}|note \d{1,3}|n \d{1,3})\]"];
 
+/// Where the match of `MARKERS` starting at `p` ends, read by hand; `Untold` where a non-ASCII
+/// character is read by `\d` or `\s`. Each counted run is forced: a shorter one leaves a digit
+/// (or a character of the class) where only a separator or ']' can follow, and the
+/// alternatives begin differently but for "[n]", "[note 1]" and "[n 1]", told apart by the
+/// byte after the 'n'.
+fn embedded_marker_end(b: &[u8], p: usize) -> Result<Option<usize>, Untold> {
+    // `\d{1,3}\]`-like steps: the end of the run of one to three digits from `i`, if it is one.
+    let digits = |i: usize| -> Result<Option<usize>, Untold> {
+        let mut e = i;
+        while b.get(e).is_some_and(u8::is_ascii_digit) {
+            e += 1;
+        }
+        digit_at(b, e)?;
+        Ok((1..=3).contains(&(e - i)).then_some(e))
+    };
+    let close = |e: usize| Ok((b.get(e) == Some(&b']')).then_some(e + 1));
+    if b.get(p) != Some(&b'[') {
+        return Ok(None);
+    }
+    let i = p + 1;
+    match b.get(i) {
+        // `\d{1,3}(?:[,–-]\d{1,3})*\]`
+        Some(c) if c.is_ascii_digit() => {
+            let mut j = i;
+            loop {
+                let Some(e) = digits(j)? else {
+                    return Ok(None);
+                };
+                match b.get(e) {
+                    Some(b']') => return Ok(Some(e + 1)),
+                    Some(b',' | b'-') => j = e + 1,
+                    Some(_) if b[e..].starts_with(EN_DASH) => j = e + EN_DASH.len(),
+                    _ => return Ok(None),
+                }
+            }
+        }
+        // `\^[^\]\s]{1,40}\]`
+        Some(b'^') => {
+            let mut e = i + 1;
+            while e - (i + 1) <= 40 {
+                match b.get(e) {
+                    Some(&c) if !c.is_ascii() => return Err(Untold),
+                    Some(&c) if c != b']' && !matches!(c, b'\t'..=b'\r' | b' ') => e += 1,
+                    _ => break,
+                }
+            }
+            if e == i + 1 || e - (i + 1) > 40 {
+                return Ok(None);
+            }
+            close(e)
+        }
+        // `[a-z]\]`, then `note \d{1,3}\]` and `n \d{1,3}\]`
+        Some(c) if c.is_ascii_lowercase() => {
+            if b.get(i + 1) == Some(&b']') {
+                return Ok(Some(i + 2));
+            }
+            let rest = &b[i..];
+            let from = if rest.starts_with(b"note ") {
+                i + 5
+            } else if rest.starts_with(b"n ") {
+                i + 2
+            } else {
+                return Ok(None);
+            };
+            match digits(from)? {
+                Some(e) => close(e),
+                None => Ok(None),
+            }
+        }
+        Some(c) if !c.is_ascii() => Err(Untold),
+        _ => Ok(None),
+    }
+}
+
 /// The embedded bracketed citations: after the '[' comes "see ", "cf. ", '@', or an
 /// upper-case letter (`[A-ZÀ-ÖØ-Þ]`: ASCII, or a non-ASCII byte).
 const BRACKETED: &[&str] = &[
@@ -396,7 +470,14 @@ impl Delimited {
         if let Some(starts) = punctuation_starts(&source) {
             // The same limits as `compile_alternation`; on any error, that one names the
             // pattern at fault.
-            if let Some(re) = ForwardOnly::new(&source) {
+            if let Some(mut re) = ForwardOnly::new(&source) {
+                if patterns
+                    .iter()
+                    .map(|p| p.get_ref().as_str())
+                    .eq(MARKERS.iter().copied())
+                {
+                    re.by_hand = Some(embedded_marker_end);
+                }
                 let second = second_byte_filter(patterns);
                 return Ok(Some(Delimited::Anchored {
                     re: Box::new(re),
@@ -493,11 +574,17 @@ impl Delimited {
     }
 }
 
+/// A reading by hand of where an anchored match starting at a byte ends.
+type HandReading = fn(&[u8], usize) -> Result<Option<usize>, Untold>;
+
 /// A pattern searched only anchored at a known start, so only forwards: the lazy DFA that
 /// `regex::Regex` runs (with its limits), without the reverse automaton a search for a
 /// match's start needs and whose compilation was a third of the matcher's start-up; the
 /// PikeVM answers where the lazy DFA gives up, as in `regex::Regex`.
 struct ForwardOnly {
+    /// Where the pattern's matches can be read by hand (`embedded_marker_end`): that reading,
+    /// asked first.
+    by_hand: Option<HandReading>,
     dfa: regex_automata::hybrid::dfa::DFA,
     pikevm: regex_automata::nfa::thompson::pikevm::PikeVM,
     caches: regex_automata::util::pool::Pool<ForwardCaches, ForwardCachesFn>,
@@ -544,6 +631,7 @@ impl ForwardOnly {
             (d.create_cache(), v.create_cache())
         }) as ForwardCachesFn);
         Some(ForwardOnly {
+            by_hand: None,
             dfa,
             pikevm,
             caches,
@@ -564,6 +652,11 @@ impl ForwardOnly {
         text: &str,
         start: usize,
     ) -> Option<usize> {
+        if let Some(read) = self.by_hand
+            && let Ok(end) = read(text.as_bytes(), start)
+        {
+            return end;
+        }
         let input = regex_automata::Input::new(text)
             .range(start..)
             .anchored(regex_automata::Anchored::Yes);
@@ -3590,6 +3683,109 @@ mod tests {
         ];
         for (pattern, want) in cases {
             assert_eq!(punctuation_starts(pattern), *want, "{pattern}");
+        }
+    }
+
+    /// The hand reading of the markers (`embedded_marker_end`) against their lazy DFA (the
+    /// search it replaced, kept as its oracle) at every start where it tells.
+    fn assert_marker_reading_agrees(text: &str) -> usize {
+        static RE: std::sync::OnceLock<ForwardOnly> = std::sync::OnceLock::new();
+        let re = RE.get_or_init(|| {
+            let source = crate::extract::lexicon_regex::alternation_source(
+                &CitationLexicon::embedded().markers,
+            );
+            ForwardOnly::new(&source).unwrap()
+        });
+        assert!(re.by_hand.is_none());
+        let mut told = 0;
+        for p in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+            if let Ok(end) = embedded_marker_end(text.as_bytes(), p) {
+                assert_eq!(end, re.match_end(text, p), "{text:?} at {p}");
+                told += usize::from(end.is_some());
+            }
+        }
+        told
+    }
+
+    #[test]
+    fn marker_reading_agrees_with_the_search() {
+        let mut told = 0;
+        for text in [
+            "",
+            "[",
+            "[]",
+            "[1]",
+            "[12]",
+            "[123]",
+            "[1234]",
+            "[1,2]",
+            "[1-3]",
+            "[1–3]",
+            "[1,]",
+            "[1,2,3,444]",
+            "[1,2,3,4444]",
+            "[1 ]",
+            "[a]",
+            "[ab]",
+            "[z]",
+            "[A]",
+            "[n]",
+            "[note 1]",
+            "[note 12]",
+            "[note 1234]",
+            "[note]",
+            "[note x]",
+            "[n 1]",
+            "[n 12]",
+            "[n  1]",
+            "[n1]",
+            "[^1]",
+            "[^]",
+            "[^ ]",
+            "[^a b]",
+            "[^note]",
+            "[^ü]",
+            "[^a]]",
+            "[٣]",
+            "[1٣]",
+            "[ü]",
+            "[1–٣]",
+            "[note ٣]",
+            "[^\u{3000}]",
+            "[^aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]",
+            "[^aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]",
+            "[^aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]",
+            "[[1]]",
+            "x[1]y[a][^b]",
+            "[1\n]",
+            "[^a\tb]",
+            "[source]",
+            "[1-2-3]",
+            "[-1]",
+        ] {
+            told += assert_marker_reading_agrees(text);
+        }
+        assert!(told > 20, "{told}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prop_marker_reading_agrees_with_the_search(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "\\PC{0,3}",
+                    "[\\[\\]^0-9a-z ,–٣ü-]{1,6}",
+                    proptest::strategy::Strategy::prop_map(
+                        proptest::sample::select(vec![
+                            "[", "]", "[^", "note ", "n ", "[1]", "[note 3]", "[^x]", "1,2", "[a]",
+                        ]),
+                        str::to_string
+                    ),
+                ],
+                0..16,
+            )
+        ) {
+            assert_marker_reading_agrees(&pieces.concat());
         }
     }
 
