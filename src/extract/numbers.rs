@@ -5162,14 +5162,7 @@ mod tests {
         if suffix {
             e -= 1;
         }
-        let mut s = e;
-        while s > lo
-            && b[s - 1].is_ascii_alphabetic()
-            && e - s < MAXW
-            && !(s < e && b[s].is_ascii_uppercase() && b[s - 1].is_ascii_lowercase())
-        {
-            s -= 1;
-        }
+        let s = word_back_loop(b, e, lo);
         if s < e {
             let n = e - s + usize::from(suffix);
             let key = text[s..s + n].to_ascii_lowercase();

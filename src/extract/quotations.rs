@@ -556,20 +556,6 @@ fn follows_credit(after: &str) -> bool {
     if let Some(rest) = t.strip_prefix("by ").or_else(|| t.strip_prefix("By ")) {
         return rest.chars().next().is_some_and(|c| c.is_uppercase());
     }
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     // "CNN, July 17, 1997" / "BBC, July 12, 2002": a short capitalised outlet, then a date.
     // The first ", " (`find` would set up a substring searcher for each text).
     let b = t.as_bytes();
@@ -583,6 +569,22 @@ fn follows_credit(after: &str) -> bool {
     false
 }
 
+/// Month names that open the date of a press credit ("CNN, July 17, 1997").
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// One to four words split at single spaces, each starting with a capital.
 fn is_outlet(outlet: &str) -> bool {
     !outlet.is_empty()
@@ -595,20 +597,6 @@ fn is_outlet(outlet: &str) -> bool {
 /// [`follows_credit`] with the outlet tested before the date, as it was: its test oracle.
 #[cfg(test)]
 fn follows_credit_outlet_first(after: &str) -> bool {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let t = after.trim_start_matches([' ', ',', '\u{a0}']);
     if let Some(rest) = t.strip_prefix("by ").or_else(|| t.strip_prefix("By ")) {
         return rest.chars().next().is_some_and(|c| c.is_uppercase());
