@@ -434,17 +434,9 @@ fn place_claims(
     claims: &[(usize, Arc<ClaimKey>)],
     placed: &mut [ClaimPlace],
 ) {
-    use rayon::prelude::*;
-    let cursor = index.cursor();
-    placed
-        .par_chunks_mut(CLAIM_PIECE)
-        .zip(claims.par_chunks(CLAIM_PIECE))
-        .for_each(|(placed, claims)| {
-            let mut cursor = cursor;
-            for (at, (i, _)) in placed.iter_mut().zip(claims) {
-                *at = ClaimPlace::new(file, a, *i, |o| cursor.line_col(&file.text, o));
-            }
-        });
+    index.fill_in_pieces(claims, placed, CLAIM_PIECE, |(i, _), cursor| {
+        ClaimPlace::new(file, a, *i, |o| cursor.line_col(&file.text, o))
+    });
 }
 
 /// Every figure's key, elided statements filled in (see `inherit_elided`); `None` for a key

@@ -54,6 +54,29 @@ impl LineIndex {
         }
     }
 
+    /// `fill(item, cursor)` of each of `items` into `out` (as long), in pieces of `piece` items
+    /// on every core, each piece with a [`LineCursor`] of its own. Nothing is allocated on the
+    /// pool: a large file's places are worked out there, its findings and claims made by the
+    /// caller (allocations on pool threads stay in their malloc arenas).
+    pub fn fill_in_pieces<T: Sync, P: Send>(
+        &self,
+        items: &[T],
+        out: &mut [P],
+        piece: usize,
+        fill: impl Fn(&T, &mut LineCursor<'_>) -> P + Sync,
+    ) {
+        use rayon::prelude::*;
+        let cursor = self.cursor();
+        out.par_chunks_mut(piece)
+            .zip(items.par_chunks(piece))
+            .for_each(|(out, items)| {
+                let mut cursor = cursor;
+                for (at, item) in out.iter_mut().zip(items) {
+                    *at = fill(item, &mut cursor);
+                }
+            });
+    }
+
     /// Byte range of a 1-based line, without its line terminator.
     pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
         let start = self.starts[line - 1];

@@ -336,17 +336,9 @@ fn place_in_parallel(
     placed: &mut [Placed],
     piece: usize,
 ) {
-    use rayon::prelude::*;
-    let cursor = index.cursor();
-    placed
-        .par_chunks_mut(piece)
-        .zip(places.par_chunks(piece))
-        .for_each(|(placed, places)| {
-            let mut cursor = cursor;
-            for (at, (range, context)) in placed.iter_mut().zip(places) {
-                *at = Placed::new(text, seed, range, context, |o| cursor.line_col(text, o));
-            }
-        });
+    index.fill_in_pieces(places, placed, piece, |(range, context), cursor| {
+        Placed::new(text, seed, range, context, |o| cursor.line_col(text, o))
+    });
 }
 
 /// What a message template's `{text}` is replaced with.
